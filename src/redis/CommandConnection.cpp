@@ -1,0 +1,42 @@
+#include "CommandConnection.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+
+namespace Redwire {
+
+CommandConnection::CommandConnection(const ConnectionOptions &options, QObject *parent)
+    : RedisConnection(Role::Commands, options, parent)
+{ }
+
+QString CommandConnection::refusalReason(const QList<QByteArray> &args)
+{
+    if (args.isEmpty())
+        return QCoreApplication::translate("Redwire::CommandConnection", "An empty command.");
+    const QByteArray verb = args.first().toUpper();
+    static const QList<QByteArray> modeChanging { "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
+        "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "RESET", "QUIT", "HELLO", "SYNC", "PSYNC" };
+    if (modeChanging.contains(verb))
+        return QCoreApplication::translate(
+            "Redwire::CommandConnection", "%1 cannot be sent on a command connection.")
+            .arg(QString::fromLatin1(verb));
+    if (verb == "CLIENT" && args.size() >= 2 && args.at(1).toUpper() == "REPLY")
+        return QCoreApplication::translate(
+            "Redwire::CommandConnection", "CLIENT REPLY would break the pairing of replies.");
+    return {};
+}
+
+void CommandConnection::send(const QList<QByteArray> &args, ReplyHandler handler)
+{
+    const QString refusal = refusalReason(args);
+    if (!refusal.isEmpty()) {
+        if (handler)
+            QTimer::singleShot(0, this, [handler = std::move(handler), refusal] {
+                handler(RedisReply(), RedisError(RedisError::Code::InvalidArgument, refusal));
+            });
+        return;
+    }
+    sendCommand(args, std::move(handler));
+}
+
+} // namespace Redwire

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "RedisConnection.h"
+
+namespace Redwire {
+
+// A connection for ordinary commands: any number in flight (pipelined), each reply delivered to
+// its own handler, in order. Commands that would change what the connection is (SUBSCRIBE,
+// MONITOR, CLIENT REPLY ...) are refused: Pub/Sub has its own SubscriberConnection.
+class CommandConnection : public RedisConnection
+{
+    Q_OBJECT
+public:
+    explicit CommandConnection(const ConnectionOptions &options = {}, QObject *parent = nullptr);
+
+    // Sends a command given as binary-safe arguments ({"SET", key, value}). The handler is called
+    // exactly once: with the reply, or with an error when no reply will come.
+    void send(const QList<QByteArray> &args, ReplyHandler handler = {});
+
+    // Why send() would refuse these arguments, or an empty string.
+    static QString refusalReason(const QList<QByteArray> &args);
+};
+
+} // namespace Redwire

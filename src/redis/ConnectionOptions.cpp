@@ -1,0 +1,104 @@
+#include "ConnectionOptions.h"
+
+#include <QCoreApplication>
+#include <QUrlQuery>
+
+namespace Redwire {
+
+QString ConnectionOptions::endpointDisplayName() const
+{
+    if (!unixSocket.isEmpty())
+        return QStringLiteral("unix:") + unixSocket;
+    const QString hostPart
+        = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return (tls.enabled ? QStringLiteral("tls://") : QString()) + hostPart + QLatin1Char(':')
+        + QString::number(port);
+}
+
+QString ConnectionOptions::validate() const
+{
+    if (unixSocket.isEmpty() && host.isEmpty())
+        return QCoreApplication::translate("Redwire::ConnectionOptions", "No host or socket given.");
+    if (unixSocket.isEmpty() && port == 0)
+        return QCoreApplication::translate("Redwire::ConnectionOptions", "Port 0 is not a valid port.");
+    if (database < 0)
+        return QCoreApplication::translate("Redwire::ConnectionOptions", "Database index %1 is negative.")
+            .arg(database);
+    if (clientName.contains(QLatin1Char(' ')) || clientName.contains(QLatin1Char('\n')))
+        return QCoreApplication::translate(
+            "Redwire::ConnectionOptions", "The client name must not contain spaces or newlines.");
+    if (!username.isEmpty() && password.isEmpty())
+        return QCoreApplication::translate("Redwire::ConnectionOptions", "A username needs a password.");
+    if (connectTimeoutMs <= 0)
+        return QCoreApplication::translate(
+            "Redwire::ConnectionOptions", "The connect timeout must be positive.");
+    if (commandTimeoutMs < 0 || heartbeatIntervalMs < 0)
+        return QCoreApplication::translate("Redwire::ConnectionOptions", "Timeouts must not be negative.");
+    if (reconnect.initialDelayMs <= 0 || reconnect.maxDelayMs < reconnect.initialDelayMs
+        || reconnect.multiplier < 1.0 || reconnect.jitter < 0.0 || reconnect.jitter >= 1.0)
+        return QCoreApplication::translate(
+            "Redwire::ConnectionOptions", "The reconnect policy is not valid.");
+    if (tls.enabled && !unixSocket.isEmpty())
+        return QCoreApplication::translate(
+            "Redwire::ConnectionOptions", "TLS over a Unix socket is not supported.");
+    return {};
+}
+
+ConnectionOptions ConnectionOptions::fromUrl(const QUrl &url, QString *errorMessage)
+{
+    auto fail = [&](const QString &message) {
+        if (errorMessage)
+            *errorMessage = message;
+        return ConnectionOptions();
+    };
+    ConnectionOptions options;
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid())
+        return fail(QCoreApplication::translate("Redwire::ConnectionOptions", "Not a valid URL: %1")
+                        .arg(url.errorString()));
+    if (!url.password().isEmpty())
+        return fail(QCoreApplication::translate("Redwire::ConnectionOptions",
+            "Put no password in the URL; use REDWIRE_PASSWORD or the keychain instead."));
+
+    const QUrlQuery query(url);
+    if (scheme == QLatin1String("unix")) {
+        options.unixSocket = url.path();
+        if (options.unixSocket.isEmpty())
+            return fail(
+                QCoreApplication::translate("Redwire::ConnectionOptions", "The unix URL has no path."));
+    } else if (scheme == QLatin1String("redis") || scheme == QLatin1String("rediss")) {
+        options.tls.enabled = scheme == QLatin1String("rediss");
+        if (!url.host().isEmpty())
+            options.host = url.host();
+        const int port = url.port(6379);
+        if (port <= 0 || port > 65535)
+            return fail(QCoreApplication::translate("Redwire::ConnectionOptions", "Invalid port."));
+        options.port = quint16(port);
+        const QString path = url.path();
+        if (path.size() > 1) {
+            bool ok = false;
+            options.database = path.mid(1).toInt(&ok);
+            if (!ok || options.database < 0)
+                return fail(QCoreApplication::translate(
+                    "Redwire::ConnectionOptions", "The database must be a number: %1")
+                                .arg(path.mid(1)));
+        }
+    } else {
+        return fail(QCoreApplication::translate("Redwire::ConnectionOptions",
+            "Unsupported URL scheme \"%1\" (use redis://, rediss:// or unix://).")
+                        .arg(url.scheme()));
+    }
+    options.username = url.userName();
+    if (query.hasQueryItem(QStringLiteral("db"))) {
+        bool ok = false;
+        options.database = query.queryItemValue(QStringLiteral("db")).toInt(&ok);
+        if (!ok || options.database < 0)
+            return fail(QCoreApplication::translate(
+                "Redwire::ConnectionOptions", "The db parameter must be a number."));
+    }
+    if (errorMessage)
+        errorMessage->clear();
+    return options;
+}
+
+} // namespace Redwire

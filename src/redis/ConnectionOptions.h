@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+namespace Redwire {
+
+// Certificate settings for a TLS connection (hiredis >= 1.0 built with hiredis_ssl).
+struct TlsOptions
+{
+    bool enabled = false;
+    QString caFile; // PEM bundle of trusted CAs; empty with caPath empty: the system's store
+    QString caPath; // directory of hashed CA certificates
+    QString certFile; // client certificate, for servers with tls-auth-clients
+    QString keyFile;
+    QString serverName; // SNI and the name verified; defaults to the host
+    bool verifyPeer = true;
+};
+
+// How long to wait before reconnecting: exponential backoff with jitter, capped.
+struct ReconnectPolicy
+{
+    bool enabled = true;
+    int initialDelayMs = 250;
+    int maxDelayMs = 30000;
+    double multiplier = 2.0;
+    double jitter = 0.2; // each delay is drawn from [(1 - jitter) * d, d]
+};
+
+// Everything needed to open and keep one connection to one server.
+struct ConnectionOptions
+{
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 6379;
+    QString unixSocket; // when set, host and port are ignored
+
+    QString username; // ACL user; empty: the default user
+    QString password; // empty: no AUTH
+    int database = 0;
+    QString clientName; // CLIENT SETNAME; no spaces
+
+    int connectTimeoutMs = 10000; // name lookup, TCP/TLS connect and handshake together
+    int commandTimeoutMs = 10000; // 0: no timeout
+    bool tcpKeepAlive = true;
+    int heartbeatIntervalMs = 5000; // subscriber liveness; 0: off
+
+    // A reply larger than this (declared or buffered) is a protocol error, not an allocation.
+    qint64 maxReplyBytes = qint64(512) * 1024 * 1024 + 1024;
+
+    ReconnectPolicy reconnect;
+    TlsOptions tls;
+
+    // "host:port", "unix:/path" or "tls://host:port", for messages and logs.
+    QString endpointDisplayName() const;
+
+    // Returns an error message, or an empty string when the options are usable.
+    QString validate() const;
+
+    // Parses redis://[user@]host[:port][/db], rediss://... (TLS) and unix:///path?db=N.
+    // A password in the URL is refused (it would end up in shell history and process lists).
+    static ConnectionOptions fromUrl(const QUrl &url, QString *errorMessage = nullptr);
+};
+
+} // namespace Redwire

@@ -1,0 +1,26 @@
+#include "RedisError.h"
+
+#include <QMetaEnum>
+
+namespace Redwire {
+
+bool RedisError::isPermanent() const
+{
+    switch (m_code) {
+    case Code::InvalidArgument:
+    case Code::AuthenticationFailed:
+    case Code::PermissionDenied:
+    case Code::TlsUnavailable:
+    case Code::Unsupported:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString RedisError::codeName(Code code)
+{
+    return QString::fromLatin1(QMetaEnum::fromType<Code>().valueToKey(int(code)));
+}
+
+} // namespace Redwire

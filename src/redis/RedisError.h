@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+namespace Redwire {
+
+// Why a connection or a command failed. A server's own error reply (-ERR ...) is not a RedisError:
+// it arrives as a RedisReply of type Error.
+class RedisError
+{
+    Q_GADGET
+    Q_PROPERTY(Code code READ code CONSTANT)
+    Q_PROPERTY(QString message READ message CONSTANT)
+public:
+    enum class Code {
+        NoError,
+        InvalidArgument, // the call itself was wrong (bad option, forbidden command)
+        HostNotFound,
+        ConnectionRefused,
+        ConnectTimeout,
+        ConnectionLost, // the server closed the connection or the socket failed
+        HeartbeatTimeout, // the subscriber connection went silent
+        CommandTimeout,
+        ProtocolError, // the server sent something we refuse to parse
+        AuthenticationFailed, // wrong password, unknown user, NOAUTH
+        PermissionDenied, // NOPERM: the ACL forbids a command or channel
+        ServerError, // an unexpected error reply during the handshake
+        NotConnected,
+        Aborted, // the connection was closed by us before the reply came
+        TlsUnavailable, // this build has no TLS
+        TlsFailed,
+        Unsupported, // e.g. sharded Pub/Sub, which no hiredis release supports
+    };
+    Q_ENUM(Code)
+
+    RedisError() = default;
+    RedisError(Code code, const QString &message)
+        : m_code(code)
+        , m_message(message)
+    { }
+
+    Code code() const { return m_code; }
+    QString message() const { return m_message; }
+    bool isError() const { return m_code != Code::NoError; }
+    explicit operator bool() const { return isError(); }
+
+    // Errors after which reconnecting with the same settings cannot help.
+    bool isPermanent() const;
+
+    static QString codeName(Code code);
+
+private:
+    Code m_code = Code::NoError;
+    QString m_message;
+};
+
+} // namespace Redwire
+
+Q_DECLARE_METATYPE(Redwire::RedisError)

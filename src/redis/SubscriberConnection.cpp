@@ -1,0 +1,242 @@
+#include "SubscriberConnection.h"
+
+#include "private/PubSubEvent.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+Q_DECLARE_LOGGING_CATEGORY(lcRedis)
+
+namespace Redwire {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Redwire::SubscriberConnection", text);
+}
+} // namespace
+
+SubscriberConnection::SubscriberConnection(const ConnectionOptions &options, QObject *parent)
+    : RedisConnection(Role::Subscriber, options, parent)
+{
+    const quint64 id = QRandomGenerator::global()->generate64();
+    m_heartbeatChannel = "__redwire:heartbeat:" + QByteArray::number(id, 16);
+}
+
+bool SubscriberConnection::subscribe(const QByteArray &channel)
+{
+    return subscribeTopic(TopicKind::Channel, channel);
+}
+
+bool SubscriberConnection::psubscribe(const QByteArray &pattern)
+{
+    return subscribeTopic(TopicKind::Pattern, pattern);
+}
+
+bool SubscriberConnection::ssubscribe(const QByteArray &shardChannel)
+{
+    return subscribeTopic(TopicKind::ShardChannel, shardChannel);
+}
+
+bool SubscriberConnection::subscribeTopic(TopicKind kind, const QByteArray &name)
+{
+    if (kind == TopicKind::ShardChannel) {
+        Q_EMIT subscriptionFailed(kind, name,
+            RedisError(RedisError::Code::Unsupported,
+                tr("Sharded Pub/Sub (SSUBSCRIBE) is not supported: no hiredis "
+                   "release can read its messages.")));
+        return false;
+    }
+    if (name.isEmpty() || (kind == TopicKind::Channel && name == m_heartbeatChannel)) {
+        Q_EMIT subscriptionFailed(
+            kind, name, RedisError(RedisError::Code::InvalidArgument, tr("Not a usable channel name.")));
+        return false;
+    }
+    QHash<QByteArray, bool> &topics = topicsOf(kind);
+    if (topics.contains(name))
+        return true;
+    topics.insert(name, false);
+    const QSet<QByteArray> &leaving = kind == TopicKind::Pattern ? m_leavingPatterns : m_leavingChannels;
+    if (isConnected() && !leaving.contains(name))
+        sendSubscribe(kind, name);
+    return true;
+}
+
+void SubscriberConnection::unsubscribe(const QByteArray &channel)
+{
+    unsubscribeTopic(TopicKind::Channel, channel);
+}
+
+void SubscriberConnection::punsubscribe(const QByteArray &pattern)
+{
+    unsubscribeTopic(TopicKind::Pattern, pattern);
+}
+
+void SubscriberConnection::unsubscribeTopic(TopicKind kind, const QByteArray &name)
+{
+    if (kind == TopicKind::ShardChannel)
+        return;
+    QHash<QByteArray, bool> &topics = topicsOf(kind);
+    if (!topics.contains(name))
+        return;
+    topics.remove(name);
+    QSet<QByteArray> &leaving = kind == TopicKind::Pattern ? m_leavingPatterns : m_leavingChannels;
+    if (!isConnected() || leaving.contains(name)) {
+        Q_EMIT unsubscribed(kind, name);
+        return;
+    }
+    const QByteArray verb = kind == TopicKind::Pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE";
+    if (sendSubscription({ verb, name }))
+        leaving.insert(name);
+}
+
+bool SubscriberConnection::isActive(TopicKind kind, const QByteArray &name) const
+{
+    return kind != TopicKind::ShardChannel && topicsOf(kind).value(name, false);
+}
+
+void SubscriberConnection::sendSubscribe(TopicKind kind, const QByteArray &name)
+{
+    const QByteArray verb = kind == TopicKind::Pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
+    if (sendSubscription({ verb, name }))
+        m_inFlight.push_back({ kind, name });
+}
+
+void SubscriberConnection::prepareConnected()
+{
+    m_inFlight.clear();
+    m_leavingChannels.clear();
+    m_leavingPatterns.clear();
+    m_heartbeatActive = false;
+    // The heartbeat channel goes first, so that the count never returns to zero afterwards.
+    if (!m_heartbeatRefused)
+        sendSubscribe(TopicKind::Channel, m_heartbeatChannel);
+    for (auto it = m_channels.begin(); it != m_channels.end(); ++it) {
+        it.value() = false;
+        sendSubscribe(TopicKind::Channel, it.key());
+    }
+    for (auto it = m_patterns.begin(); it != m_patterns.end(); ++it) {
+        it.value() = false;
+        sendSubscribe(TopicKind::Pattern, it.key());
+    }
+    m_resubscribesPending = m_everConnected ? int(m_channels.size() + m_patterns.size()) : -1;
+    m_everConnected = true;
+    if (m_resubscribesPending == 0) {
+        m_resubscribesPending = -1;
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT resubscribed(0); }, Qt::QueuedConnection);
+    }
+}
+
+RedisError SubscriberConnection::connectionLost(const RedisError &error)
+{
+    for (auto it = m_channels.begin(); it != m_channels.end(); ++it)
+        it.value() = false;
+    for (auto it = m_patterns.begin(); it != m_patterns.end(); ++it)
+        it.value() = false;
+    m_heartbeatActive = false;
+    m_resubscribesPending = -1;
+    std::deque<Topic> inFlight;
+    inFlight.swap(m_inFlight);
+    m_leavingChannels.clear();
+    m_leavingPatterns.clear();
+    // hiredis 0.14 closes the connection on an error reply to SUBSCRIBE: it was the answer to
+    // the oldest unconfirmed one. Drop that topic, report it, and reconnect for the rest.
+    if (error.code() == RedisError::Code::PermissionDenied && !inFlight.empty()) {
+        m_inFlight = std::move(inFlight);
+        refused(error.message().toUtf8());
+        m_inFlight.clear();
+        return RedisError(RedisError::Code::ConnectionLost,
+            tr("A subscription was refused (%1); reconnecting for the others.").arg(error.message()));
+    }
+    return error;
+}
+
+void SubscriberConnection::refused(const QByteArray &errorText)
+{
+    if (m_inFlight.empty()) {
+        qCWarning(lcRedis) << "error reply on the subscriber connection:" << errorText;
+        return;
+    }
+    const Topic topic = m_inFlight.front();
+    m_inFlight.pop_front();
+    const QString text = QString::fromUtf8(errorText);
+    const RedisError error(text.startsWith(QLatin1String("NOPERM")) ? RedisError::Code::PermissionDenied
+                                                                    : RedisError::Code::ServerError,
+        tr("Cannot subscribe to %1: %2").arg(QString::fromUtf8(topic.name), text));
+    if (topic.kind == TopicKind::Channel && topic.name == m_heartbeatChannel) {
+        qCWarning(lcRedis) << "the heartbeat channel is refused; liveness checks are off:" << text;
+        m_heartbeatRefused = true;
+        return;
+    }
+    topicsOf(topic.kind).remove(topic.name);
+    if (m_resubscribesPending > 0)
+        --m_resubscribesPending;
+    Q_EMIT subscriptionFailed(topic.kind, topic.name, error);
+}
+
+void SubscriberConnection::confirmed(TopicKind kind, const QByteArray &name)
+{
+    if (!m_inFlight.empty() && m_inFlight.front().kind == kind && m_inFlight.front().name == name)
+        m_inFlight.pop_front();
+    if (kind == TopicKind::Channel && name == m_heartbeatChannel) {
+        m_heartbeatActive = true;
+        return;
+    }
+    QHash<QByteArray, bool> &topics = topicsOf(kind);
+    auto it = topics.find(name);
+    if (it == topics.end() || it.value())
+        return;
+    it.value() = true;
+    Q_EMIT subscribed(kind, name);
+    if (m_resubscribesPending > 0 && --m_resubscribesPending == 0) {
+        m_resubscribesPending = -1;
+        Q_EMIT resubscribed(int(m_channels.size() + m_patterns.size()));
+    }
+}
+
+void SubscriberConnection::unsubscribeConfirmed(TopicKind kind, const QByteArray &name)
+{
+    QSet<QByteArray> &leaving = kind == TopicKind::Pattern ? m_leavingPatterns : m_leavingChannels;
+    leaving.remove(name);
+    if (topicsOf(kind).contains(name)) {
+        // Wanted again while the unsubscribe was on its way: subscribe now that it is done.
+        sendSubscribe(kind, name);
+        return;
+    }
+    Q_EMIT unsubscribed(kind, name);
+}
+
+void SubscriberConnection::pubSubEvent(PubSubEvent &event)
+{
+    ++m_framesReceived;
+    switch (event.kind) {
+    case PubSubEvent::Kind::Message:
+        if (event.channel == m_heartbeatChannel)
+            Q_EMIT heartbeatReceived(event.payload);
+        else
+            Q_EMIT messageReceived(event.channel, event.payload);
+        break;
+    case PubSubEvent::Kind::PatternMessage:
+        Q_EMIT patternMessageReceived(event.pattern, event.channel, event.payload);
+        break;
+    case PubSubEvent::Kind::Subscribed:
+        confirmed(TopicKind::Channel, event.channel);
+        break;
+    case PubSubEvent::Kind::PatternSubscribed:
+        confirmed(TopicKind::Pattern, event.channel);
+        break;
+    case PubSubEvent::Kind::Unsubscribed:
+        unsubscribeConfirmed(TopicKind::Channel, event.channel);
+        break;
+    case PubSubEvent::Kind::PatternUnsubscribed:
+        unsubscribeConfirmed(TopicKind::Pattern, event.channel);
+        break;
+    case PubSubEvent::Kind::Error:
+        refused(event.payload);
+        break;
+    }
+}
+
+} // namespace Redwire

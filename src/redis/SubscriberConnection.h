@@ -1,0 +1,100 @@
+#pragma once
+
+#include "RedisConnection.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <deque>
+
+namespace Redwire {
+
+// The Pub/Sub connection: holds the set of channels and patterns the user wants, sends them
+// after every (re)connect, and turns what the server pushes into signals. It only ever sends
+// SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE and PUNSUBSCRIBE, one topic per command (HIREDIS.md, 3).
+// It also keeps a private heartbeat channel subscribed: RedisClient publishes to it to prove the
+// connection alive, and it keeps the subscription count from ever dropping to zero.
+class SubscriberConnection : public RedisConnection
+{
+    Q_OBJECT
+public:
+    enum class TopicKind { Channel, Pattern, ShardChannel };
+    Q_ENUM(TopicKind)
+
+    explicit SubscriberConnection(const ConnectionOptions &options = {}, QObject *parent = nullptr);
+
+    // Each adds a topic to the wanted set (sent now when connected, and after every reconnect);
+    // false when the topic is invalid. Subscribing twice is harmless.
+    bool subscribe(const QByteArray &channel);
+    bool psubscribe(const QByteArray &pattern);
+    // Sharded Pub/Sub: no hiredis release can parse its frames. Always refused with
+    // subscriptionFailed(ShardChannel, name, Unsupported).
+    bool ssubscribe(const QByteArray &shardChannel);
+    bool subscribeTopic(TopicKind kind, const QByteArray &name);
+    void unsubscribe(const QByteArray &channel);
+    void punsubscribe(const QByteArray &pattern);
+    void unsubscribeTopic(TopicKind kind, const QByteArray &name);
+
+    QList<QByteArray> channels() const { return m_channels.keys(); }
+    QList<QByteArray> patterns() const { return m_patterns.keys(); }
+    // Confirmed by the server on the current connection.
+    bool isActive(TopicKind kind, const QByteArray &name) const;
+
+    QByteArray heartbeatChannel() const { return m_heartbeatChannel; }
+    bool isHeartbeatActive() const { return m_heartbeatActive; }
+    // Frames received since construction; a cheap liveness counter.
+    quint64 framesReceived() const { return m_framesReceived; }
+
+Q_SIGNALS:
+    void messageReceived(const QByteArray &channel, const QByteArray &payload);
+    void patternMessageReceived(
+        const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void subscribed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name);
+    void unsubscribed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name);
+    void subscriptionFailed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name,
+        const Redwire::RedisError &error);
+    // After a reconnect, once every wanted topic is confirmed again.
+    void resubscribed(int topics);
+    void heartbeatReceived(const QByteArray &payload);
+
+protected:
+    void prepareConnected() override;
+    RedisError connectionLost(const RedisError &error) override;
+    void pubSubEvent(PubSubEvent &event) override;
+
+private:
+    struct Topic
+    {
+        TopicKind kind;
+        QByteArray name;
+    };
+    QHash<QByteArray, bool> &topicsOf(TopicKind kind)
+    {
+        return kind == TopicKind::Pattern ? m_patterns : m_channels;
+    }
+    const QHash<QByteArray, bool> &topicsOf(TopicKind kind) const
+    {
+        return kind == TopicKind::Pattern ? m_patterns : m_channels;
+    }
+    void sendSubscribe(TopicKind kind, const QByteArray &name);
+    void confirmed(TopicKind kind, const QByteArray &name);
+    void unsubscribeConfirmed(TopicKind kind, const QByteArray &name);
+    void refused(const QByteArray &errorText);
+
+    // Wanted topics, and whether the server has confirmed each on the current connection.
+    QHash<QByteArray, bool> m_channels;
+    QHash<QByteArray, bool> m_patterns;
+    // Sent and not yet confirmed, in order: an error reply belongs to the first.
+    std::deque<Topic> m_inFlight;
+    // Unsubscribes not yet confirmed; a new SUBSCRIBE for one of them waits for the confirmation.
+    QSet<QByteArray> m_leavingChannels;
+    QSet<QByteArray> m_leavingPatterns;
+    QByteArray m_heartbeatChannel;
+    bool m_heartbeatActive = false;
+    bool m_heartbeatRefused = false;
+    bool m_everConnected = false;
+    int m_resubscribesPending = -1;
+    quint64 m_framesReceived = 0;
+};
+
+} // namespace Redwire

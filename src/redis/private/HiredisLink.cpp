@@ -1,0 +1,536 @@
+#include "HiredisLink.h"
+
+#include "../RedisConnection.h"
+#include "HiredisCompat.h"
+#include "QtEventAdapter.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QLoggingCategory>
+#include <QVarLengthArray>
+
+#include <cerrno>
+#include <csignal>
+#include <mutex>
+#include <unistd.h>
+
+Q_DECLARE_LOGGING_CATEGORY(lcRedis)
+
+namespace Redwire {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Redwire::HiredisLink", text);
+}
+
+// One read() takes up to this much; hiredis's reader then gets it in slices, because it moves
+// the unparsed rest of its buffer forward after every kilobyte it consumes: fed one large
+// buffer it would copy that buffer over and over.
+constexpr qsizetype ReadBufferSize = 256 * 1024;
+constexpr qsizetype ReaderSlice = 4 * 1024;
+constexpr int MaxReadsPerWakeup = 4;
+constexpr qint64 MaxArrayElements = qint64(1) << 24;
+
+void ignoreSigPipeOnce()
+{
+#ifndef Q_OS_WIN
+    // hiredis writes with plain write()/send(): a peer that went away must not kill us.
+    static std::once_flag once;
+    std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
+#endif
+}
+
+RedisReply toRedisReply(const redisReply *r)
+{
+    switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+        return RedisReply::integer(r->integer);
+    case REDIS_REPLY_STRING:
+        return RedisReply::string(QByteArray(r->str, qsizetype(r->len)));
+    case REDIS_REPLY_STATUS:
+        return RedisReply::status(QByteArray(r->str, qsizetype(r->len)));
+    case REDIS_REPLY_ERROR:
+        return RedisReply::error(QByteArray(r->str, qsizetype(r->len)));
+    case REDIS_REPLY_ARRAY: {
+        QList<RedisReply> elements;
+        elements.reserve(qsizetype(r->elements));
+        for (size_t i = 0; i < r->elements; ++i)
+            elements.append(r->element[i] ? toRedisReply(r->element[i]) : RedisReply::nil());
+        return RedisReply::array(std::move(elements));
+    }
+    default:
+        return RedisReply::nil();
+    }
+}
+
+QByteArray bytesOf(const redisReply *r)
+{
+    return QByteArray(r->str, qsizetype(r->len));
+}
+
+} // namespace
+
+#if REDWIRE_TLS
+struct HiredisLink::TlsContext
+{
+    redisSSLContext *context = nullptr;
+    ~TlsContext()
+    {
+        if (context)
+            redisFreeSSLContext(context);
+    }
+};
+#else
+struct HiredisLink::TlsContext
+{
+};
+#endif
+
+// The C callbacks given to hiredis. They only record; HiredisLink::drain() acts later.
+struct HiredisLinkCallbacks
+{
+    static HiredisLink *link(const redisAsyncContext *context)
+    {
+        return static_cast<HiredisLink *>(context->data);
+    }
+
+    static void connected(const redisAsyncContext *context, int status)
+    {
+        HiredisLink *self = link(context);
+        if (!self)
+            return;
+        if (status == REDIS_OK) {
+            self->m_connected = true;
+            self->push({ HiredisLink::Event::Type::Connected, self->m_generation, {}, {}, {} });
+        } else {
+            self->noteHiredisError();
+        }
+    }
+
+    static void disconnected(const redisAsyncContext *context, int status)
+    {
+        HiredisLink *self = link(context);
+        if (self && status != REDIS_OK)
+            self->noteHiredisError();
+    }
+
+    static void reply(redisAsyncContext *context, void *r, void *)
+    {
+        HiredisLink *self = link(context);
+        // A null reply means the context is being freed; the owner fails what is pending.
+        if (!self || !r)
+            return;
+        self->push({ HiredisLink::Event::Type::Reply, self->m_generation,
+            toRedisReply(static_cast<const redisReply *>(r)), {}, {} });
+    }
+
+    static void pubSub(redisAsyncContext *context, void *r, void *)
+    {
+        HiredisLink *self = link(context);
+        if (!self || !r)
+            return;
+        // ReplyGuard has checked the shape: an array of 3 or 4 with the expected element types.
+        const auto *reply = static_cast<const redisReply *>(r);
+        if (reply->type == REDIS_REPLY_ERROR) {
+            HiredisLink::Event event { HiredisLink::Event::Type::PubSub, self->m_generation, {}, {}, {} };
+            event.pubSub.kind = PubSubEvent::Kind::Error;
+            event.pubSub.payload = bytesOf(reply);
+            self->push(std::move(event));
+            return;
+        }
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3)
+            return;
+        const redisReply *const *e = reply->element;
+        const QByteArray kind = bytesOf(e[0]);
+        HiredisLink::Event event { HiredisLink::Event::Type::PubSub, self->m_generation, {}, {}, {} };
+        PubSubEvent &ev = event.pubSub;
+        if (kind == "message") {
+            ev.kind = PubSubEvent::Kind::Message;
+            ev.channel = bytesOf(e[1]);
+            ev.payload = bytesOf(e[2]);
+        } else if (kind == "pmessage" && reply->elements == 4) {
+            ev.kind = PubSubEvent::Kind::PatternMessage;
+            ev.pattern = bytesOf(e[1]);
+            ev.channel = bytesOf(e[2]);
+            ev.payload = bytesOf(e[3]);
+        } else {
+            if (kind == "subscribe")
+                ev.kind = PubSubEvent::Kind::Subscribed;
+            else if (kind == "unsubscribe")
+                ev.kind = PubSubEvent::Kind::Unsubscribed;
+            else if (kind == "psubscribe")
+                ev.kind = PubSubEvent::Kind::PatternSubscribed;
+            else if (kind == "punsubscribe")
+                ev.kind = PubSubEvent::Kind::PatternUnsubscribed;
+            else
+                return;
+            ev.channel = bytesOf(e[1]);
+            ev.count = e[2]->type == REDIS_REPLY_INTEGER ? e[2]->integer : 0;
+        }
+        self->push(std::move(event));
+    }
+};
+
+HiredisLink::HiredisLink(Role role, RedisConnection *owner)
+    : m_role(role)
+    , m_owner(owner)
+    , m_alive(std::make_shared<bool>(true))
+{
+    ignoreSigPipeOnce();
+}
+
+HiredisLink::~HiredisLink()
+{
+    m_owner = nullptr;
+    if (m_context) {
+        redisAsyncContext *context = m_context;
+        m_quiet = true;
+        redisAsyncFree(context);
+    }
+}
+
+RedisError HiredisLink::open(const ConnectionOptions &options, const QString &numericAddress)
+{
+    if (m_context)
+        abort(RedisError(RedisError::Code::Aborted, tr("Replaced by a new connection.")), false);
+    ++m_generation;
+    m_connected = false;
+    m_closeReported = false;
+    m_quiet = false;
+    m_hiredisErr = 0;
+    m_hiredisErrorText.clear();
+    m_abortError = RedisError();
+    m_maxReplyBytes = options.maxReplyBytes;
+    m_fastRead = !options.tls.enabled;
+
+#if REDWIRE_TLS
+    if (options.tls.enabled && !m_tls) {
+        static std::once_flag initOnce;
+        std::call_once(initOnce, [] { redisInitOpenSSL(); });
+        redisSSLOptions sslOptions {};
+        const QByteArray caFile = options.tls.caFile.toLocal8Bit();
+        const QByteArray caPath = options.tls.caPath.toLocal8Bit();
+        const QByteArray certFile = options.tls.certFile.toLocal8Bit();
+        const QByteArray keyFile = options.tls.keyFile.toLocal8Bit();
+        const QByteArray serverName
+            = (options.tls.serverName.isEmpty() ? options.host : options.tls.serverName).toUtf8();
+        sslOptions.cacert_filename = caFile.isEmpty() ? nullptr : caFile.constData();
+        sslOptions.capath = caPath.isEmpty() ? nullptr : caPath.constData();
+        sslOptions.cert_filename = certFile.isEmpty() ? nullptr : certFile.constData();
+        sslOptions.private_key_filename = keyFile.isEmpty() ? nullptr : keyFile.constData();
+        sslOptions.server_name = serverName.isEmpty() ? nullptr : serverName.constData();
+        sslOptions.verify_mode = options.tls.verifyPeer ? REDIS_SSL_VERIFY_PEER : REDIS_SSL_VERIFY_NONE;
+        redisSSLContextError sslError = REDIS_SSL_CTX_NONE;
+        auto tls = std::make_unique<TlsContext>();
+        tls->context = redisCreateSSLContextWithOptions(&sslOptions, &sslError);
+        if (!tls->context)
+            return RedisError(RedisError::Code::TlsFailed,
+                tr("Cannot set up TLS: %1").arg(QString::fromUtf8(redisSSLContextGetError(sslError))));
+        m_tls = std::move(tls);
+    }
+#else
+    if (options.tls.enabled)
+        return RedisError(RedisError::Code::TlsUnavailable,
+            tr("This build of Redwire has no TLS support (it needs hiredis 1.0 or later with "
+               "hiredis_ssl)."));
+#endif
+
+    redisAsyncContext *context = nullptr;
+    if (!options.unixSocket.isEmpty()) {
+        context = redisAsyncConnectUnix(options.unixSocket.toLocal8Bit().constData());
+    } else {
+        const QByteArray address = numericAddress.toLatin1();
+#if REDWIRE_HIREDIS_1X
+        redisOptions redis {};
+        REDIS_OPTIONS_SET_TCP(&redis, address.constData(), int(options.port));
+        // hiredis's own connect timeout, driven through the adapter's timer hook.
+        struct timeval connectTimeout;
+        connectTimeout.tv_sec = options.connectTimeoutMs / 1000;
+        connectTimeout.tv_usec = (options.connectTimeoutMs % 1000) * 1000;
+        redis.connect_timeout = &connectTimeout;
+        context = redisAsyncConnectWithOptions(&redis);
+#else
+        context = redisAsyncConnect(address.constData(), int(options.port));
+#endif
+    }
+    if (!context)
+        return RedisError(RedisError::Code::ConnectionLost, tr("Out of memory while connecting."));
+    if (context->err) {
+        const QString text = QString::fromUtf8(context->errstr);
+        const int err = context->err;
+        redisAsyncFree(context);
+        const bool refused = text.contains(QLatin1String("refused"), Qt::CaseInsensitive);
+        const bool missing = text.contains(QLatin1String("No such file"), Qt::CaseInsensitive);
+        Q_UNUSED(err)
+        return RedisError(
+            refused || missing ? RedisError::Code::ConnectionRefused : RedisError::Code::ConnectionLost,
+            tr("Cannot connect to %1: %2").arg(options.endpointDisplayName(), text));
+    }
+    m_context = context;
+    context->data = this;
+
+#if REDWIRE_TLS
+    if (options.tls.enabled && redisInitiateSSLWithContext(&context->c, m_tls->context) != REDIS_OK) {
+        const QString text = QString::fromUtf8(context->c.errstr);
+        m_context = nullptr;
+        context->data = nullptr;
+        redisAsyncFree(context);
+        return RedisError(RedisError::Code::TlsFailed, tr("TLS failed: %1").arg(text));
+    }
+#endif
+    attach(options);
+    return {};
+}
+
+void HiredisLink::attach(const ConnectionOptions &options)
+{
+    redisAsyncContext *context = m_context;
+    m_guard = std::make_unique<ReplyGuard>(
+        m_role == Role::Subscriber ? ReplyGuard::Role::Subscriber : ReplyGuard::Role::Commands,
+        MaxArrayElements);
+    m_guard->install(context);
+
+    const std::weak_ptr<bool> alive = m_alive;
+    QtEventAdapter::Handlers handlers;
+    handlers.readable = [this] { handleReadable(); };
+    handlers.writable = [this] { handleWritable(); };
+    handlers.timeout = [this] { handleTimeout(); };
+    handlers.cleanedUp = [this, alive] {
+        if (!alive.expired())
+            contextCleanedUp();
+    };
+    m_adapter = QtEventAdapter::attach(context, std::move(handlers), m_owner);
+
+    redisAsyncSetConnectCallback(context, &HiredisLinkCallbacks::connected);
+    redisAsyncSetDisconnectCallback(context, &HiredisLinkCallbacks::disconnected);
+    if (options.tcpKeepAlive && options.unixSocket.isEmpty())
+        redisEnableKeepAlive(&context->c);
+    if (m_fastRead && !m_readBuffer)
+        m_readBuffer.reset(new char[ReadBufferSize]);
+}
+
+bool HiredisLink::argvCommand(
+    const QList<QByteArray> &args, void (*callback)(redisAsyncContext *, void *, void *))
+{
+    if (!m_context || args.isEmpty())
+        return false;
+    QVarLengthArray<const char *, 8> argv(args.size());
+    QVarLengthArray<size_t, 8> lengths(args.size());
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        argv[i] = args[i].constData();
+        lengths[i] = size_t(args[i].size());
+    }
+    const int status
+        = redisAsyncCommandArgv(m_context, callback, nullptr, int(args.size()), argv.data(), lengths.data());
+    drain();
+    return status == REDIS_OK;
+}
+
+bool HiredisLink::send(const QList<QByteArray> &args)
+{
+    return argvCommand(args, &HiredisLinkCallbacks::reply);
+}
+
+bool HiredisLink::sendSubscription(const QList<QByteArray> &args)
+{
+    if (!m_context || args.size() < 2)
+        return false;
+    const QByteArray verb = args.first().toLower();
+    if (verb == "subscribe" || verb == "psubscribe") {
+        for (qsizetype i = 1; i < args.size(); ++i)
+            m_guard->topicRequested(verb == "psubscribe", args[i]);
+    }
+    return argvCommand(args, &HiredisLinkCallbacks::pubSub);
+}
+
+void HiredisLink::handleReadable()
+{
+    redisAsyncContext *context = m_context;
+    if (!context)
+        return;
+    if (!REDWIRE_FAST_READ || !m_fastRead || !(context->c.flags & REDIS_CONNECTED)) {
+        redisAsyncHandleRead(context);
+        drain();
+        return;
+    }
+#if REDWIRE_FAST_READ
+    const std::weak_ptr<bool> alive = m_alive;
+    for (int round = 0; round < MaxReadsPerWakeup; ++round) {
+        const ssize_t n = ::read(int(context->c.fd), m_readBuffer.get(), size_t(ReadBufferSize));
+        if (n > 0) {
+            for (ssize_t offset = 0; offset < n && m_context == context; offset += ReaderSlice) {
+                const size_t slice = size_t(std::min<ssize_t>(ReaderSlice, n - offset));
+                if (redisReaderFeed(context->c.reader, m_readBuffer.get() + offset, slice) != REDIS_OK) {
+                    abort(RedisError(
+                              RedisError::Code::ProtocolError, tr("Out of memory while reading a reply.")),
+                        true);
+                    break;
+                }
+                redisProcessCallbacks(context);
+                if (m_context != context)
+                    break;
+                const redisReader *reader = context->c.reader;
+                if (qint64(reader->len - reader->pos) > m_maxReplyBytes) {
+                    abort(RedisError(RedisError::Code::ProtocolError,
+                              tr("The server sent a reply larger than %1 bytes.").arg(m_maxReplyBytes)),
+                        true);
+                    break;
+                }
+                drain();
+                if (alive.expired() || m_context != context)
+                    return;
+            }
+            if (m_context != context || n < ReadBufferSize)
+                break;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        // End of stream or a socket error: let hiredis read it again, find out and tear down.
+        redisAsyncHandleRead(context);
+        break;
+    }
+    if (!alive.expired())
+        drain();
+#endif
+}
+
+void HiredisLink::handleWritable()
+{
+    if (!m_context)
+        return;
+    redisAsyncHandleWrite(m_context);
+    drain();
+}
+
+void HiredisLink::handleTimeout()
+{
+#if REDWIRE_HIREDIS_HAS_TIMER_HOOK
+    if (!m_context)
+        return;
+    redisAsyncHandleTimeout(m_context);
+    drain();
+#endif
+}
+
+void HiredisLink::noteHiredisError()
+{
+    if (!m_context || m_hiredisErr)
+        return;
+    m_hiredisErr = m_context->c.err;
+    m_hiredisErrorText = QString::fromUtf8(m_context->c.errstr);
+}
+
+void HiredisLink::contextCleanedUp()
+{
+    // hiredis is freeing the context: record why, forget the pointer, report once when it returns.
+    noteHiredisError();
+    const bool wasConnected = m_connected;
+    m_context = nullptr;
+    m_connected = false;
+    if (m_quiet || m_closeReported)
+        return;
+    m_closeReported = true;
+    Event event { Event::Type::Closed, m_generation, {}, {}, closingError() };
+    if (!wasConnected && event.error.code() == RedisError::Code::ConnectionLost)
+        event.error = RedisError(RedisError::Code::ConnectionRefused, event.error.message());
+    push(std::move(event));
+}
+
+RedisError HiredisLink::closingError() const
+{
+    if (m_abortError.isError())
+        return m_abortError;
+    if (m_guard && !m_guard->refusal().isEmpty())
+        return RedisError(RedisError::Code::ProtocolError, m_guard->refusal());
+    const QString text = m_hiredisErrorText;
+    switch (m_hiredisErr) {
+    case 0:
+        return RedisError(RedisError::Code::ConnectionLost, tr("The connection was closed."));
+    case REDIS_ERR_EOF:
+        return RedisError(RedisError::Code::ConnectionLost, tr("The server closed the connection."));
+    case REDIS_ERR_PROTOCOL:
+        return RedisError(RedisError::Code::ProtocolError, tr("Protocol error: %1").arg(text));
+    case REDIS_ERR_OOM:
+        return RedisError(RedisError::Code::ProtocolError, tr("Out of memory while reading a reply."));
+#ifdef REDIS_ERR_TIMEOUT
+    case REDIS_ERR_TIMEOUT:
+        return RedisError(m_connected ? RedisError::Code::CommandTimeout : RedisError::Code::ConnectTimeout,
+            tr("Timed out: %1").arg(text));
+#endif
+    case REDIS_ERR_OTHER:
+        // An error reply nobody waited for: hiredis closed the connection with its text.
+        if (text.startsWith(QLatin1String("NOPERM")))
+            return RedisError(RedisError::Code::PermissionDenied, text);
+        if (text.startsWith(QLatin1String("WRONGPASS")) || text.startsWith(QLatin1String("NOAUTH")))
+            return RedisError(RedisError::Code::AuthenticationFailed, text);
+        return RedisError(RedisError::Code::ConnectionLost, tr("The server said: %1").arg(text));
+    default:
+        if (text.contains(QLatin1String("refused"), Qt::CaseInsensitive))
+            return RedisError(RedisError::Code::ConnectionRefused, tr("Connection refused: %1").arg(text));
+        return RedisError(
+            RedisError::Code::ConnectionLost, text.isEmpty() ? tr("The connection failed.") : text);
+    }
+}
+
+void HiredisLink::abort(const RedisError &error, bool notify)
+{
+    if (!m_context)
+        return;
+    if (!m_abortError.isError())
+        m_abortError = error;
+    if (!notify) {
+        m_quiet = true;
+        ++m_generation; // whatever this context queued is stale now
+    }
+    redisAsyncContext *context = m_context;
+    // hiredis calls the pending callbacks with no reply and, through the adapter, contextCleanedUp().
+    redisAsyncFree(context);
+    m_context = nullptr;
+    drain();
+}
+
+void HiredisLink::push(Event &&event)
+{
+    m_events.push_back(std::move(event));
+}
+
+void HiredisLink::drain()
+{
+    if (m_draining || m_events.empty())
+        return;
+    m_draining = true;
+    const std::weak_ptr<bool> alive = m_alive;
+    // Events may be appended while we deliver (a handler sends a command that fails at once).
+    for (size_t i = 0; i < m_events.size(); ++i) {
+        // Moved out: a handler may append to m_events and so move its elements.
+        Event event = std::move(m_events[i]);
+        if (event.generation != m_generation || !m_owner)
+            continue;
+        switch (event.type) {
+        case Event::Type::Connected:
+            m_owner->linkConnected();
+            break;
+        case Event::Type::Reply:
+            m_owner->linkReply(std::move(event.reply));
+            break;
+        case Event::Type::PubSub:
+            m_owner->linkPubSub(event.pubSub);
+            break;
+        case Event::Type::Closed:
+            m_owner->linkClosed(event.error);
+            break;
+        }
+        // The owner (and we with it) may have been deleted by a slot.
+        if (alive.expired())
+            return;
+    }
+    m_events.clear();
+    m_draining = false;
+}
+
+} // namespace Redwire

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QByteArray>
+
+namespace Redwire {
+
+// One Pub/Sub frame from the server, already checked and copied out of hiredis.
+struct PubSubEvent
+{
+    enum class Kind {
+        Message,
+        PatternMessage,
+        Subscribed,
+        Unsubscribed,
+        PatternSubscribed,
+        PatternUnsubscribed,
+        Error, // an error reply to a (P)SUBSCRIBE; the text is in payload
+    };
+    Kind kind = Kind::Message;
+    QByteArray pattern; // PatternMessage only
+    QByteArray channel; // the channel, or the pattern for (un)subscribe confirmations
+    QByteArray payload;
+    qint64 count = 0; // subscriptions left, for confirmations
+};
+
+} // namespace Redwire

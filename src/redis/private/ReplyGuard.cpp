@@ -1,0 +1,203 @@
+#include "ReplyGuard.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcRedis)
+
+namespace Redwire {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Redwire::ReplyGuard", text);
+}
+} // namespace
+
+// The C functions hiredis's reader calls for every object it builds. Each one checks the object
+// against what async.c can survive, then builds it with hiredis's own function.
+struct ReplyGuard::Hooks
+{
+    static ReplyGuard *guard(const redisReadTask *task) { return static_cast<ReplyGuard *>(task->privdata); }
+
+    static bool check(const redisReadTask *task, int type, qint64 elements, const char *str, size_t len)
+    {
+        ReplyGuard *g = guard(task);
+        return task->parent ? g->checkChild(task, type, str, len) : g->checkTopLevel(type, elements);
+    }
+
+    static void *createString(const redisReadTask *task, char *str, size_t len)
+    {
+        ReplyGuard *g = guard(task);
+        if (task->type != REDIS_REPLY_STRING && task->type != REDIS_REPLY_STATUS
+            && task->type != REDIS_REPLY_ERROR) {
+            g->refuse(tr("The server sent a RESP3 reply on a RESP2 connection."));
+            return nullptr;
+        }
+        if (!check(task, task->type, 0, str, len))
+            return nullptr;
+        return g->m_original->createString(task, str, len);
+    }
+
+    static void *createArray(const redisReadTask *task, RedwireArrayCount elements)
+    {
+        ReplyGuard *g = guard(task);
+        if (task->type != REDIS_REPLY_ARRAY) {
+            g->refuse(tr("The server sent a RESP3 aggregate on a RESP2 connection."));
+            return nullptr;
+        }
+        if (qint64(elements) > g->m_maxArrayElements) {
+            g->refuse(tr("The server announced an array of %1 elements, more than the limit of %2.")
+                          .arg(qint64(elements))
+                          .arg(g->m_maxArrayElements));
+            return nullptr;
+        }
+        if (!check(task, REDIS_REPLY_ARRAY, qint64(elements), nullptr, 0))
+            return nullptr;
+        return g->m_original->createArray(task, elements);
+    }
+
+    static void *createInteger(const redisReadTask *task, long long value)
+    {
+        if (!check(task, REDIS_REPLY_INTEGER, 0, nullptr, 0))
+            return nullptr;
+        return guard(task)->m_original->createInteger(task, value);
+    }
+
+    static void *createNil(const redisReadTask *task)
+    {
+        if (!check(task, REDIS_REPLY_NIL, 0, nullptr, 0))
+            return nullptr;
+        return guard(task)->m_original->createNil(task);
+    }
+
+#if REDWIRE_HIREDIS_1X
+    static void *createDouble(const redisReadTask *task, double, char *, size_t)
+    {
+        guard(task)->refuse(tr("The server sent a RESP3 double on a RESP2 connection."));
+        return nullptr;
+    }
+
+    static void *createBool(const redisReadTask *task, int)
+    {
+        guard(task)->refuse(tr("The server sent a RESP3 boolean on a RESP2 connection."));
+        return nullptr;
+    }
+#endif
+};
+
+ReplyGuard::ReplyGuard(Role role, qint64 maxArrayElements)
+    : m_role(role)
+    , m_maxArrayElements(maxArrayElements)
+{ }
+
+void ReplyGuard::install(redisAsyncContext *context)
+{
+    m_context = context;
+    redisReader *reader = context->c.reader;
+    m_original = reader->fn;
+    m_functions.createString = &Hooks::createString;
+    m_functions.createArray = &Hooks::createArray;
+    m_functions.createInteger = &Hooks::createInteger;
+    m_functions.createNil = &Hooks::createNil;
+#if REDWIRE_HIREDIS_1X
+    m_functions.createDouble = &Hooks::createDouble;
+    m_functions.createBool = &Hooks::createBool;
+#endif
+    m_functions.freeObject = m_original->freeObject;
+    reader->fn = &m_functions;
+    reader->privdata = this;
+}
+
+void ReplyGuard::topicRequested(bool pattern, const QByteArray &name)
+{
+    (pattern ? m_patterns : m_channels).insert(name);
+}
+
+bool ReplyGuard::refuse(const QString &why)
+{
+    if (m_refusal.isEmpty())
+        m_refusal = why;
+    qCWarning(lcRedis) << "refusing a reply:" << why;
+    return false;
+}
+
+bool ReplyGuard::checkTopLevel(int type, qint64 elements)
+{
+    m_route = Route::Ordered;
+    m_frame = Frame::Unknown;
+    m_topElements = elements;
+    // A command is waiting: hiredis hands it whatever comes, and our callback copes with any shape.
+    if (m_context->replies.head != nullptr)
+        return true;
+    // hiredis closes the connection with the error's text; nothing to refuse.
+    if (type == REDIS_REPLY_ERROR)
+        return true;
+    if (!(m_context->c.flags & REDIS_SUBSCRIBED) || m_role != Role::Subscriber)
+        return refuse(tr("The server sent a reply that no command was waiting for."));
+    if (type != REDIS_REPLY_ARRAY || (elements != 3 && elements != 4))
+        return refuse(tr("The server sent a malformed Pub/Sub frame."));
+    m_route = Route::PubSub;
+    return true;
+}
+
+bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str, size_t len)
+{
+    if (m_route == Route::Ordered)
+        return true;
+    if (task->parent->parent != nullptr || type == REDIS_REPLY_ARRAY)
+        return refuse(tr("The server sent a nested array inside a Pub/Sub frame."));
+    switch (task->idx) {
+    case 0: {
+        if (type != REDIS_REPLY_STRING)
+            return refuse(tr("The server sent a Pub/Sub frame whose kind is not a string."));
+        const QByteArray kind(str, qsizetype(len));
+        m_framePattern = kind.startsWith('p');
+        if (kind == "message" || kind == "pmessage")
+            m_frame = m_framePattern ? Frame::PatternMessage : Frame::Message;
+        else if (kind == "subscribe" || kind == "psubscribe")
+            m_frame = Frame::Subscribe;
+        else if (kind == "unsubscribe" || kind == "punsubscribe")
+            m_frame = Frame::Unsubscribe;
+        else
+            return refuse(tr("The server sent an unexpected Pub/Sub frame \"%1\".")
+                              .arg(QString::fromLatin1(kind.left(32).toPercentEncoding())));
+        const qint64 expected = m_frame == Frame::PatternMessage ? 4 : 3;
+        if (m_topElements != expected)
+            return refuse(tr("The server sent a \"%1\" frame with %2 elements instead of %3.")
+                              .arg(QString::fromLatin1(kind))
+                              .arg(m_topElements)
+                              .arg(expected));
+        return true;
+    }
+    case 1:
+        if (type != REDIS_REPLY_STRING)
+            return refuse(tr("The server sent a Pub/Sub frame without a channel name."));
+        if (m_frame == Frame::Subscribe || m_frame == Frame::Unsubscribe) {
+            m_frameTopic = QByteArray(str, qsizetype(len));
+            if (!(m_framePattern ? m_patterns : m_channels).contains(m_frameTopic))
+                return refuse(tr("The server confirmed a subscription we never asked for."));
+        }
+        return true;
+    case 2:
+        if (m_frame == Frame::Subscribe || m_frame == Frame::Unsubscribe) {
+            if (type != REDIS_REPLY_INTEGER)
+                return refuse(tr("The server sent a subscription count that is not an integer."));
+            // The frame is complete: hiredis processes it before reading anything else.
+            if (m_frame == Frame::Unsubscribe)
+                (m_framePattern ? m_patterns : m_channels).remove(m_frameTopic);
+            return true;
+        }
+        if (type != REDIS_REPLY_STRING)
+            return refuse(tr("The server sent a Pub/Sub message whose payload is not a string."));
+        return true;
+    case 3:
+        if (type != REDIS_REPLY_STRING)
+            return refuse(tr("The server sent a Pub/Sub message whose payload is not a string."));
+        return true;
+    default:
+        return refuse(tr("The server sent a malformed Pub/Sub frame."));
+    }
+}
+
+} // namespace Redwire

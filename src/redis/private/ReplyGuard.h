@@ -1,0 +1,56 @@
+#pragma once
+
+#include "HiredisCompat.h"
+
+#include <QByteArray>
+#include <QSet>
+#include <QString>
+
+namespace Redwire {
+
+// Checks every reply while hiredis's reader builds it, through the reader's table of object
+// functions, and refuses the shapes that hiredis's async layer would assert on or misread (see
+// HIREDIS.md): unsolicited replies, malformed Pub/Sub frames, confirmations for topics we never
+// asked for, RESP3 types, absurd array sizes. A refusal makes the reader fail, hiredis drops the
+// connection, and refusal() says why. The objects themselves are built by hiredis's own functions.
+class ReplyGuard
+{
+public:
+    enum class Role { Commands, Subscriber };
+
+    ReplyGuard(Role role, qint64 maxArrayElements);
+    ReplyGuard(const ReplyGuard &) = delete;
+    ReplyGuard &operator=(const ReplyGuard &) = delete;
+
+    void install(redisAsyncContext *context);
+
+    // The topics we sent (P)SUBSCRIBE for; confirmations for anything else are refused.
+    void topicRequested(bool pattern, const QByteArray &name);
+
+    const QString &refusal() const { return m_refusal; }
+
+private:
+    struct Hooks;
+    enum class Route { Ordered, PubSub };
+    enum class Frame { Unknown, Message, PatternMessage, Subscribe, Unsubscribe };
+
+    bool checkTopLevel(int type, qint64 elements);
+    bool checkChild(const redisReadTask *task, int type, const char *str, size_t len);
+    bool refuse(const QString &why);
+
+    const Role m_role;
+    const qint64 m_maxArrayElements;
+    redisAsyncContext *m_context = nullptr;
+    redisReplyObjectFunctions *m_original = nullptr;
+    redisReplyObjectFunctions m_functions {};
+    Route m_route = Route::Ordered;
+    qint64 m_topElements = 0;
+    Frame m_frame = Frame::Unknown;
+    bool m_framePattern = false;
+    QByteArray m_frameTopic;
+    QSet<QByteArray> m_channels;
+    QSet<QByteArray> m_patterns;
+    QString m_refusal;
+};
+
+} // namespace Redwire

@@ -1,0 +1,380 @@
+// SubscriberConnection and RedisClient against a real redis-server: subscribe, pattern subscribe,
+// unsubscribe, binary payloads, resubscribing after a restart, liveness after SIGSTOP, refusals.
+#include "redis/RedisClient.h"
+#include "redis/RedisSubscription.h"
+#include "redis/SubscriberConnection.h"
+
+#include "RedisServerProcess.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Redwire;
+using RedwireTest::RedisServerProcess;
+using TopicKind = SubscriberConnection::TopicKind;
+
+namespace {
+
+ConnectionOptions optionsFor(const RedisServerProcess &server)
+{
+    ConnectionOptions options;
+    options.host = server.host();
+    options.port = server.port();
+    options.connectTimeoutMs = 2000;
+    options.commandTimeoutMs = 2000;
+    options.reconnect.initialDelayMs = 50;
+    options.reconnect.maxDelayMs = 300;
+    return options;
+}
+
+// Publishes through a command connection of our own.
+class Publisher
+{
+public:
+    explicit Publisher(const ConnectionOptions &options)
+        : m_connection(options)
+    {
+        QSignalSpy connected(&m_connection, &RedisConnection::connected);
+        m_connection.connectToServer();
+        connected.wait(5000);
+    }
+    bool isConnected() const { return m_connection.isConnected(); }
+    // Returns the number of receivers, or -1.
+    qint64 publish(const QByteArray &channel, const QByteArray &payload)
+    {
+        qint64 result = -2;
+        m_connection.send(
+            { "PUBLISH", channel, payload }, [&](const RedisReply &reply, const RedisError &error) {
+                result = error.isError() ? -1 : reply.toInteger();
+            });
+        QTest::qWaitFor([&] { return result != -2; }, 5000);
+        return result;
+    }
+
+private:
+    CommandConnection m_connection;
+};
+
+} // namespace
+
+class TestSubscriberConnection : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void subscribeAndReceive();
+    void payloadsArriveByteExact_data();
+    void payloadsArriveByteExact();
+    void patternSubscribe();
+    void unsubscribeStopsDelivery();
+    void resubscribeRightAfterUnsubscribe();
+    void shardedPubSubIsRefused();
+    void resubscribesAfterServerRestart();
+    void detectsStoppedServerAndRecovers();
+    void forbiddenChannelIsReportedWithoutStorm();
+    void clientSubscriptionObjects();
+    void externalRedisCliPublishArrives();
+};
+
+void TestSubscriberConnection::subscribeAndReceive()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(optionsFor(server));
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
+    QVERIFY(subscriber.subscribe("news")); // before connecting: sent once connected
+    subscriber.connectToServer();
+    QVERIFY(subscribed.wait(5000));
+    QCOMPARE(subscribed.first().at(0).value<TopicKind>(), TopicKind::Channel);
+    QCOMPARE(subscribed.first().at(1).toByteArray(), QByteArray("news"));
+    QVERIFY(subscriber.isActive(TopicKind::Channel, "news"));
+
+    Publisher publisher(optionsFor(server));
+    QCOMPARE(publisher.publish("news", "hello"), 1);
+    QTRY_COMPARE(messages.count(), 1);
+    QCOMPARE(messages.first().at(0).toByteArray(), QByteArray("news"));
+    QCOMPARE(messages.first().at(1).toByteArray(), QByteArray("hello"));
+    // A second subscription while connected.
+    QVERIFY(subscriber.subscribe("sport"));
+    QTRY_VERIFY(subscriber.isActive(TopicKind::Channel, "sport"));
+    QCOMPARE(publisher.publish("sport", "goal"), 1);
+    QTRY_COMPARE(messages.count(), 2);
+    QCOMPARE(messages.last().at(1).toByteArray(), QByteArray("goal"));
+}
+
+void TestSubscriberConnection::payloadsArriveByteExact_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("one byte") << QByteArray("x");
+    QTest::newRow("nul bytes") << QByteArray("\0\0a\0", 4);
+    QTest::newRow("invalid utf-8") << QByteArray("\xc3\x28\xa0\xa1\xff", 5);
+    QTest::newRow("crlf and resp") << QByteArray("*3\r\n$7\r\nmessage\r\n");
+    QByteArray big(1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = char(i % 251);
+    QTest::newRow("1 MiB") << big;
+}
+
+void TestSubscriberConnection::payloadsArriveByteExact()
+{
+    QFETCH(QByteArray, payload);
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(optionsFor(server));
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
+    const QByteArray channel("bin\0chan", 8);
+    subscriber.subscribe(channel);
+    subscriber.connectToServer();
+    QVERIFY(subscribed.wait(5000));
+    Publisher publisher(optionsFor(server));
+    QCOMPARE(publisher.publish(channel, payload), 1);
+    QCOMPARE(publisher.publish(channel, payload + "!"), 1);
+    QTRY_COMPARE(messages.count(), 2);
+    QCOMPARE(messages.at(0).at(0).toByteArray(), channel);
+    QCOMPARE(messages.at(0).at(1).toByteArray(), payload);
+    QCOMPARE(messages.at(1).at(1).toByteArray(), payload + "!");
+}
+
+void TestSubscriberConnection::patternSubscribe()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(optionsFor(server));
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy patternMessages(&subscriber, &SubscriberConnection::patternMessageReceived);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
+    subscriber.psubscribe("room.*");
+    subscriber.connectToServer();
+    QVERIFY(subscribed.wait(5000));
+    QCOMPARE(subscribed.first().at(0).value<TopicKind>(), TopicKind::Pattern);
+    Publisher publisher(optionsFor(server));
+    QCOMPARE(publisher.publish("room.lobby", "hi"), 1);
+    QCOMPARE(publisher.publish("other", "no"), 0);
+    QTRY_COMPARE(patternMessages.count(), 1);
+    QCOMPARE(patternMessages.first().at(0).toByteArray(), QByteArray("room.*"));
+    QCOMPARE(patternMessages.first().at(1).toByteArray(), QByteArray("room.lobby"));
+    QCOMPARE(patternMessages.first().at(2).toByteArray(), QByteArray("hi"));
+    QCOMPARE(messages.count(), 0);
+    QCOMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"));
+}
+
+void TestSubscriberConnection::unsubscribeStopsDelivery()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(optionsFor(server));
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy unsubscribed(&subscriber, &SubscriberConnection::unsubscribed);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
+    subscriber.subscribe("a");
+    subscriber.subscribe("b");
+    subscriber.psubscribe("p*");
+    subscriber.connectToServer();
+    QTRY_COMPARE(subscribed.count(), 3);
+    subscriber.unsubscribe("a");
+    subscriber.punsubscribe("p*");
+    QTRY_COMPARE(unsubscribed.count(), 2);
+    QCOMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("0"));
+    Publisher publisher(optionsFor(server));
+    QCOMPARE(publisher.publish("a", "gone"), 0);
+    QCOMPARE(publisher.publish("b", "here"), 1);
+    QTRY_COMPARE(messages.count(), 1);
+    QCOMPARE(messages.first().at(0).toByteArray(), QByteArray("b"));
+    // Unsubscribing the last user channel keeps the connection subscribed (heartbeat channel).
+    subscriber.unsubscribe("b");
+    QTRY_COMPARE(unsubscribed.count(), 3);
+    QCOMPARE(subscriber.state(), RedisConnection::State::Connected);
+    subscriber.subscribe("c");
+    QTRY_VERIFY(subscriber.isActive(TopicKind::Channel, "c"));
+    QCOMPARE(publisher.publish("c", "again"), 1);
+    QTRY_COMPARE(messages.count(), 2);
+}
+
+void TestSubscriberConnection::resubscribeRightAfterUnsubscribe()
+{
+    // hiredis 0.14 drops the callback of a channel re-subscribed before its unsubscribe is
+    // confirmed; the connection holds the new SUBSCRIBE back until then.
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(optionsFor(server));
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
+    subscriber.subscribe("x");
+    subscriber.connectToServer();
+    QVERIFY(subscribed.wait(5000));
+    subscriber.unsubscribe("x");
+    subscriber.subscribe("x");
+    QTRY_COMPARE(subscribed.count(), 2);
+    Publisher publisher(optionsFor(server));
+    QCOMPARE(publisher.publish("x", "still here"), 1);
+    QTRY_COMPARE(messages.count(), 1);
+    QCOMPARE(subscriber.state(), RedisConnection::State::Connected);
+}
+
+void TestSubscriberConnection::shardedPubSubIsRefused()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(optionsFor(server));
+    QSignalSpy connected(&subscriber, &RedisConnection::connected);
+    QSignalSpy failures(&subscriber, &SubscriberConnection::subscriptionFailed);
+    subscriber.connectToServer();
+    QVERIFY(connected.wait(5000));
+    QVERIFY(!subscriber.ssubscribe("shard"));
+    QCOMPARE(failures.count(), 1);
+    QCOMPARE(failures.first().at(0).value<TopicKind>(), TopicKind::ShardChannel);
+    const auto error = failures.first().at(2).value<RedisError>();
+    QCOMPARE(error.code(), RedisError::Code::Unsupported);
+    QVERIFY(error.message().contains(QLatin1String("SSUBSCRIBE")));
+    QCOMPARE(subscriber.state(), RedisConnection::State::Connected);
+}
+
+void TestSubscriberConnection::resubscribesAfterServerRestart()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    RedisClient client(optionsFor(server));
+    SubscriberConnection *subscriber = client.subscriber();
+    QSignalSpy messages(subscriber, &SubscriberConnection::messageReceived);
+    QSignalSpy patternMessages(subscriber, &SubscriberConnection::patternMessageReceived);
+    QSignalSpy resubscribed(subscriber, &SubscriberConnection::resubscribed);
+    QSignalSpy errors(subscriber, &RedisConnection::errorOccurred);
+    RedisSubscription *room = client.subscribe("room");
+    RedisSubscription *all = client.psubscribe("room*");
+    QVERIFY(room && all);
+    client.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(room->state(), RedisSubscription::State::Active, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(all->state(), RedisSubscription::State::Active, 5000);
+    {
+        Publisher publisher(optionsFor(server));
+        QCOMPARE(publisher.publish("room", "before"), 2);
+    }
+    QTRY_COMPARE(messages.count(), 1);
+
+    server.stop();
+    QVERIFY(errors.wait(5000));
+    QCOMPARE(errors.first().at(0).value<RedisError>().code(), RedisError::Code::ConnectionLost);
+    QTRY_COMPARE(room->state(), RedisSubscription::State::Pending);
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+    QVERIFY(resubscribed.wait(10000));
+    QCOMPARE(resubscribed.first().at(0).toInt(), 2);
+    QCOMPARE(room->state(), RedisSubscription::State::Active);
+    QCOMPARE(all->state(), RedisSubscription::State::Active);
+    QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 5000);
+    Publisher publisher(optionsFor(server));
+    QCOMPARE(publisher.publish("room", "after"), 2);
+    QTRY_COMPARE(messages.count(), 2);
+    QTRY_COMPARE(patternMessages.count(), 2);
+    QCOMPARE(messages.last().at(1).toByteArray(), QByteArray("after"));
+}
+
+void TestSubscriberConnection::detectsStoppedServerAndRecovers()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    ConnectionOptions options = optionsFor(server);
+    options.heartbeatIntervalMs = 300;
+    options.commandTimeoutMs = 1000;
+    options.connectTimeoutMs = 500;
+    RedisClient client(options);
+    RedisSubscription *chat = client.subscribe("chat");
+    QSignalSpy missed(&client, &RedisClient::heartbeatMissed);
+    QSignalSpy messages(chat, &RedisSubscription::messageReceived);
+    client.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(chat->state(), RedisSubscription::State::Active, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(client.subscriber()->isHeartbeatActive(), 5000);
+    QTest::qWait(700); // a few heartbeats go round while the server is healthy
+    QCOMPARE(missed.count(), 0);
+
+    QElapsedTimer sinceStop;
+    server.pause();
+    sinceStop.start();
+    QVERIFY(missed.wait(3000));
+    // Detected within twice the heartbeat interval (plus scheduling slack).
+    QVERIFY2(sinceStop.elapsed() <= 2 * options.heartbeatIntervalMs + 150,
+        qPrintable(QStringLiteral("detected after %1 ms").arg(sinceStop.elapsed())));
+    QVERIFY(client.subscriber()->state() != RedisConnection::State::Connected);
+    QCOMPARE(client.subscriber()->error(), RedisError::Code::HeartbeatTimeout);
+
+    server.resume();
+    QTRY_COMPARE_WITH_TIMEOUT(chat->state(), RedisSubscription::State::Active, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 10000);
+    Publisher publisher(options);
+    QCOMPARE(publisher.publish("chat", "back"), 1);
+    QTRY_COMPARE(messages.count(), 1);
+}
+
+void TestSubscriberConnection::forbiddenChannelIsReportedWithoutStorm()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options serverOptions;
+    serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* &allowed:* &__redwire:* +@all");
+    QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
+    ConnectionOptions options = optionsFor(server);
+    options.username = QStringLiteral("limited");
+    options.password = QStringLiteral("pw");
+    SubscriberConnection subscriber(options);
+    QSignalSpy connected(&subscriber, &RedisConnection::connected);
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy failures(&subscriber, &SubscriberConnection::subscriptionFailed);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
+    subscriber.subscribe("allowed:1");
+    subscriber.connectToServer();
+    QVERIFY(subscribed.wait(5000));
+    subscriber.subscribe("secret");
+    QVERIFY(failures.wait(5000));
+    QCOMPARE(failures.first().at(1).toByteArray(), QByteArray("secret"));
+    QCOMPARE(failures.first().at(2).value<RedisError>().code(), RedisError::Code::PermissionDenied);
+    QVERIFY(!subscriber.channels().contains("secret"));
+    // The allowed channel works (again, if the connection had to be replaced), with no storm.
+    QTRY_VERIFY_WITH_TIMEOUT(subscriber.isActive(TopicKind::Channel, "allowed:1"), 5000);
+    const int connectsSoFar = connected.count();
+    QTest::qWait(500);
+    QCOMPARE(connected.count(), connectsSoFar);
+    QCOMPARE(failures.count(), 1);
+    QCOMPARE(server.cli({ "PUBLISH", "allowed:1", "ok" }), QByteArray("1"));
+    QTRY_COMPARE(messages.count(), 1);
+}
+
+void TestSubscriberConnection::clientSubscriptionObjects()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    RedisClient client(optionsFor(server));
+    RedisSubscription *a = client.subscribe("a");
+    QCOMPARE(client.subscribe("a"), a); // the same object for the same topic
+    QVERIFY(client.psubscribe("a") != a);
+    QCOMPARE(a->state(), RedisSubscription::State::Pending);
+    QSignalSpy connectedChanged(&client, &RedisClient::connectedChanged);
+    client.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(a->state(), RedisSubscription::State::Active, 5000);
+    QTRY_VERIFY(client.isConnected());
+    QSignalSpy messages(a, &RedisSubscription::messageReceived);
+    QCOMPARE(server.cli({ "PUBLISH", "a", "x" }), QByteArray("2"));
+    QTRY_COMPARE(messages.count(), 1);
+    QPointer<RedisSubscription> guard(a);
+    a->unsubscribe();
+    QCOMPARE(a->state(), RedisSubscription::State::Unsubscribed);
+    QTRY_VERIFY(guard.isNull()); // deleted later by the client
+    QTRY_COMPARE(server.cli({ "PUBLISH", "a", "y" }), QByteArray("1"));
+}
+
+void TestSubscriberConnection::externalRedisCliPublishArrives()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(optionsFor(server));
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
+    subscriber.subscribe("chat");
+    subscriber.connectToServer();
+    QVERIFY(subscribed.wait(5000));
+    QCOMPARE(server.cli({ "PUBLISH", "chat", "hello" }), QByteArray("1"));
+    QTRY_COMPARE(messages.count(), 1);
+    QCOMPARE(messages.first().at(1).toByteArray(), QByteArray("hello"));
+}
+
+QTEST_GUILESS_MAIN(TestSubscriberConnection)
+#include "tst_subscriberconnection.moc"
