@@ -1,0 +1,74 @@
+#include "LaunchOptions.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace Redwire {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Redwire::LaunchOptions", text);
+}
+
+void addOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(tr("Redwire: chat over Redis Pub/Sub."));
+    parser.addPositionalArgument(QStringLiteral("url"),
+        tr("Server to connect to: redis://[user@]host[:port][/db], "
+           "rediss://... for TLS, or unix:///path/to/socket."),
+        QStringLiteral("[url]"));
+    parser.addOption({ QStringLiteral("nick"), tr("Your nickname."), tr("name") });
+    parser.addOption({ QStringLiteral("room"), tr("A room to open (repeatable)."), tr("name") });
+    parser.addHelpOption();
+    parser.addVersionOption();
+}
+} // namespace
+
+LaunchOptions LaunchOptions::parse(const QStringList &arguments, const QString &passwordFromEnvironment)
+{
+    LaunchOptions result;
+    QCommandLineParser parser;
+    addOptions(parser);
+    if (!parser.parse(arguments)) {
+        result.error = parser.errorText();
+        return result;
+    }
+    result.showHelp = parser.isSet(QStringLiteral("help"));
+    result.showVersion = parser.isSet(QStringLiteral("version"));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        result.error = tr("Give at most one server URL.");
+        return result;
+    }
+    if (!positional.isEmpty()) {
+        QString error;
+        result.connection = ConnectionOptions::fromUrl(QUrl(positional.first(), QUrl::StrictMode), &error);
+        if (!error.isEmpty()) {
+            result.error = error;
+            return result;
+        }
+        result.hasServer = true;
+        result.connection.password = passwordFromEnvironment;
+    }
+    result.nickname = parser.value(QStringLiteral("nick")).trimmed();
+    for (const QString &room : parser.values(QStringLiteral("room"))) {
+        const QString name = room.trimmed();
+        if (name.isEmpty() || name.contains(QLatin1Char('\n'))) {
+            result.error = tr("Not a room name: \"%1\".").arg(room);
+            return result;
+        }
+        if (!result.rooms.contains(name))
+            result.rooms << name;
+    }
+    return result;
+}
+
+QString LaunchOptions::helpText()
+{
+    QCommandLineParser parser;
+    addOptions(parser);
+    return parser.helpText();
+}
+
+} // namespace Redwire
