@@ -1,0 +1,66 @@
+// The Redwire desktop app: parses the command line, sets up the controllers and shows ui/Main.qml.
+#include "desktop/LaunchOptions.h"
+#include "models/ConnectionController.h"
+
+#include <QGuiApplication>
+#include <QIcon>
+#include <QLoggingCategory>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
+
+Q_IMPORT_QML_PLUGIN(Redwire_ModelsPlugin)
+Q_IMPORT_QML_PLUGIN(Redwire_UiPlugin)
+
+int main(int argc, char *argv[])
+{
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("Redwire"));
+    QGuiApplication::setOrganizationName(QStringLiteral("Redwire"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(REDWIRE_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("redwire"));
+    QLoggingCategory::setFilterRules(QStringLiteral("redwire.*.debug=false"));
+
+    const Redwire::LaunchOptions launch
+        = Redwire::LaunchOptions::parse(app.arguments(), qEnvironmentVariable("REDWIRE_PASSWORD"));
+    if (!launch.error.isEmpty()) {
+        std::fprintf(stderr, "redwire: %s\n\n%s", qPrintable(launch.error),
+            qPrintable(Redwire::LaunchOptions::helpText()));
+        return 2;
+    }
+    if (launch.showHelp) {
+        std::fputs(qPrintable(Redwire::LaunchOptions::helpText()), stdout);
+        return 0;
+    }
+    if (launch.showVersion) {
+        std::printf("redwire %s\n", REDWIRE_VERSION);
+        return 0;
+    }
+
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
+        QQuickStyle::setStyle(QStringLiteral("Basic"));
+
+    auto *connection = new Redwire::ConnectionController(&app);
+    if (launch.hasServer || !launch.nickname.isEmpty())
+        connection->applyLaunchOptions(
+            launch.hasServer ? launch.connection : connection->options(), launch.nickname);
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/"));
+    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", connection);
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreated, &app,
+        [](QObject *object, const QUrl &url) {
+            if (!object) {
+                std::fprintf(stderr, "redwire: cannot load %s\n", qPrintable(url.toString()));
+                QCoreApplication::exit(1);
+            }
+        },
+        Qt::QueuedConnection);
+    engine.setInitialProperties({ { QStringLiteral("startRooms"), launch.rooms },
+        { QStringLiteral("autoConnect"), launch.hasServer } });
+    engine.load(QUrl(QStringLiteral("qrc:/Redwire/Ui/Main.qml")));
+    return app.exec();
+}

@@ -1,0 +1,257 @@
+#include "ConnectionController.h"
+
+#include "desktop/CredentialStore.h"
+#include "desktop/LocalRedisServer.h"
+
+#include <QSettings>
+
+namespace Redwire {
+
+ConnectionController::ConnectionController(QObject *parent)
+    : QObject(parent)
+    , m_localServer(new LocalRedisServer(this))
+    , m_credentials(new CredentialStore(this))
+{
+    load();
+    connect(m_localServer, &LocalRedisServer::stateChanged, this, [this](LocalRedisServer::State state) {
+        Q_EMIT localServerChanged();
+        if (state == LocalRedisServer::State::Running)
+            emitLocalReady();
+        else if (state == LocalRedisServer::State::Failed)
+            Q_EMIT failed(m_localServer->errorString());
+    });
+    connect(m_credentials, &CredentialStore::passwordRead, this,
+        [this](const QString &account, const QString &password) {
+            if (account != CredentialStore::accountFor(m_options.username, m_options.endpointDisplayName()))
+                return;
+            if (m_options.password.isEmpty()) {
+                m_options.password = password;
+                Q_EMIT settingsChanged();
+            }
+            setKeychainMessage(tr("Password loaded from the keychain."));
+        });
+    connect(m_credentials, &CredentialStore::passwordSaved, this,
+        [this] { setKeychainMessage(tr("Password saved in the keychain.")); });
+    connect(
+        m_credentials, &CredentialStore::unavailable, this, [this](const QString &, const QString &reason) {
+            if (m_rememberPassword)
+                setKeychainMessage(
+                    tr("The password was not saved: no keychain is available (%1).").arg(reason));
+        });
+}
+
+ConnectionController::~ConnectionController() = default;
+
+void ConnectionController::load()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("server"));
+    m_hasSavedServer = settings.contains(QStringLiteral("host"));
+    m_options.host = settings.value(QStringLiteral("host"), m_options.host).toString();
+    m_options.port = quint16(settings.value(QStringLiteral("port"), m_options.port).toUInt());
+    m_options.username = settings.value(QStringLiteral("username")).toString();
+    m_options.database = settings.value(QStringLiteral("database"), 0).toInt();
+    m_options.tls.enabled = settings.value(QStringLiteral("tls"), false).toBool();
+    m_options.tls.caFile = settings.value(QStringLiteral("tlsCaFile")).toString();
+    m_options.tls.certFile = settings.value(QStringLiteral("tlsCertFile")).toString();
+    m_options.tls.keyFile = settings.value(QStringLiteral("tlsKeyFile")).toString();
+    m_options.tls.serverName = settings.value(QStringLiteral("tlsServerName")).toString();
+    m_rememberPassword = settings.value(QStringLiteral("rememberPassword"), false).toBool();
+    m_useLocalServer
+        = settings.value(QStringLiteral("useLocalServer"), !m_hasSavedServer && localServerAvailable())
+              .toBool();
+    settings.endGroup();
+    m_nickname = settings.value(QStringLiteral("chat/nickname")).toString();
+    m_options.clientName = QStringLiteral("redwire");
+}
+
+void ConnectionController::save()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("server"));
+    settings.setValue(QStringLiteral("host"), m_options.host);
+    settings.setValue(QStringLiteral("port"), m_options.port);
+    settings.setValue(QStringLiteral("username"), m_options.username);
+    settings.setValue(QStringLiteral("database"), m_options.database);
+    settings.setValue(QStringLiteral("tls"), m_options.tls.enabled);
+    settings.setValue(QStringLiteral("tlsCaFile"), m_options.tls.caFile);
+    settings.setValue(QStringLiteral("tlsCertFile"), m_options.tls.certFile);
+    settings.setValue(QStringLiteral("tlsKeyFile"), m_options.tls.keyFile);
+    settings.setValue(QStringLiteral("tlsServerName"), m_options.tls.serverName);
+    settings.setValue(QStringLiteral("rememberPassword"), m_rememberPassword);
+    settings.setValue(QStringLiteral("useLocalServer"), m_useLocalServer);
+    settings.endGroup();
+    settings.setValue(QStringLiteral("chat/nickname"), m_nickname);
+    m_hasSavedServer = true;
+}
+
+#define REDWIRE_SETTER(Name, member, value)                                                                  \
+    if (member == value)                                                                                     \
+        return;                                                                                              \
+    member = value;                                                                                          \
+    Q_EMIT settingsChanged();
+
+void ConnectionController::setHost(const QString &host)
+{
+    REDWIRE_SETTER(Host, m_options.host, host.trimmed())
+}
+void ConnectionController::setPort(int port)
+{
+    REDWIRE_SETTER(Port, m_options.port, quint16(qBound(0, port, 65535)))
+}
+void ConnectionController::setUsername(const QString &username)
+{
+    REDWIRE_SETTER(User, m_options.username, username)
+}
+void ConnectionController::setPassword(const QString &password)
+{
+    REDWIRE_SETTER(Pass, m_options.password, password)
+}
+void ConnectionController::setRememberPassword(bool remember)
+{
+    REDWIRE_SETTER(Rem, m_rememberPassword, remember)
+}
+void ConnectionController::setDatabase(int database)
+{
+    REDWIRE_SETTER(Db, m_options.database, database)
+}
+void ConnectionController::setNickname(const QString &nickname)
+{
+    REDWIRE_SETTER(Nick, m_nickname, nickname.trimmed())
+}
+void ConnectionController::setUseTls(bool enabled)
+{
+    REDWIRE_SETTER(Tls, m_options.tls.enabled, enabled)
+}
+void ConnectionController::setTlsCaFile(const QString &path)
+{
+    REDWIRE_SETTER(Ca, m_options.tls.caFile, path)
+}
+void ConnectionController::setTlsCertFile(const QString &path)
+{
+    REDWIRE_SETTER(Cert, m_options.tls.certFile, path)
+}
+void ConnectionController::setTlsKeyFile(const QString &path)
+{
+    REDWIRE_SETTER(Key, m_options.tls.keyFile, path)
+}
+void ConnectionController::setTlsServerName(const QString &name)
+{
+    REDWIRE_SETTER(Sni, m_options.tls.serverName, name)
+}
+void ConnectionController::setUseLocalServer(bool use)
+{
+    REDWIRE_SETTER(Local, m_useLocalServer, use)
+}
+
+#undef REDWIRE_SETTER
+
+bool ConnectionController::tlsAvailable() const
+{
+#ifdef REDWIRE_BUILD_HAS_TLS
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool ConnectionController::localServerAvailable() const
+{
+    return m_localServer->isAvailable();
+}
+
+QString ConnectionController::localServerStatus() const
+{
+    switch (m_localServer->state()) {
+    case LocalRedisServer::State::Stopped:
+        return m_localServer->isAvailable() ? tr("Redwire starts a private redis-server on this computer.")
+                                            : tr("redis-server is not installed.");
+    case LocalRedisServer::State::Starting:
+        return tr("Starting the local redis-server…");
+    case LocalRedisServer::State::Running:
+        return tr("Local redis-server on 127.0.0.1:%1 (try: redis-cli -p %1 PUBLISH chat hello)")
+            .arg(m_localServer->port());
+    case LocalRedisServer::State::Failed:
+        return tr("The local redis-server failed: %1").arg(m_localServer->errorString());
+    }
+    return {};
+}
+
+bool ConnectionController::localServerStarting() const
+{
+    return m_localServer->state() == LocalRedisServer::State::Starting;
+}
+
+void ConnectionController::applyLaunchOptions(const ConnectionOptions &options, const QString &nickname)
+{
+    const QString clientName = m_options.clientName;
+    m_options = options;
+    m_options.clientName = clientName;
+    m_useLocalServer = false;
+    if (!nickname.isEmpty())
+        m_nickname = nickname;
+    Q_EMIT settingsChanged();
+    if (m_options.password.isEmpty())
+        loadSavedPassword();
+}
+
+QString ConnectionController::validate() const
+{
+    if (m_nickname.isEmpty())
+        return tr("Choose a nickname.");
+    if (m_nickname.size() > 64)
+        return tr("The nickname is too long (64 characters at most).");
+    if (m_useLocalServer)
+        return m_localServer->isAvailable() ? QString() : tr("redis-server is not installed.");
+    return m_options.validate();
+}
+
+void ConnectionController::prepare()
+{
+    const QString problem = validate();
+    if (!problem.isEmpty()) {
+        Q_EMIT failed(problem);
+        return;
+    }
+    save();
+    if (m_useLocalServer) {
+        if (m_localServer->state() == LocalRedisServer::State::Running)
+            emitLocalReady();
+        else
+            m_localServer->start();
+        return;
+    }
+    const QString account = CredentialStore::accountFor(m_options.username, m_options.endpointDisplayName());
+    if (m_rememberPassword && !m_options.password.isEmpty())
+        m_credentials->savePassword(account, m_options.password);
+    else if (!m_rememberPassword)
+        m_credentials->forgetPassword(account);
+    Q_EMIT ready(m_options);
+}
+
+void ConnectionController::emitLocalReady()
+{
+    ConnectionOptions local;
+    local.host = QStringLiteral("127.0.0.1");
+    local.port = m_localServer->port();
+    local.clientName = m_options.clientName;
+    Q_EMIT ready(local);
+}
+
+void ConnectionController::loadSavedPassword()
+{
+    if (m_useLocalServer || !m_rememberPassword)
+        return;
+    m_credentials->readPassword(
+        CredentialStore::accountFor(m_options.username, m_options.endpointDisplayName()));
+}
+
+void ConnectionController::setKeychainMessage(const QString &message)
+{
+    if (m_keychainMessage == message)
+        return;
+    m_keychainMessage = message;
+    Q_EMIT keychainMessageChanged();
+}
+
+} // namespace Redwire
