@@ -1,0 +1,61 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Redwire.Models
+
+// Who is in the open room, online first; a click opens a direct conversation.
+Rectangle {
+    id: pane
+    required property ChatController chat
+    color: Theme.sidebar
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+        Label {
+            text: qsTr("Members")
+            color: Theme.mutedText
+            font.pixelSize: Theme.smallFontSize
+            font.capitalization: Font.AllUppercase
+            Layout.margins: Theme.spacing
+        }
+        ListView {
+            objectName: "memberList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: pane.chat.members
+            delegate: ItemDelegate {
+                id: member
+                required property string nickname
+                required property bool online
+                required property bool typing
+                required property bool me
+                width: ListView.view.width
+                height: 30
+                enabled: !me
+                onClicked: pane.chat.openDirect(nickname)
+                ToolTip.visible: hovered && !me
+                ToolTip.text: qsTr("Send a direct message")
+                contentItem: RowLayout {
+                    spacing: Theme.spacing
+                    Rectangle {
+                        implicitWidth: 9
+                        implicitHeight: 9
+                        radius: 5
+                        color: member.online ? Theme.ok : Theme.border
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: member.nickname + (member.me ? " " + qsTr("(you)") : "")
+                        textFormat: Text.PlainText
+                        elide: Text.ElideRight
+                        color: member.online ? Theme.colorFor(member.nickname) : Theme.mutedText
+                        font.italic: member.typing
+                    }
+                }
+            }
+        }
+    }
+}

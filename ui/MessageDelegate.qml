@@ -1,0 +1,140 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// One message. Messages from the same sender in a row share one header; a day separator starts
+// each day. What a remote party wrote is shown as text only (the model escapes it; links are the
+// only markup, and only http and https open).
+Item {
+    id: root
+
+    required property string messageId
+    required property string sender
+    required property string html
+    required property string plainText
+    required property date timestamp
+    required property string kind
+    required property bool own
+    required property bool external
+    required property bool mention
+    required property string delivery
+    required property bool truncated
+    required property bool showHeader
+    required property bool showDay
+    required property string dayLabel
+
+    signal retry(string messageId)
+
+    implicitHeight: column.implicitHeight
+
+    ColumnLayout {
+        id: column
+        width: parent.width
+        spacing: 0
+
+        RowLayout {
+            visible: root.showDay
+            Layout.fillWidth: true
+            Layout.topMargin: Theme.spacing
+            Layout.leftMargin: Theme.spacing * 2
+            Layout.rightMargin: Theme.spacing * 2
+            Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+            Label { text: root.dayLabel; color: Theme.mutedText; font.pixelSize: Theme.smallFontSize }
+            Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+        }
+
+        // join / leave notices
+        Label {
+            visible: root.kind === "join" || root.kind === "leave"
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacing * 2
+            topPadding: 2
+            bottomPadding: 2
+            color: Theme.mutedText
+            font.italic: true
+            font.pixelSize: Theme.smallFontSize
+            textFormat: Text.PlainText
+            text: root.kind === "join" ? qsTr("%1 joined").arg(root.sender) : qsTr("%1 left").arg(root.sender)
+        }
+
+        Rectangle {
+            visible: root.kind !== "join" && root.kind !== "leave"
+            Layout.fillWidth: true
+            implicitHeight: body.implicitHeight + 6
+            color: root.mention ? Theme.mention : "transparent"
+
+            ColumnLayout {
+                id: body
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.top: parent.top
+                anchors.leftMargin: Theme.spacing * 2
+                anchors.rightMargin: Theme.spacing * 2
+                anchors.topMargin: 3
+                spacing: 1
+
+                RowLayout {
+                    visible: root.showHeader
+                    Layout.topMargin: Theme.spacing / 2
+                    spacing: Theme.spacing
+                    Label {
+                        text: root.external ? qsTr("external") : root.sender
+                        textFormat: Text.PlainText
+                        font.bold: true
+                        font.italic: root.external
+                        color: root.external ? Theme.mutedText : Theme.colorFor(root.sender)
+                    }
+                    Label {
+                        text: Qt.formatTime(root.timestamp, "hh:mm")
+                        color: Theme.mutedText
+                        font.pixelSize: Theme.smallFontSize
+                        ToolTip.visible: timeHover.hovered
+                        ToolTip.text: Qt.formatDateTime(root.timestamp, Qt.DefaultLocaleLongDate)
+                        HoverHandler { id: timeHover }
+                    }
+                }
+
+                TextEdit {
+                    id: textItem
+                    Layout.fillWidth: true
+                    readOnly: true
+                    selectByMouse: true
+                    wrapMode: TextEdit.Wrap
+                    textFormat: TextEdit.RichText
+                    text: root.html
+                    color: Theme.text
+                    opacity: root.delivery === "pending" ? 0.6 : 1.0
+                    font.pixelSize: Theme.fontSize
+                    onLinkActivated: (link) => {
+                        if (link.startsWith("https://") || link.startsWith("http://"))
+                            Qt.openUrlExternally(link)
+                    }
+                    HoverHandler { cursorShape: textItem.hoveredLink.length > 0 ? Qt.PointingHandCursor : Qt.IBeamCursor }
+                }
+
+                Label {
+                    visible: root.truncated
+                    text: qsTr("[message cut: it was longer than the size limit]")
+                    color: Theme.warning
+                    font.pixelSize: Theme.smallFontSize
+                }
+
+                RowLayout {
+                    visible: root.delivery === "pending" || root.delivery === "failed"
+                    spacing: Theme.spacing
+                    Label {
+                        text: root.delivery === "pending" ? qsTr("Sending…") : qsTr("Not sent.")
+                        color: root.delivery === "failed" ? Theme.danger : Theme.mutedText
+                        font.pixelSize: Theme.smallFontSize
+                    }
+                    Button {
+                        visible: root.delivery === "failed"
+                        text: qsTr("Retry")
+                        flat: true
+                        onClicked: root.retry(root.messageId)
+                    }
+                }
+            }
+        }
+    }
+}

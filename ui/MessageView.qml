@@ -1,0 +1,60 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Redwire.Models
+
+// The conversation: follows new messages while at the bottom, holds still while the user reads
+// further up, and loads older pages when scrolled to the top.
+ListView {
+    id: view
+    required property ChatController chat
+
+    objectName: "messageView"
+    clip: true
+    model: chat.messages
+    spacing: 0
+    boundsBehavior: Flickable.StopAtBounds
+    reuseItems: true
+    ScrollBar.vertical: ScrollBar {}
+
+    property bool following: true
+    onMovementEnded: following = atYEnd
+    onCountChanged: if (following) Qt.callLater(positionViewAtEnd)
+    onAtYBeginningChanged: if (atYBeginning && count > 0 && chat.messages.canLoadOlder) chat.loadOlder()
+
+    header: Item {
+        width: view.width
+        height: view.chat.messages.loadingOlder ? 40 : (view.chat.messages.canLoadOlder ? 24 : 56)
+        BusyIndicator {
+            anchors.centerIn: parent
+            running: view.chat.messages.loadingOlder
+            visible: running
+            height: 28
+        }
+        Label {
+            visible: !view.chat.messages.canLoadOlder && view.count > 0
+            anchors.centerIn: parent
+            text: qsTr("This is the beginning of the room's history.")
+            color: Theme.mutedText
+            font.pixelSize: Theme.smallFontSize
+        }
+    }
+
+    Label {
+        anchors.centerIn: parent
+        visible: view.count === 0
+        width: parent.width * 0.7
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.Wrap
+        color: Theme.mutedText
+        text: view.chat.currentRoom.length === 0
+              ? qsTr("Join a room to start chatting.")
+              : qsTr("No messages yet. Say hello!")
+    }
+
+    delegate: MessageDelegate {
+        width: view.width
+        onRetry: (messageId) => view.chat.retry(messageId)
+    }
+}

@@ -1,0 +1,148 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Redwire.Models
+
+// Joined rooms with unread badges; join a room by name; leave one from its context menu.
+Rectangle {
+    id: pane
+    required property ChatController chat
+    signal openMonitor()
+    signal signOut()
+
+    color: Theme.sidebar
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: Theme.spacing
+            Label {
+                text: pane.chat.nickname
+                textFormat: Text.PlainText
+                font.bold: true
+                color: Theme.text
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+            }
+            ToolButton {
+                text: "⋯"
+                Accessible.name: qsTr("Menu")
+                onClicked: menu.open()
+                Menu {
+                    id: menu
+                    MenuItem { text: qsTr("Channel monitor"); onTriggered: pane.openMonitor() }
+                    MenuItem {
+                        text: Theme.dark ? qsTr("Light theme") : qsTr("Dark theme")
+                        onTriggered: Theme.mode = Theme.dark ? "light" : "dark"
+                    }
+                    MenuItem { text: qsTr("Sign out"); onTriggered: pane.signOut() }
+                }
+            }
+        }
+
+        TextField {
+            id: joinField
+            objectName: "joinField"
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacing
+            Layout.rightMargin: Theme.spacing
+            placeholderText: qsTr("Join a room…")
+            maximumLength: 200
+            onAccepted: {
+                if (text.trim().length > 0) {
+                    pane.chat.joinRoom(text.trim())
+                    text = ""
+                }
+            }
+        }
+
+        Label {
+            text: qsTr("Rooms")
+            color: Theme.mutedText
+            font.pixelSize: Theme.smallFontSize
+            font.capitalization: Font.AllUppercase
+            Layout.margins: Theme.spacing
+        }
+
+        ListView {
+            id: rooms
+            objectName: "roomList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: pane.chat.rooms
+            keyNavigationEnabled: true
+            focus: true
+            currentIndex: pane.chat.rooms.currentRow
+            Keys.onReturnPressed: if (currentItem) pane.chat.selectRoom(currentItem.roomName)
+
+            delegate: ItemDelegate {
+                id: roomDelegate
+                required property string name
+                required property int unread
+                required property int mentions
+                required property bool muted
+                required property bool current
+                required property bool direct
+                readonly property string roomName: name
+
+                width: ListView.view.width
+                height: 34
+                highlighted: current
+                background: Rectangle {
+                    color: roomDelegate.current ? Theme.selection
+                                                : (roomDelegate.hovered ? Theme.raised : "transparent")
+                }
+                onClicked: pane.chat.selectRoom(name)
+
+                contentItem: RowLayout {
+                    spacing: Theme.spacing
+                    Label {
+                        text: (roomDelegate.direct ? "@ " : "# ") + roomDelegate.name
+                        textFormat: Text.PlainText
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                        color: roomDelegate.muted ? Theme.mutedText : Theme.text
+                        font.bold: roomDelegate.unread > 0 && !roomDelegate.muted
+                    }
+                    Rectangle {
+                        visible: roomDelegate.unread > 0
+                        radius: height / 2
+                        implicitHeight: 18
+                        implicitWidth: Math.max(18, badge.implicitWidth + 10)
+                        color: roomDelegate.mentions > 0 ? Theme.accent
+                                                         : (roomDelegate.muted ? Theme.border : Theme.mutedText)
+                        Label {
+                            id: badge
+                            anchors.centerIn: parent
+                            text: roomDelegate.unread > 99 ? "99+" : roomDelegate.unread
+                            color: Theme.accentText
+                            font.pixelSize: 11
+                            font.bold: true
+                        }
+                    }
+                }
+
+                TapHandler {
+                    acceptedButtons: Qt.RightButton
+                    onTapped: roomMenu.popup()
+                }
+                Menu {
+                    id: roomMenu
+                    MenuItem {
+                        text: roomDelegate.muted ? qsTr("Unmute") : qsTr("Mute")
+                        onTriggered: pane.chat.setRoomMuted(roomDelegate.name, !roomDelegate.muted)
+                    }
+                    MenuItem {
+                        text: qsTr("Leave")
+                        onTriggered: pane.chat.leaveRoom(roomDelegate.name)
+                    }
+                }
+            }
+        }
+    }
+}
