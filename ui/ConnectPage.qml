@@ -185,6 +185,12 @@ Page {
 
             RowLayout {
                 Layout.fillWidth: true
+                Button {
+                    text: qsTr("About")
+                    flat: true
+                    onClicked: about.open()
+                    AboutDialog { id: about; parent: Overlay.overlay }
+                }
                 BusyIndicator {
                     running: Connection.localServerStarting
                     visible: running

@@ -13,6 +13,8 @@ Rectangle {
 
     color: Theme.sidebar
 
+    AboutDialog { id: about; parent: Overlay.overlay }
+
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
@@ -39,6 +41,7 @@ Rectangle {
                         text: Theme.dark ? qsTr("Light theme") : qsTr("Dark theme")
                         onTriggered: Theme.mode = Theme.dark ? "light" : "dark"
                     }
+                    MenuItem { text: qsTr("About Redwire"); onTriggered: about.open() }
                     MenuItem { text: qsTr("Sign out"); onTriggered: pane.signOut() }
                 }
             }

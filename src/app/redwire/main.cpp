@@ -7,9 +7,11 @@
 #include <QLoggingCategory>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
+#include <QQuickWindow>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
+#include <memory>
 
 Q_IMPORT_QML_PLUGIN(Redwire_ModelsPlugin)
 Q_IMPORT_QML_PLUGIN(Redwire_UiPlugin)
@@ -56,6 +58,17 @@ int main(int argc, char *argv[])
             if (!object) {
                 std::fprintf(stderr, "redwire: cannot load %s\n", qPrintable(url.toString()));
                 QCoreApplication::exit(1);
+                return;
+            }
+            // For the packaging test and scripts: say when the first screen has been drawn.
+            auto *window = qobject_cast<QQuickWindow *>(object);
+            if (window && qEnvironmentVariableIntValue("REDWIRE_REPORT_READY") == 1) {
+                auto once = std::make_shared<QMetaObject::Connection>();
+                *once = QObject::connect(window, &QQuickWindow::frameSwapped, window, [once] {
+                    QObject::disconnect(*once);
+                    std::fprintf(stderr, "redwire: first screen ready\n");
+                    std::fflush(stderr);
+                });
             }
         },
         Qt::QueuedConnection);

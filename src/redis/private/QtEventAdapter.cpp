@@ -4,6 +4,9 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
+#include <limits>
+
 Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 
 namespace Redwire {
@@ -20,7 +23,7 @@ struct QtEventAdapterHooks
     static void scheduleTimer(void *data, struct timeval tv)
     {
         const qint64 ms = qint64(tv.tv_sec) * 1000 + (tv.tv_usec + 999) / 1000;
-        self(data)->m_timer.start(int(qBound<qint64>(0, ms, std::numeric_limits<int>::max())));
+        self(data)->m_timer.start(int(std::clamp<qint64>(ms, 0, std::numeric_limits<int>::max())));
     }
 #endif
 };
