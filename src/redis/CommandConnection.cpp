@@ -13,14 +13,18 @@ QString CommandConnection::refusalReason(const QList<QByteArray> &args)
 {
     if (args.isEmpty())
         return QCoreApplication::translate("Redwire::CommandConnection", "An empty command.");
-    const QByteArray verb = args.first().toUpper();
-    static const QList<QByteArray> modeChanging { "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
+    // Runs for every command: compares without allocating.
+    const QByteArrayView verb(args.first());
+    static const QByteArrayView modeChanging[] = { "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
         "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "RESET", "QUIT", "HELLO", "SYNC", "PSYNC" };
-    if (modeChanging.contains(verb))
-        return QCoreApplication::translate(
-            "Redwire::CommandConnection", "%1 cannot be sent on a command connection.")
-            .arg(QString::fromLatin1(verb));
-    if (verb == "CLIENT" && args.size() >= 2 && args.at(1).toUpper() == "REPLY")
+    for (const QByteArrayView refused : modeChanging) {
+        if (verb.size() == refused.size() && verb.compare(refused, Qt::CaseInsensitive) == 0)
+            return QCoreApplication::translate(
+                "Redwire::CommandConnection", "%1 cannot be sent on a command connection.")
+                .arg(QString::fromLatin1(refused.toByteArray()));
+    }
+    if (verb.compare("CLIENT", Qt::CaseInsensitive) == 0 && args.size() >= 2
+        && args.at(1).compare("REPLY", Qt::CaseInsensitive) == 0)
         return QCoreApplication::translate(
             "Redwire::CommandConnection", "CLIENT REPLY would break the pairing of replies.");
     return {};

@@ -3,14 +3,15 @@
 #include "../RedisConnection.h"
 #include "HiredisCompat.h"
 #include "QtEventAdapter.h"
+#include "ReplyNode.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QLoggingCategory>
-#include <QVarLengthArray>
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <mutex>
 #include <unistd.h>
 
@@ -48,7 +49,7 @@ RedisReply toRedisReply(const redisReply *r)
     case REDIS_REPLY_INTEGER:
         return RedisReply::integer(r->integer);
     case REDIS_REPLY_STRING:
-        return RedisReply::string(QByteArray(r->str, qsizetype(r->len)));
+        return RedisReply::string(ReplyNode::sharedBytes(r));
     case REDIS_REPLY_STATUS:
         return RedisReply::status(QByteArray(r->str, qsizetype(r->len)));
     case REDIS_REPLY_ERROR:
@@ -67,7 +68,20 @@ RedisReply toRedisReply(const redisReply *r)
 
 QByteArray bytesOf(const redisReply *r)
 {
-    return QByteArray(r->str, qsizetype(r->len));
+    return ReplyNode::sharedBytes(r);
+}
+
+template<size_t N> bool textIs(const redisReply *r, const char (&literal)[N])
+{
+    return r->len == N - 1 && std::memcmp(r->str, literal, N - 1) == 0;
+}
+
+// Floods are mostly on a few channels: reuse the last name's bytes instead of allocating.
+const QByteArray &cachedName(QByteArray &cache, const redisReply *r)
+{
+    if (qsizetype(r->len) != cache.size() || std::memcmp(r->str, cache.constData(), r->len) != 0)
+        cache = bytesOf(r);
+    return cache;
 }
 
 } // namespace
@@ -143,26 +157,27 @@ struct HiredisLinkCallbacks
         if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3)
             return;
         const redisReply *const *e = reply->element;
-        const QByteArray kind = bytesOf(e[0]);
+        const redisReply *kind = e[0];
         HiredisLink::Event event { HiredisLink::Event::Type::PubSub, self->m_generation, {}, {}, {} };
         PubSubEvent &ev = event.pubSub;
-        if (kind == "message") {
+        if (textIs(kind, "message")) {
             ev.kind = PubSubEvent::Kind::Message;
-            ev.channel = bytesOf(e[1]);
+            ev.channel = cachedName(self->m_lastChannel, e[1]);
             ev.payload = bytesOf(e[2]);
-        } else if (kind == "pmessage" && reply->elements == 4) {
+        } else if (textIs(kind, "pmessage") && reply->elements == 4) {
             ev.kind = PubSubEvent::Kind::PatternMessage;
-            ev.pattern = bytesOf(e[1]);
-            ev.channel = bytesOf(e[2]);
+            ev.pattern = cachedName(self->m_lastPattern, e[1]);
+            ev.channel = cachedName(self->m_lastChannel, e[2]);
             ev.payload = bytesOf(e[3]);
         } else {
-            if (kind == "subscribe")
+            if (textIs(kind, "subscribe"))
                 ev.kind = PubSubEvent::Kind::Subscribed;
-            else if (kind == "unsubscribe")
+            else if (textIs(kind, "unsubscribe"))
                 ev.kind = PubSubEvent::Kind::Unsubscribed;
-            else if (kind == "psubscribe")
+            else if (textIs(kind, "psubscribe"))
                 ev.kind = PubSubEvent::Kind::PatternSubscribed;
-            else if (kind == "punsubscribe")
+            else if (textIs(kind, "punsubscribe"))
+
                 ev.kind = PubSubEvent::Kind::PatternUnsubscribed;
             else
                 return;
@@ -311,19 +326,68 @@ void HiredisLink::attach(const ConnectionOptions &options)
         m_readBuffer.reset(new char[ReadBufferSize]);
 }
 
+namespace {
+// RESP's multibulk form of a command. hiredis's own formatter (redisFormatSdsCommandArgv) spends
+// about a thousand instructions per command in sdscatfmt; this writes the same bytes directly.
+int decimalDigits(qsizetype value)
+{
+    int n = 1;
+    while (value >= 10) {
+        value /= 10;
+        ++n;
+    }
+    return n;
+}
+
+char *writeDecimal(char *out, qsizetype value, int digits)
+{
+    for (int i = digits - 1; i >= 0; --i) {
+        out[i] = char('0' + value % 10);
+        value /= 10;
+    }
+    return out + digits;
+}
+
+char *writeHeader(char *out, char type, qsizetype value)
+{
+    *out++ = type;
+    out = writeDecimal(out, value, decimalDigits(value));
+    *out++ = '\r';
+    *out++ = '\n';
+    return out;
+}
+
+// Sized once, then written in place: QByteArray::append costs more than the formatting itself.
+void formatCommand(const QList<QByteArray> &args, QByteArray &out)
+{
+    qsizetype total = 3 + decimalDigits(args.size());
+    for (const QByteArray &arg : args)
+        total += 5 + decimalDigits(arg.size()) + arg.size();
+    out.resize(total);
+    char *p = out.data();
+    p = writeHeader(p, '*', args.size());
+    for (const QByteArray &arg : args) {
+        p = writeHeader(p, '$', arg.size());
+        if (!arg.isEmpty())
+            std::memcpy(p, arg.constData(), size_t(arg.size()));
+        p += arg.size();
+        *p++ = '\r';
+        *p++ = '\n';
+    }
+    Q_ASSERT(p == out.constData() + total);
+}
+} // namespace
+
 bool HiredisLink::argvCommand(
     const QList<QByteArray> &args, void (*callback)(redisAsyncContext *, void *, void *))
 {
     if (!m_context || args.isEmpty())
         return false;
-    QVarLengthArray<const char *, 8> argv(args.size());
-    QVarLengthArray<size_t, 8> lengths(args.size());
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        argv[i] = args[i].constData();
-        lengths[i] = size_t(args[i].size());
-    }
-    const int status
-        = redisAsyncCommandArgv(m_context, callback, nullptr, int(args.size()), argv.data(), lengths.data());
+    formatCommand(args, m_commandBuffer);
+    const int status = redisAsyncFormattedCommand(
+        m_context, callback, nullptr, m_commandBuffer.constData(), size_t(m_commandBuffer.size()));
+    if (m_commandBuffer.capacity() > 64 * 1024)
+        m_commandBuffer = QByteArray(); // do not keep a huge command's buffer around
     drain();
     return status == REDIS_OK;
 }

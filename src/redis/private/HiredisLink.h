@@ -83,6 +83,10 @@ private:
     bool m_draining = false;
     std::shared_ptr<bool> m_alive;
     std::unique_ptr<char[]> m_readBuffer;
+    QByteArray m_commandBuffer;
+    QByteArray m_lastChannel;
+
+    QByteArray m_lastPattern;
     struct TlsContext; // only defined in TLS builds
     std::unique_ptr<TlsContext> m_tls;
 };

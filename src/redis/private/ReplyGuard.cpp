@@ -1,5 +1,10 @@
 #include "ReplyGuard.h"
 
+#include "ReplyNode.h"
+
+#include <cstdlib>
+#include <cstring>
+
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
@@ -15,9 +20,19 @@ QString tr(const char *text)
 } // namespace
 
 // The C functions hiredis's reader calls for every object it builds. Each one checks the object
-// against what async.c can survive, then builds it with hiredis's own function.
+// against what async.c can survive, then builds it as a ReplyNode.
 struct ReplyGuard::Hooks
 {
+    // Hooks the new object into its parent array, as hiredis's own functions do.
+    static void *attach(const redisReadTask *task, ReplyNode *node)
+    {
+        if (task->parent) {
+            auto *parent = static_cast<redisReply *>(task->parent->obj);
+            parent->element[task->idx] = &node->reply;
+        }
+        return &node->reply;
+    }
+
     static ReplyGuard *guard(const redisReadTask *task) { return static_cast<ReplyGuard *>(task->privdata); }
 
     static bool check(const redisReadTask *task, int type, qint64 elements, const char *str, size_t len)
@@ -36,7 +51,19 @@ struct ReplyGuard::Hooks
         }
         if (!check(task, task->type, 0, str, len))
             return nullptr;
-        return g->m_original->createString(task, str, len);
+        ReplyNode *node = ReplyNode::create(task->type);
+        if (!node)
+            return nullptr;
+        if (len < ReplyNode::InlineTextCapacity) {
+            std::memcpy(node->text, str, len);
+            node->text[len] = '\0';
+            node->reply.str = node->text;
+        } else {
+            node->bytes = QByteArray(str, qsizetype(len)); // NUL-terminated, as hiredis's are
+            node->reply.str = const_cast<char *>(node->bytes.constData());
+        }
+        node->reply.len = len;
+        return attach(task, node);
     }
 
     static void *createArray(const redisReadTask *task, RedwireArrayCount elements)
@@ -54,21 +81,43 @@ struct ReplyGuard::Hooks
         }
         if (!check(task, REDIS_REPLY_ARRAY, qint64(elements), nullptr, 0))
             return nullptr;
-        return g->m_original->createArray(task, elements);
+        ReplyNode *node = ReplyNode::create(REDIS_REPLY_ARRAY);
+        if (!node)
+            return nullptr;
+        if (elements > 0) {
+            if (size_t(elements) <= ReplyNode::InlineElements) {
+                std::memset(node->elements, 0, sizeof node->elements);
+                node->reply.element = node->elements;
+            } else {
+                node->reply.element
+                    = static_cast<redisReply **>(std::calloc(size_t(elements), sizeof(redisReply *)));
+                if (!node->reply.element) {
+                    ReplyNode::destroy(&node->reply);
+                    return nullptr;
+                }
+            }
+            node->reply.elements = size_t(elements);
+        }
+        return attach(task, node);
     }
 
     static void *createInteger(const redisReadTask *task, long long value)
     {
         if (!check(task, REDIS_REPLY_INTEGER, 0, nullptr, 0))
             return nullptr;
-        return guard(task)->m_original->createInteger(task, value);
+        ReplyNode *node = ReplyNode::create(REDIS_REPLY_INTEGER);
+        if (!node)
+            return nullptr;
+        node->reply.integer = value;
+        return attach(task, node);
     }
 
     static void *createNil(const redisReadTask *task)
     {
         if (!check(task, REDIS_REPLY_NIL, 0, nullptr, 0))
             return nullptr;
-        return guard(task)->m_original->createNil(task);
+        ReplyNode *node = ReplyNode::create(REDIS_REPLY_NIL);
+        return node ? attach(task, node) : nullptr;
     }
 
 #if REDWIRE_HIREDIS_1X
@@ -91,21 +140,32 @@ ReplyGuard::ReplyGuard(Role role, qint64 maxArrayElements)
     , m_maxArrayElements(maxArrayElements)
 { }
 
+namespace {
+// One table for every reader: the state lives in the reader's privdata, the guard.
+redisReplyObjectFunctions makeFunctions()
+{
+    redisReplyObjectFunctions functions {};
+    functions.createString = &ReplyGuard::Hooks::createString;
+    functions.createArray = &ReplyGuard::Hooks::createArray;
+    functions.createInteger = &ReplyGuard::Hooks::createInteger;
+    functions.createNil = &ReplyGuard::Hooks::createNil;
+#if REDWIRE_HIREDIS_1X
+    functions.createDouble = &ReplyGuard::Hooks::createDouble;
+    functions.createBool = &ReplyGuard::Hooks::createBool;
+#endif
+    functions.freeObject = &ReplyNode::destroy;
+    return functions;
+}
+redisReplyObjectFunctions guardFunctions = makeFunctions();
+} // namespace
+
 void ReplyGuard::install(redisAsyncContext *context)
 {
     m_context = context;
     redisReader *reader = context->c.reader;
-    m_original = reader->fn;
-    m_functions.createString = &Hooks::createString;
-    m_functions.createArray = &Hooks::createArray;
-    m_functions.createInteger = &Hooks::createInteger;
-    m_functions.createNil = &Hooks::createNil;
-#if REDWIRE_HIREDIS_1X
-    m_functions.createDouble = &Hooks::createDouble;
-    m_functions.createBool = &Hooks::createBool;
-#endif
-    m_functions.freeObject = m_original->freeObject;
-    reader->fn = &m_functions;
+    // Whatever hiredis's reader holds was built by its own functions; nothing is buffered yet.
+    Q_ASSERT(reader->reply == nullptr);
+    reader->fn = &guardFunctions;
     reader->privdata = this;
 }
 
@@ -151,7 +211,7 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
     case 0: {
         if (type != REDIS_REPLY_STRING)
             return refuse(tr("The server sent a Pub/Sub frame whose kind is not a string."));
-        const QByteArray kind(str, qsizetype(len));
+        const QByteArrayView kind(str, qsizetype(len)); // no copy: this runs for every message
         m_framePattern = kind.startsWith('p');
         if (kind == "message" || kind == "pmessage")
             m_frame = m_framePattern ? Frame::PatternMessage : Frame::Message;
@@ -161,11 +221,11 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
             m_frame = Frame::Unsubscribe;
         else
             return refuse(tr("The server sent an unexpected Pub/Sub frame \"%1\".")
-                              .arg(QString::fromLatin1(kind.left(32).toPercentEncoding())));
+                              .arg(QString::fromLatin1(kind.toByteArray().left(32).toPercentEncoding())));
         const qint64 expected = m_frame == Frame::PatternMessage ? 4 : 3;
         if (m_topElements != expected)
             return refuse(tr("The server sent a \"%1\" frame with %2 elements instead of %3.")
-                              .arg(QString::fromLatin1(kind))
+                              .arg(QString::fromLatin1(kind.toByteArray()))
                               .arg(m_topElements)
                               .arg(expected));
         return true;

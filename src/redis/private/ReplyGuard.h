@@ -12,10 +12,12 @@ namespace Redwire {
 // functions, and refuses the shapes that hiredis's async layer would assert on or misread (see
 // HIREDIS.md): unsolicited replies, malformed Pub/Sub frames, confirmations for topics we never
 // asked for, RESP3 types, absurd array sizes. A refusal makes the reader fail, hiredis drops the
-// connection, and refusal() says why. The objects themselves are built by hiredis's own functions.
+// connection, and refusal() says why. What it accepts it builds as ReplyNodes.
 class ReplyGuard
 {
 public:
+    struct Hooks;
+
     enum class Role { Commands, Subscriber };
 
     ReplyGuard(Role role, qint64 maxArrayElements);
@@ -30,7 +32,6 @@ public:
     const QString &refusal() const { return m_refusal; }
 
 private:
-    struct Hooks;
     enum class Route { Ordered, PubSub };
     enum class Frame { Unknown, Message, PatternMessage, Subscribe, Unsubscribe };
 
@@ -41,8 +42,6 @@ private:
     const Role m_role;
     const qint64 m_maxArrayElements;
     redisAsyncContext *m_context = nullptr;
-    redisReplyObjectFunctions *m_original = nullptr;
-    redisReplyObjectFunctions m_functions {};
     Route m_route = Route::Ordered;
     qint64 m_topElements = 0;
     Frame m_frame = Frame::Unknown;
