@@ -11,8 +11,7 @@ Rectangle {
 
     function focusInput() { input.forceActiveFocus() }
 
-    readonly property int byteCount: chat.utf8Length(input.text)
-    readonly property bool tooLong: byteCount > chat.payloadLimit
+    readonly property string problem: chat.sendProblem(input.text)
 
     implicitHeight: Math.min(180, input.implicitHeight + 2 * Theme.spacing + (warning.visible ? warning.height : 0))
     color: Theme.surface
@@ -24,11 +23,14 @@ Rectangle {
         spacing: 2
         Label {
             id: warning
-            visible: composer.tooLong
-            text: qsTr("This message is %1 bytes; the limit is %2. It will be cut.")
-                    .arg(composer.byteCount).arg(composer.chat.payloadLimit)
+            objectName: "composerWarning"
+            visible: composer.problem.length > 0
+            text: composer.problem
             color: Theme.warning
             font.pixelSize: Theme.smallFontSize
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
         }
         RowLayout {
             Layout.fillWidth: true
@@ -61,16 +63,17 @@ Rectangle {
                 objectName: "sendButton"
                 text: qsTr("Send")
                 highlighted: true
-                enabled: input.text.trim().length > 0
+                enabled: input.text.trim().length > 0 && composer.problem.length === 0
                 onClicked: composer.send()
             }
         }
     }
 
+    // The text stays in the composer unless the room took it (into the outbox at least).
     function send() {
-        if (input.text.trim().length === 0)
+        if (input.text.trim().length === 0 || problem.length > 0)
             return
-        chat.send(input.text)
-        input.clear()
+        if (chat.send(input.text))
+            input.clear()
     }
 }

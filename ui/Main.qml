@@ -46,21 +46,54 @@ ApplicationWindow {
     Connections {
         target: Connection
         function onReady(options) {
-            stack.replace(null, chatPage)
+            Chat.start(options, Connection.nickname, window.startRooms)
+            if (Chat.started)
+                stack.replace(null, chatPage)
+        }
+    }
+
+    Binding {
+        target: Chat
+        property: "windowActive"
+        value: window.active
+    }
+
+    Connections {
+        target: Chat
+        function onNotified(title, body) {
+            window.alert(0)
+            toast.show(title, body)
         }
     }
 
     Component {
         id: chatPage
+        ChatPage {
+            chat: Chat
+            onSignOut: {
+                Chat.stop()
+                stack.replace(null, connectPage)
+            }
+            onOpenMonitor: stack.push(monitorPage)
+        }
+    }
+
+    Component {
+        id: monitorPage
         Page {
             background: Rectangle { color: Theme.background }
+            header: ToolBar {
+                ToolButton { text: qsTr("‹ Back to chat"); onClicked: stack.pop() }
+            }
             Label {
                 anchors.centerIn: parent
                 color: Theme.text
-                text: qsTr("Connected to %1").arg(Connection.endpoint)
+                text: qsTr("Channel monitor")
             }
         }
     }
+
+    Toast { id: toast }
 
     Component.onCompleted: {
         Theme.mode = themeMode

@@ -1,4 +1,3 @@
-pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -6,6 +5,8 @@ import Redwire.Models
 
 // The conversation: follows new messages while at the bottom, holds still while the user reads
 // further up, and loads older pages when scrolled to the top.
+// Not "pragma ComponentBehavior: Bound": Qt 6.4 then fails to create the header ("Component is
+// not ready"), which tst_qmlload catches.
 ListView {
     id: view
     required property ChatController chat

@@ -27,13 +27,13 @@ Rectangle {
         }
         Label {
             visible: header.chat.currentRoom.length > 0
-            text: qsTr("%n online", "", header.chat.members.onlineCount)
+            text: qsTr("%n online", "", header.chat.members ? header.chat.members.onlineCount : 0)
             color: Theme.mutedText
         }
         ToolButton {
             visible: header.chat.currentRoom.length > 0
             text: header.chat.currentRoomMuted ? qsTr("Unmute") : qsTr("Mute")
-            onClicked: header.chat.setRoomMuted(header.chat.currentRoom, !header.chat.currentRoomMuted)
+            onClicked: header.chat.setCurrentRoomMuted(!header.chat.currentRoomMuted)
         }
     }
 }

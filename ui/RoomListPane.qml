@@ -80,11 +80,12 @@ Rectangle {
             model: pane.chat.rooms
             keyNavigationEnabled: true
             focus: true
-            currentIndex: pane.chat.rooms.currentRow
-            Keys.onReturnPressed: if (currentItem) pane.chat.selectRoom(currentItem.roomName)
+            currentIndex: pane.chat.rooms ? pane.chat.rooms.currentRow : -1
+            Keys.onReturnPressed: pane.chat.selectRow(currentIndex)
 
             delegate: ItemDelegate {
                 id: roomDelegate
+                required property int index
                 required property string name
                 required property int unread
                 required property int mentions
@@ -100,7 +101,7 @@ Rectangle {
                     color: roomDelegate.current ? Theme.selection
                                                 : (roomDelegate.hovered ? Theme.raised : "transparent")
                 }
-                onClicked: pane.chat.selectRoom(name)
+                onClicked: pane.chat.selectRow(index)
 
                 contentItem: RowLayout {
                     spacing: Theme.spacing
@@ -138,11 +139,11 @@ Rectangle {
                     id: roomMenu
                     MenuItem {
                         text: roomDelegate.muted ? qsTr("Unmute") : qsTr("Mute")
-                        onTriggered: pane.chat.setRoomMuted(roomDelegate.name, !roomDelegate.muted)
+                        onTriggered: pane.chat.setRowMuted(roomDelegate.index, !roomDelegate.muted)
                     }
                     MenuItem {
                         text: qsTr("Leave")
-                        onTriggered: pane.chat.leaveRoom(roomDelegate.name)
+                        onTriggered: pane.chat.leaveRow(roomDelegate.index)
                     }
                 }
             }

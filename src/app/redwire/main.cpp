@@ -1,5 +1,6 @@
 // The Redwire desktop app: parses the command line, sets up the controllers and shows ui/Main.qml.
 #include "desktop/LaunchOptions.h"
+#include "models/ChatController.h"
 #include "models/ConnectionController.h"
 
 #include <QGuiApplication>
@@ -51,7 +52,9 @@ int main(int argc, char *argv[])
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
+    auto *chat = new Redwire::ChatController({}, &app);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", connection);
+    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", chat);
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreated, &app,
         [](QObject *object, const QUrl &url) {

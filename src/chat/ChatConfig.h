@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace Redwire {
+
+// The chat engine's limits and timings. The defaults are what docs/PROTOCOL.md describes; tests
+// shorten the intervals.
+struct ChatConfig
+{
+    // Entries kept in each room's history stream (XADD MAXLEN ~ historyLength).
+    int historyLength = 10000;
+    // A payload larger than this is not parsed: it is shown as plain text, cut, with a marker.
+    int payloadLimitBytes = 64 * 1024;
+
+    // Every member of a room refreshes its presence this often ...
+    int presenceIntervalMs = 10000;
+    // ... and drops out when it has not done so for this long (a crashed client is gone from
+    // everyone's member list within presenceTtlMs + presenceIntervalMs).
+    int presenceTtlMs = 30000;
+
+    // At most one outgoing typing notice per room per interval while the user types.
+    int typingIntervalMs = 3000;
+    // Someone else's typing state ends this long after their last notice (or at their message).
+    int typingTimeoutMs = 6000;
+
+    // Messages read on joining a room, and per older page.
+    int pageSize = 50;
+    // Entries per XRANGE when catching up after a reconnect.
+    int catchUpPageSize = 200;
+
+    // Per room, in memory; the oldest are dropped first, and re-read from the stream on demand.
+    int maxMessagesInMemory = 5000;
+    qint64 maxBytesInMemory = qint64(64) * 1024 * 1024;
+
+    // How long the server remembers the ID of a sent message, so that a send repeated after a
+    // lost reply is not stored twice.
+    qint64 sentIdMemoryMs = qint64(24) * 3600 * 1000;
+
+    // Delay before sending again after a transient server error (LOADING, BUSY, ...).
+    int transientRetryDelayMs = 1000;
+
+    // Direct conversations reopened at connect, most recent first.
+    int directConversationsToRestore = 50;
+};
+
+} // namespace Redwire

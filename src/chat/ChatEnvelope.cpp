@@ -1,0 +1,177 @@
+#include "ChatEnvelope.h"
+
+#include "RoomAddress.h"
+#include "UntrustedText.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUuid>
+
+#include <cmath>
+
+namespace Redwire {
+
+namespace {
+// Timestamps beyond this (year 275760, JavaScript's limit) are not timestamps.
+constexpr double MaxTimestampMs = 8.64e15;
+constexpr int MaxVersion = 1000000;
+constexpr int MaxReasonLength = 64;
+
+ChatEnvelope externalMessage(const QByteArray &payload)
+{
+    ChatEnvelope envelope;
+    envelope.external = true;
+    envelope.kind = ChatEnvelope::Kind::Message;
+    envelope.kindName = ChatEnvelope::kindToString(envelope.kind);
+    envelope.rawSize = payload.size();
+    envelope.raw = payload;
+    envelope.text = UntrustedText::fromUtf8(payload);
+    return envelope;
+}
+
+// Reads the fields of a v1 envelope; false when a required field is missing or mistyped.
+bool readFields(const QJsonObject &object, ChatEnvelope *envelope)
+{
+    const QJsonValue version = object.value(QLatin1String("v"));
+    const QJsonValue id = object.value(QLatin1String("id"));
+    const QJsonValue kind = object.value(QLatin1String("kind"));
+    const QJsonValue from = object.value(QLatin1String("from"));
+    const QJsonValue text = object.value(QLatin1String("text"));
+
+    if (!version.isDouble())
+        return false;
+    const double v = version.toDouble();
+    if (!(v >= 1 && v <= MaxVersion) || v != std::floor(v))
+        return false;
+    if (!id.isString() || id.toString().isEmpty() || id.toString().size() > ChatEnvelope::MaxIdLength)
+        return false;
+    if (!kind.isString() || kind.toString().isEmpty() || kind.toString().size() > ChatEnvelope::MaxKindLength)
+        return false;
+    if (!from.isString())
+        return false;
+    const QString sender = UntrustedText::sanitized(from.toString(), UntrustedText::Lines::Flatten);
+    if (sender.trimmed().isEmpty() || sender.toUtf8().size() > RoomAddress::MaxNicknameBytes)
+        return false;
+    const ChatEnvelope::Kind parsedKind = ChatEnvelope::kindFromString(kind.toString());
+    if (!text.isUndefined() && !text.isString())
+        return false;
+    if (parsedKind == ChatEnvelope::Kind::Message && !text.isString())
+        return false;
+
+    envelope->version = int(v);
+    envelope->id = id.toString();
+    envelope->kind = parsedKind;
+    envelope->kindName = UntrustedText::sanitized(kind.toString(), UntrustedText::Lines::Flatten);
+    envelope->sender = sender;
+    envelope->text = UntrustedText::sanitized(text.toString());
+
+    // Optional fields: a mistyped one is ignored, not fatal.
+    const QJsonValue sid = object.value(QLatin1String("sid"));
+    if (sid.isString())
+        envelope->streamId = StreamId::parse(sid.toString().toLatin1());
+    const QJsonValue ts = object.value(QLatin1String("ts"));
+    if (ts.isDouble()) {
+        const double ms = ts.toDouble();
+        if (std::isfinite(ms) && ms >= 0 && ms <= MaxTimestampMs)
+            envelope->timestampMs = qint64(ms);
+    }
+    const QJsonValue reason = object.value(QLatin1String("reason"));
+    if (reason.isString())
+        envelope->reason = UntrustedText::sanitized(reason.toString(), UntrustedText::Lines::Flatten)
+                               .left(MaxReasonLength);
+    return true;
+}
+} // namespace
+
+QString ChatEnvelope::kindToString(Kind kind)
+{
+    switch (kind) {
+    case Kind::Message:
+        return QStringLiteral("message");
+    case Kind::Join:
+        return QStringLiteral("join");
+    case Kind::Leave:
+        return QStringLiteral("leave");
+    case Kind::Typing:
+        return QStringLiteral("typing");
+    case Kind::Unknown:
+        break;
+    }
+    return QString();
+}
+
+ChatEnvelope::Kind ChatEnvelope::kindFromString(const QString &name)
+{
+    for (const Kind kind : { Kind::Message, Kind::Join, Kind::Leave, Kind::Typing })
+        if (name == kindToString(kind))
+            return kind;
+    return Kind::Unknown;
+}
+
+QString ChatEnvelope::truncationMarker(qsizetype shownBytes, qsizetype receivedBytes)
+{
+    return QCoreApplication::translate("Redwire::ChatEnvelope", "[message cut: %1 of %2 bytes shown]")
+        .arg(shownBytes)
+        .arg(receivedBytes);
+}
+
+ChatEnvelope ChatEnvelope::create(Kind kind, const QString &sender, const QString &text)
+{
+    ChatEnvelope envelope;
+    envelope.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    envelope.kind = kind;
+    envelope.kindName = kindToString(kind);
+    envelope.sender = sender;
+    envelope.text = text;
+    envelope.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    return envelope;
+}
+
+ChatEnvelope ChatEnvelope::decode(const QByteArray &payload, qsizetype payloadLimit)
+{
+    if (payload.size() > payloadLimit) {
+        // Not parsed at all: the work done for a hostile payload stays bounded by the limit.
+        const qsizetype shown = UntrustedText::utf8PrefixLength(payload, qMax<qsizetype>(0, payloadLimit));
+        ChatEnvelope envelope = externalMessage(payload.left(shown));
+        envelope.rawSize = payload.size();
+        envelope.truncated = true;
+        envelope.text += u'\n' + truncationMarker(shown, payload.size());
+        return envelope;
+    }
+    // Only an object can be an envelope; skip the parser for everything else.
+    const QByteArray trimmed = payload.trimmed();
+    if (!trimmed.startsWith('{'))
+        return externalMessage(payload);
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(payload, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return externalMessage(payload);
+    ChatEnvelope envelope;
+    if (!readFields(document.object(), &envelope))
+        return externalMessage(payload);
+    envelope.rawSize = payload.size();
+    envelope.raw = payload;
+    return envelope;
+}
+
+QByteArray ChatEnvelope::encode() const
+{
+    QJsonObject object;
+    object.insert(QLatin1String("v"), version);
+    object.insert(QLatin1String("id"), id);
+    object.insert(QLatin1String("kind"), kind == Kind::Unknown ? kindName : kindToString(kind));
+    object.insert(QLatin1String("from"), sender);
+    if (kind == Kind::Message || !text.isEmpty())
+        object.insert(QLatin1String("text"), text);
+    if (timestampMs > 0)
+        object.insert(QLatin1String("ts"), timestampMs);
+    if (!streamId.isNull())
+        object.insert(QLatin1String("sid"), QString::fromLatin1(streamId.toByteArray()));
+    if (!reason.isEmpty())
+        object.insert(QLatin1String("reason"), reason);
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+} // namespace Redwire

@@ -1,0 +1,3 @@
+#include "ChatLogging.h"
+
+Q_LOGGING_CATEGORY(lcChat, "redwire.chat")

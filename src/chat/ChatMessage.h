@@ -1,0 +1,58 @@
+#pragma once
+
+#include "ChatEnvelope.h"
+#include "StreamId.h"
+
+#include <QByteArray>
+#include <QMetaType>
+#include <QString>
+
+namespace Redwire {
+
+// One entry of a room's timeline, as the UI shows it. Text and sender are already sanitised
+// (UntrustedText); show them as plain text.
+struct ChatMessage
+{
+    enum class Delivery {
+        Received, // someone else's message, or ours read back from the server
+        Pending, // ours, waiting in the outbox (disconnected, or in flight)
+        Sent, // ours, stored by the server
+        Failed, // ours, refused by the server; can be retried or discarded
+    };
+
+    QString id; // the envelope's ID; empty for external messages
+    StreamId streamId; // null for messages that were never stored (external, pending)
+    ChatEnvelope::Kind kind = ChatEnvelope::Kind::Message;
+    QString kindName;
+    QString sender; // empty for external messages
+    QString text;
+    QString reason; // for a leave: "left" or "timeout"
+    qint64 timestampMs = 0; // the sender's timestamp, or the arrival time when it gave none
+    bool external = false; // not our format (plain PUBLISH): an unnamed sender
+    bool own = false; // sent under our nickname
+    bool mentionsMe = false; // someone else's message naming our nickname
+    bool truncated = false;
+    qsizetype rawSize = 0;
+    QByteArray raw;
+    Delivery delivery = Delivery::Received;
+    QString failureReason; // for Failed
+
+    static ChatMessage fromEnvelope(
+        const ChatEnvelope &envelope, const QString &myNickname, qint64 receivedAtMs);
+
+    // Whether `text` names `nickname` as a word of its own (case-insensitive; "@bob" and "bob,"
+    // count, "bobby" does not).
+    static bool textMentions(QStringView text, QStringView nickname);
+
+    // Something a person said (as opposed to a join or leave notice).
+    bool isConversation() const
+    {
+        return kind == ChatEnvelope::Kind::Message || kind == ChatEnvelope::Kind::Unknown;
+    }
+    // Approximate bytes held, for the per-room memory bound.
+    qsizetype memoryCost() const;
+};
+
+} // namespace Redwire
+
+Q_DECLARE_METATYPE(Redwire::ChatMessage)

@@ -1,0 +1,262 @@
+#include "ChatRoom.h"
+
+#include "ChatLogging.h"
+#include "Outbox.h"
+#include "PresenceTracker.h"
+#include "RoomTimeline.h"
+#include "TimelineSync.h"
+#include "TypingIndicator.h"
+#include "UntrustedText.h"
+
+#include "redis/RedisClient.h"
+#include "redis/RedisSubscription.h"
+
+#include <QDateTime>
+
+namespace Redwire {
+
+ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live, const RoomAddress &address,
+    const QString &nickname, const ChatConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_outbox(outbox)
+    , m_live(live)
+    , m_address(address)
+    , m_nickname(nickname)
+    , m_config(config)
+    , m_timeline(new RoomTimeline(config.maxMessagesInMemory, config.maxBytesInMemory, this))
+    , m_sync(new TimelineSync(m_timeline, client->commands(), address, nickname, config, this))
+    , m_typing(new TypingIndicator(config, this))
+{
+    connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::syncedChanged);
+    connect(m_sync, &TimelineSync::historyStateChanged, this, &ChatRoom::historyStateChanged);
+    connect(m_sync, &TimelineSync::messagesRecovered, this, &ChatRoom::countUnread);
+    connect(m_typing, &TypingIndicator::typingUsersChanged, this, &ChatRoom::typingUsersChanged);
+    connect(m_outbox, &Outbox::sent, this,
+        [this](const RoomAddress &address, const QString &id, const StreamId &streamId) {
+            if (address == m_address)
+                messageSent(id, streamId);
+        });
+    connect(m_outbox, &Outbox::failed, this,
+        [this](const RoomAddress &address, const QString &id, const QString &reason) {
+            if (address == m_address)
+                messageFailed(id, reason);
+        });
+
+    if (!m_address.isDirect()) {
+        m_presence = new PresenceTracker(client->commands(), address, nickname, config, this);
+        connect(m_presence, &PresenceTracker::membersChanged, this, &ChatRoom::membersChanged);
+        connect(m_presence, &PresenceTracker::memberJoined, this, &ChatRoom::memberJoined);
+        connect(m_presence, &PresenceTracker::memberLeft, this, &ChatRoom::memberLeft);
+        m_presence->start();
+    }
+
+    if (m_live) {
+        connect(m_live, &RedisSubscription::stateChanged, this, &ChatRoom::subscriptionStateChanged);
+        connect(m_live, &RedisSubscription::failed, this, [this](const RedisError &error) {
+            Q_EMIT errorOccurred(tr("Cannot follow %1: %2").arg(name(), error.message()));
+        });
+        // A room's own channel; a direct conversation's messages come through receive().
+        if (!m_address.isDirect())
+            connect(m_live, &RedisSubscription::messageReceived, this,
+                [this](const QByteArray &, const QByteArray &payload) { receive(payload); });
+        subscriptionStateChanged();
+    }
+}
+
+ChatRoom::~ChatRoom() = default;
+
+void ChatRoom::subscriptionStateChanged()
+{
+    if (m_live && m_live->state() == RedisSubscription::State::Active && !m_left)
+        m_sync->subscriptionActivated();
+    else
+        m_sync->subscriptionLost();
+}
+
+void ChatRoom::setInView(bool inView)
+{
+    if (m_inView == inView)
+        return;
+    m_inView = inView;
+    if (inView)
+        markRead();
+    Q_EMIT inViewChanged();
+}
+
+void ChatRoom::markRead()
+{
+    if (m_unread == 0 && m_unreadMentions == 0)
+        return;
+    m_unread = 0;
+    m_unreadMentions = 0;
+    Q_EMIT unreadCountChanged();
+}
+
+QStringList ChatRoom::members() const
+{
+    return m_presence ? m_presence->members() : QStringList();
+}
+
+QStringList ChatRoom::typingUsers() const
+{
+    return m_typing->typingUsers();
+}
+
+bool ChatRoom::isSynced() const
+{
+    return m_sync->isSynced();
+}
+
+bool ChatRoom::hasOlderMessages() const
+{
+    return m_sync->hasOlder();
+}
+
+bool ChatRoom::isLoadingOlderMessages() const
+{
+    return m_sync->isLoadingOlder();
+}
+
+QString ChatRoom::sendProblem(const QString &text) const
+{
+    if (m_left)
+        return tr("You left this conversation.");
+    if (text.trimmed().isEmpty())
+        return tr("Type a message first.");
+    // Measured as published: with the stream ID the script adds, it must stay under the limit
+    // that every receiver applies.
+    const qsizetype size
+        = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text).encode().size();
+    const qsizetype limit = qsizetype(m_config.payloadLimitBytes) - ChatEnvelope::StreamIdOverhead;
+    if (size > limit)
+        return tr("This message is too long: %1 bytes, at most %2 can be sent.").arg(size).arg(limit);
+    return {};
+}
+
+bool ChatRoom::sendMessage(const QString &text)
+{
+    if (!sendProblem(text).isEmpty())
+        return false;
+    const ChatEnvelope envelope = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text);
+    const QByteArray payload = envelope.encode();
+    ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, envelope.timestampMs);
+    message.text = UntrustedText::sanitized(text);
+    message.raw = payload;
+    message.rawSize = payload.size();
+    message.own = true;
+    message.delivery = ChatMessage::Delivery::Pending;
+    m_timeline->addPending(message);
+    if (!m_outbox->enqueue(m_address, envelope.id, payload))
+        messageFailed(envelope.id, tr("The message could not be queued."));
+    m_typing->localMessageSent();
+    return true;
+}
+
+bool ChatRoom::retryMessage(const QString &id)
+{
+    if (!m_outbox->retry(id))
+        return false;
+    m_timeline->setDelivery(id, ChatMessage::Delivery::Pending);
+    return true;
+}
+
+bool ChatRoom::discardMessage(const QString &id)
+{
+    if (!m_outbox->discard(id))
+        return false;
+    m_timeline->removeUnplaced(id);
+    return true;
+}
+
+bool ChatRoom::loadOlderMessages()
+{
+    return m_sync->loadOlder();
+}
+
+void ChatRoom::userTyping()
+{
+    if (m_left || !m_client->commands()->isConnected() || !m_typing->localTyping())
+        return;
+    // Not stored, not queued: a typing notice that cannot go out now is worthless later.
+    m_client->commands()->send({ "PUBLISH", m_address.channel(),
+        ChatEnvelope::create(ChatEnvelope::Kind::Typing, m_nickname).encode() });
+}
+
+void ChatRoom::receive(const QByteArray &payload)
+{
+    if (m_left)
+        return;
+    const ChatEnvelope envelope = ChatEnvelope::decode(payload, m_config.payloadLimitBytes);
+    if (!envelope.external) {
+        switch (envelope.kind) {
+        case ChatEnvelope::Kind::Typing:
+            if (envelope.sender != m_nickname)
+                m_typing->noticeReceived(envelope.sender);
+            return;
+        case ChatEnvelope::Kind::Join:
+            if (m_presence)
+                m_presence->noteJoined(envelope.sender);
+            break;
+        case ChatEnvelope::Kind::Leave:
+            if (m_presence)
+                m_presence->noteLeft(envelope.sender);
+            break;
+        case ChatEnvelope::Kind::Message:
+        case ChatEnvelope::Kind::Unknown:
+            m_typing->messageReceivedFrom(envelope.sender);
+            break;
+        }
+    }
+    const ChatMessage message
+        = ChatMessage::fromEnvelope(envelope, m_nickname, QDateTime::currentMSecsSinceEpoch());
+    if (m_sync->addLive(message) == RoomTimeline::Added::New)
+        countUnread({ message });
+}
+
+void ChatRoom::leave()
+{
+    if (m_left)
+        return;
+    m_left = true;
+    if (m_presence)
+        m_presence->leave();
+    if (m_live && !m_address.isDirect())
+        m_live->unsubscribe();
+    m_sync->subscriptionLost();
+    m_typing->clear();
+}
+
+void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
+{
+    int unread = 0;
+    int mentions = 0;
+    for (const ChatMessage &message : fresh) {
+        if (message.own || !message.isConversation())
+            continue;
+        if (message.mentionsMe)
+            Q_EMIT mentioned(message);
+        if (!m_inView) {
+            ++unread;
+            if (message.mentionsMe)
+                ++mentions;
+        }
+    }
+    if (unread == 0)
+        return;
+    m_unread += unread;
+    m_unreadMentions += mentions;
+    Q_EMIT unreadCountChanged();
+}
+
+void ChatRoom::messageSent(const QString &id, const StreamId &streamId)
+{
+    m_timeline->setDelivery(id, ChatMessage::Delivery::Sent, streamId);
+}
+
+void ChatRoom::messageFailed(const QString &id, const QString &reason)
+{
+    m_timeline->setDelivery(id, ChatMessage::Delivery::Failed, {}, reason);
+}
+
+} // namespace Redwire

@@ -1,0 +1,113 @@
+#pragma once
+
+#include "ChatConfig.h"
+#include "ChatMessage.h"
+#include "RoomAddress.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+namespace Redwire {
+
+class Outbox;
+class PresenceTracker;
+class RedisClient;
+class RedisSubscription;
+class RoomTimeline;
+class TimelineSync;
+class TypingIndicator;
+
+// One joined room or direct conversation: its timeline (the rows a message list shows), its
+// members and who is typing, unread counts, and sending. Created and owned by ChatSession.
+class ChatRoom : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString name READ name CONSTANT)
+    Q_PROPERTY(bool direct READ isDirect CONSTANT)
+    Q_PROPERTY(int unreadCount READ unreadCount NOTIFY unreadCountChanged)
+    Q_PROPERTY(int unreadMentionCount READ unreadMentionCount NOTIFY unreadCountChanged)
+    Q_PROPERTY(bool inView READ isInView WRITE setInView NOTIFY inViewChanged)
+    Q_PROPERTY(QStringList members READ members NOTIFY membersChanged)
+    Q_PROPERTY(QStringList typingUsers READ typingUsers NOTIFY typingUsersChanged)
+    Q_PROPERTY(bool synced READ isSynced NOTIFY syncedChanged)
+    Q_PROPERTY(bool hasOlderMessages READ hasOlderMessages NOTIFY historyStateChanged)
+    Q_PROPERTY(bool loadingOlderMessages READ isLoadingOlderMessages NOTIFY historyStateChanged)
+public:
+    // `live` delivers the room's messages: its own channel subscription, or for a direct
+    // conversation the session's pattern subscription (whose messages the session routes here
+    // through receive()).
+    ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live, const RoomAddress &address,
+        const QString &nickname, const ChatConfig &config, QObject *parent = nullptr);
+    ~ChatRoom() override;
+
+    const RoomAddress &address() const { return m_address; }
+    QString name() const { return m_address.name(); }
+    bool isDirect() const { return m_address.isDirect(); }
+    RoomTimeline *timeline() const { return m_timeline; }
+
+    int unreadCount() const { return m_unread; }
+    int unreadMentionCount() const { return m_unreadMentions; }
+    bool isInView() const { return m_inView; }
+    // While in view, nothing counts as unread (and the counts are reset).
+    void setInView(bool inView);
+    Q_INVOKABLE void markRead();
+
+    QStringList members() const;
+    QStringList typingUsers() const;
+    bool isSynced() const;
+    bool hasOlderMessages() const;
+    bool isLoadingOlderMessages() const;
+
+    // Why `text` cannot be sent (translated), or an empty string.
+    Q_INVOKABLE QString sendProblem(const QString &text) const;
+    // Adds the message at the bottom as pending and queues it; false when sendProblem() says so.
+    Q_INVOKABLE bool sendMessage(const QString &text);
+    Q_INVOKABLE bool retryMessage(const QString &id);
+    Q_INVOKABLE bool discardMessage(const QString &id);
+    Q_INVOKABLE bool loadOlderMessages();
+    // The user edited the draft: announces typing, at most once per typing interval.
+    Q_INVOKABLE void userTyping();
+
+    // A payload published on this room's channel.
+    void receive(const QByteArray &payload);
+    // Leaves for good: announces the leave and unsubscribes. ChatSession deletes the room after.
+    void leave();
+
+Q_SIGNALS:
+    void unreadCountChanged();
+    void inViewChanged();
+    void membersChanged();
+    void memberJoined(const QString &nickname);
+    void memberLeft(const QString &nickname);
+    void typingUsersChanged();
+    void syncedChanged();
+    void historyStateChanged();
+    // A new message naming us arrived (live or recovered after a reconnect).
+    void mentioned(const Redwire::ChatMessage &message);
+    // The room's subscription was refused (e.g. NOPERM); the reason is translated.
+    void errorOccurred(const QString &message);
+
+private:
+    void subscriptionStateChanged();
+    void countUnread(const QList<ChatMessage> &fresh);
+    void messageSent(const QString &id, const StreamId &streamId);
+    void messageFailed(const QString &id, const QString &reason);
+
+    RedisClient *m_client;
+    Outbox *m_outbox;
+    QPointer<RedisSubscription> m_live;
+    const RoomAddress m_address;
+    const QString m_nickname;
+    const ChatConfig m_config;
+    RoomTimeline *m_timeline;
+    TimelineSync *m_sync;
+    TypingIndicator *m_typing;
+    PresenceTracker *m_presence = nullptr; // rooms only
+    int m_unread = 0;
+    int m_unreadMentions = 0;
+    bool m_inView = false;
+    bool m_left = false;
+};
+
+} // namespace Redwire

@@ -1,0 +1,275 @@
+#include "ChatSession.h"
+
+#include "ChatEnvelope.h"
+#include "ChatLogging.h"
+#include "ChatRoom.h"
+#include "Outbox.h"
+#include "RoomAddress.h"
+
+#include "redis/RedisClient.h"
+#include "redis/RedisSubscription.h"
+
+#include <QDateTime>
+
+#include <utility>
+
+namespace Redwire {
+
+ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_client(new RedisClient({}, this))
+    , m_outbox(new Outbox(m_client->commands(), config, this))
+{
+    connect(m_client, &RedisClient::connectedChanged, this, &ChatSession::connectedChanged);
+    connect(
+        m_client->commands(), &RedisConnection::connected, this, &ChatSession::restoreDirectConversations);
+    connect(
+        m_outbox, &Outbox::sent, this, [this](const RoomAddress &address, const QString &, const StreamId &) {
+            if (address.isDirect())
+                rememberDirectConversation(address);
+        });
+}
+
+ChatSession::~ChatSession()
+{
+    // Rooms and outbox first: they use the client's connections, which fail their pending
+    // commands while being destroyed (the handlers check that their object is still there).
+    const QList<ChatRoom *> rooms = std::exchange(m_rooms, {});
+    qDeleteAll(rooms);
+    delete std::exchange(m_outbox, nullptr);
+    delete std::exchange(m_client, nullptr);
+}
+
+void ChatSession::setConnectionOptions(const ConnectionOptions &options)
+{
+    m_client->setOptions(options);
+}
+
+bool ChatSession::setError(const QString &message)
+{
+    m_lastError = message;
+    return false;
+}
+
+bool ChatSession::setNickname(const QString &nickname)
+{
+    if (nickname == m_nickname)
+        return true;
+    if (!m_rooms.isEmpty())
+        return setError(tr("The nickname cannot change while conversations are open."));
+    const QString problem = RoomAddress::nicknameProblem(nickname);
+    if (!problem.isEmpty())
+        return setError(problem);
+    for (const QPointer<RedisSubscription> &pattern : std::as_const(m_directPatterns))
+        if (pattern)
+            pattern->unsubscribe();
+    m_directPatterns.clear();
+    m_nickname = nickname;
+    Q_EMIT nicknameChanged();
+    if (m_client->commands()->state() != RedisConnection::State::Disconnected)
+        subscribeDirectPatterns();
+    return true;
+}
+
+bool ChatSession::isConnected() const
+{
+    return m_client->isConnected();
+}
+
+void ChatSession::connectToServer()
+{
+    if (m_nickname.isEmpty()) {
+        setError(tr("Choose a nickname first."));
+        Q_EMIT errorOccurred(m_lastError);
+        return;
+    }
+    subscribeDirectPatterns();
+    m_client->connectToServer();
+}
+
+void ChatSession::disconnectFromServer()
+{
+    m_client->disconnectFromServer();
+}
+
+ChatRoom *ChatSession::room(const QString &name) const
+{
+    for (ChatRoom *room : m_rooms)
+        if (!room->isDirect() && room->name() == name)
+            return room;
+    return nullptr;
+}
+
+ChatRoom *ChatSession::directRoom(const QString &peer) const
+{
+    for (ChatRoom *room : m_rooms)
+        if (room->isDirect() && room->name() == peer)
+            return room;
+    return nullptr;
+}
+
+ChatRoom *ChatSession::roomForChannel(const QByteArray &channel) const
+{
+    for (ChatRoom *room : m_rooms)
+        if (room->address().channel() == channel)
+            return room;
+    return nullptr;
+}
+
+ChatRoom *ChatSession::joinRoom(const QString &name)
+{
+    if (m_nickname.isEmpty()) {
+        setError(tr("Choose a nickname first."));
+        return nullptr;
+    }
+    const RoomAddress address = RoomAddress::room(name);
+    if (!address.isValid()) {
+        setError(RoomAddress::roomNameProblem(name));
+        return nullptr;
+    }
+    if (ChatRoom *existing = room(name))
+        return existing;
+    RedisSubscription *live = m_client->subscribe(address.channel());
+    if (!live) {
+        setError(tr("Cannot subscribe to %1.").arg(name));
+        return nullptr;
+    }
+    return addRoom(address, live);
+}
+
+ChatRoom *ChatSession::openDirect(const QString &peer)
+{
+    if (m_nickname.isEmpty()) {
+        setError(tr("Choose a nickname first."));
+        return nullptr;
+    }
+    if (peer == m_nickname) {
+        setError(tr("A direct conversation needs someone else."));
+        return nullptr;
+    }
+    const RoomAddress address = RoomAddress::direct(m_nickname, peer);
+    if (!address.isValid()) {
+        setError(RoomAddress::nicknameProblem(peer));
+        return nullptr;
+    }
+    if (ChatRoom *existing = directRoom(peer))
+        return existing;
+    subscribeDirectPatterns();
+    // "dm:{me|*}" carries the conversations where our nickname sorts first, "dm:{*|me}" the others.
+    const bool meFirst = m_nickname.toUtf8() < peer.toUtf8();
+    return addRoom(address, m_directPatterns.value(meFirst ? 0 : 1));
+}
+
+ChatRoom *ChatSession::addRoom(const RoomAddress &address, RedisSubscription *live)
+{
+    const int index = int(m_rooms.size());
+    Q_EMIT roomAboutToBeAdded(index);
+    auto *room = new ChatRoom(m_client, m_outbox, live, address, m_nickname, m_config, this);
+    connect(room, &ChatRoom::errorOccurred, this, &ChatSession::errorOccurred);
+    m_rooms.append(room);
+    Q_EMIT roomAdded(index);
+    Q_EMIT roomCountChanged();
+    return room;
+}
+
+void ChatSession::leaveRoom(ChatRoom *room)
+{
+    const int index = indexOf(room);
+    if (index < 0)
+        return;
+    room->leave();
+    if (room->isDirect() && m_client->commands()->isConnected())
+        m_client->commands()->send(
+            { "ZREM", RoomAddress::directIndexKey(m_nickname), room->name().toUtf8() });
+    Q_EMIT roomAboutToBeRemoved(index);
+    m_rooms.removeAt(index);
+    if (m_currentRoom == room)
+        setCurrentRoom(nullptr);
+    Q_EMIT roomRemoved(index);
+    Q_EMIT roomCountChanged();
+    room->deleteLater();
+}
+
+void ChatSession::setCurrentRoom(ChatRoom *room)
+{
+    if (m_currentRoom == room)
+        return;
+    if (m_currentRoom)
+        m_currentRoom->setInView(false);
+    m_currentRoom = room;
+    if (room)
+        room->setInView(true);
+    Q_EMIT currentRoomChanged();
+}
+
+void ChatSession::subscribeDirectPatterns()
+{
+    if (!m_directPatterns.isEmpty() || m_nickname.isEmpty())
+        return;
+    for (const QByteArray &pattern : RoomAddress::directPatterns(m_nickname)) {
+        RedisSubscription *subscription = m_client->psubscribe(pattern);
+        if (subscription)
+            connect(
+                subscription, &RedisSubscription::messageReceived, this, &ChatSession::directMessageReceived);
+        m_directPatterns.append(subscription);
+    }
+}
+
+void ChatSession::directMessageReceived(const QByteArray &channel, const QByteArray &payload)
+{
+    ChatRoom *room = roomForChannel(channel);
+    if (!room) {
+        // Someone typing to us is no reason to open a conversation; their message will be.
+        const ChatEnvelope envelope = ChatEnvelope::decode(payload, m_config.payloadLimitBytes);
+        if (!envelope.external && envelope.kind == ChatEnvelope::Kind::Typing)
+            return;
+        // Only well-formed "dm:{a|b}" channels with our nickname open a conversation; the pattern
+        // also matches e.g. "dm:{x|y|me}", which belongs to no one and is dropped.
+        const RoomAddress address = RoomAddress::fromDirectChannel(channel, m_nickname);
+        if (!address.isValid()) {
+            qCWarning(lcChat) << "ignoring a message on" << channel << "- not a direct conversation of ours";
+            return;
+        }
+        room = openDirect(address.name());
+        if (!room)
+            return;
+        Q_EMIT directConversationOpened(room);
+    }
+    room->receive(payload);
+}
+
+void ChatSession::restoreDirectConversations()
+{
+    if (m_nickname.isEmpty() || m_config.directConversationsToRestore <= 0)
+        return;
+    QPointer<ChatSession> self(this);
+    const QString nickname = m_nickname;
+    m_client->commands()->send({ "ZREVRANGE", RoomAddress::directIndexKey(nickname), "0",
+                                   QByteArray::number(m_config.directConversationsToRestore - 1) },
+        [self, nickname](const RedisReply &reply, const RedisError &error) {
+            if (!self || error.isError() || !reply.isArray() || self->m_nickname != nickname)
+                return;
+            for (const RedisReply &peer : reply.elements()) {
+                const QString name = QString::fromUtf8(peer.bytes());
+                if (name.toUtf8() != peer.bytes() || self->directRoom(name))
+                    continue;
+                if (ChatRoom *room = self->openDirect(name))
+                    Q_EMIT self->directConversationOpened(room);
+                if (!self)
+                    return;
+            }
+        });
+}
+
+void ChatSession::rememberDirectConversation(const RoomAddress &address)
+{
+    // Two keys in two slots: two commands, not one script. Losing one only means that the
+    // conversation is not reopened at the next connect; its messages are in its stream.
+    const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QString peer = address.name();
+    m_client->commands()->send({ "ZADD", RoomAddress::directIndexKey(m_nickname), now, peer.toUtf8() });
+    m_client->commands()->send({ "ZADD", RoomAddress::directIndexKey(peer), now, m_nickname.toUtf8() });
+}
+
+} // namespace Redwire

@@ -1,0 +1,146 @@
+#include "HistoryBackfill.h"
+
+#include "ChatLogging.h"
+
+#include "redis/CommandConnection.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+
+#include <algorithm>
+
+namespace Redwire {
+
+HistoryBackfill::HistoryBackfill(
+    CommandConnection *commands, const QByteArray &historyKey, const ChatConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_commands(commands)
+    , m_key(historyKey)
+    , m_config(config)
+{ }
+
+bool HistoryBackfill::loadLatest(int tag)
+{
+    if (isRunning(Purpose::Latest))
+        return false;
+    const int count = qMax(1, m_config.pageSize);
+    request(
+        Purpose::Latest, { "XREVRANGE", m_key, "+", "-", "COUNT", QByteArray::number(count) }, count, tag);
+    return true;
+}
+
+bool HistoryBackfill::loadOlder(const StreamId &before, int tag)
+{
+    if (isRunning(Purpose::Older) || before.isNull())
+        return false;
+    const int count = qMax(1, m_config.pageSize);
+    // "(" makes the range exclusive (Redis >= 6.2).
+    request(Purpose::Older,
+        { "XREVRANGE", m_key, '(' + before.toByteArray(), "-", "COUNT", QByteArray::number(count) }, count,
+        tag);
+    return true;
+}
+
+bool HistoryBackfill::catchUp(const StreamId &after, int tag)
+{
+    if (isRunning(Purpose::CatchUp))
+        return false;
+    const int count = qMax(1, m_config.catchUpPageSize);
+    const QByteArray start = after.isNull() ? QByteArray("-") : '(' + after.toByteArray();
+    request(
+        Purpose::CatchUp, { "XRANGE", m_key, start, "+", "COUNT", QByteArray::number(count) }, count, tag);
+    return true;
+}
+
+void HistoryBackfill::cancel(Purpose purpose)
+{
+    ++m_generation[int(purpose)];
+    m_running[int(purpose)] = false;
+}
+
+void HistoryBackfill::cancelAll()
+{
+    for (const Purpose purpose : { Purpose::Latest, Purpose::Older, Purpose::CatchUp })
+        cancel(purpose);
+}
+
+void HistoryBackfill::request(Purpose purpose, const QList<QByteArray> &command, int count, int tag)
+{
+    m_running[int(purpose)] = true;
+    const quint64 generation = m_generation[int(purpose)];
+    QPointer<HistoryBackfill> self(this);
+    m_commands->send(
+        command, [self, purpose, count, tag, generation](const RedisReply &reply, const RedisError &error) {
+            if (!self || self->m_generation[int(purpose)] != generation)
+                return;
+            if (error.isError() || reply.isError()) {
+                self->m_running[int(purpose)] = false;
+                const QString reason = error.isError() ? error.message() : QString::fromUtf8(reply.bytes());
+                qCInfo(lcChat) << "history read of" << self->m_key << "failed:" << reason;
+                Q_EMIT self->failed(purpose, reason, tag);
+                return;
+            }
+            self->handleReply(purpose, count, tag, reply);
+        });
+}
+
+void HistoryBackfill::handleReply(Purpose purpose, int count, int tag, const RedisReply &reply)
+{
+    QList<ChatEnvelope> page = parseEntries(reply, m_config.payloadLimitBytes);
+    const bool full = reply.isArray() && reply.size() >= count;
+    if (purpose != Purpose::CatchUp)
+        std::reverse(page.begin(), page.end()); // XREVRANGE answers newest first
+    StreamId last;
+    for (const ChatEnvelope &envelope : std::as_const(page))
+        last = qMax(last, envelope.streamId);
+    if (purpose == Purpose::CatchUp && full && !last.isNull()) {
+        // More to come. Still running while the page is announced, so that the room does not
+        // start another catch-up; a slot may cancel (or delete us), which ends this one.
+        const quint64 generation = m_generation[int(purpose)];
+        QPointer<HistoryBackfill> self(this);
+        Q_EMIT pageLoaded(purpose, page, false, false, tag);
+        if (!self || m_generation[int(purpose)] != generation)
+            return;
+        m_running[int(purpose)] = false;
+        catchUp(last, tag);
+        return;
+    }
+    m_running[int(purpose)] = false;
+    Q_EMIT pageLoaded(purpose, page, true, !full, tag);
+}
+
+QList<ChatEnvelope> HistoryBackfill::parseEntries(const RedisReply &reply, qsizetype payloadLimit)
+{
+    QList<ChatEnvelope> envelopes;
+    if (!reply.isArray())
+        return envelopes;
+    envelopes.reserve(reply.size());
+    for (const RedisReply &entry : reply.elements()) {
+        if (!entry.isArray() || entry.size() != 2 || !entry.at(0).isString() || !entry.at(1).isArray())
+            continue;
+        const StreamId id = StreamId::parse(entry.at(0).bytes());
+        const RedisReply &fields = entry.at(1);
+        if (id.isNull() || fields.size() % 2 != 0)
+            continue;
+        QByteArray stored;
+        bool hasEnvelope = false;
+        QByteArray listing; // for entries someone else wrote: "field=value" lines
+        for (qsizetype i = 0; i + 1 < fields.size(); i += 2) {
+            const QByteArray name = fields.at(i).bytes();
+            const QByteArray value = fields.at(i + 1).bytes();
+            if (name == "env" && !hasEnvelope) {
+                stored = value;
+                hasEnvelope = true;
+            }
+            if (!listing.isEmpty())
+                listing += '\n';
+            listing += name + '=' + value;
+        }
+        ChatEnvelope envelope = ChatEnvelope::decode(hasEnvelope ? stored : listing, payloadLimit);
+        envelope.streamId = id; // the entry's ID is the authority, whatever "sid" the JSON holds
+        envelopes.append(envelope);
+    }
+    return envelopes;
+}
+
+} // namespace Redwire

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace Redwire {
+
+// Where a conversation lives in Redis: its Pub/Sub channel and its keys (docs/PROTOCOL.md).
+// A room "chat" is channel "chat" with keys "redwire:{room:chat}:..."; the direct conversation
+// of alice and bob is channel "dm:{alice|bob}" (nicknames sorted) with keys
+// "redwire:{dm:alice|bob}:...". The hash tag keeps one conversation's keys in one cluster slot.
+class RoomAddress
+{
+public:
+    enum class Kind { Room, Direct };
+
+    static constexpr int MaxRoomNameBytes = 200;
+    static constexpr int MaxNicknameBytes = 64;
+
+    RoomAddress() = default; // invalid
+
+    // Invalid when the name or nicknames are refused (see roomNameProblem / nicknameProblem).
+    static RoomAddress room(const QString &name);
+    static RoomAddress direct(const QString &me, const QString &peer);
+    // The direct conversation a "dm:{a|b}" channel belongs to, seen from `me`; invalid when the
+    // channel is not well-formed or `me` is not one of the two.
+    static RoomAddress fromDirectChannel(const QByteArray &channel, const QString &me);
+
+    // Why a name cannot be used, translated for the user; empty when it can.
+    static QString roomNameProblem(const QString &name);
+    static QString nicknameProblem(const QString &nickname);
+
+    // The PSUBSCRIBE patterns that catch every direct conversation of `nickname`.
+    static QList<QByteArray> directPatterns(const QString &nickname);
+    // Sorted set of the conversations `nickname` takes part in (peer -> last activity, ms).
+    static QByteArray directIndexKey(const QString &nickname);
+
+    bool isValid() const { return !m_channel.isEmpty(); }
+    Kind kind() const { return m_kind; }
+    bool isDirect() const { return m_kind == Kind::Direct; }
+    // The room's name, or for a direct conversation the other party's nickname.
+    QString name() const { return m_name; }
+    QByteArray channel() const { return m_channel; }
+
+    QByteArray historyKey() const { return keyPrefix() + ":history"; }
+    QByteArray presenceKey() const { return keyPrefix() + ":presence"; }
+    // Remembers that the message with this envelope ID was stored (its stream ID).
+    QByteArray sentKey(const QByteArray &messageId) const { return keyPrefix() + ":sent:" + messageId; }
+
+    friend bool operator==(const RoomAddress &a, const RoomAddress &b)
+    {
+        return a.m_kind == b.m_kind && a.m_channel == b.m_channel;
+    }
+    friend bool operator!=(const RoomAddress &a, const RoomAddress &b) { return !(a == b); }
+
+private:
+    QByteArray keyPrefix() const { return "redwire:{" + m_tag + '}'; }
+
+    Kind m_kind = Kind::Room;
+    QString m_name;
+    QByteArray m_channel;
+    QByteArray m_tag; // the hash tag's content: "room:<name>" or "dm:<a>|<b>"
+};
+
+} // namespace Redwire
+
+Q_DECLARE_METATYPE(Redwire::RoomAddress)

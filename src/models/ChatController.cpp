@@ -1,0 +1,397 @@
+#include "ChatController.h"
+
+#include "DesktopNotifier.h"
+#include "MemberListModel.h"
+#include "MessageListModel.h"
+#include "RoomListModel.h"
+#include "chat/ChatRoom.h"
+#include "chat/ChatSession.h"
+#include "chat/RoomTimeline.h"
+#include "redis/RedisClient.h"
+
+#include <QSettings>
+
+namespace Redwire {
+
+namespace {
+const QString RoomsKey = QStringLiteral("chat/rooms");
+const QString MutedKey = QStringLiteral("chat/muted");
+const QString CurrentKey = QStringLiteral("chat/current");
+
+QString stateName(RedisConnection::State state)
+{
+    switch (state) {
+    case RedisConnection::State::Connected:
+        return QStringLiteral("Connected");
+    case RedisConnection::State::Connecting:
+        return QStringLiteral("Connecting");
+    case RedisConnection::State::Reconnecting:
+        return QStringLiteral("Reconnecting");
+    case RedisConnection::State::Disconnected:
+        break;
+    }
+    return QStringLiteral("Disconnected");
+}
+
+QString titleFor(const ChatRoom *room)
+{
+    return room->isDirect() ? QLatin1Char('@') + room->name() : QLatin1Char('#') + room->name();
+}
+} // namespace
+
+ChatController::ChatController(const ChatConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_emptyMessages(new MessageListModel(nullptr, this))
+    , m_notifier(new DesktopNotifier(this))
+{
+    connect(m_notifier, &DesktopNotifier::notified, this, &ChatController::notified);
+}
+
+ChatController::~ChatController() = default;
+
+QString ChatController::nickname() const
+{
+    return m_session ? m_session->nickname() : QString();
+}
+
+void ChatController::start(const ConnectionOptions &options, const QString &nickname, const QStringList &rooms)
+{
+    stop();
+    m_options = options;
+    m_session = new ChatSession(m_config, this);
+    m_session->setConnectionOptions(options);
+    if (!m_session->setNickname(nickname)) {
+        setLastError(m_session->lastError());
+        delete m_session;
+        m_session = nullptr;
+        return;
+    }
+    m_rooms = new RoomListModel(m_session, this);
+    m_members = new MemberListModel(nickname, this);
+    QSettings settings;
+    m_rooms->setMutedKeys(settings.value(MutedKey).toStringList());
+
+    connect(m_session, &ChatSession::roomAdded, this, &ChatController::roomAdded);
+    connect(m_session, &ChatSession::roomAboutToBeRemoved, this, [this](int row) {
+        ChatRoom *room = m_session->roomAt(row);
+        m_lastUnread.remove(room);
+        if (MessageListModel *model = m_messageModels.take(room))
+            model->deleteLater();
+    });
+    connect(m_session, &ChatSession::roomRemoved, this, [this] { saveRooms(); });
+    connect(m_session, &ChatSession::currentRoomChanged, this, &ChatController::currentChanged);
+    connect(m_session, &ChatSession::errorOccurred, this, &ChatController::setLastError);
+    watchConnections();
+
+    m_session->connectToServer();
+    Q_EMIT startedChanged();
+
+    // Saved rooms first, then the ones asked for on the command line (the last one is shown).
+    m_restoring = true;
+    QStringList toJoin = settings.value(RoomsKey).toStringList();
+    for (const QString &room : rooms)
+        if (!toJoin.contains(room))
+            toJoin << room;
+    for (const QString &room : std::as_const(toJoin))
+        m_session->joinRoom(room);
+    m_restoring = false;
+    const QString show = rooms.isEmpty() ? settings.value(CurrentKey).toString() : rooms.last();
+    if (ChatRoom *room = m_session->room(show))
+        m_session->setCurrentRoom(room);
+    else if (m_session->roomCount() > 0)
+        m_session->setCurrentRoom(m_session->roomAt(0));
+    saveRooms();
+    currentChanged();
+}
+
+void ChatController::stop()
+{
+    if (!m_session)
+        return;
+    m_session->disconnectFromServer();
+    qDeleteAll(m_messageModels);
+    m_messageModels.clear();
+    m_lastUnread.clear();
+    delete m_members;
+    m_members = nullptr;
+    delete m_rooms;
+    m_rooms = nullptr;
+    delete m_session;
+    m_session = nullptr;
+    Q_EMIT startedChanged();
+    Q_EMIT currentRoomChanged();
+    Q_EMIT connectionChanged();
+}
+
+void ChatController::watchConnections()
+{
+    RedisClient *client = m_session->client();
+    for (RedisConnection *connection : {static_cast<RedisConnection *>(client->commands()),
+                                        static_cast<RedisConnection *>(client->subscriber())}) {
+        connect(connection, &RedisConnection::stateChanged, this, &ChatController::connectionChanged);
+        connect(connection, &RedisConnection::errorChanged, this, &ChatController::connectionChanged);
+        connect(connection, &RedisConnection::reconnectScheduled, this, &ChatController::connectionChanged);
+    }
+}
+
+QString ChatController::connectionState() const
+{
+    if (!m_session)
+        return QStringLiteral("Disconnected");
+    const RedisConnection::State a = m_session->client()->commands()->state();
+    const RedisConnection::State b = m_session->client()->subscriber()->state();
+    if (a == b)
+        return stateName(a);
+    if (a == RedisConnection::State::Reconnecting || b == RedisConnection::State::Reconnecting)
+        return QStringLiteral("Reconnecting");
+    if (a == RedisConnection::State::Disconnected || b == RedisConnection::State::Disconnected)
+        return QStringLiteral("Disconnected");
+    return QStringLiteral("Connecting");
+}
+
+QString ChatController::errorText() const
+{
+    if (!m_session)
+        return m_lastError;
+    const RedisConnection *subscriber = m_session->client()->subscriber();
+    const RedisConnection *commands = m_session->client()->commands();
+    if (!subscriber->isConnected() && !subscriber->errorString().isEmpty())
+        return subscriber->errorString();
+    return commands->errorString();
+}
+
+int ChatController::retryInMs() const
+{
+    if (!m_session)
+        return -1;
+    return std::max(m_session->client()->commands()->remainingRetryDelayMs(),
+                    m_session->client()->subscriber()->remainingRetryDelayMs());
+}
+
+MessageListModel *ChatController::messages() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room ? const_cast<ChatController *>(this)->modelFor(room) : m_emptyMessages;
+}
+
+MessageListModel *ChatController::modelFor(ChatRoom *room)
+{
+    MessageListModel *&model = m_messageModels[room];
+    if (!model)
+        model = new MessageListModel(room, this);
+    return model;
+}
+
+QString ChatController::currentRoom() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room ? room->name() : QString();
+}
+
+bool ChatController::currentRoomMuted() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room && m_rooms->isMuted(RoomListModel::keyFor(room));
+}
+
+QString ChatController::typingText() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    if (!room)
+        return {};
+    QStringList others = room->typingUsers();
+    others.removeAll(nickname());
+    switch (others.size()) {
+    case 0:
+        return {};
+    case 1:
+        return tr("%1 is typing…").arg(others.first());
+    case 2:
+        return tr("%1 and %2 are typing…").arg(others.at(0), others.at(1));
+    default:
+        return tr("Several people are typing…");
+    }
+}
+
+void ChatController::setWindowActive(bool active)
+{
+    if (m_windowActive == active)
+        return;
+    m_windowActive = active;
+    // While the window is in the background, the room shown is not being read.
+    if (m_session && m_session->currentRoom())
+        m_session->currentRoom()->setInView(active);
+    Q_EMIT windowActiveChanged();
+}
+
+void ChatController::roomAdded(int row)
+{
+    ChatRoom *room = m_session->roomAt(row);
+    if (!room)
+        return;
+    m_lastUnread.insert(room, room->unreadCount());
+    connect(room, &ChatRoom::unreadCountChanged, this, [this, room] { unreadChanged(room); });
+    connect(room, &ChatRoom::mentioned, this, [this, room](const ChatMessage &message) {
+        if (m_windowActive && room == m_session->currentRoom())
+            return;
+        m_notifier->notify(tr("%1 mentioned you in %2").arg(message.sender, titleFor(room)), message.text);
+    });
+    connect(room, &ChatRoom::errorOccurred, this, &ChatController::setLastError);
+    if (!m_restoring)
+        saveRooms();
+}
+
+void ChatController::unreadChanged(ChatRoom *room)
+{
+    const int previous = m_lastUnread.value(room, 0);
+    const int now = room->unreadCount();
+    m_lastUnread.insert(room, now);
+    if (now <= previous || m_rooms->isMuted(RoomListModel::keyFor(room)))
+        return;
+    if (m_windowActive && room == m_session->currentRoom())
+        return;
+    // The newest message someone else wrote; mentions have their own notification.
+    const RoomTimeline *timeline = room->timeline();
+    for (int row = timeline->count() - 1; row >= 0; --row) {
+        const ChatMessage &message = timeline->at(row);
+        if (message.own || !message.isConversation())
+            continue;
+        if (message.mentionsMe)
+            return;
+        const QString sender = message.external ? tr("external") : message.sender;
+        m_notifier->notify(titleFor(room), sender + QStringLiteral(": ") + message.text.left(200));
+        return;
+    }
+}
+
+void ChatController::currentChanged()
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    if (m_members)
+        m_members->setRoom(room);
+    if (room) {
+        connect(room, &ChatRoom::typingUsersChanged, this, &ChatController::typingTextChanged,
+                Qt::UniqueConnection);
+        room->setInView(m_windowActive);
+        if (!m_restoring)
+            QSettings().setValue(CurrentKey, room->name());
+    }
+    Q_EMIT currentRoomChanged();
+    Q_EMIT typingTextChanged();
+}
+
+void ChatController::joinRoom(const QString &name)
+{
+    if (!m_session)
+        return;
+    if (ChatRoom *room = m_session->joinRoom(name.trimmed()))
+        m_session->setCurrentRoom(room);
+    else
+        setLastError(m_session->lastError());
+}
+
+void ChatController::openDirect(const QString &peer)
+{
+    if (!m_session)
+        return;
+    if (ChatRoom *room = m_session->openDirect(peer))
+        m_session->setCurrentRoom(room);
+    else
+        setLastError(m_session->lastError());
+}
+
+void ChatController::selectRow(int row)
+{
+    if (m_session && row >= 0 && row < m_session->roomCount())
+        m_session->setCurrentRoom(m_session->roomAt(row));
+}
+
+void ChatController::leaveRow(int row)
+{
+    if (!m_session || row < 0 || row >= m_session->roomCount())
+        return;
+    ChatRoom *room = m_session->roomAt(row);
+    const bool wasCurrent = room == m_session->currentRoom();
+    m_session->leaveRoom(room);
+    if (wasCurrent && m_session->roomCount() > 0)
+        m_session->setCurrentRoom(m_session->roomAt(std::min(row, m_session->roomCount() - 1)));
+}
+
+void ChatController::setRowMuted(int row, bool muted)
+{
+    if (!m_session || row < 0 || row >= m_session->roomCount())
+        return;
+    m_rooms->setMuted(RoomListModel::keyFor(m_session->roomAt(row)), muted);
+    QSettings().setValue(MutedKey, m_rooms->mutedKeys());
+    Q_EMIT currentRoomChanged();
+}
+
+void ChatController::setCurrentRoomMuted(bool muted)
+{
+    if (m_session && m_session->currentRoom())
+        setRowMuted(m_session->indexOf(m_session->currentRoom()), muted);
+}
+
+bool ChatController::send(const QString &text)
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    if (!room)
+        return false;
+    if (!room->sendMessage(text)) {
+        setLastError(room->sendProblem(text));
+        return false;
+    }
+    return true;
+}
+
+QString ChatController::sendProblem(const QString &text) const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room && !text.trimmed().isEmpty() ? room->sendProblem(text) : QString();
+}
+
+void ChatController::retry(const QString &messageId)
+{
+    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+        room->retryMessage(messageId);
+}
+
+void ChatController::loadOlder()
+{
+    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+        room->loadOlderMessages();
+}
+
+void ChatController::userTyping()
+{
+    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+        room->userTyping();
+}
+
+void ChatController::reconnectNow()
+{
+    if (!m_session)
+        return;
+    m_session->client()->commands()->reconnectNow();
+    m_session->client()->subscriber()->reconnectNow();
+}
+
+void ChatController::saveRooms() const
+{
+    if (!m_session || m_restoring)
+        return;
+    QStringList names;
+    for (const ChatRoom *room : m_session->rooms())
+        if (!room->isDirect())
+            names << room->name();
+    QSettings().setValue(RoomsKey, names);
+}
+
+void ChatController::setLastError(const QString &message)
+{
+    m_lastError = message;
+    Q_EMIT lastErrorChanged();
+}
+
+} // namespace Redwire

@@ -1,0 +1,120 @@
+#pragma once
+
+#include "MemberListModel.h"
+#include "MessageListModel.h"
+#include "RoomListModel.h"
+#include "chat/ChatConfig.h"
+#include "redis/ConnectionOptions.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QtQml/qqmlregistration.h>
+
+namespace Redwire {
+
+class ChatRoom;
+class ChatSession;
+class DesktopNotifier;
+
+// What the chat page talks to: one ChatSession, the models over it, the connection state in a
+// form a banner can show, and the user's choices that outlive a run (joined rooms, muted rooms,
+// the room in view), kept in QSettings.
+class ChatController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Provided by the application")
+    Q_PROPERTY(bool started READ isStarted NOTIFY startedChanged)
+    Q_PROPERTY(QString nickname READ nickname NOTIFY startedChanged)
+    Q_PROPERTY(QString endpoint READ endpoint NOTIFY startedChanged)
+    Q_PROPERTY(QString connectionState READ connectionState NOTIFY connectionChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY connectionChanged)
+    Q_PROPERTY(int retryInMs READ retryInMs NOTIFY connectionChanged)
+    Q_PROPERTY(Redwire::RoomListModel *rooms READ rooms NOTIFY startedChanged)
+    Q_PROPERTY(Redwire::MessageListModel *messages READ messages NOTIFY currentRoomChanged)
+    Q_PROPERTY(Redwire::MemberListModel *members READ members NOTIFY startedChanged)
+    Q_PROPERTY(QString currentRoom READ currentRoom NOTIFY currentRoomChanged)
+    Q_PROPERTY(bool currentRoomMuted READ currentRoomMuted NOTIFY currentRoomChanged)
+    Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
+    Q_PROPERTY(int payloadLimit READ payloadLimit CONSTANT)
+    Q_PROPERTY(bool windowActive READ windowActive WRITE setWindowActive NOTIFY windowActiveChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+public:
+    explicit ChatController(const ChatConfig &config = {}, QObject *parent = nullptr);
+    ~ChatController() override;
+
+    bool isStarted() const { return m_session != nullptr; }
+    QString nickname() const;
+    QString endpoint() const { return m_options.endpointDisplayName(); }
+    QString connectionState() const;
+    QString errorText() const;
+    int retryInMs() const;
+    RoomListModel *rooms() const { return m_rooms; }
+    MessageListModel *messages() const;
+    MemberListModel *members() const { return m_members; }
+    QString currentRoom() const;
+    bool currentRoomMuted() const;
+    QString typingText() const;
+    int payloadLimit() const { return m_config.payloadLimitBytes; }
+    bool windowActive() const { return m_windowActive; }
+    void setWindowActive(bool active);
+    QString lastError() const { return m_lastError; }
+    ChatSession *session() const { return m_session; }
+
+    // Connects as `nickname` and opens the saved rooms plus `rooms`; the last of `rooms` (or the
+    // saved room in view) is shown.
+    Q_INVOKABLE void start(const Redwire::ConnectionOptions &options, const QString &nickname,
+                           const QStringList &rooms = {});
+    Q_INVOKABLE void stop();
+
+    Q_INVOKABLE void joinRoom(const QString &name);
+    Q_INVOKABLE void openDirect(const QString &nickname);
+    Q_INVOKABLE void selectRow(int row);
+    Q_INVOKABLE void leaveRow(int row);
+    Q_INVOKABLE void setRowMuted(int row, bool muted);
+    Q_INVOKABLE void setCurrentRoomMuted(bool muted);
+    Q_INVOKABLE bool send(const QString &text);
+    Q_INVOKABLE void retry(const QString &messageId);
+    Q_INVOKABLE void loadOlder();
+    Q_INVOKABLE void userTyping();
+    Q_INVOKABLE void reconnectNow();
+    // Why the composer's text cannot be sent as it is (too long, ...), or an empty string.
+    Q_INVOKABLE QString sendProblem(const QString &text) const;
+
+Q_SIGNALS:
+    void startedChanged();
+    void connectionChanged();
+    void currentRoomChanged();
+    void typingTextChanged();
+    void windowActiveChanged();
+    void lastErrorChanged();
+    // For the window: a notification was raised (ask for attention, show a banner).
+    void notified(const QString &title, const QString &body);
+
+private:
+    void setLastError(const QString &message);
+    void watchConnections();
+    void roomAdded(int row);
+    void currentChanged();
+    void unreadChanged(ChatRoom *room);
+    void saveRooms() const;
+    MessageListModel *modelFor(ChatRoom *room);
+
+    const ChatConfig m_config;
+    ConnectionOptions m_options;
+    ChatSession *m_session = nullptr;
+    RoomListModel *m_rooms = nullptr;
+    MemberListModel *m_members = nullptr;
+    MessageListModel *m_emptyMessages;
+    DesktopNotifier *m_notifier;
+    QHash<ChatRoom *, MessageListModel *> m_messageModels;
+    QHash<ChatRoom *, int> m_lastUnread;
+    QString m_lastError;
+    bool m_windowActive = true;
+    bool m_restoring = false;
+    QTimer m_countdown;
+};
+
+} // namespace Redwire

@@ -1,0 +1,48 @@
+#include "DesktopNotifier.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#if defined(REDWIRE_HAVE_DBUS)
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusMessage>
+#endif
+
+Q_LOGGING_CATEGORY(lcNotify, "redwire.notify")
+
+namespace Redwire {
+
+namespace {
+#if defined(REDWIRE_HAVE_DBUS)
+const QString Service = QStringLiteral("org.freedesktop.Notifications");
+#endif
+}
+
+DesktopNotifier::DesktopNotifier(QObject *parent)
+    : QObject(parent)
+{
+#if defined(REDWIRE_HAVE_DBUS)
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    m_systemService = bus.isConnected() && bus.interface()
+        && bus.interface()->isServiceRegistered(Service).value();
+#endif
+    qCDebug(lcNotify) << "system notification service:" << m_systemService;
+}
+
+void DesktopNotifier::notify(const QString &title, const QString &body)
+{
+    Q_EMIT notified(title, body);
+#if defined(REDWIRE_HAVE_DBUS)
+    if (!m_systemService)
+        return;
+    QDBusMessage call = QDBusMessage::createMethodCall(Service, QStringLiteral("/org/freedesktop/Notifications"),
+                                                       Service, QStringLiteral("Notify"));
+    // Some services render a subset of HTML in the body: escape what a remote party wrote.
+    call << QCoreApplication::applicationName() << uint(0) << QStringLiteral("redwire") << title
+         << body.toHtmlEscaped().left(500) << QStringList() << QVariantMap() << int(-1);
+    QDBusConnection::sessionBus().asyncCall(call);
+#endif
+}
+
+} // namespace Redwire

@@ -1,0 +1,255 @@
+#include "MessageListModel.h"
+
+#include "MessageHtml.h"
+#include "chat/ChatRoom.h"
+#include "chat/RoomTimeline.h"
+
+#include <QDateTime>
+#include <QLocale>
+
+namespace Redwire {
+
+namespace {
+constexpr int FrameMs = 16;
+// A new header when the same sender pauses this long.
+constexpr qint64 GroupGapMs = 5 * 60 * 1000;
+
+QString kindName(const ChatMessage &message)
+{
+    switch (message.kind) {
+    case ChatEnvelope::Kind::Join:
+        return QStringLiteral("join");
+    case ChatEnvelope::Kind::Leave:
+        return QStringLiteral("leave");
+    default:
+        return QStringLiteral("message");
+    }
+}
+
+QString deliveryName(ChatMessage::Delivery delivery)
+{
+    switch (delivery) {
+    case ChatMessage::Delivery::Pending:
+        return QStringLiteral("pending");
+    case ChatMessage::Delivery::Sent:
+        return QStringLiteral("sent");
+    case ChatMessage::Delivery::Failed:
+        return QStringLiteral("failed");
+    case ChatMessage::Delivery::Received:
+        break;
+    }
+    return QStringLiteral("received");
+}
+
+QDate localDay(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms).date();
+}
+} // namespace
+
+MessageListModel::MessageListModel(ChatRoom *room, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_room(room)
+{
+    m_frame.setSingleShot(true);
+    m_frame.setInterval(FrameMs);
+    connect(&m_frame, &QTimer::timeout, this, &MessageListModel::flush);
+    if (!room)
+        return;
+    RoomTimeline *timeline = room->timeline();
+    m_rows.reserve(timeline->count());
+    for (int row = 0; row < timeline->count(); ++row)
+        m_rows.append(makeRow(timeline->at(row)));
+
+    connect(timeline, &RoomTimeline::messagesInserted, this, [this, timeline](int first, int last) {
+        QList<ChatMessage> messages;
+        messages.reserve(last - first + 1);
+        for (int row = first; row <= last; ++row)
+            messages.append(timeline->at(row));
+        queue({Change::Type::Insert, first, last, std::move(messages)});
+    });
+    connect(timeline, &RoomTimeline::messagesRemoved, this,
+            [this](int first, int last) { queue({Change::Type::Remove, first, last, {}}); });
+    connect(timeline, &RoomTimeline::messageMoved, this,
+            [this](int from, int to) { queue({Change::Type::Move, from, to, {}}); });
+    connect(timeline, &RoomTimeline::messageChanged, this,
+            [this, timeline](int row) { queue({Change::Type::Update, row, row, {timeline->at(row)}}); });
+    connect(room, &ChatRoom::historyStateChanged, this, &MessageListModel::historyStateChanged);
+}
+
+MessageListModel::Row MessageListModel::makeRow(const ChatMessage &message)
+{
+    return {message, MessageHtml::fromPlainText(message.text)};
+}
+
+int MessageListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QHash<int, QByteArray> MessageListModel::roleNames() const
+{
+    static const QHash<int, QByteArray> names{
+        {MessageIdRole, "messageId"}, {SenderRole, "sender"}, {HtmlRole, "html"},
+        {PlainTextRole, "plainText"}, {TimestampRole, "timestamp"}, {KindRole, "kind"},
+        {OwnRole, "own"}, {ExternalRole, "external"}, {MentionRole, "mention"},
+        {DeliveryRole, "delivery"}, {TruncatedRole, "truncated"}, {ShowHeaderRole, "showHeader"},
+        {ShowDayRole, "showDay"}, {DayLabelRole, "dayLabel"},
+    };
+    return names;
+}
+
+QVariant MessageListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows.at(index.row());
+    const ChatMessage &m = row.message;
+    switch (role) {
+    case MessageIdRole:
+        return m.id;
+    case SenderRole:
+    case Qt::DisplayRole:
+        return m.sender;
+    case HtmlRole:
+        return row.html;
+    case PlainTextRole:
+        return m.text;
+    case TimestampRole:
+        return QDateTime::fromMSecsSinceEpoch(m.timestampMs);
+    case KindRole:
+        return kindName(m);
+    case OwnRole:
+        return m.own;
+    case ExternalRole:
+        return m.external;
+    case MentionRole:
+        return m.mentionsMe;
+    case DeliveryRole:
+        return deliveryName(m.delivery);
+    case TruncatedRole:
+        return m.truncated;
+    case ShowHeaderRole:
+        return showHeader(index.row());
+    case ShowDayRole:
+        return showDay(index.row());
+    case DayLabelRole: {
+        const QDate day = localDay(m.timestampMs);
+        const QDate today = QDate::currentDate();
+        if (day == today)
+            return tr("Today");
+        if (day == today.addDays(-1))
+            return tr("Yesterday");
+        return QLocale().toString(day, QLocale::LongFormat);
+    }
+    default:
+        return {};
+    }
+}
+
+bool MessageListModel::showDay(int row) const
+{
+    return row == 0
+        || localDay(m_rows.at(row - 1).message.timestampMs) != localDay(m_rows.at(row).message.timestampMs);
+}
+
+bool MessageListModel::showHeader(int row) const
+{
+    if (showDay(row))
+        return true;
+    const ChatMessage &previous = m_rows.at(row - 1).message;
+    const ChatMessage &current = m_rows.at(row).message;
+    return !previous.isConversation() || previous.sender != current.sender || previous.external != current.external
+        || current.timestampMs - previous.timestampMs > GroupGapMs;
+}
+
+bool MessageListModel::canLoadOlder() const
+{
+    return m_room && m_room->hasOlderMessages();
+}
+
+bool MessageListModel::isLoadingOlder() const
+{
+    return m_room && m_room->isLoadingOlderMessages();
+}
+
+void MessageListModel::queue(Change &&change)
+{
+    if (!m_pending.empty()) {
+        Change &previous = m_pending.back();
+        // A flood appends at the bottom: one run, one insert.
+        if (change.type == Change::Type::Insert && previous.type == Change::Type::Insert
+            && change.first == previous.last + 1) {
+            previous.last = change.last;
+            previous.messages += change.messages;
+            return;
+        }
+        // Trimming the oldest removes from the top, again and again.
+        if (change.type == Change::Type::Remove && previous.type == Change::Type::Remove
+            && change.first == previous.first) {
+            previous.last += change.last - change.first + 1;
+            return;
+        }
+    }
+    m_pending.push_back(std::move(change));
+    if (!m_frame.isActive())
+        m_frame.start();
+}
+
+void MessageListModel::flush()
+{
+    m_frame.stop();
+    std::vector<Change> changes;
+    changes.swap(m_pending);
+    for (Change &change : changes)
+        apply(change);
+}
+
+void MessageListModel::neighbourChanged(int row)
+{
+    if (row >= 0 && row < m_rows.size()) {
+        const QModelIndex at = index(row);
+        Q_EMIT dataChanged(at, at, {ShowHeaderRole, ShowDayRole, DayLabelRole});
+    }
+}
+
+void MessageListModel::apply(Change &change)
+{
+    ++m_batches;
+    switch (change.type) {
+    case Change::Type::Insert:
+        beginInsertRows({}, change.first, change.last);
+        for (int i = 0; i < change.messages.size(); ++i)
+            m_rows.insert(change.first + i, makeRow(change.messages.at(i)));
+        endInsertRows();
+        neighbourChanged(change.last + 1);
+        break;
+    case Change::Type::Remove:
+        beginRemoveRows({}, change.first, change.last);
+        m_rows.remove(change.first, change.last - change.first + 1);
+        endRemoveRows();
+        neighbourChanged(change.first);
+        break;
+    case Change::Type::Move: {
+        const int from = change.first;
+        const int to = change.last;
+        if (from == to)
+            break;
+        beginMoveRows({}, from, from, {}, to > from ? to + 1 : to);
+        m_rows.move(from, to);
+        endMoveRows();
+        neighbourChanged(from);
+        neighbourChanged(from + 1);
+        neighbourChanged(to);
+        neighbourChanged(to + 1);
+        break;
+    }
+    case Change::Type::Update:
+        m_rows[change.first] = makeRow(change.messages.first());
+        Q_EMIT dataChanged(index(change.first), index(change.first));
+        neighbourChanged(change.first + 1);
+        break;
+    }
+}
+
+} // namespace Redwire

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "chat/ChatMessage.h"
+
+#include "chat/ChatRoom.h"
+
+#include <QAbstractListModel>
+#include <QPointer>
+#include <QTimer>
+#include <QtQml/qqmlregistration.h>
+
+#include <vector>
+
+namespace Redwire {
+
+
+// The rows of one room's timeline for the message view. The timeline's changes are queued and
+// applied to the model's own copy at most once per frame, adjacent inserts (and removes) merged,
+// so that a flood of messages becomes one beginInsertRows per frame, never a reset.
+class MessageListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Created by ChatController for each room")
+    Q_PROPERTY(bool canLoadOlder READ canLoadOlder NOTIFY historyStateChanged)
+    Q_PROPERTY(bool loadingOlder READ isLoadingOlder NOTIFY historyStateChanged)
+public:
+    // Documented roles, from Qt::UserRole + 1.
+    enum Role {
+        MessageIdRole = Qt::UserRole + 1, // "messageId": the envelope ID (empty for external messages)
+        SenderRole, // "sender": nickname, sanitised
+        HtmlRole, // "html": the text escaped, with http(s) links; the only markup shown
+        PlainTextRole, // "plainText"
+        TimestampRole, // "timestamp": QDateTime
+        KindRole, // "kind": "message", "join" or "leave"
+        OwnRole, // "own"
+        ExternalRole, // "external": not our format (e.g. redis-cli PUBLISH)
+        MentionRole, // "mention": someone else's message naming us
+        DeliveryRole, // "delivery": "received", "pending", "sent" or "failed"
+        TruncatedRole, // "truncated": cut at the size limit
+        ShowHeaderRole, // "showHeader": first of a run by the same sender
+        ShowDayRole, // "showDay": first message of a day
+        DayLabelRole, // "dayLabel"
+    };
+    Q_ENUM(Role)
+
+    explicit MessageListModel(ChatRoom *room, QObject *parent = nullptr);
+
+    ChatRoom *room() const { return m_room; }
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    bool canLoadOlder() const;
+    bool isLoadingOlder() const;
+    const ChatMessage &messageAt(int row) const { return m_rows.at(row).message; }
+
+    // Applies the queued changes now (otherwise the frame timer does).
+    void flush();
+    // How many begin/end batches have been applied: tests check the batching.
+    int batchesApplied() const { return m_batches; }
+
+Q_SIGNALS:
+    void historyStateChanged();
+
+private:
+    struct Row
+    {
+        ChatMessage message;
+        QString html;
+    };
+    struct Change
+    {
+        enum class Type { Insert, Remove, Move, Update };
+        Type type;
+        int first;
+        int last;
+        QList<ChatMessage> messages; // Insert, Update
+    };
+
+    void queue(Change &&change);
+    void apply(Change &change);
+    void neighbourChanged(int row);
+    bool showHeader(int row) const;
+    bool showDay(int row) const;
+    static Row makeRow(const ChatMessage &message);
+
+    QPointer<ChatRoom> m_room;
+    QList<Row> m_rows;
+    std::vector<Change> m_pending;
+    QTimer m_frame;
+    int m_batches = 0;
+};
+
+} // namespace Redwire

@@ -1,0 +1,120 @@
+#include "RoomListModel.h"
+
+#include "chat/ChatRoom.h"
+#include "chat/ChatSession.h"
+
+namespace Redwire {
+
+RoomListModel::RoomListModel(ChatSession *session, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_session(session)
+{
+    for (ChatRoom *room : session->rooms())
+        watch(room);
+    connect(session, &ChatSession::roomAboutToBeAdded, this, [this](int row) { beginInsertRows({}, row, row); });
+    connect(session, &ChatSession::roomAdded, this, [this](int row) {
+        endInsertRows();
+        watch(m_session->roomAt(row));
+    });
+    connect(session, &ChatSession::roomAboutToBeRemoved, this, [this](int row) { beginRemoveRows({}, row, row); });
+    connect(session, &ChatSession::roomRemoved, this, [this](int) {
+        endRemoveRows();
+        Q_EMIT currentRowChanged();
+    });
+    connect(session, &ChatSession::currentRoomChanged, this, [this] {
+        const int now = currentRow();
+        if (m_lastCurrentRow >= 0 && m_lastCurrentRow < rowCount())
+            Q_EMIT dataChanged(index(m_lastCurrentRow), index(m_lastCurrentRow), {CurrentRole});
+        if (now >= 0)
+            Q_EMIT dataChanged(index(now), index(now), {CurrentRole});
+        m_lastCurrentRow = now;
+        Q_EMIT currentRowChanged();
+    });
+}
+
+QString RoomListModel::keyFor(const ChatRoom *room)
+{
+    return (room->isDirect() ? QStringLiteral("dm:") : QStringLiteral("room:")) + room->name();
+}
+
+void RoomListModel::watch(ChatRoom *room)
+{
+    if (!room)
+        return;
+    connect(room, &ChatRoom::unreadCountChanged, this, [this, room] { roomChanged(room, {UnreadRole, MentionsRole}); });
+}
+
+void RoomListModel::roomChanged(ChatRoom *room, const QList<int> &roles)
+{
+    const int row = m_session ? m_session->indexOf(room) : -1;
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row), index(row), roles);
+}
+
+int RoomListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || !m_session ? 0 : m_session->roomCount();
+}
+
+QHash<int, QByteArray> RoomListModel::roleNames() const
+{
+    static const QHash<int, QByteArray> names{
+        {NameRole, "name"}, {UnreadRole, "unread"}, {MentionsRole, "mentions"},
+        {MutedRole, "muted"}, {CurrentRole, "current"}, {DirectRole, "direct"},
+    };
+    return names;
+}
+
+QVariant RoomListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_session)
+        return {};
+    const ChatRoom *room = m_session->roomAt(index.row());
+    if (!room)
+        return {};
+    switch (role) {
+    case NameRole:
+    case Qt::DisplayRole:
+        return room->name();
+    case UnreadRole:
+        return room->unreadCount();
+    case MentionsRole:
+        return room->unreadMentionCount();
+    case MutedRole:
+        return m_muted.contains(keyFor(room));
+    case CurrentRole:
+        return m_session->currentRoom() == room;
+    case DirectRole:
+        return room->isDirect();
+    default:
+        return {};
+    }
+}
+
+int RoomListModel::currentRow() const
+{
+    return m_session && m_session->currentRoom() ? m_session->indexOf(m_session->currentRoom()) : -1;
+}
+
+void RoomListModel::setMuted(const QString &key, bool muted)
+{
+    if (muted == m_muted.contains(key))
+        return;
+    if (muted)
+        m_muted.insert(key);
+    else
+        m_muted.remove(key);
+    if (!m_session)
+        return;
+    for (int row = 0; row < m_session->roomCount(); ++row)
+        if (keyFor(m_session->roomAt(row)) == key)
+            Q_EMIT dataChanged(index(row), index(row), {MutedRole});
+}
+
+void RoomListModel::setMutedKeys(const QStringList &keys)
+{
+    for (const QString &key : keys)
+        setMuted(key, true);
+}
+
+} // namespace Redwire

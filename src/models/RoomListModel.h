@@ -1,0 +1,59 @@
+#pragma once
+
+#include "chat/ChatRoom.h"
+#include "chat/ChatSession.h"
+
+#include <QAbstractListModel>
+#include <QPointer>
+#include <QSet>
+#include <QtQml/qqmlregistration.h>
+
+namespace Redwire {
+
+
+// The joined rooms and direct conversations, in the session's order, with unread counts and
+// the user's mute choices.
+class RoomListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Provided by ChatController")
+    Q_PROPERTY(int currentRow READ currentRow NOTIFY currentRowChanged)
+public:
+    enum Role {
+        NameRole = Qt::UserRole + 1, // "name": room name, or the peer's nickname
+        UnreadRole, // "unread": messages since the room was last in view
+        MentionsRole, // "mentions": of those, the ones naming us
+        MutedRole, // "muted": no badge colour, no notification
+        CurrentRole, // "current": the room in view
+        DirectRole, // "direct": a direct conversation
+    };
+    Q_ENUM(Role)
+
+    explicit RoomListModel(ChatSession *session, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    int currentRow() const;
+    bool isMuted(const QString &key) const { return m_muted.contains(key); }
+    void setMuted(const QString &key, bool muted);
+    QStringList mutedKeys() const { return QStringList(m_muted.begin(), m_muted.end()); }
+    void setMutedKeys(const QStringList &keys);
+    // "room:NAME" or "dm:NICK": what mute settings are stored under.
+    static QString keyFor(const ChatRoom *room);
+
+Q_SIGNALS:
+    void currentRowChanged();
+
+private:
+    void watch(ChatRoom *room);
+    void roomChanged(ChatRoom *room, const QList<int> &roles);
+
+    QPointer<ChatSession> m_session;
+    QSet<QString> m_muted;
+    int m_lastCurrentRow = -1;
+};
+
+} // namespace Redwire

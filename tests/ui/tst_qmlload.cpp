@@ -1,0 +1,113 @@
+// Every view in Redwire.Ui compiles and instantiates against the real C++ types, with no QML
+// warning: the cheapest guard against a typo that would leave a page blank at run time.
+#include "models/ChatController.h"
+#include "models/ConnectionController.h"
+
+#include "RedisServerProcess.h"
+
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <QQuickItem>
+#include <QRegularExpression>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+
+Q_IMPORT_QML_PLUGIN(Redwire_ModelsPlugin)
+Q_IMPORT_QML_PLUGIN(Redwire_UiPlugin)
+
+class TestQmlLoad : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void loads_data();
+    void loads();
+    void chatPageShowsLiveMessages();
+
+private:
+    QQmlEngine m_engine;
+    QList<QQmlError> m_warnings;
+};
+
+void TestQmlLoad::init()
+{
+    // Qt prints this (not as a QML warning) when a view cannot create its delegate or header.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("Component is not ready")));
+}
+
+void TestQmlLoad::initTestCase()
+{
+    m_engine.addImportPath(QStringLiteral("qrc:/"));
+    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", new Redwire::ConnectionController(this));
+    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", new Redwire::ChatController({}, this));
+    connect(&m_engine, &QQmlEngine::warnings, this, [this](const QList<QQmlError> &warnings) { m_warnings << warnings; });
+}
+
+void TestQmlLoad::loads_data()
+{
+    QTest::addColumn<QByteArray>("source");
+    QTest::newRow("ConnectPage") << QByteArray("ConnectPage {}");
+    QTest::newRow("ChatPage") << QByteArray("ChatPage { chat: Chat; width: 900; height: 600 }");
+    QTest::newRow("AboutDialog") << QByteArray("AboutDialog {}");
+    QTest::newRow("Toast") << QByteArray("Toast {}");
+}
+
+void TestQmlLoad::loads()
+{
+    QFETCH(QByteArray, source);
+    m_warnings.clear();
+    QQmlComponent component(&m_engine);
+    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n" + source, QUrl(QStringLiteral("qrc:/probe.qml")));
+    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
+    std::unique_ptr<QObject> object(component.create());
+    QVERIFY2(object, qPrintable(component.errorString()));
+    QTest::qWait(50);
+    QStringList texts;
+    for (const QQmlError &warning : std::as_const(m_warnings))
+        texts << warning.toString();
+    QVERIFY2(m_warnings.isEmpty(), qPrintable(texts.join(QLatin1Char('\n'))));
+}
+
+// The chat page against a real server: a message published with redis-cli shows up as a row of
+// the message view, and the page loads without a warning.
+void TestQmlLoad::chatPageShowsLiveMessages()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::ChatController chat;
+    chat.start(options, QStringLiteral("alice"), {QStringLiteral("chat")});
+    QVERIFY(chat.isStarted());
+    m_warnings.clear();
+    QQmlComponent component(&m_engine);
+    component.setData("import QtQuick\nimport Redwire.Ui\nChatPage { width: 900; height: 600 }",
+                      QUrl(QStringLiteral("qrc:/probe2.qml")));
+    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
+    std::unique_ptr<QObject> page(component.createWithInitialProperties({{QStringLiteral("chat"), QVariant::fromValue(&chat)}}));
+    QVERIFY2(page, qPrintable(component.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(chat.connectionState(), QStringLiteral("Connected"), 10000);
+    QCOMPARE(chat.currentRoom(), QStringLiteral("chat"));
+    QTRY_VERIFY_WITH_TIMEOUT(server.cli({"PUBSUB", "NUMSUB", "chat"}).endsWith("1"), 10000);
+    QCOMPARE(server.cli({"PUBLISH", "chat", "hello from redis-cli"}), QByteArray("1"));
+    auto *view = page->findChild<QQuickItem *>(QStringLiteral("messageView"));
+    QVERIFY(view);
+    // Our own join notice, then the external message at the bottom.
+    Redwire::MessageListModel *messages = chat.messages();
+    auto lastRow = [messages](int role) {
+        return messages->rowCount() > 0 ? messages->data(messages->index(messages->rowCount() - 1), role) : QVariant();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(lastRow(Redwire::MessageListModel::PlainTextRole).toString(),
+                              QStringLiteral("hello from redis-cli"), 5000);
+    QCOMPARE(lastRow(Redwire::MessageListModel::ExternalRole).toBool(), true);
+    QCOMPARE(view->property("count").toInt(), messages->rowCount());
+    QStringList texts;
+    for (const QQmlError &warning : std::as_const(m_warnings))
+        texts << warning.toString();
+    QVERIFY2(m_warnings.isEmpty(), qPrintable(texts.join(QLatin1Char('\n'))));
+    chat.stop();
+}
+
+QTEST_MAIN(TestQmlLoad)
+#include "tst_qmlload.moc"

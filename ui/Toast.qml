@@ -1,0 +1,48 @@
+import QtQuick
+import QtQuick.Controls
+
+// A short-lived banner for notifications inside the window (as well as the desktop's own).
+Popup {
+    id: toast
+    property string title
+    property string body
+
+    function show(title, body) {
+        toast.title = title
+        toast.body = body
+        open()
+        hideTimer.restart()
+    }
+
+    x: parent ? parent.width - width - 16 : 0
+    y: 16
+    width: Math.min(360, parent ? parent.width - 32 : 360)
+    padding: 12
+    closePolicy: Popup.CloseOnPressOutside | Popup.CloseOnEscape
+    background: Rectangle {
+        color: Theme.raised
+        border.color: Theme.border
+        radius: Theme.radius
+    }
+    contentItem: Column {
+        spacing: 4
+        Label {
+            width: parent.width
+            text: toast.title
+            textFormat: Text.PlainText
+            font.bold: true
+            color: Theme.text
+            elide: Text.ElideRight
+        }
+        Label {
+            width: parent.width
+            text: toast.body
+            textFormat: Text.PlainText
+            color: Theme.mutedText
+            wrapMode: Text.Wrap
+            maximumLineCount: 3
+            elide: Text.ElideRight
+        }
+    }
+    Timer { id: hideTimer; interval: 5000; onTriggered: toast.close() }
+}
