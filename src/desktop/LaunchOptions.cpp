@@ -68,7 +68,8 @@ QString LaunchOptions::helpText()
 {
     QCommandLineParser parser;
     addOptions(parser);
-    return parser.helpText();
+    // Shown before any QCoreApplication exists, when Qt does not know the program's name.
+    return parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("redwire"));
 }
 
 } // namespace Redwire

@@ -19,15 +19,12 @@ Q_IMPORT_QML_PLUGIN(Redwire_UiPlugin)
 
 int main(int argc, char *argv[])
 {
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(QStringLiteral("Redwire"));
-    QGuiApplication::setOrganizationName(QStringLiteral("Redwire"));
-    QGuiApplication::setApplicationVersion(QStringLiteral(REDWIRE_VERSION));
-    QGuiApplication::setDesktopFileName(QStringLiteral("redwire"));
-    QLoggingCategory::setFilterRules(QStringLiteral("redwire.*.debug=false"));
-
+    // The command line first: --help and --version must work without a display.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
     const Redwire::LaunchOptions launch
-        = Redwire::LaunchOptions::parse(app.arguments(), qEnvironmentVariable("REDWIRE_PASSWORD"));
+        = Redwire::LaunchOptions::parse(arguments, qEnvironmentVariable("REDWIRE_PASSWORD"));
     if (!launch.error.isEmpty()) {
         std::fprintf(stderr, "redwire: %s\n\n%s", qPrintable(launch.error),
             qPrintable(Redwire::LaunchOptions::helpText()));
@@ -41,6 +38,17 @@ int main(int argc, char *argv[])
         std::printf("redwire %s\n", REDWIRE_VERSION);
         return 0;
     }
+
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("Redwire"));
+    QGuiApplication::setOrganizationName(QStringLiteral("Redwire"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(REDWIRE_VERSION));
+#ifdef REDWIRE_APP_ID
+    QGuiApplication::setDesktopFileName(QStringLiteral(REDWIRE_APP_ID));
+#else
+    QGuiApplication::setDesktopFileName(QStringLiteral("redwire"));
+#endif
+    QLoggingCategory::setFilterRules(QStringLiteral("redwire.*.debug=false"));
 
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
         QQuickStyle::setStyle(QStringLiteral("Basic"));
