@@ -95,6 +95,32 @@ ApplicationWindow {
 
     Toast { id: toast }
 
+    // What the user typed is never dropped silently: unsent messages live in memory only, so
+    // closing the window asks first.
+    property bool closeConfirmed: false
+    onClosing: (close) => {
+        if (!closeConfirmed && Chat.pendingCount > 0) {
+            close.accepted = false
+            quitDialog.open()
+        }
+    }
+    Dialog {
+        id: quitDialog
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Messages not sent yet")
+        standardButtons: Dialog.Discard | Dialog.Cancel
+        Label {
+            text: qsTr("%n message(s) could not be sent yet and will be lost if you quit now.", "", Chat.pendingCount)
+            wrapMode: Text.Wrap
+            width: 320
+        }
+        onDiscarded: {
+            window.closeConfirmed = true
+            window.close()
+        }
+    }
+
     Component.onCompleted: {
         Theme.mode = themeMode
         if (autoConnect && Connection.nickname.length > 0)

@@ -6,6 +6,7 @@
 #include "RoomListModel.h"
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
+#include "chat/Outbox.h"
 #include "chat/RoomTimeline.h"
 #include "redis/RedisClient.h"
 
@@ -82,6 +83,7 @@ void ChatController::start(const ConnectionOptions &options, const QString &nick
     connect(m_session, &ChatSession::roomRemoved, this, [this] { saveRooms(); });
     connect(m_session, &ChatSession::currentRoomChanged, this, &ChatController::currentChanged);
     connect(m_session, &ChatSession::errorOccurred, this, &ChatController::setLastError);
+    connect(m_session->outbox(), &Outbox::countChanged, this, &ChatController::pendingCountChanged);
     watchConnections();
 
     m_session->connectToServer();
@@ -133,6 +135,11 @@ void ChatController::watchConnections()
         connect(connection, &RedisConnection::errorChanged, this, &ChatController::connectionChanged);
         connect(connection, &RedisConnection::reconnectScheduled, this, &ChatController::connectionChanged);
     }
+}
+
+int ChatController::pendingCount() const
+{
+    return m_session ? m_session->outbox()->count() : 0;
 }
 
 QString ChatController::connectionState() const

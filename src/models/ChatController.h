@@ -41,6 +41,7 @@ class ChatController : public QObject
     Q_PROPERTY(int payloadLimit READ payloadLimit CONSTANT)
     Q_PROPERTY(bool windowActive READ windowActive WRITE setWindowActive NOTIFY windowActiveChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    Q_PROPERTY(int pendingCount READ pendingCount NOTIFY pendingCountChanged)
 public:
     explicit ChatController(const ChatConfig &config = {}, QObject *parent = nullptr);
     ~ChatController() override;
@@ -61,6 +62,8 @@ public:
     bool windowActive() const { return m_windowActive; }
     void setWindowActive(bool active);
     QString lastError() const { return m_lastError; }
+    // Messages typed but not stored by the server yet (they live in memory only).
+    int pendingCount() const;
     ChatSession *session() const { return m_session; }
 
     // Connects as `nickname` and opens the saved rooms plus `rooms`; the last of `rooms` (or the
@@ -90,6 +93,7 @@ Q_SIGNALS:
     void typingTextChanged();
     void windowActiveChanged();
     void lastErrorChanged();
+    void pendingCountChanged();
     // For the window: a notification was raised (ask for attention, show a banner).
     void notified(const QString &title, const QString &body);
 
