@@ -38,6 +38,9 @@ void TestQmlLoad::init()
 
 void TestQmlLoad::initTestCase()
 {
+    QCoreApplication::setOrganizationName(QStringLiteral("RedwireTests"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("tests.redwire.invalid"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_qmlload"));
     m_engine.addImportPath(QStringLiteral("qrc:/"));
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", new Redwire::ConnectionController(this));
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", new Redwire::ChatController({}, this));
@@ -51,6 +54,7 @@ void TestQmlLoad::loads_data()
     QTest::newRow("ChatPage") << QByteArray("ChatPage { chat: Chat; width: 900; height: 600 }");
     QTest::newRow("AboutDialog") << QByteArray("AboutDialog {}");
     QTest::newRow("Toast") << QByteArray("Toast {}");
+    QTest::newRow("Main window") << QByteArray("Main { visible: false }");
 }
 
 void TestQmlLoad::loads()

@@ -42,6 +42,7 @@ int main(int argc, char *argv[])
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(QStringLiteral("Redwire"));
     QGuiApplication::setOrganizationName(QStringLiteral("Redwire"));
+    QGuiApplication::setOrganizationDomain(QStringLiteral("redwire.invalid"));
     QGuiApplication::setApplicationVersion(QStringLiteral(REDWIRE_VERSION));
 #ifdef REDWIRE_APP_ID
     QGuiApplication::setDesktopFileName(QStringLiteral(REDWIRE_APP_ID));
