@@ -1,7 +1,8 @@
 # Finds hiredis (and hiredis_ssl) and defines:
 #   Redwire::hiredis         imported target; its include directory makes <hiredis/hiredis.h> and
 #                            <hiredis/async.h> resolve to the same hiredis as the library
-#   Redwire::hiredis_ssl     when hiredis >= 1.0 with hiredis_ssl is found (links Redwire::hiredis)
+#   Redwire::hiredis_ssl     when hiredis >= 1.0 with hiredis_ssl is found (links Redwire::hiredis,
+#                            and OpenSSL::SSL/Crypto when OpenSSL's development files are found)
 #   REDWIRE_HIREDIS_VERSION  e.g. 0.14.1 or 1.2.0 (always read from the headers)
 #   REDWIRE_HAVE_TLS         ON when Redwire::hiredis_ssl exists
 #
@@ -80,6 +81,7 @@ function(_redwire_hiredis_target_incdir tgt pkg_dir out)
 endfunction()
 
 set(_redwire_hiredis_method "")
+set(_pc_version "")
 set(_redwire_hiredis_incdir "")
 set(_redwire_hiredis_lib "")
 set(_redwire_hiredis_ssl_lib "")
@@ -105,16 +107,20 @@ if(hiredis_FOUND)
     else()
         # A hiredis in CMAKE_PREFIX_PATH without a CMake package must still win over a package
         # found elsewhere (e.g. /usr/local).
+        # (Compares the headers' real paths: Homebrew links prefix/include/hiredis into its Cellar.)
         set(_prefix_incdir "")
+        set(_prefix_header "")
         if(CMAKE_PREFIX_PATH)
             find_path(_REDWIRE_HIREDIS_PREFIX_INC hiredis/hiredis.h
                       PATHS ${CMAKE_PREFIX_PATH} PATH_SUFFIXES include NO_DEFAULT_PATH)
             if(_REDWIRE_HIREDIS_PREFIX_INC)
-                get_filename_component(_prefix_incdir "${_REDWIRE_HIREDIS_PREFIX_INC}" REALPATH)
+                set(_prefix_incdir "${_REDWIRE_HIREDIS_PREFIX_INC}")
+                get_filename_component(_prefix_header "${_prefix_incdir}/hiredis/hiredis.h" REALPATH)
             endif()
             unset(_REDWIRE_HIREDIS_PREFIX_INC CACHE)
         endif()
-        if(_prefix_incdir AND NOT _prefix_incdir STREQUAL _cfg_incdir)
+        get_filename_component(_cfg_header "${_cfg_incdir}/hiredis/hiredis.h" REALPATH)
+        if(_prefix_header AND NOT _prefix_header STREQUAL _cfg_header)
             message(STATUS "hiredis: ignoring CMake package in ${hiredis_DIR}: "
                            "CMAKE_PREFIX_PATH holds another hiredis (${_prefix_incdir})")
         else()
@@ -235,12 +241,19 @@ if(REDWIRE_HIREDIS_VERSION VERSION_GREATER_EQUAL 1.0
         set_target_properties(Redwire::hiredis_ssl PROPERTIES
             IMPORTED_LOCATION "${_redwire_hiredis_ssl_lib}"
             INTERFACE_LINK_LIBRARIES Redwire::hiredis)
-        # A shared libhiredis_ssl records libssl/libcrypto itself; a static one does not.
-        if(_redwire_hiredis_ssl_lib MATCHES "\\.(a|lib)$")
-            find_package(OpenSSL REQUIRED)
-            set_property(TARGET Redwire::hiredis_ssl APPEND PROPERTY
-                INTERFACE_LINK_LIBRARIES OpenSSL::SSL OpenSSL::Crypto)
-        endif()
+    endif()
+    # A static libhiredis_ssl needs OpenSSL on the link line (a shared one records libssl itself).
+    # Linked in any case when available, so that code using Redwire::hiredis_ssl can also call
+    # OpenSSL directly: redisInitiateSSL() takes an SSL*, and hiredis's own helpers only set SNI
+    # (redisSSLOptions.server_name), they never check the certificate's host name.
+    if(_redwire_hiredis_ssl_lib MATCHES "\\.(a|lib)$")
+        find_package(OpenSSL REQUIRED)
+    else()
+        find_package(OpenSSL QUIET)
+    endif()
+    if(TARGET OpenSSL::SSL)
+        set_property(TARGET Redwire::hiredis_ssl APPEND PROPERTY
+            INTERFACE_LINK_LIBRARIES OpenSSL::SSL OpenSSL::Crypto)
     endif()
     set(REDWIRE_HAVE_TLS ON)
 else()

@@ -194,6 +194,10 @@ void RedisConnection::startHandshake()
         steps.append({ "SELECT", QByteArray::number(m_options.database) });
     if (!m_options.clientName.isEmpty())
         steps.append({ "CLIENT", "SETNAME", m_options.clientName.toUtf8() });
+    // Over TLS, hiredis reports "connected" before the TLS handshake is done; a first reply
+    // proves it (and a refused certificate surfaces here, before we call ourselves connected).
+    if (m_options.tls.enabled)
+        steps.append({ "PING" });
 
     m_handshakeStepsLeft = int(steps.size());
     if (steps.isEmpty()) {

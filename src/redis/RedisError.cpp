@@ -11,6 +11,7 @@ bool RedisError::isPermanent() const
     case Code::AuthenticationFailed:
     case Code::PermissionDenied:
     case Code::TlsUnavailable:
+    case Code::TlsFailed: // a certificate or TLS setting that reconnecting will not change
     case Code::Unsupported:
         return true;
     default:

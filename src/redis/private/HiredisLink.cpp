@@ -4,6 +4,12 @@
 #include "HiredisCompat.h"
 #include "QtEventAdapter.h"
 #include "ReplyNode.h"
+#if REDWIRE_TLS
+#include "TlsClientContext.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#endif
 
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -86,18 +92,10 @@ const QByteArray &cachedName(QByteArray &cache, const redisReply *r)
 
 } // namespace
 
-#if REDWIRE_TLS
-struct HiredisLink::TlsContext
-{
-    redisSSLContext *context = nullptr;
-    ~TlsContext()
-    {
-        if (context)
-            redisFreeSSLContext(context);
-    }
-};
-#else
-struct HiredisLink::TlsContext
+
+#if !REDWIRE_TLS
+// Builds without TLS never create one; the type only has to be complete for the member.
+class TlsClientContext
 {
 };
 #endif
@@ -217,33 +215,21 @@ RedisError HiredisLink::open(const ConnectionOptions &options, const QString &nu
     m_hiredisErr = 0;
     m_hiredisErrorText.clear();
     m_abortError = RedisError();
+    m_gotReply = false;
     m_maxReplyBytes = options.maxReplyBytes;
     m_fastRead = !options.tls.enabled;
 
 #if REDWIRE_TLS
-    if (options.tls.enabled && !m_tls) {
+    // A fresh TLS context per attempt: changed certificates or names take effect at once.
+    m_tls.reset();
+    m_tlsSession = nullptr;
+    if (options.tls.enabled) {
         static std::once_flag initOnce;
         std::call_once(initOnce, [] { redisInitOpenSSL(); });
-        redisSSLOptions sslOptions {};
-        const QByteArray caFile = options.tls.caFile.toLocal8Bit();
-        const QByteArray caPath = options.tls.caPath.toLocal8Bit();
-        const QByteArray certFile = options.tls.certFile.toLocal8Bit();
-        const QByteArray keyFile = options.tls.keyFile.toLocal8Bit();
-        const QByteArray serverName
-            = (options.tls.serverName.isEmpty() ? options.host : options.tls.serverName).toUtf8();
-        sslOptions.cacert_filename = caFile.isEmpty() ? nullptr : caFile.constData();
-        sslOptions.capath = caPath.isEmpty() ? nullptr : caPath.constData();
-        sslOptions.cert_filename = certFile.isEmpty() ? nullptr : certFile.constData();
-        sslOptions.private_key_filename = keyFile.isEmpty() ? nullptr : keyFile.constData();
-        sslOptions.server_name = serverName.isEmpty() ? nullptr : serverName.constData();
-        sslOptions.verify_mode = options.tls.verifyPeer ? REDIS_SSL_VERIFY_PEER : REDIS_SSL_VERIFY_NONE;
-        redisSSLContextError sslError = REDIS_SSL_CTX_NONE;
-        auto tls = std::make_unique<TlsContext>();
-        tls->context = redisCreateSSLContextWithOptions(&sslOptions, &sslError);
-        if (!tls->context)
-            return RedisError(RedisError::Code::TlsFailed,
-                tr("Cannot set up TLS: %1").arg(QString::fromUtf8(redisSSLContextGetError(sslError))));
-        m_tls = std::move(tls);
+        RedisError error;
+        m_tls = TlsClientContext::create(options.tls, options.host, &error);
+        if (!m_tls)
+            return error;
     }
 #else
     if (options.tls.enabled)
@@ -287,12 +273,22 @@ RedisError HiredisLink::open(const ConnectionOptions &options, const QString &nu
     context->data = this;
 
 #if REDWIRE_TLS
-    if (options.tls.enabled && redisInitiateSSLWithContext(&context->c, m_tls->context) != REDIS_OK) {
-        const QString text = QString::fromUtf8(context->c.errstr);
-        m_context = nullptr;
-        context->data = nullptr;
-        redisAsyncFree(context);
-        return RedisError(RedisError::Code::TlsFailed, tr("TLS failed: %1").arg(text));
+    if (m_tls) {
+        RedisError error;
+        SSL *session = m_tls->newSession(&error);
+        if (session && redisInitiateSSL(&context->c, session) != REDIS_OK) {
+            error = RedisError(RedisError::Code::TlsFailed,
+                tr("TLS failed: %1").arg(QString::fromUtf8(context->c.errstr)));
+            SSL_free(session); // hiredis takes it only on success
+            session = nullptr;
+        }
+        if (!session) {
+            m_context = nullptr;
+            context->data = nullptr;
+            redisAsyncFree(context);
+            return error;
+        }
+        m_tlsSession = session; // owned by hiredis from here on
     }
 #endif
     attach(options);
@@ -304,7 +300,7 @@ void HiredisLink::attach(const ConnectionOptions &options)
     redisAsyncContext *context = m_context;
     m_guard = std::make_unique<ReplyGuard>(
         m_role == Role::Subscriber ? ReplyGuard::Role::Subscriber : ReplyGuard::Role::Commands,
-        MaxArrayElements);
+        MaxArrayElements, options.maxReplyBytes);
     m_guard->install(context);
 
     const std::weak_ptr<bool> alive = m_alive;
@@ -493,16 +489,23 @@ void HiredisLink::contextCleanedUp()
 {
     // hiredis is freeing the context: record why, forget the pointer, report once when it returns.
     noteHiredisError();
-    const bool wasConnected = m_connected;
+    RedisError error = closingError();
+#if REDWIRE_TLS
+    // Before the first reply, OpenSSL may know better than hiredis's "Success" (the session is
+    // still alive here: hiredis frees it after this hook).
+    if (m_tlsSession && !m_gotReply && !m_abortError.isError()) {
+        const RedisError tlsError = TlsClientContext::handshakeFailure(m_tlsSession);
+        if (tlsError.isError())
+            error = tlsError;
+    }
+    m_tlsSession = nullptr;
+#endif
     m_context = nullptr;
     m_connected = false;
     if (m_quiet || m_closeReported)
         return;
     m_closeReported = true;
-    Event event { Event::Type::Closed, m_generation, {}, {}, closingError() };
-    if (!wasConnected && event.error.code() == RedisError::Code::ConnectionLost)
-        event.error = RedisError(RedisError::Code::ConnectionRefused, event.error.message());
-    push(std::move(event));
+    push({Event::Type::Closed, m_generation, {}, {}, error});
 }
 
 RedisError HiredisLink::closingError() const
@@ -534,6 +537,7 @@ RedisError HiredisLink::closingError() const
             return RedisError(RedisError::Code::AuthenticationFailed, text);
         return RedisError(RedisError::Code::ConnectionLost, tr("The server said: %1").arg(text));
     default:
+        // Only a refused TCP connect is "refused"; a reset during a handshake is a lost connection.
         if (text.contains(QLatin1String("refused"), Qt::CaseInsensitive))
             return RedisError(RedisError::Code::ConnectionRefused, tr("Connection refused: %1").arg(text));
         return RedisError(
@@ -560,6 +564,8 @@ void HiredisLink::abort(const RedisError &error, bool notify)
 
 void HiredisLink::push(Event &&event)
 {
+    if (event.type == Event::Type::Reply || event.type == Event::Type::PubSub)
+        m_gotReply = true;
     m_events.push_back(std::move(event));
 }
 

@@ -9,11 +9,14 @@
 #include <QPointer>
 
 #include <memory>
+
+typedef struct ssl_st SSL;
 #include <vector>
 
 namespace Redwire {
 
 class QtEventAdapter;
+class TlsClientContext;
 class RedisConnection;
 
 // The life of one redisAsyncContext at a time, for one RedisConnection: opens it, writes
@@ -87,8 +90,9 @@ private:
     QByteArray m_lastChannel;
 
     QByteArray m_lastPattern;
-    struct TlsContext; // only defined in TLS builds
-    std::unique_ptr<TlsContext> m_tls;
+    std::unique_ptr<TlsClientContext> m_tls; // TLS builds only
+    SSL *m_tlsSession = nullptr; // owned by hiredis; valid while m_context is
+    bool m_gotReply = false;
 };
 
 } // namespace Redwire

@@ -35,9 +35,22 @@ struct ReplyGuard::Hooks
 
     static ReplyGuard *guard(const redisReadTask *task) { return static_cast<ReplyGuard *>(task->privdata); }
 
+    // Every object: nesting depth and the size of the whole reply first, then its shape.
     static bool check(const redisReadTask *task, int type, qint64 elements, const char *str, size_t len)
     {
         ReplyGuard *g = guard(task);
+        if (!task->parent)
+            g->m_replyBytes = 0;
+        int depth = 0;
+        for (const redisReadTask *t = task->parent; t; t = t->parent)
+            ++depth;
+        // hiredis 0.14's reader stops at 7 nested levels; 1.x has no limit, and our copies and
+        // frees recurse: the same limit for both.
+        if (depth > MaxNesting)
+            return g->refuse(tr("The server sent a reply nested deeper than %1 levels.").arg(MaxNesting));
+        g->m_replyBytes += ObjectOverhead + qint64(len) + elements * qint64(sizeof(void *));
+        if (g->m_replyBytes > g->m_maxReplyBytes)
+            return g->refuse(tr("The server sent a reply larger than %1 bytes.").arg(g->m_maxReplyBytes));
         return task->parent ? g->checkChild(task, type, str, len) : g->checkTopLevel(type, elements);
     }
 
@@ -114,6 +127,11 @@ struct ReplyGuard::Hooks
 
     static void *createNil(const redisReadTask *task)
     {
+        // "$-1" and "*-1" come typed as string or array; a task typed nil is RESP3's "_".
+        if (task->type == REDIS_REPLY_NIL) {
+            guard(task)->refuse(tr("The server sent a RESP3 null on a RESP2 connection."));
+            return nullptr;
+        }
         if (!check(task, REDIS_REPLY_NIL, 0, nullptr, 0))
             return nullptr;
         ReplyNode *node = ReplyNode::create(REDIS_REPLY_NIL);
@@ -135,9 +153,10 @@ struct ReplyGuard::Hooks
 #endif
 };
 
-ReplyGuard::ReplyGuard(Role role, qint64 maxArrayElements)
+ReplyGuard::ReplyGuard(Role role, qint64 maxArrayElements, qint64 maxReplyBytes)
     : m_role(role)
     , m_maxArrayElements(maxArrayElements)
+    , m_maxReplyBytes(maxReplyBytes)
 { }
 
 namespace {

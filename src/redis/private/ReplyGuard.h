@@ -20,7 +20,11 @@ public:
 
     enum class Role { Commands, Subscriber };
 
-    ReplyGuard(Role role, qint64 maxArrayElements);
+    // What one reply may hold: array elements, and bytes in all (strings plus per-object overhead).
+    ReplyGuard(Role role, qint64 maxArrayElements, qint64 maxReplyBytes);
+
+    static constexpr int MaxNesting = 7;
+    static constexpr qint64 ObjectOverhead = 16;
     ReplyGuard(const ReplyGuard &) = delete;
     ReplyGuard &operator=(const ReplyGuard &) = delete;
 
@@ -41,6 +45,8 @@ private:
 
     const Role m_role;
     const qint64 m_maxArrayElements;
+    const qint64 m_maxReplyBytes;
+    qint64 m_replyBytes = 0;
     redisAsyncContext *m_context = nullptr;
     Route m_route = Route::Ordered;
     qint64 m_topElements = 0;
