@@ -43,9 +43,12 @@ ApplicationWindow {
         }
     }
 
+    // The options the chat connected with; the monitor uses the same server.
+    property var serverOptions
     Connections {
         target: Connection
         function onReady(options) {
+            window.serverOptions = options
             Chat.start(options, Connection.nickname, window.startRooms)
             if (Chat.started)
                 stack.replace(null, chatPage)
@@ -71,25 +74,25 @@ ApplicationWindow {
         ChatPage {
             chat: Chat
             onSignOut: {
+                Monitor.stop()
                 Chat.stop()
                 stack.replace(null, connectPage)
             }
-            onOpenMonitor: stack.push(monitorPage)
+            onOpenMonitor: {
+                if (!Monitor.started) {
+                    Monitor.start(window.serverOptions)
+                    Monitor.addTopic("*")
+                }
+                stack.push(monitorPage)
+            }
         }
     }
 
     Component {
         id: monitorPage
-        Page {
-            background: Rectangle { color: Theme.background }
-            header: ToolBar {
-                ToolButton { text: qsTr("‹ Back to chat"); onClicked: stack.pop() }
-            }
-            Label {
-                anchors.centerIn: parent
-                color: Theme.text
-                text: qsTr("Channel monitor")
-            }
+        MonitorPage {
+            monitor: Monitor
+            onBack: stack.pop()
         }
     }
 

@@ -56,7 +56,8 @@ QString ChatController::nickname() const
     return m_session ? m_session->nickname() : QString();
 }
 
-void ChatController::start(const ConnectionOptions &options, const QString &nickname, const QStringList &rooms)
+void ChatController::start(
+    const ConnectionOptions &options, const QString &nickname, const QStringList &rooms)
 {
     stop();
     m_options = options;
@@ -129,8 +130,8 @@ void ChatController::stop()
 void ChatController::watchConnections()
 {
     RedisClient *client = m_session->client();
-    for (RedisConnection *connection : {static_cast<RedisConnection *>(client->commands()),
-                                        static_cast<RedisConnection *>(client->subscriber())}) {
+    for (RedisConnection *connection : { static_cast<RedisConnection *>(client->commands()),
+             static_cast<RedisConnection *>(client->subscriber()) }) {
         connect(connection, &RedisConnection::stateChanged, this, &ChatController::connectionChanged);
         connect(connection, &RedisConnection::errorChanged, this, &ChatController::connectionChanged);
         connect(connection, &RedisConnection::reconnectScheduled, this, &ChatController::connectionChanged);
@@ -173,7 +174,7 @@ int ChatController::retryInMs() const
     if (!m_session)
         return -1;
     return std::max(m_session->client()->commands()->remainingRetryDelayMs(),
-                    m_session->client()->subscriber()->remainingRetryDelayMs());
+        m_session->client()->subscriber()->remainingRetryDelayMs());
 }
 
 MessageListModel *ChatController::messages() const
@@ -279,7 +280,7 @@ void ChatController::currentChanged()
         m_members->setRoom(room);
     if (room) {
         connect(room, &ChatRoom::typingUsersChanged, this, &ChatController::typingTextChanged,
-                Qt::UniqueConnection);
+            Qt::UniqueConnection);
         room->setInView(m_windowActive);
         if (!m_restoring)
             QSettings().setValue(CurrentKey, room->name());

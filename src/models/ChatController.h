@@ -68,8 +68,8 @@ public:
 
     // Connects as `nickname` and opens the saved rooms plus `rooms`; the last of `rooms` (or the
     // saved room in view) is shown.
-    Q_INVOKABLE void start(const Redwire::ConnectionOptions &options, const QString &nickname,
-                           const QStringList &rooms = {});
+    Q_INVOKABLE void start(
+        const Redwire::ConnectionOptions &options, const QString &nickname, const QStringList &rooms = {});
     Q_INVOKABLE void stop();
 
     Q_INVOKABLE void joinRoom(const QString &name);

@@ -17,15 +17,15 @@ namespace {
 #if defined(REDWIRE_HAVE_DBUS)
 const QString Service = QStringLiteral("org.freedesktop.Notifications");
 #endif
-}
+} // namespace
 
 DesktopNotifier::DesktopNotifier(QObject *parent)
     : QObject(parent)
 {
 #if defined(REDWIRE_HAVE_DBUS)
     QDBusConnection bus = QDBusConnection::sessionBus();
-    m_systemService = bus.isConnected() && bus.interface()
-        && bus.interface()->isServiceRegistered(Service).value();
+    m_systemService
+        = bus.isConnected() && bus.interface() && bus.interface()->isServiceRegistered(Service).value();
 #endif
     qCDebug(lcNotify) << "system notification service:" << m_systemService;
 }
@@ -36,8 +36,8 @@ void DesktopNotifier::notify(const QString &title, const QString &body)
 #if defined(REDWIRE_HAVE_DBUS)
     if (!m_systemService)
         return;
-    QDBusMessage call = QDBusMessage::createMethodCall(Service, QStringLiteral("/org/freedesktop/Notifications"),
-                                                       Service, QStringLiteral("Notify"));
+    QDBusMessage call = QDBusMessage::createMethodCall(
+        Service, QStringLiteral("/org/freedesktop/Notifications"), Service, QStringLiteral("Notify"));
     // Some services render a subset of HTML in the body: escape what a remote party wrote.
     call << QCoreApplication::applicationName() << uint(0) << QStringLiteral("redwire") << title
          << body.toHtmlEscaped().left(500) << QStringList() << QVariantMap() << int(-1);

@@ -9,8 +9,7 @@ namespace Redwire {
 MemberListModel::MemberListModel(const QString &myNickname, QObject *parent)
     : QAbstractListModel(parent)
     , m_me(myNickname)
-{
-}
+{ }
 
 void MemberListModel::setRoom(ChatRoom *room)
 {
@@ -62,7 +61,7 @@ void MemberListModel::syncTyping()
     for (int row = 0; row < m_members.size(); ++row) {
         const QString &name = m_members.at(row);
         if (typing.contains(name) != m_typing.contains(name))
-            Q_EMIT dataChanged(index(row), index(row), {TypingRole});
+            Q_EMIT dataChanged(index(row), index(row), { TypingRole });
     }
     m_typing = typing;
 }
@@ -74,8 +73,8 @@ int MemberListModel::rowCount(const QModelIndex &parent) const
 
 QHash<int, QByteArray> MemberListModel::roleNames() const
 {
-    static const QHash<int, QByteArray> names{
-        {NicknameRole, "nickname"}, {OnlineRole, "online"}, {TypingRole, "typing"}, {MeRole, "me"}};
+    static const QHash<int, QByteArray> names { { NicknameRole, "nickname" }, { OnlineRole, "online" },
+        { TypingRole, "typing" }, { MeRole, "me" } };
     return names;
 }
 

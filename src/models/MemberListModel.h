@@ -9,7 +9,6 @@
 
 namespace Redwire {
 
-
 // Who is in the room in view (presence from Redis), sorted by name, with who is typing. Follows
 // the room's changes with row inserts and removals, and can be pointed at another room.
 class MemberListModel : public QAbstractListModel

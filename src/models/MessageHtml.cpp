@@ -11,14 +11,29 @@ QString escaped(QStringView text)
     out.reserve(text.size() + text.size() / 8);
     for (const QChar c : text) {
         switch (c.unicode()) {
-        case '&': out += QLatin1String("&amp;"); break;
-        case '<': out += QLatin1String("&lt;"); break;
-        case '>': out += QLatin1String("&gt;"); break;
-        case '"': out += QLatin1String("&quot;"); break;
-        case '\'': out += QLatin1String("&#39;"); break;
-        case '\n': out += QLatin1String("<br>"); break;
-        case '\r': break;
-        case '\t': out += QLatin1String("&nbsp;&nbsp;&nbsp;&nbsp;"); break;
+        case '&':
+            out += QLatin1String("&amp;");
+            break;
+        case '<':
+            out += QLatin1String("&lt;");
+            break;
+        case '>':
+            out += QLatin1String("&gt;");
+            break;
+        case '"':
+            out += QLatin1String("&quot;");
+            break;
+        case '\'':
+            out += QLatin1String("&#39;");
+            break;
+        case '\n':
+            out += QLatin1String("<br>");
+            break;
+        case '\r':
+            break;
+        case '\t':
+            out += QLatin1String("&nbsp;&nbsp;&nbsp;&nbsp;");
+            break;
         default:
             // Other control characters have no business in a rendered message.
             if (c.unicode() < 0x20 || (c.unicode() >= 0x7f && c.unicode() < 0xa0))
@@ -35,7 +50,7 @@ QString fromPlainText(const QString &text)
 {
     // A URL runs to the next space or angle bracket; trailing punctuation stays outside.
     static const QRegularExpression url(QStringLiteral(R"((https?://[^\s<>"']+[^\s<>"'.,;:!?)\]}]))"),
-                                        QRegularExpression::CaseInsensitiveOption);
+        QRegularExpression::CaseInsensitiveOption);
     QString html;
     qsizetype last = 0;
     auto it = url.globalMatch(text);

@@ -66,20 +66,23 @@ MessageListModel::MessageListModel(ChatRoom *room, QObject *parent)
         messages.reserve(last - first + 1);
         for (int row = first; row <= last; ++row)
             messages.append(timeline->at(row));
-        queue({Change::Type::Insert, first, last, std::move(messages)});
+        queue({ Change::Type::Insert, first, last, std::move(messages) });
     });
-    connect(timeline, &RoomTimeline::messagesRemoved, this,
-            [this](int first, int last) { queue({Change::Type::Remove, first, last, {}}); });
-    connect(timeline, &RoomTimeline::messageMoved, this,
-            [this](int from, int to) { queue({Change::Type::Move, from, to, {}}); });
-    connect(timeline, &RoomTimeline::messageChanged, this,
-            [this, timeline](int row) { queue({Change::Type::Update, row, row, {timeline->at(row)}}); });
+    connect(timeline, &RoomTimeline::messagesRemoved, this, [this](int first, int last) {
+        queue({ Change::Type::Remove, first, last, {} });
+    });
+    connect(timeline, &RoomTimeline::messageMoved, this, [this](int from, int to) {
+        queue({ Change::Type::Move, from, to, {} });
+    });
+    connect(timeline, &RoomTimeline::messageChanged, this, [this, timeline](int row) {
+        queue({ Change::Type::Update, row, row, { timeline->at(row) } });
+    });
     connect(room, &ChatRoom::historyStateChanged, this, &MessageListModel::historyStateChanged);
 }
 
 MessageListModel::Row MessageListModel::makeRow(const ChatMessage &message)
 {
-    return {message, MessageHtml::fromPlainText(message.text)};
+    return { message, MessageHtml::fromPlainText(message.text) };
 }
 
 int MessageListModel::rowCount(const QModelIndex &parent) const
@@ -89,12 +92,21 @@ int MessageListModel::rowCount(const QModelIndex &parent) const
 
 QHash<int, QByteArray> MessageListModel::roleNames() const
 {
-    static const QHash<int, QByteArray> names{
-        {MessageIdRole, "messageId"}, {SenderRole, "sender"}, {HtmlRole, "html"},
-        {PlainTextRole, "plainText"}, {TimestampRole, "timestamp"}, {KindRole, "kind"},
-        {OwnRole, "own"}, {ExternalRole, "external"}, {MentionRole, "mention"},
-        {DeliveryRole, "delivery"}, {TruncatedRole, "truncated"}, {ShowHeaderRole, "showHeader"},
-        {ShowDayRole, "showDay"}, {DayLabelRole, "dayLabel"},
+    static const QHash<int, QByteArray> names {
+        { MessageIdRole, "messageId" },
+        { SenderRole, "sender" },
+        { HtmlRole, "html" },
+        { PlainTextRole, "plainText" },
+        { TimestampRole, "timestamp" },
+        { KindRole, "kind" },
+        { OwnRole, "own" },
+        { ExternalRole, "external" },
+        { MentionRole, "mention" },
+        { DeliveryRole, "delivery" },
+        { TruncatedRole, "truncated" },
+        { ShowHeaderRole, "showHeader" },
+        { ShowDayRole, "showDay" },
+        { DayLabelRole, "dayLabel" },
     };
     return names;
 }
@@ -159,8 +171,8 @@ bool MessageListModel::showHeader(int row) const
         return true;
     const ChatMessage &previous = m_rows.at(row - 1).message;
     const ChatMessage &current = m_rows.at(row).message;
-    return !previous.isConversation() || previous.sender != current.sender || previous.external != current.external
-        || current.timestampMs - previous.timestampMs > GroupGapMs;
+    return !previous.isConversation() || previous.sender != current.sender
+        || previous.external != current.external || current.timestampMs - previous.timestampMs > GroupGapMs;
 }
 
 bool MessageListModel::canLoadOlder() const
@@ -209,7 +221,7 @@ void MessageListModel::neighbourChanged(int row)
 {
     if (row >= 0 && row < m_rows.size()) {
         const QModelIndex at = index(row);
-        Q_EMIT dataChanged(at, at, {ShowHeaderRole, ShowDayRole, DayLabelRole});
+        Q_EMIT dataChanged(at, at, { ShowHeaderRole, ShowDayRole, DayLabelRole });
     }
 }
 

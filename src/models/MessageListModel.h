@@ -13,7 +13,6 @@
 
 namespace Redwire {
 
-
 // The rows of one room's timeline for the message view. The timeline's changes are queued and
 // applied to the model's own copy at most once per frame, adjacent inserts (and removes) merged,
 // so that a flood of messages becomes one beginInsertRows per frame, never a reset.

@@ -11,12 +11,14 @@ RoomListModel::RoomListModel(ChatSession *session, QObject *parent)
 {
     for (ChatRoom *room : session->rooms())
         watch(room);
-    connect(session, &ChatSession::roomAboutToBeAdded, this, [this](int row) { beginInsertRows({}, row, row); });
+    connect(
+        session, &ChatSession::roomAboutToBeAdded, this, [this](int row) { beginInsertRows({}, row, row); });
     connect(session, &ChatSession::roomAdded, this, [this](int row) {
         endInsertRows();
         watch(m_session->roomAt(row));
     });
-    connect(session, &ChatSession::roomAboutToBeRemoved, this, [this](int row) { beginRemoveRows({}, row, row); });
+    connect(session, &ChatSession::roomAboutToBeRemoved, this,
+        [this](int row) { beginRemoveRows({}, row, row); });
     connect(session, &ChatSession::roomRemoved, this, [this](int) {
         endRemoveRows();
         Q_EMIT currentRowChanged();
@@ -24,9 +26,9 @@ RoomListModel::RoomListModel(ChatSession *session, QObject *parent)
     connect(session, &ChatSession::currentRoomChanged, this, [this] {
         const int now = currentRow();
         if (m_lastCurrentRow >= 0 && m_lastCurrentRow < rowCount())
-            Q_EMIT dataChanged(index(m_lastCurrentRow), index(m_lastCurrentRow), {CurrentRole});
+            Q_EMIT dataChanged(index(m_lastCurrentRow), index(m_lastCurrentRow), { CurrentRole });
         if (now >= 0)
-            Q_EMIT dataChanged(index(now), index(now), {CurrentRole});
+            Q_EMIT dataChanged(index(now), index(now), { CurrentRole });
         m_lastCurrentRow = now;
         Q_EMIT currentRowChanged();
     });
@@ -41,7 +43,9 @@ void RoomListModel::watch(ChatRoom *room)
 {
     if (!room)
         return;
-    connect(room, &ChatRoom::unreadCountChanged, this, [this, room] { roomChanged(room, {UnreadRole, MentionsRole}); });
+    connect(room, &ChatRoom::unreadCountChanged, this, [this, room] {
+        roomChanged(room, { UnreadRole, MentionsRole });
+    });
 }
 
 void RoomListModel::roomChanged(ChatRoom *room, const QList<int> &roles)
@@ -58,9 +62,13 @@ int RoomListModel::rowCount(const QModelIndex &parent) const
 
 QHash<int, QByteArray> RoomListModel::roleNames() const
 {
-    static const QHash<int, QByteArray> names{
-        {NameRole, "name"}, {UnreadRole, "unread"}, {MentionsRole, "mentions"},
-        {MutedRole, "muted"}, {CurrentRole, "current"}, {DirectRole, "direct"},
+    static const QHash<int, QByteArray> names {
+        { NameRole, "name" },
+        { UnreadRole, "unread" },
+        { MentionsRole, "mentions" },
+        { MutedRole, "muted" },
+        { CurrentRole, "current" },
+        { DirectRole, "direct" },
     };
     return names;
 }
@@ -108,7 +116,7 @@ void RoomListModel::setMuted(const QString &key, bool muted)
         return;
     for (int row = 0; row < m_session->roomCount(); ++row)
         if (keyFor(m_session->roomAt(row)) == key)
-            Q_EMIT dataChanged(index(row), index(row), {MutedRole});
+            Q_EMIT dataChanged(index(row), index(row), { MutedRole });
 }
 
 void RoomListModel::setMutedKeys(const QStringList &keys)

@@ -10,7 +10,6 @@
 
 namespace Redwire {
 
-
 // The joined rooms and direct conversations, in the session's order, with unread counts and
 // the user's mute choices.
 class RoomListModel : public QAbstractListModel

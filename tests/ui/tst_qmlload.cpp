@@ -2,6 +2,7 @@
 // warning: the cheapest guard against a typo that would leave a page blank at run time.
 #include "models/ChatController.h"
 #include "models/ConnectionController.h"
+#include "models/MonitorController.h"
 
 #include "RedisServerProcess.h"
 
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void loads_data();
     void loads();
     void chatPageShowsLiveMessages();
+    void monitorPageShowsTraffic();
 
 private:
     QQmlEngine m_engine;
@@ -42,9 +44,12 @@ void TestQmlLoad::initTestCase()
     QCoreApplication::setOrganizationDomain(QStringLiteral("tests.redwire.invalid"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_qmlload"));
     m_engine.addImportPath(QStringLiteral("qrc:/"));
-    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", new Redwire::ConnectionController(this));
+    qmlRegisterSingletonInstance(
+        "Redwire.Models", 1, 0, "Connection", new Redwire::ConnectionController(this));
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", new Redwire::ChatController({}, this));
-    connect(&m_engine, &QQmlEngine::warnings, this, [this](const QList<QQmlError> &warnings) { m_warnings << warnings; });
+    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Monitor", new Redwire::MonitorController(this));
+    connect(&m_engine, &QQmlEngine::warnings, this,
+        [this](const QList<QQmlError> &warnings) { m_warnings << warnings; });
 }
 
 void TestQmlLoad::loads_data()
@@ -54,6 +59,7 @@ void TestQmlLoad::loads_data()
     QTest::newRow("ChatPage") << QByteArray("ChatPage { chat: Chat; width: 900; height: 600 }");
     QTest::newRow("AboutDialog") << QByteArray("AboutDialog {}");
     QTest::newRow("Toast") << QByteArray("Toast {}");
+    QTest::newRow("MonitorPage") << QByteArray("MonitorPage { monitor: Monitor; width: 1000; height: 700 }");
     QTest::newRow("Main window") << QByteArray("Main { visible: false }");
 }
 
@@ -62,7 +68,8 @@ void TestQmlLoad::loads()
     QFETCH(QByteArray, source);
     m_warnings.clear();
     QQmlComponent component(&m_engine);
-    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n" + source, QUrl(QStringLiteral("qrc:/probe.qml")));
+    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n" + source,
+        QUrl(QStringLiteral("qrc:/probe.qml")));
     QVERIFY2(component.isReady(), qPrintable(component.errorString()));
     std::unique_ptr<QObject> object(component.create());
     QVERIFY2(object, qPrintable(component.errorString()));
@@ -82,28 +89,30 @@ void TestQmlLoad::chatPageShowsLiveMessages()
     Redwire::ConnectionOptions options;
     options.port = server.port();
     Redwire::ChatController chat;
-    chat.start(options, QStringLiteral("alice"), {QStringLiteral("chat")});
+    chat.start(options, QStringLiteral("alice"), { QStringLiteral("chat") });
     QVERIFY(chat.isStarted());
     m_warnings.clear();
     QQmlComponent component(&m_engine);
     component.setData("import QtQuick\nimport Redwire.Ui\nChatPage { width: 900; height: 600 }",
-                      QUrl(QStringLiteral("qrc:/probe2.qml")));
+        QUrl(QStringLiteral("qrc:/probe2.qml")));
     QVERIFY2(component.isReady(), qPrintable(component.errorString()));
-    std::unique_ptr<QObject> page(component.createWithInitialProperties({{QStringLiteral("chat"), QVariant::fromValue(&chat)}}));
+    std::unique_ptr<QObject> page(
+        component.createWithInitialProperties({ { QStringLiteral("chat"), QVariant::fromValue(&chat) } }));
     QVERIFY2(page, qPrintable(component.errorString()));
     QTRY_COMPARE_WITH_TIMEOUT(chat.connectionState(), QStringLiteral("Connected"), 10000);
     QCOMPARE(chat.currentRoom(), QStringLiteral("chat"));
-    QTRY_VERIFY_WITH_TIMEOUT(server.cli({"PUBSUB", "NUMSUB", "chat"}).endsWith("1"), 10000);
-    QCOMPARE(server.cli({"PUBLISH", "chat", "hello from redis-cli"}), QByteArray("1"));
+    QTRY_VERIFY_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMSUB", "chat" }).endsWith("1"), 10000);
+    QCOMPARE(server.cli({ "PUBLISH", "chat", "hello from redis-cli" }), QByteArray("1"));
     auto *view = page->findChild<QQuickItem *>(QStringLiteral("messageView"));
     QVERIFY(view);
     // Our own join notice, then the external message at the bottom.
     Redwire::MessageListModel *messages = chat.messages();
     auto lastRow = [messages](int role) {
-        return messages->rowCount() > 0 ? messages->data(messages->index(messages->rowCount() - 1), role) : QVariant();
+        return messages->rowCount() > 0 ? messages->data(messages->index(messages->rowCount() - 1), role)
+                                        : QVariant();
     };
     QTRY_COMPARE_WITH_TIMEOUT(lastRow(Redwire::MessageListModel::PlainTextRole).toString(),
-                              QStringLiteral("hello from redis-cli"), 5000);
+        QStringLiteral("hello from redis-cli"), 5000);
     QCOMPARE(lastRow(Redwire::MessageListModel::ExternalRole).toBool(), true);
     QCOMPARE(view->property("count").toInt(), messages->rowCount());
     QStringList texts;
@@ -111,6 +120,49 @@ void TestQmlLoad::chatPageShowsLiveMessages()
         texts << warning.toString();
     QVERIFY2(m_warnings.isEmpty(), qPrintable(texts.join(QLatin1Char('\n'))));
     chat.stop();
+}
+
+// The monitor page against a real server: published messages fill the table and the channel
+// statistics; pause holds them back and resume lets them in.
+void TestQmlLoad::monitorPageShowsTraffic()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("orders.*")));
+    m_warnings.clear();
+    QQmlComponent component(&m_engine);
+    component.setData("import QtQuick\nimport Redwire.Ui\nMonitorPage { width: 1000; height: 700 }",
+        QUrl(QStringLiteral("qrc:/probe3.qml")));
+    std::unique_ptr<QObject> page(component.createWithInitialProperties(
+        { { QStringLiteral("monitor"), QVariant::fromValue(&monitor) } }));
+    QVERIFY2(page, qPrintable(component.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+    QCOMPARE(server.cli({ "PUBLISH", "orders.eu", "{\"id\": 1}" }), QByteArray("1"));
+    QCOMPARE(server.cli({ "PUBLISH", "orders.us", "two" }), QByteArray("1"));
+    auto *table = page->findChild<QQuickItem *>(QStringLiteral("messageTable"));
+    QVERIFY(table);
+    QTRY_COMPARE_WITH_TIMEOUT(table->property("count").toInt(), 2, 5000);
+    QCOMPARE(monitor.payloadKind(0), QStringLiteral("json"));
+    QVERIFY(monitor.payloadDetail(0).contains(QStringLiteral("\"id\": 1")));
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.statistics()->rowCount() >= 2, 5000);
+
+    monitor.setPaused(true);
+    QCOMPARE(server.cli({ "PUBLISH", "orders.eu", "held" }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.heldCount(), 1, 5000);
+    QCOMPARE(table->property("count").toInt(), 2);
+    monitor.setPaused(false);
+    QTRY_COMPARE_WITH_TIMEOUT(table->property("count").toInt(), 3, 5000);
+
+    QStringList texts;
+    for (const QQmlError &warning : std::as_const(m_warnings))
+        texts << warning.toString();
+    QVERIFY2(m_warnings.isEmpty(), qPrintable(texts.join(QLatin1Char('\n'))));
+    monitor.stop();
 }
 
 QTEST_MAIN(TestQmlLoad)

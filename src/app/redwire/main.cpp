@@ -2,6 +2,7 @@
 #include "desktop/LaunchOptions.h"
 #include "models/ChatController.h"
 #include "models/ConnectionController.h"
+#include "models/MonitorController.h"
 
 #include <QGuiApplication>
 #include <QIcon>
@@ -64,6 +65,8 @@ int main(int argc, char *argv[])
     auto *chat = new Redwire::ChatController({}, &app);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", connection);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", chat);
+    auto *monitor = new Redwire::MonitorController(&app);
+    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Monitor", monitor);
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreated, &app,
         [](QObject *object, const QUrl &url) {

@@ -1,0 +1,225 @@
+#include "MonitorCommandLine.h"
+
+#include "monitor/MessageFilter.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QUrl>
+
+#include <cmath>
+
+using Redwire::ConnectionOptions;
+using Redwire::MessageFormatter;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("MonitorCommandLine", text);
+}
+
+// A positive number of seconds ("2", "0.5"), in milliseconds; -1 when it is not one.
+qint64 secondsToMs(const QString &text)
+{
+    bool ok = false;
+    const double seconds = text.toDouble(&ok);
+    if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > 365.0 * 24 * 3600)
+        return -1;
+    return qMax<qint64>(1, qint64(std::llround(seconds * 1000)));
+}
+
+} // namespace
+
+MonitorCommandLine::Outcome MonitorCommandLine::parse(
+    const QStringList &arguments, const QString &environmentPassword)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Watches Redis Pub/Sub traffic: subscribes to patterns (default: *) and channels and prints "
+           "every message.\n"
+           "The password comes from the REDWIRE_PASSWORD environment variable or --askpass.\n"
+           "Exit codes: 0 done, 1 connection lost, 2 usage error, 3 cannot connect or authenticate."));
+    // -h is the host, as in redis-cli; help is --help and -?.
+    const QCommandLineOption help({ QStringLiteral("?"), QStringLiteral("help") }, tr("Shows this help."));
+    const QCommandLineOption version(
+        { QStringLiteral("v"), QStringLiteral("version") }, tr("Shows the version."));
+    const QCommandLineOption host({ QStringLiteral("h"), QStringLiteral("host") },
+        tr("Server host name or address (default: 127.0.0.1)."), tr("host"));
+    const QCommandLineOption port(
+        { QStringLiteral("p"), QStringLiteral("port") }, tr("Server port (default: 6379)."), tr("port"));
+    const QCommandLineOption socket({ QStringLiteral("s"), QStringLiteral("socket") },
+        tr("Unix socket path (host and port are then ignored)."), tr("path"));
+    const QCommandLineOption uri({ QStringLiteral("u"), QStringLiteral("uri") },
+        tr("Server URI: redis://[user@]host[:port][/db], rediss://..., unix:///path?db=N. "
+           "Options given as well override its parts."),
+        tr("uri"));
+    const QCommandLineOption user(QStringLiteral("user"), tr("ACL user name."), tr("user"));
+    const QCommandLineOption db(
+        { QStringLiteral("n"), QStringLiteral("db") }, tr("Database number (default: 0)."), tr("db"));
+    const QCommandLineOption askpass(QStringLiteral("askpass"),
+        tr("Reads the password from the terminal (echo off), or a line of stdin."));
+    const QCommandLineOption channel({ QStringLiteral("c"), QStringLiteral("channel") },
+        tr("Subscribes to this exact channel (repeatable)."), tr("name"));
+    const QCommandLineOption format({ QStringLiteral("f"), QStringLiteral("format") },
+        tr("Output: text (default), jsonl, csv or none (print no messages)."), tr("format"));
+    const QCommandLineOption count(QStringLiteral("count"), tr("Exits after this many messages."), tr("n"));
+    const QCommandLineOption duration(
+        QStringLiteral("duration"), tr("Exits after this many seconds."), tr("seconds"));
+    const QCommandLineOption stats(QStringLiteral("stats"),
+        tr("Prints messages/s and bytes/s per channel to stderr at this interval."), tr("seconds"));
+    const QCommandLineOption filter(
+        QStringLiteral("filter"), tr("Shows only channels matching this regular expression."), tr("regex"));
+    const QCommandLineOption noReconnect(QStringLiteral("no-reconnect"),
+        tr("Exits (code 1) when the connection is lost instead of reconnecting."));
+    const QCommandLineOption quiet(
+        { QStringLiteral("q"), QStringLiteral("quiet") }, tr("No notes on stderr, only errors."));
+    parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, format, count,
+        duration, stats, filter, noReconnect, quiet });
+#ifdef REDWIRE_BUILD_HAS_TLS
+    const QCommandLineOption tls(QStringLiteral("tls"), tr("Connects with TLS."));
+    const QCommandLineOption cacert(QStringLiteral("cacert"), tr("CA certificate bundle (PEM)."), tr("file"));
+    const QCommandLineOption cacertdir(
+        QStringLiteral("cacertdir"), tr("Directory of CA certificates."), tr("dir"));
+    const QCommandLineOption cert(QStringLiteral("cert"), tr("Client certificate (PEM)."), tr("file"));
+    const QCommandLineOption key(QStringLiteral("key"), tr("Client private key (PEM)."), tr("file"));
+    const QCommandLineOption sni(
+        QStringLiteral("sni"), tr("Server name for SNI and verification."), tr("name"));
+    const QCommandLineOption insecure(
+        QStringLiteral("insecure"), tr("Does not verify the server certificate."));
+    parser.addOptions({ tls, cacert, cacertdir, cert, key, sni, insecure });
+#endif
+    parser.addPositionalArgument(QStringLiteral("pattern"),
+        tr("Patterns to subscribe to (default: * unless --channel is given)."),
+        QStringLiteral("[PATTERN...]"));
+    m_help = parser.helpText();
+
+    if (!parser.parse(arguments)) {
+        m_error = parser.errorText();
+        return Outcome::UsageError;
+    }
+    if (parser.isSet(help))
+        return Outcome::ShowHelp;
+    if (parser.isSet(version))
+        return Outcome::ShowVersion;
+
+    MonitorOptions options;
+    ConnectionOptions &connection = options.connection;
+    if (parser.isSet(uri)) {
+        QString problem;
+        connection = ConnectionOptions::fromUrl(QUrl(parser.value(uri)), &problem);
+        if (!problem.isEmpty()) {
+            m_error = tr("Invalid --uri: %1").arg(problem);
+            return Outcome::UsageError;
+        }
+    }
+    if (parser.isSet(host))
+        connection.host = parser.value(host);
+    if (parser.isSet(port)) {
+        bool ok = false;
+        const uint value = parser.value(port).toUInt(&ok);
+        if (!ok || value == 0 || value > 65535) {
+            m_error = tr("Invalid port: %1").arg(parser.value(port));
+            return Outcome::UsageError;
+        }
+        connection.port = quint16(value);
+    }
+    if (parser.isSet(socket))
+        connection.unixSocket = parser.value(socket);
+    if (parser.isSet(user))
+        connection.username = parser.value(user);
+    if (parser.isSet(db)) {
+        bool ok = false;
+        const int value = parser.value(db).toInt(&ok);
+        if (!ok || value < 0) {
+            m_error = tr("Invalid database number: %1").arg(parser.value(db));
+            return Outcome::UsageError;
+        }
+        connection.database = value;
+    }
+#ifdef REDWIRE_BUILD_HAS_TLS
+    if (parser.isSet(tls))
+        connection.tls.enabled = true;
+    if (parser.isSet(cacert))
+        connection.tls.caFile = parser.value(cacert);
+    if (parser.isSet(cacertdir))
+        connection.tls.caPath = parser.value(cacertdir);
+    if (parser.isSet(cert))
+        connection.tls.certFile = parser.value(cert);
+    if (parser.isSet(key))
+        connection.tls.keyFile = parser.value(key);
+    if (parser.isSet(sni))
+        connection.tls.serverName = parser.value(sni);
+    if (parser.isSet(insecure))
+        connection.tls.verifyPeer = false;
+#endif
+    connection.password = environmentPassword;
+    options.askPassword = parser.isSet(askpass);
+    options.reconnect = !parser.isSet(noReconnect);
+    connection.reconnect.enabled = options.reconnect;
+    options.quiet = parser.isSet(quiet);
+
+    if (parser.isSet(format)) {
+        const QString name = parser.value(format);
+        if (name == QLatin1String("none")) {
+            options.printMessages = false;
+        } else if (!MessageFormatter::parseFormatName(name, &options.format)) {
+            m_error = tr("Unknown format: %1 (text, jsonl, csv or none)").arg(name);
+            return Outcome::UsageError;
+        }
+    }
+    if (parser.isSet(count)) {
+        bool ok = false;
+        options.count = parser.value(count).toLongLong(&ok);
+        if (!ok || options.count <= 0) {
+            m_error = tr("Invalid --count: %1 (a positive whole number)").arg(parser.value(count));
+            return Outcome::UsageError;
+        }
+    }
+    if (parser.isSet(duration)) {
+        options.durationMs = secondsToMs(parser.value(duration));
+        if (options.durationMs < 0) {
+            m_error = tr("Invalid --duration: %1 (seconds, more than 0)").arg(parser.value(duration));
+            return Outcome::UsageError;
+        }
+    }
+    if (parser.isSet(stats)) {
+        options.statsIntervalMs = secondsToMs(parser.value(stats));
+        if (options.statsIntervalMs < 0) {
+            m_error = tr("Invalid --stats: %1 (seconds, more than 0)").arg(parser.value(stats));
+            return Outcome::UsageError;
+        }
+        options.statsIntervalMs = qMax<qint64>(options.statsIntervalMs, 100);
+    }
+    if (parser.isSet(filter)) {
+        options.channelRegex = parser.value(filter);
+        const QString problem = Redwire::MessageFilter::regularExpressionError(options.channelRegex);
+        if (!problem.isEmpty()) {
+            m_error = tr("Invalid --filter: %1").arg(problem);
+            return Outcome::UsageError;
+        }
+    }
+    for (const QString &name : parser.values(channel)) {
+        if (name.isEmpty()) {
+            m_error = tr("--channel needs a channel name.");
+            return Outcome::UsageError;
+        }
+        options.channels.append(name.toUtf8());
+    }
+    for (const QString &pattern : parser.positionalArguments()) {
+        if (pattern.isEmpty()) {
+            m_error = tr("A pattern cannot be empty.");
+            return Outcome::UsageError;
+        }
+        options.patterns.append(pattern.toUtf8());
+    }
+    if (options.patterns.isEmpty() && options.channels.isEmpty())
+        options.patterns.append("*");
+
+    const QString problem = connection.validate();
+    if (!problem.isEmpty()) {
+        m_error = problem;
+        return Outcome::UsageError;
+    }
+    m_options = options;
+    return Outcome::Run;
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "MonitorOptions.h"
+
+#include <QString>
+#include <QStringList>
+
+// Parses redwire-monitor's command line. Never exits and never prints: main() decides what to do
+// with the outcome (run, show help or version, or report a usage error with exit code 2).
+class MonitorCommandLine
+{
+public:
+    enum class Outcome { Run, ShowHelp, ShowVersion, UsageError };
+
+    // `arguments` includes the program name; `environmentPassword` is REDWIRE_PASSWORD's value.
+    Outcome parse(const QStringList &arguments, const QString &environmentPassword);
+
+    const MonitorOptions &options() const { return m_options; }
+    QString errorMessage() const { return m_error; }
+    QString helpText() const { return m_help; }
+
+private:
+    MonitorOptions m_options;
+    QString m_error;
+    QString m_help;
+};

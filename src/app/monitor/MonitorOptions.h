@@ -1,0 +1,26 @@
+#pragma once
+
+#include "monitor/MessageFormatter.h"
+
+#include "redis/ConnectionOptions.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+// What one run of redwire-monitor was asked to do, as parsed from its command line.
+struct MonitorOptions
+{
+    Redwire::ConnectionOptions connection;
+    QList<QByteArray> patterns; // "*" when neither patterns nor channels are given
+    QList<QByteArray> channels;
+    bool printMessages = true; // false for --format none
+    Redwire::MessageFormatter::Format format = Redwire::MessageFormatter::Format::Text;
+    qint64 count = 0; // 0: no limit
+    qint64 durationMs = 0; // 0: no limit
+    qint64 statsIntervalMs = 0; // 0: no statistics
+    QString channelRegex; // --filter; empty: every channel
+    bool reconnect = true;
+    bool askPassword = false;
+    bool quiet = false;
+};

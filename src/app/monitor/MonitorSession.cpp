@@ -1,0 +1,221 @@
+#include "MonitorSession.h"
+
+#include "OutputWriter.h"
+
+#include "monitor/ChannelMonitor.h"
+#include "monitor/MessageFilter.h"
+#include "monitor/MessageFormatter.h"
+#include "monitor/TextMessageFormatter.h"
+
+#include "redis/RedisClient.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace Redwire;
+
+namespace {
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+{
+    return QCoreApplication::translate("MonitorSession", text, disambiguation, n);
+}
+
+void writeStderr(const QByteArray &bytes)
+{
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+} // namespace
+
+MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *output, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_output(output)
+    , m_monitor(new ChannelMonitor(options.connection, this))
+{
+    // No history, no server polling: the command line only passes messages on (and counts them).
+    m_monitor->setBufferEnabled(false);
+    m_monitor->setServerPollingEnabled(false);
+    m_monitor->setStatisticsEnabled(options.statsIntervalMs > 0);
+    m_monitor->setTimestampsEnabled(options.printMessages);
+    m_monitor->setFilterAppliesToStatistics(true);
+    if (!options.channelRegex.isEmpty()) {
+        MessageFilter filter;
+        filter.setChannelFilter(options.channelRegex, MessageFilter::ChannelSyntax::RegularExpression);
+        m_monitor->setFilter(filter);
+    }
+    if (options.printMessages) {
+        m_formatter = MessageFormatter::create(options.format);
+        if (auto *text = dynamic_cast<TextMessageFormatter *>(m_formatter.get()))
+            text->setShowPatterns(options.patterns.size() + options.channels.size() > 1);
+    }
+    if (m_formatter || options.count > 0)
+        m_monitor->addSink(this);
+
+    for (const QByteArray &pattern : options.patterns)
+        m_topicsWanted += m_monitor->subscribePattern(pattern) ? 1 : 0;
+    for (const QByteArray &channel : options.channels)
+        m_topicsWanted += m_monitor->subscribeChannel(channel) ? 1 : 0;
+
+    RedisClient *client = m_monitor->client();
+    watch(client->subscriber(), true);
+    watch(client->commands(), false);
+    connect(client->subscriber(), &SubscriberConnection::subscribed, this, &MonitorSession::topicConfirmed);
+    connect(m_monitor, &ChannelMonitor::subscriptionFailed, this, &MonitorSession::topicRefused);
+    connect(m_monitor, &ChannelMonitor::resubscribed, this, [this](int topics) {
+        m_reconnecting = false;
+        note(tr("reconnected to %1; resubscribed to %n topic(s)", nullptr, topics)
+                 .arg(m_options.connection.endpointDisplayName()));
+    });
+    connect(client, &RedisClient::heartbeatMissed, this,
+        [this](int silenceMs) { note(tr("no heartbeat for %1 ms; reconnecting").arg(silenceMs)); });
+    connect(output, &OutputWriter::failed, this, [this] {
+        if (m_output->readerGone()) {
+            finish(Done);
+            return;
+        }
+        error(tr("cannot write the output: %1").arg(m_output->errorString()));
+        finish(ConnectionLost);
+    });
+
+    m_durationTimer.setSingleShot(true);
+    m_durationTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may end a run up to 5% early
+    connect(&m_durationTimer, &QTimer::timeout, this, [this] { finish(Done); });
+    connect(&m_statsTimer, &QTimer::timeout, this, &MonitorSession::printStatistics);
+}
+
+MonitorSession::~MonitorSession() = default;
+
+void MonitorSession::watch(RedisConnection *connection, bool isSubscriber)
+{
+    connect(connection, &RedisConnection::connected, this, [this, isSubscriber] {
+        (isSubscriber ? m_subscriberEverConnected : m_commandsEverConnected) = true;
+    });
+    connect(connection, &RedisConnection::errorOccurred, this,
+        [this, isSubscriber](const RedisError &error, int, int nextRetryDelayMs) {
+            connectionFailed(isSubscriber, error, nextRetryDelayMs);
+        });
+}
+
+void MonitorSession::start()
+{
+    if (m_topicsWanted == 0) {
+        error(tr("nothing to subscribe to"));
+        QMetaObject::invokeMethod(
+            this, [this] { finish(UsageError); }, Qt::QueuedConnection);
+        return;
+    }
+    if (m_formatter) {
+        m_output->buffer() += m_formatter->header();
+        m_output->appended();
+    }
+    m_runClock.start();
+    m_sinceReport.start();
+    if (m_options.durationMs > 0)
+        m_durationTimer.start(std::chrono::milliseconds(m_options.durationMs));
+    if (m_options.statsIntervalMs > 0)
+        m_statsTimer.start(std::chrono::milliseconds(m_options.statsIntervalMs));
+    m_monitor->start();
+}
+
+void MonitorSession::terminate()
+{
+    finish(Done);
+}
+
+// The hot path: one formatted line appended to the output buffer, or only a count.
+void MonitorSession::messageAccepted(const MessageView &message)
+{
+    if (m_countReached)
+        return;
+    if (m_formatter) {
+        m_formatter->append(message, m_output->buffer());
+        m_output->appended();
+    }
+    if (m_options.count > 0 && ++m_printed >= m_options.count) {
+        // Not from inside the delivery: the rest of this batch is ignored, then the loop ends.
+        m_countReached = true;
+        QMetaObject::invokeMethod(
+            this, [this] { finish(Done); }, Qt::QueuedConnection);
+    }
+}
+
+void MonitorSession::connectionFailed(bool isSubscriber, const RedisError &failure, int nextRetryDelayMs)
+{
+    if (m_finishing)
+        return;
+    const QString endpoint = m_options.connection.endpointDisplayName();
+    const bool everConnected = isSubscriber ? m_subscriberEverConnected : m_commandsEverConnected;
+    if (!everConnected || failure.isPermanent()) {
+        error(tr("cannot connect to %1: %2").arg(endpoint, failure.message()));
+        finish(CannotConnect);
+        return;
+    }
+    if (nextRetryDelayMs < 0) {
+        error(tr("connection to %1 lost: %2").arg(endpoint, failure.message()));
+        finish(ConnectionLost);
+        return;
+    }
+    if (!isSubscriber)
+        return; // the subscriber's notes tell the story; the two share the server
+    if (!m_reconnecting)
+        note(tr("connection to %1 lost (%2); reconnecting in %3 ms")
+                 .arg(endpoint, failure.message())
+                 .arg(nextRetryDelayMs));
+    else
+        note(tr("still cannot reach %1 (%2); next attempt in %3 ms")
+                 .arg(endpoint, failure.message())
+                 .arg(nextRetryDelayMs));
+    m_reconnecting = true;
+}
+
+void MonitorSession::topicConfirmed()
+{
+    if (++m_topicsConfirmed != m_topicsWanted - m_topicsRefused)
+        return;
+    note(tr("subscribed to %n topic(s) on %1", nullptr, m_topicsConfirmed)
+             .arg(m_options.connection.endpointDisplayName()));
+}
+
+void MonitorSession::topicRefused(
+    SubscriberConnection::TopicKind, const QByteArray &name, const RedisError &failure)
+{
+    error(tr("cannot subscribe to %1: %2")
+              .arg(QString::fromUtf8(TextMessageFormatter::terminalSafe(name)), failure.message()));
+    if (++m_topicsRefused >= m_topicsWanted)
+        finish(CannotConnect);
+}
+
+void MonitorSession::printStatistics()
+{
+    writeStderr(m_report.next(m_monitor->statistics(), m_sinceReport.restart()));
+}
+
+void MonitorSession::note(const QString &text)
+{
+    if (!m_options.quiet && !m_finishing)
+        writeStderr("redwire-monitor: " + text.toUtf8() + '\n');
+}
+
+void MonitorSession::error(const QString &text)
+{
+    writeStderr("redwire-monitor: " + text.toUtf8() + '\n');
+}
+
+void MonitorSession::finish(int exitCode)
+{
+    if (m_finishing)
+        return;
+    m_finishing = true;
+    m_countReached = true;
+    m_durationTimer.stop();
+    m_statsTimer.stop();
+    if (m_options.statsIntervalMs > 0) {
+        if (m_sinceReport.elapsed() > 0)
+            printStatistics();
+        writeStderr(StatisticsReport::summary(m_monitor->statistics(), m_runClock.elapsed()));
+    }
+    m_output->flush();
+    Q_EMIT finished(exitCode);
+}

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "MonitorOptions.h"
+#include "StatisticsReport.h"
+
+#include "monitor/MessageSink.h"
+
+#include "redis/RedisConnection.h"
+#include "redis/SubscriberConnection.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace Redwire {
+class ChannelMonitor;
+class MessageFormatter;
+} // namespace Redwire
+class OutputWriter;
+
+// One run of redwire-monitor: a ChannelMonitor without history, whose accepted messages are
+// formatted into the output (or only counted, for --format none), until --count, --duration, a
+// termination signal or a lost connection ends it. Decides the exit code; notes go to stderr.
+class MonitorSession : public QObject, public Redwire::MessageSink
+{
+    Q_OBJECT
+public:
+    enum ExitCode { Done = 0, ConnectionLost = 1, UsageError = 2, CannotConnect = 3 };
+
+    MonitorSession(const MonitorOptions &options, OutputWriter *output, QObject *parent = nullptr);
+    ~MonitorSession() override;
+
+    void start();
+    // SIGINT or SIGTERM: flush and end with Done.
+    void terminate();
+
+    void messageAccepted(const Redwire::MessageView &message) override;
+
+Q_SIGNALS:
+    // Emitted once, from the event loop (never from inside a message delivery).
+    void finished(int exitCode);
+
+private:
+    void watch(Redwire::RedisConnection *connection, bool isSubscriber);
+    void connectionFailed(bool isSubscriber, const Redwire::RedisError &error, int nextRetryDelayMs);
+    void topicConfirmed();
+    void topicRefused(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name,
+        const Redwire::RedisError &error);
+    void printStatistics();
+    void note(const QString &text);
+    void error(const QString &text);
+    void finish(int exitCode);
+
+    MonitorOptions m_options;
+    OutputWriter *m_output;
+    Redwire::ChannelMonitor *m_monitor;
+    std::unique_ptr<Redwire::MessageFormatter> m_formatter;
+    StatisticsReport m_report;
+    QTimer m_durationTimer;
+    QTimer m_statsTimer;
+    QElapsedTimer m_runClock;
+    QElapsedTimer m_sinceReport;
+    qint64 m_printed = 0;
+    int m_topicsWanted = 0;
+    int m_topicsConfirmed = 0;
+    int m_topicsRefused = 0;
+    bool m_subscriberEverConnected = false;
+    bool m_commandsEverConnected = false;
+    bool m_reconnecting = false;
+    bool m_countReached = false; // or finishing: messages are no longer written
+    bool m_finishing = false;
+};

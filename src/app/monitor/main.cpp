@@ -1,0 +1,74 @@
+// redwire-monitor: watch Redis Pub/Sub traffic from a terminal or a script.
+#include "MonitorCommandLine.h"
+#include "MonitorSession.h"
+#include "OutputWriter.h"
+#include "PasswordPrompt.h"
+#include "TerminationSignals.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <csignal>
+#include <cstdio>
+
+#include <unistd.h>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("redwire-monitor", text);
+}
+
+void printTo(std::FILE *stream, const QString &text)
+{
+    const QByteArray bytes = text.toLocal8Bit();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // hiredis writes without MSG_NOSIGNAL, and a closed stdout must be an error, not a death.
+    std::signal(SIGPIPE, SIG_IGN);
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("redwire-monitor"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(REDWIRE_VERSION));
+    // The session reports what matters on stderr in its own words; the library's log lines would
+    // repeat it. QT_LOGGING_RULES (e.g. "redwire.*=true") still turns them on for debugging.
+    QLoggingCategory::setFilterRules(QStringLiteral("redwire.*=false"));
+
+    MonitorCommandLine commandLine;
+    switch (commandLine.parse(QCoreApplication::arguments(), qEnvironmentVariable("REDWIRE_PASSWORD"))) {
+    case MonitorCommandLine::Outcome::ShowHelp:
+        printTo(stdout, commandLine.helpText());
+        return 0;
+    case MonitorCommandLine::Outcome::ShowVersion:
+        printTo(stdout, QStringLiteral("redwire-monitor %1\n").arg(QStringLiteral(REDWIRE_VERSION)));
+        return 0;
+    case MonitorCommandLine::Outcome::UsageError:
+        printTo(stderr, QStringLiteral("redwire-monitor: %1\n").arg(commandLine.errorMessage()));
+        printTo(stderr, tr("Try 'redwire-monitor --help' for more information.\n"));
+        return MonitorSession::UsageError;
+    case MonitorCommandLine::Outcome::Run:
+        break;
+    }
+
+    MonitorOptions options = commandLine.options();
+    if (options.askPassword && !PasswordPrompt::read(tr("Password: "), &options.connection.password)) {
+        printTo(stderr, tr("redwire-monitor: no password given\n"));
+        return MonitorSession::UsageError;
+    }
+
+    OutputWriter output(STDOUT_FILENO);
+    MonitorSession session(options, &output);
+    TerminationSignals termination;
+    QObject::connect(&termination, &TerminationSignals::received, &session, &MonitorSession::terminate);
+    // Queued: a session can end before exec() runs (a connection refused at once), and exit()
+    // only ends a loop that is running.
+    QObject::connect(
+        &session, &MonitorSession::finished, &app, [](int exitCode) { QCoreApplication::exit(exitCode); },
+        Qt::QueuedConnection);
+    session.start();
+    return QCoreApplication::exec();
+}

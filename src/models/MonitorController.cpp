@@ -1,0 +1,344 @@
+#include "MonitorController.h"
+
+#include "monitor/ChannelMonitor.h"
+#include "monitor/ChannelPalette.h"
+#include "monitor/MessageExport.h"
+#include "monitor/MessageRecorder.h"
+#include "monitor/SlowSubscriberWatch.h"
+
+#include <QDateTime>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace Redwire {
+
+namespace {
+QString localPath(const QString &pathOrUrl)
+{
+    const QUrl url(pathOrUrl);
+    return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+}
+
+MessageFormatter::Format formatNamed(const QString &name)
+{
+    return name == QLatin1String("csv") ? MessageFormatter::Format::Csv : MessageFormatter::Format::JsonLines;
+}
+
+bool looksLikePattern(const QString &topic)
+{
+    return topic.contains(QLatin1Char('*')) || topic.contains(QLatin1Char('?'))
+        || topic.contains(QLatin1Char('['));
+}
+} // namespace
+
+MonitorController::MonitorController(QObject *parent)
+    : QObject(parent)
+    , m_palette(new ChannelPalette(this))
+    , m_messages(new MonitorMessageModel(this))
+    , m_statistics(new ChannelStatisticsModel(this))
+    , m_export(new MessageExport(this))
+    , m_recorder(new MessageRecorder(this))
+{
+    m_messages->setPalette(m_palette);
+    m_statistics->setPalette(m_palette);
+    connect(m_export, &MessageExport::progress, this, [this](qsizetype written, qsizetype total) {
+        m_exportPercent = total > 0 ? int(written * 100 / total) : 100;
+        Q_EMIT exportChanged();
+    });
+    connect(m_export, &MessageExport::finished, this, [this](bool ok, const QString &error) {
+        m_exportPercent = 100;
+        setStatus(ok ? tr("Export finished.") : tr("Export failed: %1").arg(error));
+        Q_EMIT exportChanged();
+    });
+    connect(m_recorder, &MessageRecorder::recordingChanged, this, &MonitorController::recordingChanged);
+    connect(m_recorder, &MessageRecorder::failed, this,
+        [this](const QString &message) { setStatus(tr("Recording stopped: %1").arg(message)); });
+    m_sampler.setInterval(1000);
+    connect(&m_sampler, &QTimer::timeout, this, &MonitorController::sampleRates);
+}
+
+MonitorController::~MonitorController()
+{
+    stop();
+}
+
+void MonitorController::start(const ConnectionOptions &options)
+{
+    stop();
+    ConnectionOptions monitorOptions = options;
+    monitorOptions.clientName = QStringLiteral("redwire-monitor");
+    m_monitor = new ChannelMonitor(monitorOptions, this);
+    m_monitor->setBufferCapacity(m_bufferCapacity);
+    m_monitor->addSink(m_recorder);
+    m_messages->setMonitor(m_monitor);
+    m_statistics->setMonitor(m_monitor);
+    connect(m_monitor, &ChannelMonitor::connectedChanged, this, &MonitorController::connectedChanged);
+    connect(m_monitor, &ChannelMonitor::pausedChanged, this, &MonitorController::pausedChanged);
+    connect(m_monitor, &ChannelMonitor::bufferChanged, this, &MonitorController::countersChanged);
+    connect(m_monitor, &ChannelMonitor::subscriptionFailed, this,
+        [this](SubscriberConnection::TopicKind, const QByteArray &name, const RedisError &error) {
+            setStatus(tr("%1: %2").arg(QString::fromUtf8(name), error.message()));
+            Q_EMIT topicsChanged();
+        });
+    connect(m_monitor, &ChannelMonitor::published, this,
+        [this](const QByteArray &channel, qint64 receivers, const QString &error) {
+            setStatus(error.isEmpty()
+                    ? tr("Published to %1: %n receiver(s).", "", int(receivers))
+                          .arg(QString::fromUtf8(channel))
+                    : tr("Publishing to %1 failed: %2").arg(QString::fromUtf8(channel), error));
+        });
+    if (SlowSubscriberWatch *watch = m_monitor->slowSubscriberWatch())
+        connect(watch, &SlowSubscriberWatch::changed, this, &MonitorController::slowSubscriberChanged);
+    m_monitor->start();
+    m_sampler.start();
+    Q_EMIT startedChanged();
+    Q_EMIT topicsChanged();
+}
+
+void MonitorController::stop()
+{
+    if (!m_monitor)
+        return;
+    m_sampler.stop();
+    m_recorder->stop();
+    m_export->cancel();
+    m_monitor->removeSink(m_recorder);
+    m_messages->setMonitor(nullptr);
+    m_statistics->setMonitor(nullptr);
+    m_monitor->stop();
+    delete m_monitor;
+    m_monitor = nullptr;
+    m_history.clear();
+    m_rateHistory.clear();
+    Q_EMIT startedChanged();
+    Q_EMIT connectedChanged();
+    Q_EMIT topicsChanged();
+    Q_EMIT rateHistoryChanged();
+}
+
+bool MonitorController::isConnected() const
+{
+    return m_monitor && m_monitor->isConnected();
+}
+
+bool MonitorController::isPaused() const
+{
+    return m_monitor && m_monitor->isPaused();
+}
+
+void MonitorController::setPaused(bool paused)
+{
+    if (m_monitor)
+        m_monitor->setPaused(paused);
+}
+
+QStringList MonitorController::topics() const
+{
+    QStringList entries;
+    if (!m_monitor)
+        return entries;
+    for (const QByteArray &pattern : m_monitor->patterns())
+        entries << QStringLiteral("pattern:") + QString::fromUtf8(pattern);
+    for (const QByteArray &channel : m_monitor->channels())
+        entries << QStringLiteral("channel:") + QString::fromUtf8(channel);
+    entries.sort();
+    return entries;
+}
+
+bool MonitorController::addTopic(const QString &topic, bool forceChannel)
+{
+    const QString trimmed = topic.trimmed();
+    if (!m_monitor || trimmed.isEmpty())
+        return false;
+    const bool ok = !forceChannel && looksLikePattern(trimmed)
+        ? m_monitor->subscribePattern(trimmed.toUtf8())
+        : m_monitor->subscribeChannel(trimmed.toUtf8());
+    Q_EMIT topicsChanged();
+    return ok;
+}
+
+void MonitorController::removeTopic(const QString &entry)
+{
+    if (!m_monitor)
+        return;
+    if (entry.startsWith(QLatin1String("pattern:")))
+        m_monitor->unsubscribePattern(entry.mid(8).toUtf8());
+    else if (entry.startsWith(QLatin1String("channel:")))
+        m_monitor->unsubscribeChannel(entry.mid(8).toUtf8());
+    Q_EMIT topicsChanged();
+}
+
+QString MonitorController::setFilter(
+    const QString &channel, bool channelIsRegex, const QString &payload, bool payloadIsRegex)
+{
+    if (!m_monitor)
+        return {};
+    MessageFilter filter;
+    QString error;
+    if (!filter.setChannelFilter(channel,
+            channelIsRegex ? MessageFilter::ChannelSyntax::RegularExpression
+                           : MessageFilter::ChannelSyntax::Glob,
+            &error))
+        return error;
+    if (!filter.setPayloadFilter(payload,
+            payloadIsRegex ? MessageFilter::PayloadSyntax::RegularExpression
+                           : MessageFilter::PayloadSyntax::Substring,
+            Qt::CaseInsensitive, &error))
+        return error;
+    m_monitor->setFilter(filter);
+    return {};
+}
+
+int MonitorController::heldCount() const
+{
+    return m_monitor ? int(m_monitor->heldCount()) : 0;
+}
+
+qulonglong MonitorController::droppedCount() const
+{
+    return m_monitor ? m_monitor->bufferDroppedCount() + m_monitor->pauseDroppedCount() : 0;
+}
+
+void MonitorController::setBufferCapacity(int capacity)
+{
+    capacity = std::clamp(capacity, 100, 10'000'000);
+    if (capacity == m_bufferCapacity)
+        return;
+    m_bufferCapacity = capacity;
+    if (m_monitor)
+        m_monitor->setBufferCapacity(capacity);
+    Q_EMIT countersChanged();
+}
+
+QString MonitorController::slowSubscriberLevel() const
+{
+    const SlowSubscriberWatch *watch = m_monitor ? m_monitor->slowSubscriberWatch() : nullptr;
+    if (!watch)
+        return QStringLiteral("unknown");
+    switch (watch->level()) {
+    case SlowSubscriberWatch::Level::Ok:
+        return QStringLiteral("ok");
+    case SlowSubscriberWatch::Level::Warning:
+        return QStringLiteral("warning");
+    case SlowSubscriberWatch::Level::Critical:
+        return QStringLiteral("critical");
+    case SlowSubscriberWatch::Level::Unknown:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+QString MonitorController::slowSubscriberMessage() const
+{
+    const SlowSubscriberWatch *watch = m_monitor ? m_monitor->slowSubscriberWatch() : nullptr;
+    return watch ? watch->message() : QString();
+}
+
+void MonitorController::clear()
+{
+    if (m_monitor)
+        m_monitor->clear();
+    m_history.clear();
+    m_rateHistory.clear();
+    Q_EMIT rateHistoryChanged();
+    Q_EMIT countersChanged();
+}
+
+bool MonitorController::isRecording() const
+{
+    return m_recorder->isRecording();
+}
+
+bool MonitorController::isExporting() const
+{
+    return m_export->isRunning();
+}
+
+void MonitorController::exportTo(const QString &pathOrUrl, const QString &format)
+{
+    if (!m_monitor)
+        return;
+    m_exportPercent = 0;
+    if (!m_export->start(m_monitor->buffer(), localPath(pathOrUrl), formatNamed(format)))
+        setStatus(tr("Cannot export: %1").arg(m_export->errorString()));
+    else
+        setStatus(tr("Exporting to %1…").arg(localPath(pathOrUrl)));
+    Q_EMIT exportChanged();
+}
+
+void MonitorController::startRecording(const QString &pathOrUrl, const QString &format)
+{
+    if (!m_recorder->start(localPath(pathOrUrl), formatNamed(format)))
+        setStatus(tr("Cannot record: %1").arg(m_recorder->errorString()));
+    else
+        setStatus(tr("Recording to %1").arg(localPath(pathOrUrl)));
+}
+
+void MonitorController::stopRecording()
+{
+    m_recorder->stop();
+    setStatus(tr("Recording stopped."));
+}
+
+void MonitorController::publish(const QString &channel, const QString &payload)
+{
+    if (m_monitor && !channel.trimmed().isEmpty())
+        m_monitor->publish(channel.trimmed().toUtf8(), payload.toUtf8());
+}
+
+QString MonitorController::payloadDetail(int row) const
+{
+    return m_messages->payloadDetail(row);
+}
+
+QString MonitorController::payloadKind(int row) const
+{
+    return m_messages->payloadKind(row);
+}
+
+void MonitorController::setStatus(const QString &message)
+{
+    m_statusMessage = message;
+    Q_EMIT statusMessageChanged();
+}
+
+// Once a second: the busiest channels over the last 10 s, and each one's rate history.
+void MonitorController::sampleRates()
+{
+    if (!m_monitor)
+        return;
+    const ChannelStatistics &stats = m_monitor->statistics();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<QPair<double, qsizetype>> busiest;
+    for (qsizetype i = 0; i < stats.channelCount(); ++i) {
+        const double rate = stats.rate(i, ChannelRateMeter::Window::TenSeconds, now).messagesPerSecond;
+        if (rate > 0)
+            busiest.append({ rate, i });
+    }
+    std::sort(busiest.begin(), busiest.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    busiest = busiest.mid(0, ChartedChannels);
+
+    QHash<QByteArray, QList<double>> history;
+    QVariantList series;
+    for (const auto &[rate, index] : std::as_const(busiest)) {
+        Q_UNUSED(rate)
+        const QByteArray &name = stats.channel(index).name;
+        QList<double> points = m_history.value(name);
+        points.append(stats.rate(index, ChannelRateMeter::Window::OneSecond, now).messagesPerSecond);
+        if (points.size() > HistorySeconds)
+            points.remove(0, points.size() - HistorySeconds);
+        QVariantList values;
+        for (double p : std::as_const(points))
+            values.append(p);
+        series.append(QVariantMap { { QStringLiteral("channel"), QString::fromUtf8(name) },
+            { QStringLiteral("color"), m_palette->colorFor(name) }, { QStringLiteral("points"), values } });
+        history.insert(name, points);
+    }
+    m_history = history;
+    m_rateHistory = series;
+    Q_EMIT rateHistoryChanged();
+    Q_EMIT countersChanged();
+}
+
+} // namespace Redwire

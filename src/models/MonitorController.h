@@ -1,0 +1,119 @@
+#pragma once
+
+#include "monitor/ChannelMonitor.h"
+#include "monitor/ChannelPalette.h"
+#include "monitor/ChannelStatisticsModel.h"
+#include "monitor/MonitorMessageModel.h"
+#include "redis/ConnectionOptions.h"
+
+#include <QObject>
+#include <QTimer>
+#include <QVariantList>
+#include <QtQml/qqmlregistration.h>
+
+namespace Redwire {
+
+class ChannelMonitor;
+class ChannelPalette;
+class MessageExport;
+class MessageRecorder;
+
+// What the Monitor page talks to: the ChannelMonitor engine (src/monitor) and its two models,
+// the filters, pause, export and recording, publishing a test message, the slow-subscriber
+// warning, and the rate history of the busiest channels for the chart.
+class MonitorController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Provided by the application")
+    Q_PROPERTY(bool started READ isStarted NOTIFY startedChanged)
+    Q_PROPERTY(bool connected READ isConnected NOTIFY connectedChanged)
+    Q_PROPERTY(bool paused READ isPaused WRITE setPaused NOTIFY pausedChanged)
+    Q_PROPERTY(Redwire::MonitorMessageModel *messages READ messages CONSTANT)
+    Q_PROPERTY(Redwire::ChannelStatisticsModel *statistics READ statistics CONSTANT)
+    Q_PROPERTY(QStringList topics READ topics NOTIFY topicsChanged)
+    Q_PROPERTY(int heldCount READ heldCount NOTIFY countersChanged)
+    Q_PROPERTY(qulonglong droppedCount READ droppedCount NOTIFY countersChanged)
+    Q_PROPERTY(int bufferCapacity READ bufferCapacity WRITE setBufferCapacity NOTIFY countersChanged)
+    Q_PROPERTY(QString slowSubscriberLevel READ slowSubscriberLevel NOTIFY slowSubscriberChanged)
+    Q_PROPERTY(QString slowSubscriberMessage READ slowSubscriberMessage NOTIFY slowSubscriberChanged)
+    Q_PROPERTY(bool recording READ isRecording NOTIFY recordingChanged)
+    Q_PROPERTY(bool exporting READ isExporting NOTIFY exportChanged)
+    Q_PROPERTY(int exportPercent READ exportPercent NOTIFY exportChanged)
+    Q_PROPERTY(QString statusMessage READ statusMessage NOTIFY statusMessageChanged)
+    Q_PROPERTY(QVariantList rateHistory READ rateHistory NOTIFY rateHistoryChanged)
+public:
+    static constexpr int HistorySeconds = 60;
+    static constexpr int ChartedChannels = 5;
+
+    explicit MonitorController(QObject *parent = nullptr);
+    ~MonitorController() override;
+
+    bool isStarted() const { return m_monitor != nullptr; }
+    bool isConnected() const;
+    bool isPaused() const;
+    void setPaused(bool paused);
+    MonitorMessageModel *messages() const { return m_messages; }
+    ChannelStatisticsModel *statistics() const { return m_statistics; }
+    QStringList topics() const;
+    int heldCount() const;
+    qulonglong droppedCount() const;
+    int bufferCapacity() const { return m_bufferCapacity; }
+    void setBufferCapacity(int capacity);
+    QString slowSubscriberLevel() const;
+    QString slowSubscriberMessage() const;
+    bool isRecording() const;
+    bool isExporting() const;
+    int exportPercent() const { return m_exportPercent; }
+    QString statusMessage() const { return m_statusMessage; }
+    // [{channel, color, points: [msgs/s, ...oldest first]}], the busiest channels of the last 10 s.
+    QVariantList rateHistory() const { return m_rateHistory; }
+    ChannelMonitor *monitor() const { return m_monitor; }
+
+    Q_INVOKABLE void start(const Redwire::ConnectionOptions &options);
+    Q_INVOKABLE void stop();
+    // A topic with glob characters (* ? [) is a pattern unless asked otherwise.
+    Q_INVOKABLE bool addTopic(const QString &topic, bool forceChannel = false);
+    Q_INVOKABLE void removeTopic(const QString &entry);
+    // Returns an error message for a bad regular expression, or an empty string.
+    Q_INVOKABLE QString setFilter(
+        const QString &channel, bool channelIsRegex, const QString &payload, bool payloadIsRegex);
+    Q_INVOKABLE void clear();
+    Q_INVOKABLE void exportTo(const QString &pathOrUrl, const QString &format);
+    Q_INVOKABLE void startRecording(const QString &pathOrUrl, const QString &format);
+    Q_INVOKABLE void stopRecording();
+    Q_INVOKABLE void publish(const QString &channel, const QString &payload);
+    Q_INVOKABLE QString payloadDetail(int row) const;
+    Q_INVOKABLE QString payloadKind(int row) const;
+
+Q_SIGNALS:
+    void startedChanged();
+    void connectedChanged();
+    void pausedChanged();
+    void topicsChanged();
+    void countersChanged();
+    void slowSubscriberChanged();
+    void recordingChanged();
+    void exportChanged();
+    void statusMessageChanged();
+    void rateHistoryChanged();
+
+private:
+    void setStatus(const QString &message);
+    void sampleRates();
+
+    ChannelMonitor *m_monitor = nullptr;
+    ChannelPalette *m_palette;
+    MonitorMessageModel *m_messages;
+    ChannelStatisticsModel *m_statistics;
+    MessageExport *m_export;
+    MessageRecorder *m_recorder;
+    int m_bufferCapacity = 100000;
+    int m_exportPercent = 0;
+    QString m_statusMessage;
+    QTimer m_sampler;
+    QHash<QByteArray, QList<double>> m_history;
+    QVariantList m_rateHistory;
+};
+
+} // namespace Redwire

@@ -1,0 +1,251 @@
+#include "ChannelMonitor.h"
+
+#include "MessageSink.h"
+#include "PubSubServerPoller.h"
+#include "SlowSubscriberWatch.h"
+
+#include "redis/RedisClient.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcMonitor, "redwire.monitor")
+
+namespace Redwire {
+
+namespace {
+// A view repaints at most this often; the buffer is announced no more often than that.
+constexpr int BufferNotificationMs = 16;
+
+ConnectionOptions withClientName(ConnectionOptions options)
+{
+    if (options.clientName.isEmpty())
+        options.clientName = QStringLiteral("redwire-monitor-%1")
+                                 .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
+    return options;
+}
+
+qint64 now()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+} // namespace
+
+ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_client(new RedisClient(withClientName(options), this))
+    , m_statistics(now())
+    , m_poller(new PubSubServerPoller(m_client->commands(), this))
+    , m_slowWatch(new SlowSubscriberWatch(m_client->commands(), this))
+{
+    SubscriberConnection *subscriber = m_client->subscriber();
+    m_heartbeatChannel = subscriber->heartbeatChannel();
+    m_held.setCapacity(m_buffer.capacity());
+    m_slowWatch->setClientName(m_client->options().clientName.toUtf8());
+    m_poller->setChannelSource([this] { return m_statistics.channelNames(); });
+
+    connect(subscriber, &SubscriberConnection::messageReceived, this, &ChannelMonitor::onMessage);
+    connect(
+        subscriber, &SubscriberConnection::patternMessageReceived, this, &ChannelMonitor::onPatternMessage);
+    connect(subscriber, &SubscriberConnection::resubscribed, this, [this](int topics) {
+        qCDebug(lcMonitor) << "resubscribed to" << topics << "topics";
+        Q_EMIT resubscribed(topics);
+    });
+    connect(subscriber, &SubscriberConnection::subscriptionFailed, this,
+        [this](TopicKind kind, const QByteArray &name, const RedisError &error) {
+            qCWarning(lcMonitor) << "subscription to" << name << "refused:" << error.message();
+            Q_EMIT subscriptionFailed(kind, name, error);
+        });
+    connect(m_client, &RedisClient::connectedChanged, this, &ChannelMonitor::connectedChanged);
+    connect(m_poller, &PubSubServerPoller::updated, this, &ChannelMonitor::serverPolled);
+
+    m_notifyTimer.setSingleShot(true);
+    m_notifyTimer.setInterval(BufferNotificationMs);
+    connect(&m_notifyTimer, &QTimer::timeout, this, &ChannelMonitor::notifyBufferChanged);
+}
+
+ChannelMonitor::~ChannelMonitor() = default;
+
+bool ChannelMonitor::isConnected() const
+{
+    return m_client->isConnected();
+}
+
+void ChannelMonitor::start()
+{
+    m_client->connectToServer();
+    if (m_serverPollingEnabled) {
+        m_poller->start();
+        m_slowWatch->start();
+    }
+}
+
+void ChannelMonitor::stop()
+{
+    m_poller->stop();
+    m_slowWatch->stop();
+    m_client->disconnectFromServer();
+}
+
+bool ChannelMonitor::subscribePattern(const QByteArray &pattern)
+{
+    return m_client->subscriber()->psubscribe(pattern);
+}
+
+bool ChannelMonitor::subscribeChannel(const QByteArray &channel)
+{
+    return m_client->subscriber()->subscribe(channel);
+}
+
+void ChannelMonitor::unsubscribePattern(const QByteArray &pattern)
+{
+    m_client->subscriber()->punsubscribe(pattern);
+}
+
+void ChannelMonitor::unsubscribeChannel(const QByteArray &channel)
+{
+    m_client->subscriber()->unsubscribe(channel);
+}
+
+QList<QByteArray> ChannelMonitor::patterns() const
+{
+    return m_client->subscriber()->patterns();
+}
+
+QList<QByteArray> ChannelMonitor::channels() const
+{
+    return m_client->subscriber()->channels();
+}
+
+void ChannelMonitor::addSink(MessageSink *sink)
+{
+    if (sink && std::find(m_sinks.begin(), m_sinks.end(), sink) == m_sinks.end())
+        m_sinks.push_back(sink);
+}
+
+void ChannelMonitor::removeSink(MessageSink *sink)
+{
+    m_sinks.erase(std::remove(m_sinks.begin(), m_sinks.end(), sink), m_sinks.end());
+}
+
+void ChannelMonitor::setBufferEnabled(bool enabled)
+{
+    if (enabled == m_bufferEnabled)
+        return;
+    m_bufferEnabled = enabled;
+    if (!enabled)
+        clear();
+}
+
+void ChannelMonitor::setBufferCapacity(qsizetype capacity)
+{
+    m_buffer.setCapacity(capacity);
+    scheduleBufferNotification();
+}
+
+void ChannelMonitor::onMessage(const QByteArray &channel, const QByteArray &payload)
+{
+    accept(QByteArray(), channel, payload);
+}
+
+void ChannelMonitor::onPatternMessage(
+    const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
+{
+    // Our own liveness heartbeat matches patterns like "*"; it is not traffic.
+    if (channel == m_heartbeatChannel)
+        return;
+    accept(pattern, channel, payload);
+}
+
+// Runs once per message: no allocation and no reference counting beyond what the buffer keeps,
+// one clock read (none when nobody needs the time), the filter's and the statistics' lookups only
+// when they are in use.
+void ChannelMonitor::accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
+{
+    ++m_received;
+    const bool filtered = !m_filter.isEmpty();
+    const bool passes = !filtered || m_filter.accepts(channel, payload);
+    if (!passes && (m_filterAppliesToStatistics || !m_statisticsEnabled))
+        return;
+    const qint64 timestamp = m_timestampsEnabled || m_statisticsEnabled || m_bufferEnabled ? now() : 0;
+    if (m_statisticsEnabled)
+        m_statistics.record(channel, payload.size(), timestamp);
+    if (!passes)
+        return;
+    const MessageView message(timestamp, channel, pattern, payload, ++m_sequence);
+    for (MessageSink *sink : m_sinks)
+        sink->messageAccepted(message);
+    if (!m_bufferEnabled)
+        return;
+    (m_paused ? m_held : m_buffer).append(message.toMessage());
+    scheduleBufferNotification();
+}
+
+void ChannelMonitor::scheduleBufferNotification()
+{
+    if (!m_notifyTimer.isActive())
+        m_notifyTimer.start();
+}
+
+void ChannelMonitor::notifyBufferChanged()
+{
+    Q_EMIT bufferChanged();
+}
+
+void ChannelMonitor::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    if (!paused) {
+        // What was held goes into the buffer in order (the oldest may push out older ones).
+        while (!m_held.isEmpty())
+            m_buffer.append(m_held.takeFirst());
+    }
+    Q_EMIT pausedChanged(paused);
+    notifyBufferChanged();
+}
+
+void ChannelMonitor::clear()
+{
+    m_buffer.clear();
+    m_buffer.resetDropCount();
+    m_held.clear();
+    m_held.resetDropCount();
+    m_notifyTimer.stop();
+    notifyBufferChanged();
+}
+
+void ChannelMonitor::clearStatistics()
+{
+    m_statistics.clear(now());
+}
+
+void ChannelMonitor::publish(const QByteArray &channel, const QByteArray &payload)
+{
+    m_client->commands()->send(
+        { "PUBLISH", channel, payload }, [this, channel](const RedisReply &reply, const RedisError &error) {
+            if (error.isError())
+                Q_EMIT published(channel, -1, error.message());
+            else if (reply.isError())
+                Q_EMIT published(channel, -1, QString::fromUtf8(reply.bytes()));
+            else
+                Q_EMIT published(channel, reply.toInteger(), QString());
+        });
+}
+
+void ChannelMonitor::serverPolled()
+{
+    QList<QByteArray> channels = m_poller->serverChannels();
+    channels.removeAll(m_heartbeatChannel);
+    if (m_statisticsEnabled)
+        m_statistics.setServerChannels(channels);
+    const QHash<QByteArray, qint64> &counts = m_poller->subscriberCounts();
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        m_statistics.setSubscriberCount(it.key(), it.value());
+}
+
+} // namespace Redwire

@@ -1,0 +1,144 @@
+#pragma once
+
+#include "ChannelStatistics.h"
+#include "MessageFilter.h"
+#include "MessageRingBuffer.h"
+
+#include "redis/ConnectionOptions.h"
+#include "redis/RedisError.h"
+#include "redis/SubscriberConnection.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <vector>
+
+namespace Redwire {
+
+class MessageSink;
+class PubSubServerPoller;
+class RedisClient;
+class SlowSubscriberWatch;
+
+// The engine behind both faces of the monitor (the app's Monitor view and redwire-monitor):
+// subscribes to patterns and channels over a RedisClient and, for every message, applies the
+// filter, counts it in the statistics, hands it to the sinks (command-line output, a recorder)
+// and keeps it in a bounded ring buffer for a view. Pausing holds new messages back from the
+// buffer (up to a bound, the excess dropped and counted) while sinks and statistics go on.
+// Views hear about the buffer at most once per frame (bufferChanged), never once per message.
+class ChannelMonitor : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool connected READ isConnected NOTIFY connectedChanged)
+    Q_PROPERTY(bool paused READ isPaused WRITE setPaused NOTIFY pausedChanged)
+public:
+    using TopicKind = SubscriberConnection::TopicKind;
+
+    // Empty options.clientName gets a unique "redwire-monitor-..." name: the slow-subscriber
+    // watch finds our connection in CLIENT LIST by it.
+    explicit ChannelMonitor(const ConnectionOptions &options = {}, QObject *parent = nullptr);
+    ~ChannelMonitor() override;
+
+    RedisClient *client() const { return m_client; }
+    bool isConnected() const;
+
+    void start(); // connects; subscriptions are sent once connected (and after every reconnect)
+    void stop();
+
+    // Topics; subscribing before start() is fine. False when the name is refused.
+    bool subscribePattern(const QByteArray &pattern);
+    bool subscribeChannel(const QByteArray &channel);
+    void unsubscribePattern(const QByteArray &pattern);
+    void unsubscribeChannel(const QByteArray &channel);
+    QList<QByteArray> patterns() const;
+    QList<QByteArray> channels() const;
+
+    void setFilter(const MessageFilter &filter) { m_filter = filter; }
+    const MessageFilter &filter() const { return m_filter; }
+    // Whether the statistics count only what passes the filter (the command line's choice) or
+    // all traffic (the view's: its filter is about what to show).
+    void setFilterAppliesToStatistics(bool applies) { m_filterAppliesToStatistics = applies; }
+
+    // Sinks get every accepted message, paused or not; the monitor does not own them.
+    void addSink(MessageSink *sink);
+    void removeSink(MessageSink *sink);
+
+    // Off for the command-line tool, which keeps no history.
+    void setBufferEnabled(bool enabled);
+    bool isBufferEnabled() const { return m_bufferEnabled; }
+    const MessageRingBuffer &buffer() const { return m_buffer; }
+    void setBufferCapacity(qsizetype capacity);
+    // Messages held back while paused: at most this many (default 100,000).
+    void setHoldCapacity(qsizetype capacity) { m_held.setCapacity(capacity); }
+    qsizetype heldCount() const { return m_held.size(); }
+    // Dropped from the buffer because it was full, and dropped while paused.
+    quint64 bufferDroppedCount() const { return m_buffer.droppedCount(); }
+    quint64 pauseDroppedCount() const { return m_held.droppedCount(); }
+
+    bool isPaused() const { return m_paused; }
+    void setPaused(bool paused);
+    // Empties the buffer and what is held, and resets the drop counts.
+    void clear();
+
+    // Off when nobody looks at message times (the command line counting with --format none):
+    // saves a clock read per message. Statistics and the buffer need them and read the clock anyway.
+    void setTimestampsEnabled(bool enabled) { m_timestampsEnabled = enabled; }
+
+    void setStatisticsEnabled(bool enabled) { m_statisticsEnabled = enabled; }
+    bool isStatisticsEnabled() const { return m_statisticsEnabled; }
+    const ChannelStatistics &statistics() const { return m_statistics; }
+    void clearStatistics();
+
+    // Whether start() also starts the server poller and the slow-subscriber watch (default on).
+    void setServerPollingEnabled(bool enabled) { m_serverPollingEnabled = enabled; }
+    PubSubServerPoller *serverPoller() const { return m_poller; }
+    SlowSubscriberWatch *slowSubscriberWatch() const { return m_slowWatch; }
+
+    // Messages received (before the filter) and accepted (after it).
+    quint64 receivedCount() const { return m_received; }
+    quint64 acceptedCount() const { return m_sequence; }
+
+    // Publishes a test message over the command connection; the answer comes as published().
+    void publish(const QByteArray &channel, const QByteArray &payload);
+
+Q_SIGNALS:
+    void connectedChanged(bool connected);
+    void pausedChanged(bool paused);
+    // The buffer, held messages or drop counts changed; at most about once per frame.
+    void bufferChanged();
+    // Subscribed (again, after a reconnect) to every topic.
+    void resubscribed(int topics);
+    void subscriptionFailed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name,
+        const Redwire::RedisError &error);
+    // receivers is PUBLISH's answer; -1 with an error message when it failed.
+    void published(const QByteArray &channel, qint64 receivers, const QString &errorString);
+
+private:
+    void onMessage(const QByteArray &channel, const QByteArray &payload);
+    void onPatternMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void scheduleBufferNotification();
+    void notifyBufferChanged();
+    void serverPolled();
+
+    RedisClient *m_client;
+    QByteArray m_heartbeatChannel;
+    MessageFilter m_filter;
+    bool m_filterAppliesToStatistics = false;
+    std::vector<MessageSink *> m_sinks;
+    bool m_bufferEnabled = true;
+    MessageRingBuffer m_buffer;
+    MessageRingBuffer m_held;
+    bool m_paused = false;
+    bool m_statisticsEnabled = true;
+    bool m_timestampsEnabled = true;
+    bool m_serverPollingEnabled = true;
+    ChannelStatistics m_statistics;
+    PubSubServerPoller *m_poller;
+    SlowSubscriberWatch *m_slowWatch;
+    QTimer m_notifyTimer;
+    quint64 m_received = 0;
+    quint64 m_sequence = 0;
+};
+
+} // namespace Redwire

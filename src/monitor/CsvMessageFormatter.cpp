@@ -1,0 +1,92 @@
+#include "CsvMessageFormatter.h"
+
+#include "ByteAppend.h"
+#include "MonitoredMessage.h"
+#include "Utf8Validator.h"
+
+#include <cstring>
+
+namespace Redwire {
+
+QByteArray CsvMessageFormatter::header() const
+{
+    return QByteArrayLiteral("time,channel,pattern,size,payload,payload_base64\r\n");
+}
+
+void CsvMessageFormatter::appendField(const QByteArray &text, QByteArray &out)
+{
+    const char *data = text.constData();
+    const qsizetype size = text.size();
+    bool needsQuotes = false;
+    for (qsizetype i = 0; i < size && !needsQuotes; ++i) {
+        const char c = data[i];
+        needsQuotes = c == ',' || c == '"' || c == '\r' || c == '\n';
+    }
+    if (!needsQuotes) {
+        ByteAppend::bytes(out, text);
+        return;
+    }
+    out.append('"');
+    qsizetype runStart = 0;
+    for (qsizetype i = 0; i < size; ++i) {
+        if (data[i] == '"') {
+            ByteAppend::bytes(out, data + runStart, i + 1 - runStart);
+            out.append('"');
+            runStart = i + 1;
+        }
+    }
+    ByteAppend::bytes(out, data + runStart, size - runStart);
+    out.append('"');
+}
+
+void CsvMessageFormatter::appendNameField(const QByteArray &name, QByteArray &out)
+{
+    if (Utf8Validator::isValid(name) && !name.contains('\0')) {
+        appendField(name, out);
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    QByteArray escaped;
+    for (qsizetype i = 0; i < name.size();) {
+        char32_t codePoint;
+        const int length = Utf8Validator::decode(name.constData(), name.size(), i, &codePoint);
+        if (length > 0 && name.at(i) != '\\' && name.at(i) != '\0') {
+            escaped.append(name.constData() + i, length);
+            i += length;
+        } else if (length > 0 && name.at(i) == '\\') {
+            escaped += "\\\\";
+            ++i;
+        } else {
+            const auto byte = static_cast<unsigned char>(name.at(i));
+            const char escape[4] = { '\\', 'x', hex[byte >> 4], hex[byte & 0xF] };
+            escaped.append(escape, 4);
+            ++i;
+        }
+    }
+    appendField(escaped, out);
+}
+
+void CsvMessageFormatter::append(const MessageView &message, QByteArray &out)
+{
+    m_time.append(message.timestampMs, out);
+    out.append(',');
+    appendNameField(message.channel, out);
+    out.append(',');
+    appendNameField(message.pattern, out);
+    out.append(',');
+    ByteAppend::number(out, quint64(message.payload.size()));
+    out.append(',');
+    const QByteArray &payload = message.payload;
+    const bool asText = Utf8Validator::isValid(payload)
+        && std::memchr(payload.constData(), '\0', size_t(payload.size())) == nullptr;
+    if (asText) {
+        appendField(payload, out);
+        ByteAppend::literal(out, ",\r\n");
+    } else {
+        out.append(',');
+        ByteAppend::bytes(out, payload.toBase64());
+        ByteAppend::literal(out, "\r\n");
+    }
+}
+
+} // namespace Redwire

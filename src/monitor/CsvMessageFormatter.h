@@ -1,0 +1,28 @@
+#pragma once
+
+#include "MessageFormatter.h"
+#include "TimestampFormatter.h"
+
+namespace Redwire {
+
+// CSV as RFC 4180 has it: a header row, CRLF line ends, fields quoted when they hold a comma,
+// a quote, CR or LF, quotes doubled. Columns: time,channel,pattern,size,payload,payload_base64.
+// A payload that is not valid UTF-8 or holds a NUL byte (which many CSV readers stop at) is left
+// empty and given base64-encoded in payload_base64. A channel or pattern that is not valid UTF-8
+// or holds a NUL is written with \xNN escapes for those bytes (and \\ for its backslashes).
+class CsvMessageFormatter : public MessageFormatter
+{
+public:
+    Format format() const override { return Format::Csv; }
+    QByteArray header() const override;
+    void append(const MessageView &message, QByteArray &out) override;
+
+    static void appendField(const QByteArray &text, QByteArray &out);
+
+private:
+    static void appendNameField(const QByteArray &name, QByteArray &out);
+
+    TimestampFormatter m_time { TimestampFormatter::Style::IsoUtc };
+};
+
+} // namespace Redwire

@@ -1,0 +1,180 @@
+#include "JsonLinesMessageFormatter.h"
+
+#include "ByteAppend.h"
+#include "MonitoredMessage.h"
+#include "Utf8Validator.h"
+
+#include <cstring>
+
+namespace Redwire {
+
+namespace {
+// Bytes that need a look in a JSON string: '"', '\\', control characters, and 0xE2 (the lead byte
+// of U+2028 and U+2029). Everything else is copied in runs.
+struct SpecialBytes
+{
+    bool table[256] = {};
+    constexpr SpecialBytes()
+    {
+        for (int c = 0; c < 0x20; ++c)
+            table[c] = true;
+        table[int('"')] = true;
+        table[int('\\')] = true;
+        table[0xE2] = true;
+    }
+};
+constexpr SpecialBytes Special;
+
+// The length of the leading run of printable ASCII other than '"' and '\\': bytes that are valid
+// UTF-8 and need no escape. Eight bytes at a time; the word with a hit is rescanned byte by byte
+// (the bit tricks may flag bytes after the first real hit, never before it).
+qsizetype plainAsciiPrefix(const char *data, qsizetype size)
+{
+    constexpr quint64 ones = 0x0101010101010101ULL;
+    constexpr quint64 highs = 0x8080808080808080ULL;
+    auto zeroByte = [](quint64 x) { return (x - ones) & ~x & highs; };
+    qsizetype i = 0;
+    for (; i + 8 <= size; i += 8) {
+        quint64 word;
+        std::memcpy(&word, data + i, sizeof word);
+        const quint64 flagged = (word & highs) | ((word - ones * 0x20) & ~word & highs)
+            | zeroByte(word ^ (ones * '"')) | zeroByte(word ^ (ones * '\\'));
+        if (flagged)
+            break;
+    }
+    for (; i < size; ++i) {
+        const auto c = static_cast<unsigned char>(data[i]);
+        if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\')
+            break;
+    }
+    return i;
+}
+} // namespace
+
+void JsonLinesMessageFormatter::appendJsonString(const QByteArray &text, QByteArray &out)
+{
+    appendJsonString(text.constData(), text.size(), plainAsciiPrefix(text.constData(), text.size()), out);
+}
+
+void JsonLinesMessageFormatter::appendJsonString(
+    const char *data, qsizetype size, qsizetype plainPrefix, QByteArray &out)
+{
+    static const char hex[] = "0123456789abcdef";
+    out.append('"');
+    qsizetype runStart = 0;
+    for (qsizetype i = plainPrefix; i < size; ++i) {
+        const unsigned char c = static_cast<unsigned char>(data[i]);
+        if (!Special.table[c])
+            continue;
+        const char *escape = nullptr;
+        char unicode[6];
+        if (c == '"') {
+            escape = "\\\"";
+        } else if (c == '\\') {
+            escape = "\\\\";
+        } else if (c < 0x20) {
+            switch (c) {
+            case '\n':
+                escape = "\\n";
+                break;
+            case '\r':
+                escape = "\\r";
+                break;
+            case '\t':
+                escape = "\\t";
+                break;
+            case '\b':
+                escape = "\\b";
+                break;
+            case '\f':
+                escape = "\\f";
+                break;
+            default:
+                unicode[0] = '\\';
+                unicode[1] = 'u';
+                unicode[2] = '0';
+                unicode[3] = '0';
+                unicode[4] = hex[c >> 4];
+                unicode[5] = hex[c & 0xF];
+                break;
+            }
+        } else if (c == 0xE2 && i + 2 < size && static_cast<unsigned char>(data[i + 1]) == 0x80
+            && (static_cast<unsigned char>(data[i + 2]) == 0xA8
+                || static_cast<unsigned char>(data[i + 2]) == 0xA9)) {
+            // U+2028 and U+2029 are valid JSON but end a line in JavaScript and in some editors.
+            ByteAppend::bytes(out, data + runStart, i - runStart);
+            ByteAppend::bytes(
+                out, static_cast<unsigned char>(data[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029", 6);
+            i += 2;
+            runStart = i + 1;
+            continue;
+        } else {
+            continue;
+        }
+        ByteAppend::bytes(out, data + runStart, i - runStart);
+        if (escape)
+            ByteAppend::bytes(out, escape, 2);
+        else
+            ByteAppend::bytes(out, unicode, 6);
+        runStart = i + 1;
+    }
+    ByteAppend::bytes(out, data + runStart, size - runStart);
+    out.append('"');
+}
+
+void JsonLinesMessageFormatter::appendBytesField(const char *name, const QByteArray &bytes, QByteArray &out)
+{
+    out.append('"');
+    ByteAppend::bytes(out, name, qsizetype(std::strlen(name)));
+    const char *data = bytes.constData();
+    const qsizetype size = bytes.size();
+    // Most payloads are plain ASCII: one scan proves them valid and free of escapes.
+    const qsizetype plain = plainAsciiPrefix(data, size);
+    if (plain == size || Utf8Validator::isValid(data + plain, size - plain)) {
+        ByteAppend::literal(out, "\":");
+        appendJsonString(data, size, plain, out);
+    } else {
+        ByteAppend::literal(out, "_base64\":\"");
+        ByteAppend::bytes(out, bytes.toBase64());
+        out.append('"');
+    }
+}
+
+void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &out)
+{
+    qint64 second = message.timestampMs / 1000;
+    qint64 millis = message.timestampMs % 1000;
+    if (millis < 0) {
+        millis += 1000;
+        --second;
+    }
+    if (m_head.isEmpty() || second != m_headSecond) {
+        m_head = "{\"time\":\"" + m_time.format(second * 1000).chopped(4); // without "000Z"
+        m_headSecond = second;
+    }
+    if (m_middle.isEmpty() || message.channel != m_middleChannel || message.pattern != m_middlePattern) {
+        m_middleChannel = message.channel;
+        m_middlePattern = message.pattern;
+        m_middle = "Z\",";
+        appendBytesField("channel", message.channel, m_middle);
+        if (message.pattern.isEmpty()) {
+            ByteAppend::literal(m_middle, ",\"pattern\":null,");
+        } else {
+            m_middle.append(',');
+            appendBytesField("pattern", message.pattern, m_middle);
+            m_middle.append(',');
+        }
+        ByteAppend::literal(m_middle, "\"size\":");
+    }
+    const char digits[3]
+        = { char('0' + millis / 100), char('0' + millis / 10 % 10), char('0' + millis % 10) };
+    ByteAppend::bytes(out, m_head);
+    ByteAppend::bytes(out, digits, 3);
+    ByteAppend::bytes(out, m_middle);
+    ByteAppend::number(out, quint64(message.payload.size()));
+    out.append(',');
+    appendBytesField("payload", message.payload, out);
+    ByteAppend::literal(out, "}\n");
+}
+
+} // namespace Redwire

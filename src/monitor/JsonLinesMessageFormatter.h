@@ -1,0 +1,37 @@
+#pragma once
+
+#include "MessageFormatter.h"
+#include "TimestampFormatter.h"
+
+namespace Redwire {
+
+// JSON Lines, one object per message:
+//   {"time":"2024-05-01T12:34:56.789Z","channel":"news","pattern":null,"size":5,"payload":"hello"}
+// A payload (or channel, or pattern) that is not valid UTF-8 is given base64-encoded in a field of
+// its own instead ("payload_base64"), so that the text fields are always exactly what was sent.
+class JsonLinesMessageFormatter : public MessageFormatter
+{
+public:
+    Format format() const override { return Format::JsonLines; }
+    void append(const MessageView &message, QByteArray &out) override;
+
+    // A JSON string literal, quotes included; `text` must be valid UTF-8.
+    static void appendJsonString(const QByteArray &text, QByteArray &out);
+
+private:
+    // "name":"text" for valid UTF-8, else "name_base64":"...".
+    static void appendBytesField(const char *name, const QByteArray &bytes, QByteArray &out);
+    static void appendJsonString(const char *data, qsizetype size, qsizetype plainPrefix, QByteArray &out);
+
+    // What repeats from one message to the next is encoded once: the line's head up to the second
+    // ({"time":"2024-05-01T12:34:56.), and its middle from the end of the time to "size": (the
+    // channel and pattern fields, since a flood is mostly one channel).
+    TimestampFormatter m_time { TimestampFormatter::Style::IsoUtc };
+    qint64 m_headSecond = 0;
+    QByteArray m_head;
+    QByteArray m_middleChannel;
+    QByteArray m_middlePattern;
+    QByteArray m_middle;
+};
+
+} // namespace Redwire

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "TimestampFormatter.h"
+
+#include <QAbstractListModel>
+#include <QPointer>
+
+namespace Redwire {
+
+class ChannelMonitor;
+class ChannelPalette;
+struct MonitoredMessage;
+
+// The live message table: one row per message in the monitor's ring buffer, oldest first. It
+// follows the buffer when the monitor announces a change (at most once per frame): new messages
+// arrive as one beginInsertRows at the end, messages the buffer dropped leave as one
+// beginRemoveRows at the front. Never a reset.
+class MonitorMessageModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+public:
+    enum Roles {
+        SequenceRole = Qt::UserRole + 1, // quint64: 1, 2, 3 ... as the monitor accepted them
+        TimestampRole, // qint64: milliseconds since the epoch
+        TimeRole, // QString: local time with milliseconds, "14:34:56.789"
+        ChannelRole, // QString: the channel, control characters escaped
+        PatternRole, // QString: the pattern that matched, empty for a channel subscription
+        SizeRole, // int: payload bytes
+        PreviewRole, // QString: one line of payload, escaped and cut
+        BinaryRole, // bool: the payload is not valid UTF-8
+        ColorRole, // QString: "#rrggbb" of the channel
+    };
+    Q_ENUM(Roles)
+
+    explicit MonitorMessageModel(QObject *parent = nullptr);
+
+    void setMonitor(ChannelMonitor *monitor);
+    ChannelMonitor *monitor() const { return m_monitor; }
+    // Shared with the statistics table so that a channel has one colour; optional.
+    void setPalette(ChannelPalette *palette);
+
+    int count() const { return int(m_end - m_first); }
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // nullptr when the row is out of range or its message has just been dropped.
+    const MonitoredMessage *messageAt(int row) const;
+    // The selected message in full: JSON pretty-printed, text as is, binary as a hex dump.
+    Q_INVOKABLE QString payloadDetail(int row) const;
+    // "json", "text", "binary" or "empty".
+    Q_INVOKABLE QString payloadKind(int row) const;
+
+public Q_SLOTS:
+    // Brings the rows in line with the buffer now.
+    void sync();
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    QPointer<ChannelMonitor> m_monitor;
+    QPointer<ChannelPalette> m_palette;
+    // The buffer positions the rows show: [m_first, m_end).
+    quint64 m_first = 0;
+    quint64 m_end = 0;
+    mutable TimestampFormatter m_time { TimestampFormatter::Style::LocalTimeOfDay };
+};
+
+} // namespace Redwire

@@ -1,0 +1,135 @@
+#include "PubSubServerPoller.h"
+
+#include "redis/CommandConnection.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QSet>
+
+Q_LOGGING_CATEGORY(lcMonitorPoll, "redwire.monitor.poll")
+
+namespace Redwire {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Redwire::PubSubServerPoller", text);
+}
+
+QString replyProblem(const RedisReply &reply, const RedisError &error)
+{
+    if (error.isError())
+        return error.message();
+    if (reply.isError())
+        return QString::fromUtf8(reply.bytes());
+    return tr("Unexpected reply: %1").arg(reply.toDisplayString());
+}
+} // namespace
+
+PubSubServerPoller::PubSubServerPoller(CommandConnection *commands, QObject *parent)
+    : QObject(parent)
+    , m_commands(commands)
+{
+    m_timer.setInterval(2000);
+    connect(&m_timer, &QTimer::timeout, this, &PubSubServerPoller::pollNow);
+}
+
+void PubSubServerPoller::setIntervalMs(int intervalMs)
+{
+    m_timer.setInterval(qMax(100, intervalMs));
+}
+
+void PubSubServerPoller::start()
+{
+    m_timer.start();
+    pollNow();
+}
+
+void PubSubServerPoller::stop()
+{
+    m_timer.stop();
+}
+
+void PubSubServerPoller::pollNow()
+{
+    if (m_polling || !m_commands->isConnected())
+        return;
+    m_polling = true;
+    m_failed = false;
+    m_repliesLeft = 2;
+    m_commands->send({ "PUBSUB", "NUMPAT" }, [this](const RedisReply &reply, const RedisError &error) {
+        if (!error.isError() && reply.isInteger())
+            m_patternCount = reply.toInteger();
+        else
+            fail(replyProblem(reply, error));
+        finishPoll();
+    });
+    m_commands->send({ "PUBSUB", "CHANNELS" }, [this](const RedisReply &reply, const RedisError &error) {
+        if (error.isError() || !reply.isArray()) {
+            fail(replyProblem(reply, error));
+            finishPoll();
+            return;
+        }
+        QList<QByteArray> channels;
+        channels.reserve(reply.size());
+        for (const RedisReply &element : reply.elements())
+            channels.append(element.bytes());
+        channelsAnswered(channels);
+    });
+}
+
+void PubSubServerPoller::channelsAnswered(const QList<QByteArray> &channels)
+{
+    m_serverChannels = channels;
+    // NUMSUB for the listed channels and for those the caller cares about, once each.
+    QList<QByteArray> args { "PUBSUB", "NUMSUB" };
+    QSet<QByteArray> asked;
+    auto ask = [&](const QByteArray &channel) {
+        if (args.size() - 2 < MaxChannelsPerPoll && !asked.contains(channel)) {
+            asked.insert(channel);
+            args.append(channel);
+        }
+    };
+    if (m_channelSource)
+        for (const QByteArray &channel : m_channelSource())
+            ask(channel);
+    for (const QByteArray &channel : channels)
+        ask(channel);
+    if (args.size() == 2) {
+        m_subscribers.clear();
+        finishPoll();
+        return;
+    }
+    m_commands->send(args, [this](const RedisReply &reply, const RedisError &error) {
+        if (error.isError() || !reply.isArray() || reply.size() % 2 != 0) {
+            fail(replyProblem(reply, error));
+        } else {
+            m_subscribers.clear();
+            for (qsizetype i = 0; i + 1 < reply.size(); i += 2)
+                m_subscribers.insert(reply.at(i).bytes(), reply.at(i + 1).toInteger());
+        }
+        finishPoll();
+    });
+}
+
+void PubSubServerPoller::fail(const QString &message)
+{
+    m_failed = true;
+    m_error = message;
+}
+
+void PubSubServerPoller::finishPoll()
+{
+    if (--m_repliesLeft > 0)
+        return;
+    m_polling = false;
+    if (m_failed) {
+        qCDebug(lcMonitorPoll) << "PUBSUB poll failed:" << m_error;
+        Q_EMIT pollFailed(m_error);
+        return;
+    }
+    m_error.clear();
+    Q_EMIT updated();
+}
+
+} // namespace Redwire

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+namespace Redwire {
+
+class CommandConnection;
+
+// Asks the server, at an interval, what it knows about Pub/Sub: the active channels
+// (PUBSUB CHANNELS), the number of pattern subscriptions (PUBSUB NUMPAT) and the subscriber count
+// of each channel of interest (PUBSUB NUMSUB). One poll at a time; a poll that fails (not
+// connected, no permission) leaves the previous answer and reports why.
+class PubSubServerPoller : public QObject
+{
+    Q_OBJECT
+public:
+    // At most this many channels are asked about per poll (one NUMSUB command).
+    static constexpr int MaxChannelsPerPoll = 1000;
+
+    explicit PubSubServerPoller(CommandConnection *commands, QObject *parent = nullptr);
+
+    void setIntervalMs(int intervalMs);
+    int intervalMs() const { return m_timer.interval(); }
+    // Channels to count subscribers of, besides the ones PUBSUB CHANNELS lists.
+    void setChannelSource(std::function<QList<QByteArray>()> source) { m_channelSource = std::move(source); }
+
+    void start(); // polls now, then every interval
+    void stop();
+    bool isActive() const { return m_timer.isActive(); }
+    void pollNow();
+
+    QList<QByteArray> serverChannels() const { return m_serverChannels; }
+    qint64 patternCount() const { return m_patternCount; } // -1: not known yet
+    qint64 subscriberCount(const QByteArray &channel) const { return m_subscribers.value(channel, -1); }
+    const QHash<QByteArray, qint64> &subscriberCounts() const { return m_subscribers; }
+    QString errorString() const { return m_error; }
+
+Q_SIGNALS:
+    void updated();
+    void pollFailed(const QString &message);
+
+private:
+    void channelsAnswered(const QList<QByteArray> &channels);
+    void finishPoll();
+    void fail(const QString &message);
+
+    CommandConnection *m_commands;
+    QTimer m_timer;
+    std::function<QList<QByteArray>()> m_channelSource;
+    bool m_polling = false;
+    int m_repliesLeft = 0;
+    bool m_failed = false;
+    QList<QByteArray> m_serverChannels;
+    qint64 m_patternCount = -1;
+    QHash<QByteArray, qint64> m_subscribers;
+    QString m_error;
+};
+
+} // namespace Redwire

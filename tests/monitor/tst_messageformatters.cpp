@@ -1,0 +1,388 @@
+// The three output formats against hostile payloads (quotes, newlines, NUL, invalid UTF-8,
+// terminal escapes, bidi overrides): exact expected lines, and round trips through a JSON parser
+// and an RFC 4180 reader.
+#include "monitor/CsvMessageFormatter.h"
+#include "monitor/JsonLinesMessageFormatter.h"
+#include "monitor/MonitoredMessage.h"
+#include "monitor/TextMessageFormatter.h"
+#include "monitor/TimestampFormatter.h"
+#include "monitor/Utf8Validator.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Redwire;
+
+namespace {
+// 2024-05-01T12:34:56.789Z
+constexpr qint64 SampleTime = 1714566896789;
+
+MonitoredMessage sample(
+    const QByteArray &payload, const QByteArray &channel = "news", const QByteArray &pattern = QByteArray())
+{
+    MonitoredMessage message;
+    message.timestampMs = SampleTime;
+    message.channel = channel;
+    message.pattern = pattern;
+    message.payload = payload;
+    message.sequence = 1;
+    return message;
+}
+
+// A strict RFC 4180 reader for one record (CRLF-terminated): the fields, or an empty list when
+// the text is not exactly one well-formed record.
+QList<QByteArray> readCsvRecord(const QByteArray &text)
+{
+    QList<QByteArray> fields;
+    QByteArray field;
+    qsizetype i = 0;
+    while (i < text.size()) {
+        if (text.at(i) == '"') {
+            ++i;
+            for (;;) {
+                if (i >= text.size())
+                    return {};
+                if (text.at(i) == '"') {
+                    if (i + 1 < text.size() && text.at(i + 1) == '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                field += text.at(i++);
+            }
+        } else {
+            while (i < text.size() && text.at(i) != ',' && text.at(i) != '\r') {
+                if (text.at(i) == '"' || text.at(i) == '\n')
+                    return {}; // must have been quoted
+                field += text.at(i++);
+            }
+        }
+        fields.append(field);
+        field.clear();
+        if (i < text.size() && text.at(i) == ',') {
+            ++i;
+            continue;
+        }
+        if (text.mid(i) == "\r\n")
+            return fields;
+        return {};
+    }
+    return {};
+}
+} // namespace
+
+class TestMessageFormatters : public QObject
+{
+    Q_OBJECT
+private:
+    static void addHostilePayloads();
+
+private Q_SLOTS:
+    void textIsOneSafeLine_data() { addHostilePayloads(); }
+    void textIsOneSafeLine();
+    void jsonLinesRoundTrip_data() { addHostilePayloads(); }
+    void jsonLinesRoundTrip();
+    void csvRoundTrip_data() { addHostilePayloads(); }
+    void csvRoundTrip();
+
+    void textExact_data();
+    void textExact();
+    void jsonExact_data();
+    void jsonExact();
+    void csvExact_data();
+    void csvExact();
+    void csvHeader();
+    void timestamps();
+    void utf8Validation_data();
+    void utf8Validation();
+    void formatNames();
+};
+
+void TestMessageFormatters::addHostilePayloads()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QByteArray>("channel");
+    QTest::newRow("empty") << QByteArray() << QByteArray("news");
+    QTest::newRow("plain") << QByteArray("hello") << QByteArray("news");
+    QTest::newRow("quotes") << QByteArray(R"(she said "hi", then "bye")") << QByteArray("news");
+    QTest::newRow("comma") << QByteArray("a,b,c") << QByteArray("a,b");
+    QTest::newRow("newlines") << QByteArray("line1\nline2\r\nline3\r") << QByteArray("news");
+    QTest::newRow("nul") << QByteArray("a\0b\0", 4) << QByteArray("news");
+    QTest::newRow("only nul") << QByteArray("\0", 1) << QByteArray("news");
+    QTest::newRow("invalid utf-8") << QByteArray("\xc3\x28\xa0\xa1\xff", 5) << QByteArray("news");
+    QTest::newRow("overlong slash") << QByteArray("\xc0\xaf", 2) << QByteArray("news");
+    QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80", 3) << QByteArray("news");
+    QTest::newRow("truncated sequence") << QByteArray("ok \xe2\x82", 5) << QByteArray("news");
+    QTest::newRow("ansi escape") << QByteArray("\x1b[2J\x1b[31mred\x1b]0;title\x07") << QByteArray("news");
+    QTest::newRow("c1 csi") << QByteArray("\xc2\x9b"
+                                          "31m")
+                            << QByteArray("news");
+    QTest::newRow("bidi override") << QByteArray("abc\xe2\x80\xae"
+                                                 "fed")
+                                   << QByteArray("news");
+    QTest::newRow("line separator") << QByteArray("a\xe2\x80\xa8"
+                                                  "b")
+                                    << QByteArray("news");
+    QTest::newRow("backslashes") << QByteArray("C:\\path\\x41") << QByteArray("news");
+    QTest::newRow("json inside") << QByteArray(R"({"a":"b\"c","n":[1,2]})") << QByteArray("news");
+    QTest::newRow("emoji and accents")
+        << QByteArray("caf\xc3\xa9 \xf0\x9f\x98\x80") << QByteArray("caf\xc3\xa9");
+    QTest::newRow("all bytes") << [] {
+        QByteArray all(256, Qt::Uninitialized);
+        for (int i = 0; i < 256; ++i)
+            all[i] = char(i);
+        return all;
+    }() << QByteArray("bin");
+    QTest::newRow("binary channel") << QByteArray("x") << QByteArray("ch\xff\0\"", 5);
+    QTest::newRow("big") << QByteArray(200000, '"') << QByteArray("news");
+}
+
+void TestMessageFormatters::textIsOneSafeLine()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, channel);
+    TextMessageFormatter formatter;
+    formatter.setShowPatterns(true);
+    const QByteArray line = formatter.formatted(sample(payload, channel, "*"));
+    QVERIFY(line.endsWith('\n'));
+    const QByteArray body = line.chopped(1);
+    QVERIFY(Utf8Validator::isValid(body));
+    for (const char c : body) {
+        const auto byte = static_cast<unsigned char>(c);
+        QVERIFY2(byte >= 0x20 && byte != 0x7F, qPrintable(QStringLiteral("control byte %1").arg(byte)));
+    }
+    // No C1 control, line separator or bidi control survives as a character either.
+    const QString text = QString::fromUtf8(body);
+    for (const QChar ch : text) {
+        const char16_t u = ch.unicode();
+        QVERIFY(!(u >= 0x80 && u <= 0x9F));
+        QVERIFY(!(u >= 0x2028 && u <= 0x202E));
+        QVERIFY(!(u >= 0x2066 && u <= 0x2069));
+    }
+}
+
+void TestMessageFormatters::jsonLinesRoundTrip()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, channel);
+    JsonLinesMessageFormatter formatter;
+    const QByteArray line = formatter.formatted(sample(payload, channel, "n*"));
+    QVERIFY(line.endsWith('\n'));
+    QCOMPARE(line.count('\n'), 1);
+    QCOMPARE(line.count('\r'), 0);
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    const QJsonObject object = document.object();
+    QCOMPARE(object.value(QLatin1String("time")).toString(), QStringLiteral("2024-05-01T12:34:56.789Z"));
+    QCOMPARE(object.value(QLatin1String("pattern")).toString(), QStringLiteral("n*"));
+    QCOMPARE(object.value(QLatin1String("size")).toInteger(), payload.size());
+    // Exactly one of payload / payload_base64, and it gives back the bytes.
+    const bool text = object.contains(QLatin1String("payload"));
+    QCOMPARE(text, !object.contains(QLatin1String("payload_base64")));
+    QCOMPARE(text, Utf8Validator::isValid(payload));
+    const QByteArray decoded = text
+        ? object.value(QLatin1String("payload")).toString().toUtf8()
+        : QByteArray::fromBase64(object.value(QLatin1String("payload_base64")).toString().toLatin1());
+    QCOMPARE(decoded, payload);
+    const QByteArray decodedChannel = object.contains(QLatin1String("channel"))
+        ? object.value(QLatin1String("channel")).toString().toUtf8()
+        : QByteArray::fromBase64(object.value(QLatin1String("channel_base64")).toString().toLatin1());
+    QCOMPARE(decodedChannel, channel);
+}
+
+void TestMessageFormatters::csvRoundTrip()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, channel);
+    CsvMessageFormatter formatter;
+    const QByteArray record = formatter.formatted(sample(payload, channel));
+    const QList<QByteArray> fields = readCsvRecord(record);
+    QCOMPARE(fields.size(), 6);
+    QCOMPARE(fields.at(0), QByteArray("2024-05-01T12:34:56.789Z"));
+    if (Utf8Validator::isValid(channel))
+        QCOMPARE(fields.at(1), channel);
+    QCOMPARE(fields.at(2), QByteArray());
+    QCOMPARE(fields.at(3), QByteArray::number(payload.size()));
+    const bool text = !fields.at(4).isEmpty() || fields.at(5).isEmpty();
+    const QByteArray decoded = text ? fields.at(4) : QByteArray::fromBase64(fields.at(5));
+    QCOMPARE(decoded, payload);
+    QVERIFY(!record.contains('\0'));
+    QVERIFY(Utf8Validator::isValid(record));
+}
+
+void TestMessageFormatters::textExact_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QByteArray>("pattern");
+    QTest::addColumn<QByteArray>("expected"); // after the time and a space
+    QTest::newRow("plain") << QByteArray("hello") << QByteArray() << QByteArray("news hello\n");
+    QTest::newRow("pattern") << QByteArray("hello") << QByteArray("n*") << QByteArray("news (n*) hello\n");
+    QTest::newRow("controls") << QByteArray("a\nb\tc\rd\x1b[0m\x07\x7f") << QByteArray()
+                              << QByteArray("news a\\nb\\tc\\rd\\e[0m\\x07\\x7f\n");
+    QTest::newRow("backslash") << QByteArray("a\\nb") << QByteArray() << QByteArray("news a\\\\nb\n");
+    QTest::newRow("invalid utf-8") << QByteArray("\xff\xc3(", 3) << QByteArray()
+                                   << QByteArray("news \\xff\\xc3(\n");
+    QTest::newRow("nul") << QByteArray("\0", 1) << QByteArray() << QByteArray("news \\x00\n");
+    QTest::newRow("bidi") << QByteArray("a\xe2\x80\xae"
+                                        "b")
+                          << QByteArray() << QByteArray("news a\\u202eb\n");
+    QTest::newRow("c1") << QByteArray("\xc2\x85") << QByteArray() << QByteArray("news \\u0085\n");
+    QTest::newRow("utf-8 kept") << QByteArray("caf\xc3\xa9") << QByteArray()
+                                << QByteArray("news caf\xc3\xa9\n");
+}
+
+void TestMessageFormatters::textExact()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, pattern);
+    QFETCH(QByteArray, expected);
+    TextMessageFormatter formatter;
+    formatter.setShowPatterns(true);
+    const QByteArray line = formatter.formatted(sample(payload, "news", pattern));
+    const QByteArray time
+        = QDateTime::fromMSecsSinceEpoch(SampleTime).toString(QStringLiteral("HH:mm:ss.zzz")).toLatin1();
+    QCOMPARE(line, time + ' ' + expected);
+}
+
+void TestMessageFormatters::jsonExact_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QByteArray>("pattern");
+    QTest::addColumn<QByteArray>("expected");
+    const QByteArray head = R"({"time":"2024-05-01T12:34:56.789Z","channel":"news",)";
+    QTest::newRow("plain") << QByteArray("hello") << QByteArray()
+                           << head
+            + R"("pattern":null,"size":5,"payload":"hello"})"
+              "\n";
+    QTest::newRow("escapes") << QByteArray("\"\\\n\r\t\b\f\x01\x1f\x7f") << QByteArray("*")
+                             << head
+            + R"("pattern":"*","size":10,"payload":"\"\\\n\r\t\b\f\u0001\u001f)"
+              "\x7f\"}\n";
+    QTest::newRow("nul is text") << QByteArray("a\0b", 3) << QByteArray()
+                                 << head
+            + R"("pattern":null,"size":3,"payload":"a\u0000b"})"
+              "\n";
+    QTest::newRow("separators") << QByteArray("\xe2\x80\xa8\xe2\x80\xa9") << QByteArray()
+                                << head
+            + R"("pattern":null,"size":6,"payload":"\u2028\u2029"})"
+              "\n";
+    QTest::newRow("binary") << QByteArray("\xff\x00", 2) << QByteArray()
+                            << head
+            + R"("pattern":null,"size":2,"payload_base64":"/wA="})"
+              "\n";
+}
+
+void TestMessageFormatters::jsonExact()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, pattern);
+    QFETCH(QByteArray, expected);
+    JsonLinesMessageFormatter formatter;
+    QCOMPARE(formatter.formatted(sample(payload, "news", pattern)), expected);
+}
+
+void TestMessageFormatters::csvExact_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QByteArray>("channel");
+    QTest::addColumn<QByteArray>("expected");
+    const QByteArray time = "2024-05-01T12:34:56.789Z";
+    QTest::newRow("plain") << QByteArray("hello") << QByteArray("news") << time + ",news,,5,hello,\r\n";
+    QTest::newRow("quotes") << QByteArray(R"(say "hi")") << QByteArray("news")
+                            << time
+            + R"(,news,,8,"say ""hi""",)"
+              "\r\n";
+    QTest::newRow("comma channel") << QByteArray("x") << QByteArray("a,b") << time + ",\"a,b\",,1,x,\r\n";
+    QTest::newRow("newline") << QByteArray("a\nb") << QByteArray("news") << time + ",news,,3,\"a\nb\",\r\n";
+    QTest::newRow("nul is base64") << QByteArray("a\0", 2) << QByteArray("news")
+                                   << time + ",news,,2,,YQA=\r\n";
+    QTest::newRow("binary") << QByteArray("\xff") << QByteArray("news") << time + ",news,,1,,/w==\r\n";
+    QTest::newRow("binary channel") << QByteArray("x") << QByteArray("c\xff\\", 3)
+                                    << time + ",c\\xff\\\\,,1,x,\r\n";
+    QTest::newRow("nul in channel") << QByteArray("x") << QByteArray("c\0d", 3)
+                                    << time + ",c\\x00d,,1,x,\r\n";
+    QTest::newRow("empty") << QByteArray() << QByteArray("news") << time + ",news,,0,,\r\n";
+}
+
+void TestMessageFormatters::csvExact()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, channel);
+    QFETCH(QByteArray, expected);
+    CsvMessageFormatter formatter;
+    QCOMPARE(formatter.formatted(sample(payload, channel)), expected);
+}
+
+void TestMessageFormatters::csvHeader()
+{
+    CsvMessageFormatter formatter;
+    QCOMPARE(formatter.header(), QByteArray("time,channel,pattern,size,payload,payload_base64\r\n"));
+    QCOMPARE(readCsvRecord(formatter.header()).size(), 6);
+    QVERIFY(JsonLinesMessageFormatter().header().isEmpty());
+    QVERIFY(TextMessageFormatter().header().isEmpty());
+}
+
+void TestMessageFormatters::timestamps()
+{
+    TimestampFormatter iso(TimestampFormatter::Style::IsoUtc);
+    QCOMPARE(iso.format(SampleTime), QByteArray("2024-05-01T12:34:56.789Z"));
+    QCOMPARE(iso.format(SampleTime + 1), QByteArray("2024-05-01T12:34:56.790Z")); // cached second
+    QCOMPARE(iso.format(SampleTime + 211), QByteArray("2024-05-01T12:34:57.000Z")); // next second
+    QCOMPARE(iso.format(0), QByteArray("1970-01-01T00:00:00.000Z"));
+    QCOMPARE(iso.format(-1), QByteArray("1969-12-31T23:59:59.999Z"));
+    TimestampFormatter local(TimestampFormatter::Style::LocalTimeOfDay);
+    QCOMPARE(local.format(SampleTime),
+        QDateTime::fromMSecsSinceEpoch(SampleTime).toString(QStringLiteral("HH:mm:ss.zzz")).toLatin1());
+}
+
+void TestMessageFormatters::utf8Validation_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("empty") << QByteArray() << true;
+    QTest::newRow("ascii long") << QByteArray(1000, 'a') << true;
+    QTest::newRow("two byte") << QByteArray("\xc3\xa9") << true;
+    QTest::newRow("three byte") << QByteArray("\xe2\x82\xac") << true;
+    QTest::newRow("four byte") << QByteArray("\xf0\x9f\x98\x80") << true;
+    QTest::newRow("max") << QByteArray("\xf4\x8f\xbf\xbf") << true;
+    QTest::newRow("above max") << QByteArray("\xf4\x90\x80\x80") << false;
+    QTest::newRow("overlong 2") << QByteArray("\xc1\xbf") << false;
+    QTest::newRow("overlong 3") << QByteArray("\xe0\x80\xaf") << false;
+    QTest::newRow("overlong 4") << QByteArray("\xf0\x80\x80\xaf") << false;
+    QTest::newRow("surrogate") << QByteArray("\xed\xbf\xbf") << false;
+    QTest::newRow("lone continuation") << QByteArray("\x80") << false;
+    QTest::newRow("truncated") << QByteArray("\xe2\x82") << false;
+    QTest::newRow("invalid after 8 ascii") << QByteArray("abcdefgh\xff") << false;
+    QTest::newRow("nul") << QByteArray("\0", 1) << true;
+}
+
+void TestMessageFormatters::utf8Validation()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(bool, valid);
+    QCOMPARE(Utf8Validator::isValid(bytes), valid);
+}
+
+void TestMessageFormatters::formatNames()
+{
+    MessageFormatter::Format format;
+    QVERIFY(MessageFormatter::parseFormatName(u"jsonl", &format));
+    QCOMPARE(format, MessageFormatter::Format::JsonLines);
+    QVERIFY(MessageFormatter::parseFormatName(u"csv", &format));
+    QCOMPARE(format, MessageFormatter::Format::Csv);
+    QVERIFY(MessageFormatter::parseFormatName(u"text", &format));
+    QCOMPARE(format, MessageFormatter::Format::Text);
+    QVERIFY(!MessageFormatter::parseFormatName(u"xml", &format));
+    QCOMPARE(
+        MessageFormatter::create(MessageFormatter::Format::Csv)->format(), MessageFormatter::Format::Csv);
+    QCOMPARE(MessageFormatter::fileSuffix(MessageFormatter::Format::JsonLines), QStringLiteral("jsonl"));
+}
+
+QTEST_APPLESS_MAIN(TestMessageFormatters)
+#include "tst_messageformatters.moc"

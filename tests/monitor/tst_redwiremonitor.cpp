@@ -1,0 +1,513 @@
+// The redwire-monitor executable, run as a process against a private redis-server: each option,
+// each exit code (0 done, 1 lost with --no-reconnect, 2 usage, 3 cannot connect or authenticate),
+// a server restart during a run, and SIGINT/SIGTERM ending it with the output flushed.
+#include "RedisServerProcess.h"
+#include "TlsMaterial.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <csignal>
+
+using RedwireTest::RedisServerProcess;
+
+namespace {
+
+// One run of the tool: stdout and stderr collected as they come.
+class MonitorProcess
+{
+public:
+    explicit MonitorProcess(const QStringList &arguments, const QString &password = QString())
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("REDWIRE_PASSWORD"));
+        if (!password.isNull())
+            environment.insert(QStringLiteral("REDWIRE_PASSWORD"), password);
+        m_process.setProcessEnvironment(environment);
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput,
+            [this] { m_out += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError,
+            [this] { m_err += m_process.readAllStandardError(); });
+        m_process.start(QStringLiteral(REDWIRE_MONITOR_EXECUTABLE), arguments);
+    }
+    ~MonitorProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    QProcess &process() { return m_process; }
+    bool started() { return m_process.waitForStarted(5000); }
+    // Waits (event loop running) until stderr contains `text`.
+    bool waitForStderr(const QByteArray &text, int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor(
+                   [&] { return m_err.contains(text) || m_process.state() == QProcess::NotRunning; },
+                   timeoutMs)
+            && m_err.contains(text);
+    }
+    bool waitForSubscribed() { return waitForStderr("subscribed to"); }
+    bool waitForStdoutLines(int lines, int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor([&] { return m_out.count('\n') >= lines; }, timeoutMs);
+    }
+    // The exit code, or -1 when it did not finish normally in time.
+    int waitForExit(int timeoutMs = 15000)
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            QSignalSpy finished(&m_process, &QProcess::finished);
+            if (!finished.wait(timeoutMs))
+                return -1;
+        }
+        m_out += m_process.readAllStandardOutput();
+        m_err += m_process.readAllStandardError();
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
+    const QByteArray &out() const { return m_out; }
+    const QByteArray &err() const { return m_err; }
+    QList<QByteArray> lines() const
+    {
+        QList<QByteArray> all = m_out.split('\n');
+        if (!all.isEmpty() && all.last().isEmpty())
+            all.removeLast();
+        return all;
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+};
+
+QStringList portArgs(const RedisServerProcess &server)
+{
+    return { QStringLiteral("--port"), QString::number(server.port()) };
+}
+
+void publish(RedisServerProcess &server, const QString &channel, const QString &payload)
+{
+    server.cli({ QStringLiteral("PUBLISH"), channel, payload });
+}
+
+quint16 unusedPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort(); // closed when probe goes: nothing listens there
+}
+
+} // namespace
+
+#define CHECK_EXIT(run, expected)                                                                            \
+    do {                                                                                                     \
+        const int code = (run).waitForExit();                                                                \
+        QVERIFY2(code == (expected),                                                                         \
+            qPrintable(                                                                                      \
+                QStringLiteral("exit %1, stderr: %2").arg(code).arg(QString::fromUtf8((run).err()))));       \
+    } while (false)
+
+class TestRedwireMonitor : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void versionAndHelp();
+    void usageErrors_data();
+    void usageErrors();
+    void countEndsTheRun();
+    void formats_data();
+    void formats();
+    void formatNoneWithStats();
+    void channelsAndPatterns();
+    void filterOnChannelNames();
+    void durationEndsTheRun();
+    void passwordFromEnvironment();
+    void askpassFromStdin();
+    void userAndDatabase();
+    void unixSocketAndUri();
+    void wrongPasswordExitsThree();
+    void refusedPortExitsThree_data();
+    void refusedPortExitsThree();
+    void lostConnectionExitsOneWithoutReconnect();
+    void serverRestartResubscribes();
+    void terminationSignalsFlush_data();
+    void terminationSignalsFlush();
+    void tlsOptions();
+};
+
+void TestRedwireMonitor::initTestCase()
+{
+    QVERIFY2(QFile::exists(QStringLiteral(REDWIRE_MONITOR_EXECUTABLE)), REDWIRE_MONITOR_EXECUTABLE);
+}
+
+void TestRedwireMonitor::versionAndHelp()
+{
+    MonitorProcess version({ QStringLiteral("--version") });
+    CHECK_EXIT(version, 0);
+    QCOMPARE(version.out(), QByteArray("redwire-monitor " REDWIRE_VERSION "\n"));
+    MonitorProcess help({ QStringLiteral("--help") });
+    CHECK_EXIT(help, 0);
+    for (const char *option :
+        { "--host", "--port", "--socket", "--user", "--db", "--askpass", "--channel", "--format", "--count",
+            "--duration", "--stats", "--filter", "--no-reconnect", "--version", "--help" })
+        QVERIFY2(help.out().contains(option), option);
+    QVERIFY(help.out().contains("REDWIRE_PASSWORD"));
+}
+
+void TestRedwireMonitor::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("unknown option") << QStringList { "--bogus" } << QByteArray("bogus");
+    QTest::newRow("password on the command line") << QStringList { "-a", "secret" } << QByteArray("'a'");
+    QTest::newRow("count zero") << QStringList { "--count", "0" } << QByteArray("--count");
+    QTest::newRow("count negative") << QStringList { "--count", "-5" } << QByteArray("--count");
+    QTest::newRow("count text") << QStringList { "--count", "many" } << QByteArray("--count");
+    QTest::newRow("count missing value") << QStringList { "--count" } << QByteArray("count");
+    QTest::newRow("port zero") << QStringList { "--port", "0" } << QByteArray("port");
+    QTest::newRow("port too big") << QStringList { "--port", "70000" } << QByteArray("port");
+    QTest::newRow("duration zero") << QStringList { "--duration", "0" } << QByteArray("--duration");
+    QTest::newRow("duration text") << QStringList { "--duration", "soon" } << QByteArray("--duration");
+    QTest::newRow("stats negative") << QStringList { "--stats", "-1" } << QByteArray("--stats");
+    QTest::newRow("format") << QStringList { "--format", "xml" } << QByteArray("xml");
+    QTest::newRow("filter regex") << QStringList { "--filter", "(unclosed" } << QByteArray("--filter");
+    QTest::newRow("db") << QStringList { "--db", "-1" } << QByteArray("database");
+    QTest::newRow("empty pattern") << QStringList { "" } << QByteArray("pattern");
+    QTest::newRow("empty channel") << QStringList { "--channel", "" } << QByteArray("channel");
+    QTest::newRow("uri with password")
+        << QStringList { "--uri", "redis://u:secret@localhost" } << QByteArray("uri");
+}
+
+void TestRedwireMonitor::usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, message);
+    MonitorProcess run(arguments);
+    CHECK_EXIT(run, 2);
+    QVERIFY(run.out().isEmpty());
+    QVERIFY2(run.err().startsWith("redwire-monitor: "), run.err().constData());
+    QVERIFY2(run.err().contains(message), run.err().constData());
+    QVERIFY(run.err().contains("--help"));
+}
+
+void TestRedwireMonitor::countEndsTheRun()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--count", "3", "--format", "text" });
+    QVERIFY(run.waitForSubscribed());
+    QVERIFY(run.err().contains(QByteArray::number(server.port())));
+    for (int i = 1; i <= 5; ++i)
+        publish(server, QStringLiteral("news"), QStringLiteral("message %1").arg(i));
+    CHECK_EXIT(run, 0);
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines.at(0).endsWith(" news message 1"));
+    QVERIFY(lines.at(2).endsWith(" news message 3"));
+}
+
+void TestRedwireMonitor::formats_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::newRow("text") << QStringLiteral("text");
+    QTest::newRow("jsonl") << QStringLiteral("jsonl");
+    QTest::newRow("csv") << QStringLiteral("csv");
+}
+
+void TestRedwireMonitor::formats()
+{
+    QFETCH(QString, format);
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--count", "2", "--format", format });
+    QVERIFY(run.waitForSubscribed());
+    const QString hostile = QStringLiteral("say \"hi\",\nthen \x1b[31mred\x1b[0m");
+    publish(server, QStringLiteral("news"), hostile);
+    publish(server, QStringLiteral("news"), QStringLiteral("plain"));
+    CHECK_EXIT(run, 0);
+    const QByteArray out = run.out();
+    if (format == QLatin1String("text")) {
+        QCOMPARE(out.count('\n'), 2);
+        QVERIFY(!out.contains('\x1b'));
+        QVERIFY(out.contains("news say \"hi\",\\nthen \\e[31mred\\e[0m\n"));
+    } else if (format == QLatin1String("jsonl")) {
+        const QList<QByteArray> lines = run.lines();
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject first = QJsonDocument::fromJson(lines.at(0)).object();
+        QCOMPARE(first.value(QLatin1String("channel")).toString(), QStringLiteral("news"));
+        QCOMPARE(first.value(QLatin1String("pattern")).toString(), QStringLiteral("*"));
+        QCOMPARE(first.value(QLatin1String("payload")).toString(), hostile);
+        QVERIFY(first.value(QLatin1String("time")).toString().endsWith(QLatin1Char('Z')));
+    } else {
+        QVERIFY(out.startsWith("time,channel,pattern,size,payload,payload_base64\r\n"));
+        QVERIFY(out.contains(",news,*,27,\"say \"\"hi\"\",\nthen \x1b[31mred\x1b[0m\",\r\n"));
+        QVERIFY(out.endsWith(",news,*,5,plain,\r\n"));
+    }
+}
+
+void TestRedwireMonitor::formatNoneWithStats()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(
+        portArgs(server) + QStringList { "--format", "none", "--stats", "0.2", "--count", "4" });
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("a"), QStringLiteral("12345"));
+    publish(server, QStringLiteral("b"), QStringLiteral("1"));
+    QVERIFY(run.waitForStderr("msg/s")); // a periodic report
+    publish(server, QStringLiteral("a"), QStringLiteral("12345"));
+    publish(server, QStringLiteral("a"), QStringLiteral("12345"));
+    CHECK_EXIT(run, 0);
+    QVERIFY(run.out().isEmpty());
+    QVERIFY2(run.err().contains("-- total: 4 messages, 16 bytes on 2 channel(s)"), run.err().constData());
+    QVERIFY(run.err().contains(" a\n"));
+    QVERIFY(run.err().contains(" b\n"));
+}
+
+void TestRedwireMonitor::channelsAndPatterns()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server)
+        + QStringList { "--format", "jsonl", "--count", "3", "--channel", "exact", "-c", "other", "room.*" });
+    QVERIFY(run.waitForStderr("subscribed to 3 topic(s)"));
+    QCOMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1")); // only room.*, not the default *
+    publish(server, QStringLiteral("exactly"), QStringLiteral("no"));
+    publish(server, QStringLiteral("exact"), QStringLiteral("1"));
+    publish(server, QStringLiteral("room.a"), QStringLiteral("2"));
+    publish(server, QStringLiteral("other"), QStringLiteral("3"));
+    CHECK_EXIT(run, 0);
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 3);
+    const QJsonObject first = QJsonDocument::fromJson(lines.at(0)).object();
+    QCOMPARE(first.value(QLatin1String("channel")).toString(), QStringLiteral("exact"));
+    QVERIFY(first.value(QLatin1String("pattern")).isNull());
+    const QJsonObject second = QJsonDocument::fromJson(lines.at(1)).object();
+    QCOMPARE(second.value(QLatin1String("pattern")).toString(), QStringLiteral("room.*"));
+}
+
+void TestRedwireMonitor::filterOnChannelNames()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--filter", "^orders\\.(eu|us)$", "--count", "2" });
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("orders.asia"), QStringLiteral("no"));
+    publish(server, QStringLiteral("orders.eu"), QStringLiteral("yes 1"));
+    publish(server, QStringLiteral("xorders.eu"), QStringLiteral("no"));
+    publish(server, QStringLiteral("orders.us"), QStringLiteral("yes 2"));
+    CHECK_EXIT(run, 0);
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines.at(0).endsWith("orders.eu yes 1"));
+    QVERIFY(lines.at(1).endsWith("orders.us yes 2"));
+}
+
+void TestRedwireMonitor::durationEndsTheRun()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    QElapsedTimer clock;
+    clock.start();
+    MonitorProcess run(portArgs(server) + QStringList { "--duration", "0.5" });
+    CHECK_EXIT(run, 0);
+    QVERIFY(clock.elapsed() >= 500);
+    QVERIFY(run.out().isEmpty());
+}
+
+void TestRedwireMonitor::passwordFromEnvironment()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options options;
+    options.requirePass = QStringLiteral("s3cret");
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--count", "1" }, QStringLiteral("s3cret"));
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("x"), QStringLiteral("ok"));
+    CHECK_EXIT(run, 0);
+    QCOMPARE(run.lines().size(), 1);
+    // The password never shows in the process's arguments.
+    QVERIFY(!run.process().arguments().join(QLatin1Char(' ')).contains(QStringLiteral("s3cret")));
+}
+
+void TestRedwireMonitor::askpassFromStdin()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options options;
+    options.requirePass = QStringLiteral("from stdin");
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    MonitorProcess run(
+        portArgs(server) + QStringList { "--askpass", "--count", "1" }, QStringLiteral("wrong"));
+    QVERIFY(run.started());
+    run.process().write("from stdin\n");
+    run.process().closeWriteChannel();
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("x"), QStringLiteral("ok"));
+    CHECK_EXIT(run, 0);
+
+    MonitorProcess nothing(portArgs(server) + QStringList { "--askpass" });
+    QVERIFY(nothing.started());
+    nothing.process().closeWriteChannel();
+    CHECK_EXIT(nothing, 2);
+}
+
+void TestRedwireMonitor::userAndDatabase()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options options;
+    options.aclUsers << QStringLiteral("user watcher on >pw ~* &* +@all");
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--user", "watcher", "--db", "3", "--count", "1" },
+        QStringLiteral("pw"));
+    QVERIFY(run.waitForSubscribed());
+    QVERIFY(server.cli({ "CLIENT", "LIST" }).contains("user=watcher"));
+    QVERIFY(server.cli({ "CLIENT", "LIST" }).contains("db=3"));
+    publish(server, QStringLiteral("x"), QStringLiteral("ok"));
+    CHECK_EXIT(run, 0);
+    // A database the server does not have cannot be selected: that is not something to retry.
+    MonitorProcess badDb(
+        portArgs(server) + QStringList { "--user", "watcher", "--db", "99" }, QStringLiteral("pw"));
+    CHECK_EXIT(badDb, 3);
+}
+
+void TestRedwireMonitor::unixSocketAndUri()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options options;
+    options.unixSocket = true;
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    MonitorProcess viaSocket({ "--socket", server.unixSocketPath(), "--count", "1" });
+    QVERIFY(viaSocket.waitForSubscribed());
+    MonitorProcess viaUri(
+        { "--uri", QStringLiteral("redis://127.0.0.1:%1/2").arg(server.port()), "--count", "1" });
+    QVERIFY(viaUri.waitForSubscribed());
+    publish(server, QStringLiteral("x"), QStringLiteral("ok"));
+    CHECK_EXIT(viaSocket, 0);
+    CHECK_EXIT(viaUri, 0);
+    QVERIFY(viaSocket.err().contains("unix:"));
+}
+
+void TestRedwireMonitor::wrongPasswordExitsThree()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options options;
+    options.requirePass = QStringLiteral("right");
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    MonitorProcess wrong(portArgs(server), QStringLiteral("wrong"));
+    CHECK_EXIT(wrong, 3);
+    QVERIFY2(wrong.err().contains("cannot connect"), wrong.err().constData());
+    QVERIFY(!wrong.err().contains("wrong")); // the password is not echoed
+    MonitorProcess none(portArgs(server) + QStringList { "--no-reconnect" });
+    CHECK_EXIT(none, 3);
+}
+
+void TestRedwireMonitor::refusedPortExitsThree_data()
+{
+    QTest::addColumn<bool>("reconnect");
+    QTest::newRow("--no-reconnect") << false;
+    QTest::newRow("reconnecting by default") << true;
+}
+
+void TestRedwireMonitor::refusedPortExitsThree()
+{
+    QFETCH(bool, reconnect);
+    QStringList arguments { "--port", QString::number(unusedPort()) };
+    if (!reconnect)
+        arguments << QStringLiteral("--no-reconnect");
+    MonitorProcess run(arguments);
+    CHECK_EXIT(run, 3);
+    QVERIFY(run.err().contains("cannot connect"));
+}
+
+void TestRedwireMonitor::lostConnectionExitsOneWithoutReconnect()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--no-reconnect", "--format", "jsonl" });
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("x"), QStringLiteral("before"));
+    server.stop();
+    CHECK_EXIT(run, 1);
+    QVERIFY(run.err().contains("lost"));
+    QCOMPARE(run.lines().size(), 1); // what came before is flushed
+}
+
+void TestRedwireMonitor::serverRestartResubscribes()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--count", "2", "-c", "chan", "pat.*" });
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("chan"), QStringLiteral("before"));
+    QVERIFY(run.waitForStdoutLines(1));
+    QVERIFY(server.restart());
+    QVERIFY2(run.waitForStderr("resubscribed to 2 topic(s)", 15000), run.err().constData());
+    QVERIFY(run.err().contains("lost"));
+    publish(server, QStringLiteral("pat.x"), QStringLiteral("after"));
+    CHECK_EXIT(run, 0);
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines.at(1).endsWith("pat.x (pat.*) after"));
+}
+
+void TestRedwireMonitor::terminationSignalsFlush_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+}
+
+void TestRedwireMonitor::terminationSignalsFlush()
+{
+    QFETCH(int, signalNumber);
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    // The stats line tells when all three arrived, well before the 100 ms idle flush is due.
+    MonitorProcess run(portArgs(server) + QStringList { "--format", "jsonl", "--stats", "0.02" });
+    QVERIFY(run.waitForSubscribed());
+    for (int i = 0; i < 3; ++i)
+        publish(server, QStringLiteral("x"), QString::number(i));
+    QVERIFY(run.waitForStderr("(3 messages in total)"));
+    QCOMPARE(::kill(pid_t(run.process().processId()), signalNumber), 0);
+    CHECK_EXIT(run, 0);
+    QCOMPARE(run.lines().size(), 3);
+    QVERIFY(run.err().contains("-- total: 3 messages"));
+}
+
+void TestRedwireMonitor::tlsOptions()
+{
+#ifdef REDWIRE_BUILD_HAS_TLS
+    RedwireTest::TlsMaterial tls;
+    QVERIFY2(tls.generate(), qPrintable(tls.errorString()));
+    RedisServerProcess server;
+    RedisServerProcess::Options options;
+    options.tls = &tls;
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    const QStringList tlsArgs { "--tls", "--port", QString::number(server.tlsPort()), "--sni", "localhost" };
+    MonitorProcess run(tlsArgs
+        + QStringList { "--cacert", tls.caCertPath(), "--cert", tls.clientCertPath(), "--key",
+            tls.clientKeyPath(), "--count", "1" });
+    QVERIFY2(run.waitForSubscribed(), run.err().constData());
+    QVERIFY(run.err().contains("tls://"));
+    publish(server, QStringLiteral("x"), QStringLiteral("over tls"));
+    CHECK_EXIT(run, 0);
+    QVERIFY(run.out().endsWith(" x over tls\n"));
+    // A CA that signed nothing the server presents: cannot connect.
+    MonitorProcess untrusted(tlsArgs + QStringList { "--cacert", tls.otherCaCertPath() });
+    CHECK_EXIT(untrusted, 3);
+#else
+    // Without TLS in the build the options do not exist.
+    MonitorProcess run({ "--tls" });
+    CHECK_EXIT(run, 2);
+    QVERIFY(run.err().contains("tls"));
+#endif
+}
+
+QTEST_MAIN(TestRedwireMonitor)
+#include "tst_redwiremonitor.moc"

@@ -1,0 +1,378 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Redwire.Models
+
+// The operators' view: subscribe to patterns and channels, watch the live table (following the
+// tail or holding still), inspect one message in full, and read per-channel rates, subscriber
+// counts and a chart of the busiest channels. Pause, clear, export, record, publish.
+Page {
+    id: page
+    required property MonitorController monitor
+    signal back()
+
+    property int selectedRow: -1
+    property bool follow: true
+
+    background: Rectangle { color: Theme.background }
+
+    header: ToolBar {
+        background: Rectangle { color: Theme.surface; Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border } }
+        RowLayout {
+            anchors.fill: parent
+            spacing: Theme.spacing
+            ToolButton { text: qsTr("‹ Chat"); onClicked: page.back() }
+            Rectangle {
+                implicitWidth: 10; implicitHeight: 10; radius: 5
+                color: page.monitor.connected ? Theme.ok : Theme.danger
+                ToolTip.visible: connectedHover.hovered
+                ToolTip.text: page.monitor.connected ? qsTr("Connected") : qsTr("Not connected")
+                HoverHandler { id: connectedHover }
+            }
+            TextField {
+                id: topicField
+                objectName: "topicField"
+                Layout.preferredWidth: 220
+                placeholderText: qsTr("Pattern or channel, e.g. orders.*")
+                onAccepted: addButton.clicked()
+            }
+            Button {
+                id: addButton
+                text: qsTr("Subscribe")
+                enabled: topicField.text.trim().length > 0
+                onClicked: {
+                    if (page.monitor.addTopic(topicField.text, exactBox.checked))
+                        topicField.clear()
+                }
+            }
+            CheckBox { id: exactBox; text: qsTr("Exact channel") }
+            Item { Layout.fillWidth: true }
+            Button {
+                objectName: "pauseButton"
+                text: page.monitor.paused ? qsTr("Resume (%1 held)").arg(page.monitor.heldCount) : qsTr("Pause")
+                onClicked: page.monitor.paused = !page.monitor.paused
+            }
+            Button { text: qsTr("Clear"); onClicked: { page.selectedRow = -1; page.monitor.clear() } }
+            Button {
+                text: qsTr("Export")
+                enabled: !page.monitor.exporting
+                onClicked: exportMenu.open()
+                Menu {
+                    id: exportMenu
+                    MenuItem { text: qsTr("JSON Lines…"); onTriggered: { exportDialog.format = "jsonl"; exportDialog.open() } }
+                    MenuItem { text: qsTr("CSV…"); onTriggered: { exportDialog.format = "csv"; exportDialog.open() } }
+                }
+            }
+            Button {
+                text: page.monitor.recording ? qsTr("Stop recording") : qsTr("Record…")
+                onClicked: page.monitor.recording ? page.monitor.stopRecording() : recordDialog.open()
+            }
+        }
+    }
+
+    footer: Rectangle {
+        implicitHeight: footerRow.implicitHeight + 8
+        color: Theme.sidebar
+        RowLayout {
+            id: footerRow
+            anchors.fill: parent
+            anchors.margins: 4
+            anchors.leftMargin: Theme.spacing
+            spacing: Theme.spacing * 2
+            Label {
+                text: qsTr("%1 msg/s · %2 KiB/s").arg(page.monitor.statistics.messagesPerSecond.toFixed(1))
+                                                    .arg((page.monitor.statistics.bytesPerSecond / 1024).toFixed(1))
+                color: Theme.text
+            }
+            Label { text: qsTr("%1 in buffer").arg(page.monitor.messages.count); color: Theme.mutedText }
+            Label {
+                objectName: "droppedLabel"
+                text: qsTr("%1 dropped").arg(page.monitor.droppedCount)
+                color: page.monitor.droppedCount > 0 ? Theme.warning : Theme.mutedText
+            }
+            Label {
+                text: qsTr("server: %1 channels, %2 patterns").arg(page.monitor.statistics.serverChannelCount)
+                        .arg(page.monitor.statistics.serverPatternCount < 0 ? "?" : page.monitor.statistics.serverPatternCount)
+                color: Theme.mutedText
+            }
+            ProgressBar {
+                visible: page.monitor.exporting
+                from: 0; to: 100; value: page.monitor.exportPercent
+                Layout.preferredWidth: 120
+            }
+            Label {
+                Layout.fillWidth: true
+                text: page.monitor.statusMessage
+                textFormat: Text.PlainText
+                elide: Text.ElideRight
+                color: Theme.mutedText
+            }
+        }
+    }
+
+    SplitView {
+        anchors.fill: parent
+
+        ColumnLayout {
+            SplitView.fillWidth: true
+            spacing: 0
+
+            // Before Redis drops us as a slow subscriber.
+            Rectangle {
+                visible: page.monitor.slowSubscriberLevel === "warning" || page.monitor.slowSubscriberLevel === "critical"
+                Layout.fillWidth: true
+                implicitHeight: slowLabel.implicitHeight + 12
+                color: page.monitor.slowSubscriberLevel === "critical" ? Theme.danger : Theme.warning
+                Label {
+                    id: slowLabel
+                    anchors.fill: parent
+                    anchors.margins: 6
+                    text: page.monitor.slowSubscriberMessage
+                    textFormat: Text.PlainText
+                    color: "white"
+                    wrapMode: Text.Wrap
+                }
+            }
+
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.margins: Theme.spacing
+                TextField {
+                    id: channelFilter
+                    objectName: "channelFilter"
+                    Layout.fillWidth: true
+                    placeholderText: qsTr("Filter channels (glob)")
+                    onTextChanged: filterError.text = page.monitor.setFilter(text, channelRegex.checked, payloadFilter.text, payloadRegex.checked)
+                }
+                CheckBox { id: channelRegex; text: qsTr("regex"); onToggled: channelFilter.textChanged() }
+                TextField {
+                    id: payloadFilter
+                    objectName: "payloadFilter"
+                    Layout.fillWidth: true
+                    placeholderText: qsTr("Filter payloads (text)")
+                    onTextChanged: filterError.text = page.monitor.setFilter(channelFilter.text, channelRegex.checked, text, payloadRegex.checked)
+                }
+                CheckBox { id: payloadRegex; text: qsTr("regex"); onToggled: payloadFilter.textChanged() }
+                Switch {
+                    objectName: "followSwitch"
+                    text: qsTr("Follow")
+                    checked: page.follow
+                    onToggled: page.follow = checked
+                }
+            }
+            Label {
+                id: filterError
+                visible: text.length > 0
+                Layout.leftMargin: Theme.spacing
+                color: Theme.danger
+                textFormat: Text.PlainText
+            }
+
+            // Column headers
+            Rectangle {
+                Layout.fillWidth: true
+                implicitHeight: 24
+                color: Theme.raised
+                RowLayout {
+                    anchors.fill: parent
+                    anchors.leftMargin: Theme.spacing
+                    spacing: Theme.spacing
+                    Label { text: qsTr("Time"); Layout.preferredWidth: 96; font.bold: true; color: Theme.text }
+                    Label { text: qsTr("Channel"); Layout.preferredWidth: 170; font.bold: true; color: Theme.text }
+                    Label { text: qsTr("Pattern"); Layout.preferredWidth: 90; font.bold: true; color: Theme.text }
+                    Label { text: qsTr("Size"); Layout.preferredWidth: 60; font.bold: true; color: Theme.text; horizontalAlignment: Text.AlignRight }
+                    Label { text: qsTr("Payload"); Layout.fillWidth: true; font.bold: true; color: Theme.text }
+                }
+            }
+
+            ListView {
+                id: table
+                objectName: "messageTable"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: page.monitor.messages
+                boundsBehavior: Flickable.StopAtBounds
+                reuseItems: true
+                ScrollBar.vertical: ScrollBar {}
+                onCountChanged: if (page.follow) Qt.callLater(positionViewAtEnd)
+                onMovementStarted: page.follow = false
+                delegate: Rectangle {
+                    id: row
+                    required property int index
+                    required property string time
+                    required property string channel
+                    required property string pattern
+                    required property int size
+                    required property string preview
+                    required property bool binary
+                    required property string channelColor
+                    width: ListView.view.width
+                    height: 22
+                    color: page.selectedRow === index ? Theme.selection : (index % 2 ? Theme.surface : Theme.background)
+                    TapHandler { onTapped: page.selectedRow = row.index }
+                    RowLayout {
+                        anchors.fill: parent
+                        anchors.leftMargin: Theme.spacing
+                        spacing: Theme.spacing
+                        Label { text: row.time; Layout.preferredWidth: 96; color: Theme.mutedText; font.family: "monospace" }
+                        Label { text: row.channel; Layout.preferredWidth: 170; color: row.channelColor; elide: Text.ElideRight; textFormat: Text.PlainText; font.bold: true }
+                        Label { text: row.pattern; Layout.preferredWidth: 90; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
+                        Label { text: row.size; Layout.preferredWidth: 60; color: Theme.mutedText; horizontalAlignment: Text.AlignRight }
+                        Label {
+                            text: row.preview
+                            Layout.fillWidth: true
+                            elide: Text.ElideRight
+                            textFormat: Text.PlainText
+                            color: row.binary ? Theme.warning : Theme.text
+                            font.family: "monospace"
+                        }
+                    }
+                }
+            }
+
+            // The selected message in full.
+            Rectangle {
+                Layout.fillWidth: true
+                Layout.preferredHeight: page.selectedRow >= 0 ? 180 : 0
+                visible: page.selectedRow >= 0
+                color: Theme.surface
+                border.color: Theme.border
+                ScrollView {
+                    anchors.fill: parent
+                    anchors.margins: 4
+                    TextArea {
+                        objectName: "payloadDetail"
+                        readOnly: true
+                        selectByMouse: true
+                        textFormat: TextEdit.PlainText
+                        font.family: "monospace"
+                        color: Theme.text
+                        text: page.selectedRow >= 0 && page.selectedRow < table.count ? page.monitor.payloadDetail(page.selectedRow) : ""
+                        background: null
+                    }
+                }
+            }
+        }
+
+        ColumnLayout {
+            SplitView.preferredWidth: 360
+            SplitView.minimumWidth: 260
+            spacing: Theme.spacing
+
+            Label { text: qsTr("Subscriptions"); font.bold: true; color: Theme.text; Layout.margins: Theme.spacing }
+            Flow {
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacing
+                spacing: 4
+                Repeater {
+                    model: page.monitor.topics
+                    delegate: Rectangle {
+                        required property string modelData
+                        radius: 10
+                        color: Theme.raised
+                        implicitWidth: chip.implicitWidth + 28
+                        implicitHeight: 22
+                        Label {
+                            id: chip
+                            anchors.verticalCenter: parent.verticalCenter
+                            x: 8
+                            text: parent.modelData.replace("pattern:", "⁕ ").replace("channel:", "# ")
+                            textFormat: Text.PlainText
+                            color: Theme.text
+                        }
+                        Label {
+                            anchors.right: parent.right
+                            anchors.rightMargin: 6
+                            anchors.verticalCenter: parent.verticalCenter
+                            text: "×"
+                            color: Theme.mutedText
+                            TapHandler { onTapped: page.monitor.removeTopic(parent.parent.modelData) }
+                        }
+                    }
+                }
+            }
+
+            Label { text: qsTr("Busiest channels (msg/s, last minute)"); font.bold: true; color: Theme.text; Layout.leftMargin: Theme.spacing }
+            RateChart {
+                Layout.fillWidth: true
+                Layout.preferredHeight: 140
+                Layout.leftMargin: Theme.spacing
+                Layout.rightMargin: Theme.spacing
+                series: page.monitor.rateHistory
+            }
+
+            Label { text: qsTr("Channels"); font.bold: true; color: Theme.text; Layout.leftMargin: Theme.spacing }
+            ListView {
+                objectName: "statisticsList"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: page.monitor.statistics
+                delegate: Item {
+                    id: stat
+                    required property string channel
+                    required property var messageRate1s
+                    required property var messageRate10s
+                    required property var messageRate60s
+                    required property var messages
+                    required property var subscribers
+                    required property string channelColor
+                    width: ListView.view.width
+                    height: 40
+                    Rectangle { x: 8; y: 8; width: 8; height: 8; radius: 4; color: stat.channelColor }
+                    Label {
+                        x: 22; y: 2
+                        width: parent.width - 30
+                        text: stat.channel
+                        textFormat: Text.PlainText
+                        elide: Text.ElideRight
+                        color: Theme.text
+                        font.bold: true
+                    }
+                    Label {
+                        x: 22; y: 20
+                        width: parent.width - 30
+                        elide: Text.ElideRight
+                        color: Theme.mutedText
+                        font.pixelSize: Theme.smallFontSize
+                        text: qsTr("%1 / %2 / %3 msg/s · %4 total · %5 subscribers")
+                                .arg(Number(stat.messageRate1s).toFixed(1)).arg(Number(stat.messageRate10s).toFixed(1))
+                                .arg(Number(stat.messageRate60s).toFixed(1)).arg(stat.messages)
+                                .arg(stat.subscribers < 0 ? "?" : stat.subscribers)
+                    }
+                }
+            }
+
+            Label { text: qsTr("Publish a test message"); font.bold: true; color: Theme.text; Layout.leftMargin: Theme.spacing }
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacing
+                Layout.rightMargin: Theme.spacing
+                Layout.bottomMargin: Theme.spacing
+                TextField { id: publishChannel; placeholderText: qsTr("channel"); Layout.preferredWidth: 100 }
+                TextField { id: publishPayload; placeholderText: qsTr("payload"); Layout.fillWidth: true; onAccepted: publishButton.clicked() }
+                Button {
+                    id: publishButton
+                    text: qsTr("Publish")
+                    enabled: publishChannel.text.trim().length > 0
+                    onClicked: page.monitor.publish(publishChannel.text, publishPayload.text)
+                }
+            }
+        }
+    }
+
+    FileNameDialog {
+        id: exportDialog
+        property string format: "jsonl"
+        title: qsTr("Export the buffer")
+        suggestedName: "redwire-export." + format
+        onChosen: (path) => page.monitor.exportTo(path, format)
+    }
+    FileNameDialog {
+        id: recordDialog
+        title: qsTr("Record to a file (JSON Lines)")
+        suggestedName: "redwire-recording.jsonl"
+        onChosen: (path) => page.monitor.startRecording(path, "jsonl")
+    }
+}
