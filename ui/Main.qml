@@ -10,6 +10,7 @@ ApplicationWindow {
     // From the command line: rooms to open, and whether to connect at once.
     property list<string> startRooms
     property bool autoConnect: false
+    property bool startMonitor: false
 
     width: 1100
     height: 720
@@ -50,8 +51,11 @@ ApplicationWindow {
         function onReady(options) {
             window.serverOptions = options
             Chat.start(options, Connection.nickname, window.startRooms)
-            if (Chat.started)
+            if (Chat.started) {
                 stack.replace(null, chatPage)
+                if (window.startMonitor)
+                    window.openMonitor()
+            }
         }
     }
 
@@ -78,13 +82,7 @@ ApplicationWindow {
                 Chat.stop()
                 stack.replace(null, connectPage)
             }
-            onOpenMonitor: {
-                if (!Monitor.started) {
-                    Monitor.start(window.serverOptions)
-                    Monitor.addTopic("*")
-                }
-                stack.push(monitorPage)
-            }
+            onOpenMonitor: window.openMonitor()
         }
     }
 
@@ -94,6 +92,14 @@ ApplicationWindow {
             monitor: Monitor
             onBack: stack.pop()
         }
+    }
+
+    function openMonitor() {
+        if (!Monitor.started) {
+            Monitor.start(window.serverOptions)
+            Monitor.addTopic("*")
+        }
+        stack.push(monitorPage)
     }
 
     Toast { id: toast }

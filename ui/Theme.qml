@@ -36,10 +36,12 @@ QtObject {
 
     // A stable colour per name (sender, channel), readable on both palettes.
     function colorFor(name) {
-        let h = 0
+        let h = 7
         for (let i = 0; i < name.length; ++i)
-            h = (h * 31 + name.charCodeAt(i)) % 360
-        return Qt.hsla(h / 360, 0.55, dark ? 0.68 : 0.40, 1)
+            h = (h * 31 + name.charCodeAt(i)) % 1000003
+        // Golden-ratio steps spread neighbouring hashes round the colour wheel.
+        const hue = (h * 0.618033988749895) % 1
+        return Qt.hsla(hue, 0.6, dark ? 0.68 : 0.40, 1)
     }
 
     property SystemPalette systemPalette: SystemPalette { colorGroup: SystemPalette.Active }

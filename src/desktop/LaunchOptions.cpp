@@ -20,6 +20,7 @@ void addOptions(QCommandLineParser &parser)
         QStringLiteral("[url]"));
     parser.addOption({ QStringLiteral("nick"), tr("Your nickname."), tr("name") });
     parser.addOption({ QStringLiteral("room"), tr("A room to open (repeatable)."), tr("name") });
+    parser.addOption({ QStringLiteral("monitor"), tr("Open the channel monitor once connected.") });
     parser.addHelpOption();
     parser.addVersionOption();
 }
@@ -52,6 +53,7 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments, const QString &
         result.connection.password = passwordFromEnvironment;
     }
     result.nickname = parser.value(QStringLiteral("nick")).trimmed();
+    result.openMonitor = parser.isSet(QStringLiteral("monitor"));
     for (const QString &room : parser.values(QStringLiteral("room"))) {
         const QString name = room.trimmed();
         if (name.isEmpty() || name.contains(QLatin1Char('\n'))) {

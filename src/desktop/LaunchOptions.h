@@ -6,7 +6,7 @@
 
 namespace Redwire {
 
-// What `redwire [redis://[user@]host[:port][/db]] [--nick NAME] [--room NAME]...` asks for, so a
+// What `redwire [redis://[user@]host[:port][/db]] [--nick NAME] [--room NAME]... [--monitor]` asks for, so a
 // link or a script opens the app straight into a room. The password never comes from the command
 // line: REDWIRE_PASSWORD or the keychain.
 struct LaunchOptions
@@ -15,6 +15,7 @@ struct LaunchOptions
     ConnectionOptions connection;
     QString nickname;
     QStringList rooms;
+    bool openMonitor = false; // --monitor: show the channel monitor once connected
     bool showHelp = false;
     bool showVersion = false;
     QString error; // non-empty: the command line was wrong

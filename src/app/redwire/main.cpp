@@ -87,8 +87,9 @@ int main(int argc, char *argv[])
             }
         },
         Qt::QueuedConnection);
-    engine.setInitialProperties({ { QStringLiteral("startRooms"), launch.rooms },
-        { QStringLiteral("autoConnect"), launch.hasServer } });
+    engine.setInitialProperties(
+        { { QStringLiteral("startRooms"), launch.rooms }, { QStringLiteral("autoConnect"), launch.hasServer },
+            { QStringLiteral("startMonitor"), launch.openMonitor } });
     engine.load(QUrl(QStringLiteral("qrc:/Redwire/Ui/Main.qml")));
     return app.exec();
 }
