@@ -23,16 +23,6 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
     , m_subscriber(new SubscriberConnection(options, this))
 {
     using TopicKind = SubscriberConnection::TopicKind;
-    connect(m_subscriber, &SubscriberConnection::messageReceived, this,
-        [this](const QByteArray &channel, const QByteArray &payload) {
-            if (RedisSubscription *s = m_channels.value(channel))
-                Q_EMIT s->messageReceived(channel, payload);
-        });
-    connect(m_subscriber, &SubscriberConnection::patternMessageReceived, this,
-        [this](const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload) {
-            if (RedisSubscription *s = m_patterns.value(pattern))
-                Q_EMIT s->messageReceived(channel, payload);
-        });
     connect(m_subscriber, &SubscriberConnection::subscribed, this,
         [this](TopicKind kind, const QByteArray &name) {
             if (RedisSubscription *s = subscription(kind, name))
@@ -44,6 +34,7 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
             if (!s)
                 return;
             (kind == TopicKind::Pattern ? m_patterns : m_channels).remove(name);
+            updateRouting();
             s->fail(error);
             s->deleteLater();
         });
@@ -63,6 +54,32 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
 }
 
 RedisClient::~RedisClient() = default;
+
+// Messages go to subscription objects only while there are any: a client that listens to the
+// SubscriberConnection directly (the monitor) pays nothing per message for the routing.
+void RedisClient::updateRouting()
+{
+    const bool wanted = !m_channels.isEmpty() || !m_patterns.isEmpty();
+    if (wanted == bool(m_routeMessages))
+        return;
+    if (!wanted) {
+        disconnect(m_routeMessages);
+        disconnect(m_routePatternMessages);
+        m_routeMessages = {};
+        m_routePatternMessages = {};
+        return;
+    }
+    m_routeMessages = connect(m_subscriber, &SubscriberConnection::messageReceived, this,
+        [this](const QByteArray &channel, const QByteArray &payload) {
+            if (RedisSubscription *s = m_channels.value(channel))
+                Q_EMIT s->messageReceived(channel, payload);
+        });
+    m_routePatternMessages = connect(m_subscriber, &SubscriberConnection::patternMessageReceived, this,
+        [this](const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload) {
+            if (RedisSubscription *s = m_patterns.value(pattern))
+                Q_EMIT s->messageReceived(channel, payload);
+        });
+}
 
 void RedisClient::setOptions(const ConnectionOptions &options)
 {
@@ -116,6 +133,7 @@ RedisSubscription *RedisClient::subscribeTopic(SubscriberConnection::TopicKind k
         return nullptr;
     auto *created = new RedisSubscription(this, kind, name);
     (kind == SubscriberConnection::TopicKind::Pattern ? m_patterns : m_channels).insert(name, created);
+    updateRouting();
     if (m_subscriber->isActive(kind, name))
         created->setState(RedisSubscription::State::Active);
     return created;
@@ -125,6 +143,7 @@ void RedisClient::release(RedisSubscription *subscription)
 {
     (subscription->isPattern() ? m_patterns : m_channels).remove(subscription->name());
     m_subscriber->unsubscribeTopic(subscription->kind(), subscription->name());
+    updateRouting();
     subscription->setState(RedisSubscription::State::Unsubscribed);
     subscription->deleteLater();
 }

@@ -54,12 +54,15 @@ private:
     void heartbeatTick();
     void resetSilence();
     void updateConnected();
+    void updateRouting();
 
     ConnectionOptions m_options;
     CommandConnection *m_commands;
     SubscriberConnection *m_subscriber;
     QHash<QByteArray, RedisSubscription *> m_channels;
     QHash<QByteArray, RedisSubscription *> m_patterns;
+    QMetaObject::Connection m_routeMessages;
+    QMetaObject::Connection m_routePatternMessages;
     QTimer m_heartbeatTimer;
     QElapsedTimer m_sinceLastFrame;
     QElapsedTimer m_sinceLastPublish;

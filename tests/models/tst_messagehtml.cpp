@@ -17,16 +17,30 @@ void TestMessageHtml::render_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("html");
-    QTest::newRow("plain") << "hello" << "hello";
-    QTest::newRow("tags escaped") << "<b>hi</b><img src=x>" << "&lt;b&gt;hi&lt;/b&gt;&lt;img src=x&gt;";
-    QTest::newRow("entities escaped") << "&amp; &#60;" << "&amp;amp; &amp;#60;";
-    QTest::newRow("newline") << "a\nb" << "a<br>b";
-    QTest::newRow("link") << "see https://example.org/x?a=1&b=2." << "see <a href=\"https://example.org/x?a=1&amp;b=2\">https://example.org/x?a=1&amp;b=2</a>.";
-    QTest::newRow("http link") << "http://a.b" << "<a href=\"http://a.b\">http://a.b</a>";
-    QTest::newRow("javascript is text") << "javascript:alert(1)" << "javascript:alert(1)";
-    QTest::newRow("file is text") << "file:///etc/passwd" << "file:///etc/passwd";
-    QTest::newRow("quote breaks out of no href") << "https://x.org/\"onmouseover=\"y" << "<a href=\"https://x.org/\">https://x.org/</a>&quot;onmouseover=&quot;y";
-    QTest::newRow("control chars") << QString::fromUtf8("a\x01" "b") << QString::fromUtf8("a\xef\xbf\xbd" "b");
+    QTest::newRow("plain") << "hello"
+                           << "hello";
+    QTest::newRow("tags escaped") << "<b>hi</b><img src=x>"
+                                  << "&lt;b&gt;hi&lt;/b&gt;&lt;img src=x&gt;";
+    QTest::newRow("entities escaped") << "&amp; &#60;"
+                                      << "&amp;amp; &amp;#60;";
+    QTest::newRow("newline") << "a\nb"
+                             << "a<br>b";
+    QTest::newRow("link")
+        << "see https://example.org/x?a=1&b=2."
+        << "see <a href=\"https://example.org/x?a=1&amp;b=2\">https://example.org/x?a=1&amp;b=2</a>.";
+    QTest::newRow("http link") << "http://a.b"
+                               << "<a href=\"http://a.b\">http://a.b</a>";
+    QTest::newRow("javascript is text") << "javascript:alert(1)"
+                                        << "javascript:alert(1)";
+    QTest::newRow("file is text") << "file:///etc/passwd"
+                                  << "file:///etc/passwd";
+    QTest::newRow("quote breaks out of no href")
+        << "https://x.org/\"onmouseover=\"y"
+        << "<a href=\"https://x.org/\">https://x.org/</a>&quot;onmouseover=&quot;y";
+    QTest::newRow("control chars") << QString::fromUtf8("a\x01"
+                                                        "b")
+                                   << QString::fromUtf8("a\xef\xbf\xbd"
+                                                        "b");
 }
 
 void TestMessageHtml::render()

@@ -86,6 +86,7 @@ private:
     bool m_draining = false;
     std::shared_ptr<bool> m_alive;
     std::unique_ptr<char[]> m_readBuffer;
+    qsizetype m_readBufferSize = 0;
     QByteArray m_commandBuffer;
     QByteArray m_lastChannel;
 

@@ -37,8 +37,8 @@ TlsClientContext::~TlsClientContext()
         SSL_CTX_free(m_context);
 }
 
-std::unique_ptr<TlsClientContext> TlsClientContext::create(const TlsOptions &options, const QString &host,
-                                                           RedisError *error)
+std::unique_ptr<TlsClientContext> TlsClientContext::create(
+    const TlsOptions &options, const QString &host, RedisError *error)
 {
     std::unique_ptr<TlsClientContext> tls(new TlsClientContext);
     ERR_clear_error();
@@ -54,10 +54,11 @@ std::unique_ptr<TlsClientContext> TlsClientContext::create(const TlsOptions &opt
     const QByteArray caPath = options.caPath.toLocal8Bit();
     if (!caFile.isEmpty() || !caPath.isEmpty()) {
         if (SSL_CTX_load_verify_locations(tls->m_context, caFile.isEmpty() ? nullptr : caFile.constData(),
-                                          caPath.isEmpty() ? nullptr : caPath.constData())
+                caPath.isEmpty() ? nullptr : caPath.constData())
             != 1) {
-            *error = tlsError(tr("Cannot load the CA certificates %1: %2")
-                                  .arg(options.caFile.isEmpty() ? options.caPath : options.caFile, lastOpenSslError()));
+            *error = tlsError(
+                tr("Cannot load the CA certificates %1: %2")
+                    .arg(options.caFile.isEmpty() ? options.caPath : options.caFile, lastOpenSslError()));
             return nullptr;
         }
     } else if (SSL_CTX_set_default_verify_paths(tls->m_context) != 1) {
@@ -66,11 +67,13 @@ std::unique_ptr<TlsClientContext> TlsClientContext::create(const TlsOptions &opt
     }
     if (!options.certFile.isEmpty()) {
         const QByteArray certFile = options.certFile.toLocal8Bit();
-        const QByteArray keyFile = (options.keyFile.isEmpty() ? options.certFile : options.keyFile).toLocal8Bit();
+        const QByteArray keyFile
+            = (options.keyFile.isEmpty() ? options.certFile : options.keyFile).toLocal8Bit();
         if (SSL_CTX_use_certificate_chain_file(tls->m_context, certFile.constData()) != 1
             || SSL_CTX_use_PrivateKey_file(tls->m_context, keyFile.constData(), SSL_FILETYPE_PEM) != 1
             || SSL_CTX_check_private_key(tls->m_context) != 1) {
-            *error = tlsError(tr("Cannot use the client certificate %1: %2").arg(options.certFile, lastOpenSslError()));
+            *error = tlsError(
+                tr("Cannot use the client certificate %1: %2").arg(options.certFile, lastOpenSslError()));
             return nullptr;
         }
     }
@@ -103,7 +106,8 @@ SSL *TlsClientContext::newSession(RedisError *error) const
             : X509_VERIFY_PARAM_set1_host(param, m_expectedName.constData(), size_t(m_expectedName.size()));
         if (ok != 1) {
             SSL_free(session);
-            *error = tlsError(tr("Cannot check the server's name %1.").arg(QString::fromUtf8(m_expectedName)));
+            *error
+                = tlsError(tr("Cannot check the server's name %1.").arg(QString::fromUtf8(m_expectedName)));
             return nullptr;
         }
     }

@@ -23,8 +23,8 @@ public:
 
     // `host` is what the user asked to connect to (a name or an address): verified unless
     // options.serverName says otherwise.
-    static std::unique_ptr<TlsClientContext> create(const TlsOptions &options, const QString &host,
-                                                    RedisError *error);
+    static std::unique_ptr<TlsClientContext> create(
+        const TlsOptions &options, const QString &host, RedisError *error);
 
     // A new session for one socket, with SNI and the name to verify; the caller hands it to
     // hiredis (redisInitiateSSL), which then owns it. nullptr with *error on failure.

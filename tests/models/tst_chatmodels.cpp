@@ -1,0 +1,178 @@
+// The chat models against real ChatSessions on a real redis-server, each watched by
+// QAbstractItemModelTester: MessageListModel (batched inserts, same rows as the timeline),
+// RoomListModel (rooms, current, unread), MemberListModel (presence as row inserts/removals).
+#include "models/MemberListModel.h"
+#include "models/MessageListModel.h"
+#include "models/RoomListModel.h"
+
+#include "chat/ChatRoom.h"
+#include "chat/ChatSession.h"
+#include "chat/RoomTimeline.h"
+#include "redis/CommandConnection.h"
+
+#include "RedisServerProcess.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Redwire;
+using RedwireTest::RedisServerProcess;
+
+namespace {
+
+ChatConfig fastConfig()
+{
+    ChatConfig config;
+    config.presenceIntervalMs = 100;
+    config.presenceTtlMs = 400;
+    return config;
+}
+
+std::unique_ptr<ChatSession> sessionFor(const RedisServerProcess &server, const QString &nickname)
+{
+    auto session = std::make_unique<ChatSession>(fastConfig());
+    ConnectionOptions options;
+    options.port = server.port();
+    options.reconnect.initialDelayMs = 50;
+    session->setConnectionOptions(options);
+    session->setNickname(nickname);
+    session->connectToServer();
+    return session;
+}
+
+// Publishes `count` plain payloads in one pipeline and waits for the replies.
+bool floodPlain(const RedisServerProcess &server, const QByteArray &channel, int count)
+{
+    ConnectionOptions options;
+    options.port = server.port();
+    CommandConnection connection(options);
+    QSignalSpy connected(&connection, &RedisConnection::connected);
+    connection.connectToServer();
+    if (!connected.wait(5000))
+        return false;
+    int replies = 0;
+    for (int i = 0; i < count; ++i)
+        connection.send({ "PUBLISH", channel, "flood " + QByteArray::number(i) },
+            [&](const RedisReply &, const RedisError &) { ++replies; });
+    return QTest::qWaitFor([&] { return replies == count; }, 10000);
+}
+
+} // namespace
+
+class TestChatModels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void messageModelBatchesAFlood();
+    void roomListFollowsTheSession();
+    void memberListFollowsPresence();
+};
+
+void TestChatModels::messageModelBatchesAFlood()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    auto session = sessionFor(server, QStringLiteral("alice"));
+    ChatRoom *room = session->joinRoom(QStringLiteral("flood"));
+    QVERIFY(room);
+    QTRY_VERIFY_WITH_TIMEOUT(room->isSynced(), 10000);
+    MessageListModel model(room);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QTRY_COMPARE(model.rowCount(), room->timeline()->count());
+    const int before = model.rowCount();
+    const int batchesBefore = model.batchesApplied();
+
+    constexpr int Count = 2000;
+    QVERIFY(floodPlain(server, "flood", Count));
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), before + Count, 10000);
+    // Two thousand messages arrived as a handful of inserts (one per frame), not one each.
+    const int batches = model.batchesApplied() - batchesBefore;
+    QVERIFY2(batches < Count / 10, qPrintable(QStringLiteral("%1 batches").arg(batches)));
+    QCOMPARE(model.rowCount(), room->timeline()->count());
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.messageAt(row).text, room->timeline()->at(row).text);
+    const QModelIndex last = model.index(model.rowCount() - 1);
+    QCOMPARE(
+        last.data(MessageListModel::PlainTextRole).toString(), QStringLiteral("flood %1").arg(Count - 1));
+    QCOMPARE(last.data(MessageListModel::ExternalRole).toBool(), true);
+    QCOMPARE(last.data(MessageListModel::DeliveryRole).toString(), QStringLiteral("received"));
+    // A run by one (external) sender shows one header.
+    QCOMPARE(last.data(MessageListModel::ShowHeaderRole).toBool(), false);
+
+    // Our own message: pending at first, then sent.
+    QVERIFY(room->sendMessage(QStringLiteral("mine <b>bold</b> https://example.org")));
+    model.flush();
+    const QModelIndex mine = model.index(model.rowCount() - 1);
+    QCOMPARE(mine.data(MessageListModel::OwnRole).toBool(), true);
+    QCOMPARE(mine.data(MessageListModel::HtmlRole).toString(),
+        QStringLiteral(
+            "mine &lt;b&gt;bold&lt;/b&gt; <a href=\"https://example.org\">https://example.org</a>"));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        model.index(model.rowCount() - 1).data(MessageListModel::DeliveryRole).toString(),
+        QStringLiteral("sent"), 5000);
+}
+
+void TestChatModels::roomListFollowsTheSession()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    auto session = sessionFor(server, QStringLiteral("alice"));
+    RoomListModel model(session.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ChatRoom *general = session->joinRoom(QStringLiteral("general"));
+    ChatRoom *random = session->joinRoom(QStringLiteral("random"));
+    QVERIFY(general && random);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0).data(RoomListModel::NameRole).toString(), QStringLiteral("general"));
+    QCOMPARE(model.index(1).data(RoomListModel::NameRole).toString(), QStringLiteral("random"));
+
+    session->setCurrentRoom(general);
+    QCOMPARE(model.currentRow(), 0);
+    QCOMPARE(model.index(0).data(RoomListModel::CurrentRole).toBool(), true);
+    QCOMPARE(model.index(1).data(RoomListModel::CurrentRole).toBool(), false);
+
+    QTRY_VERIFY_WITH_TIMEOUT(random->isSynced(), 10000);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QCOMPARE(server.cli({ "PUBLISH", "random", "psst" }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(1).data(RoomListModel::UnreadRole).toInt(), 1, 5000);
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(model.index(0).data(RoomListModel::UnreadRole).toInt(), 0);
+
+    model.setMuted(RoomListModel::keyFor(random), true);
+    QCOMPARE(model.index(1).data(RoomListModel::MutedRole).toBool(), true);
+
+    session->leaveRoom(random);
+    QTRY_COMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0).data(RoomListModel::NameRole).toString(), QStringLiteral("general"));
+}
+
+void TestChatModels::memberListFollowsPresence()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    auto alice = sessionFor(server, QStringLiteral("alice"));
+    auto bob = sessionFor(server, QStringLiteral("bob"));
+    ChatRoom *aliceRoom = alice->joinRoom(QStringLiteral("lobby"));
+    QVERIFY(aliceRoom);
+    MemberListModel model(QStringLiteral("alice"));
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRoom(aliceRoom);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);
+    QCOMPARE(model.index(0).data(MemberListModel::MeRole).toBool(), true);
+
+    ChatRoom *bobRoom = bob->joinRoom(QStringLiteral("lobby"));
+    QVERIFY(bobRoom);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, 5000);
+    QCOMPARE(model.index(0).data(MemberListModel::NicknameRole).toString(), QStringLiteral("alice"));
+    QCOMPARE(model.index(1).data(MemberListModel::NicknameRole).toString(), QStringLiteral("bob"));
+    QCOMPARE(model.onlineCount(), 2);
+
+    bob->leaveRoom(bobRoom);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);
+    QCOMPARE(model.index(0).data(MemberListModel::NicknameRole).toString(), QStringLiteral("alice"));
+}
+
+QTEST_GUILESS_MAIN(TestChatModels)
+#include "tst_chatmodels.moc"

@@ -1,0 +1,65 @@
+import QtQuick
+import QtTest
+import Redwire.Ui
+
+// The connection banner: hidden (a thin bar) when connected, the error with a countdown and a
+// retry button while reconnecting.
+TestCase {
+    id: test
+    name: "ConnectionBanner"
+    width: 600
+    height: 100
+    when: windowShown
+    visible: true
+
+    Component {
+        id: bannerComponent
+        ConnectionBanner {
+            width: 600
+            connectionState: "Connected"
+            errorText: ""
+            retryInMs: -1
+            endpoint: "127.0.0.1:6379"
+        }
+    }
+
+    SignalSpy { id: retrySpy; signalName: "retryNow" }
+
+    function findText(item, text) {
+        if (item.text !== undefined && String(item.text).indexOf(text) >= 0 && item.visible)
+            return item
+        for (let i = 0; i < item.children.length; ++i) {
+            const found = findText(item.children[i], text)
+            if (found)
+                return found
+        }
+        return null
+    }
+
+    function test_connectedIsQuiet() {
+        const banner = createTemporaryObject(bannerComponent, test)
+        verify(banner.healthy)
+        tryCompare(banner, "implicitHeight", 4)
+        compare(findText(banner, "Retry"), null)
+    }
+
+    function test_reconnectingShowsErrorAndCountdown() {
+        const banner = createTemporaryObject(bannerComponent, test, {
+            connectionState: "Reconnecting", errorText: "The server closed the connection.", retryInMs: 4000 })
+        verify(!banner.healthy)
+        compare(banner.secondsLeft, 4)
+        verify(findText(banner, "The server closed the connection.") !== null)
+        verify(findText(banner, "4 s") !== null)
+        tryVerify(() => banner.secondsLeft === 3, 2500)
+        retrySpy.target = banner
+        const button = findText(banner, "Retry now")
+        verify(button !== null)
+        mouseClick(button)
+        compare(retrySpy.count, 1)
+    }
+
+    function test_connectingNamesTheServer() {
+        const banner = createTemporaryObject(bannerComponent, test, { connectionState: "Connecting" })
+        verify(findText(banner, "Connecting to 127.0.0.1:6379") !== null)
+    }
+}

@@ -1,0 +1,89 @@
+import QtQuick
+import QtTest
+import Redwire.Ui
+
+// One message row: remote text stays text, external senders are marked, pending and failed
+// states show, a mention is highlighted, and Retry asks for this message's id.
+TestCase {
+    id: test
+    name: "MessageDelegate"
+    width: 600
+    height: 200
+    when: windowShown
+    visible: true
+
+    Component {
+        id: delegateComponent
+        MessageDelegate {
+            width: 600
+            messageId: "m1"
+            sender: "bob"
+            html: "&lt;b&gt;not bold&lt;/b&gt;"
+            plainText: "<b>not bold</b>"
+            timestamp: new Date(2026, 10, 27, 14, 30)
+            kind: "message"
+            own: false
+            external: false
+            mention: false
+            delivery: "received"
+            truncated: false
+            showHeader: true
+            showDay: true
+            dayLabel: "Today"
+        }
+    }
+
+    SignalSpy { id: retrySpy; signalName: "retry" }
+
+    function findText(item, text) {
+        if (item.text !== undefined && String(item.text).indexOf(text) >= 0 && item.visible)
+            return item
+        for (let i = 0; i < item.children.length; ++i) {
+            const found = findText(item.children[i], text)
+            if (found)
+                return found
+        }
+        return null
+    }
+
+    function test_headerAndDay() {
+        const row = createTemporaryObject(delegateComponent, test)
+        verify(findText(row, "bob") !== null)
+        verify(findText(row, "Today") !== null)
+        verify(findText(row, "14:30") !== null)
+    }
+
+    function test_markupStaysText() {
+        const row = createTemporaryObject(delegateComponent, test)
+        const text = findText(row, "not bold")
+        verify(text !== null)
+        // Shown literally: the angle brackets are part of what the user sees.
+        verify(text.getText(0, text.length).indexOf("<b>") >= 0)
+    }
+
+    function test_externalSender() {
+        const row = createTemporaryObject(delegateComponent, test, { external: true, sender: "" })
+        verify(findText(row, "external") !== null)
+    }
+
+    function test_failedOffersRetry() {
+        const row = createTemporaryObject(delegateComponent, test, { own: true, delivery: "failed" })
+        verify(findText(row, "Not sent.") !== null)
+        retrySpy.target = row
+        const button = findText(row, "Retry")
+        verify(button !== null)
+        mouseClick(button)
+        compare(retrySpy.count, 1)
+        compare(retrySpy.signalArguments[0][0], "m1")
+    }
+
+    function test_pendingIsMarked() {
+        const row = createTemporaryObject(delegateComponent, test, { own: true, delivery: "pending" })
+        verify(findText(row, "Sending") !== null)
+    }
+
+    function test_truncatedIsMarked() {
+        const row = createTemporaryObject(delegateComponent, test, { truncated: true })
+        verify(findText(row, "message cut") !== null)
+    }
+}
