@@ -550,7 +550,7 @@ RedisError HiredisLink::closingError() const
     default:
         // Only a refused TCP connect is "refused"; a reset during a handshake is a lost connection.
         if (text.contains(QLatin1String("refused"), Qt::CaseInsensitive))
-            return RedisError(RedisError::Code::ConnectionRefused, tr("Connection refused: %1").arg(text));
+            return RedisError(RedisError::Code::ConnectionRefused, text);
         return RedisError(
             RedisError::Code::ConnectionLost, text.isEmpty() ? tr("The connection failed.") : text);
     }
