@@ -2,6 +2,7 @@
 // pipelining, timeouts, refused ports and backoff, Unix sockets, name lookup.
 #include "redis/CommandConnection.h"
 
+#include "CommandTestSupport.h"
 #include "FakeRedisServer.h"
 #include "RedisServerProcess.h"
 
@@ -9,8 +10,11 @@
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::describe;
 using RedwireTest::FakeRedisServer;
+using RedwireTest::Outcome;
 using RedwireTest::RedisServerProcess;
+using RedwireTest::roundTrip;
 
 namespace {
 
@@ -24,31 +28,6 @@ ConnectionOptions optionsFor(const RedisServerProcess &server)
     options.reconnect.initialDelayMs = 50;
     options.reconnect.maxDelayMs = 400;
     return options;
-}
-
-// Records what one command handler received, and how often.
-struct Outcome
-{
-    int calls = 0;
-    RedisReply reply;
-    RedisError error;
-    CommandConnection::ReplyHandler handler()
-    {
-        return [this](const RedisReply &r, const RedisError &e) {
-            ++calls;
-            reply = r;
-            error = e;
-        };
-    }
-};
-
-RedisReply roundTrip(CommandConnection &connection, const QList<QByteArray> &args)
-{
-    Outcome outcome;
-    connection.send(args, outcome.handler());
-    if (!QTest::qWaitFor([&] { return outcome.calls > 0; }, 5000))
-        return RedisReply::error("test: no reply");
-    return outcome.error.isError() ? RedisReply::error(outcome.error.message().toUtf8()) : outcome.reply;
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "redis/CommandConnection.h"
 #include "redis/SubscriberConnection.h"
 
+#include "CommandTestSupport.h"
 #include "FakeRedisServer.h"
 
 #include <QProcess>
@@ -17,7 +18,10 @@
 #include <csignal>
 
 using namespace Redwire;
+using RedwireTest::describe;
 using RedwireTest::FakeRedisServer;
+using RedwireTest::Outcome;
+using RedwireTest::roundTrip;
 using Codes = QList<RedisError::Code>;
 using TopicKind = SubscriberConnection::TopicKind;
 
@@ -54,36 +58,6 @@ ConnectionOptions hostileOptions(quint16 port)
     options.reconnect.initialDelayMs = 20;
     options.reconnect.maxDelayMs = 200;
     return options;
-}
-
-// Records what one command handler received, and how often.
-struct Outcome
-{
-    int calls = 0;
-    RedisReply reply;
-    RedisError error;
-    CommandConnection::ReplyHandler handler()
-    {
-        return [this](const RedisReply &r, const RedisError &e) {
-            ++calls;
-            reply = r;
-            error = e;
-        };
-    }
-};
-
-RedisReply roundTrip(CommandConnection &connection, const QList<QByteArray> &args)
-{
-    Outcome outcome;
-    connection.send(args, outcome.handler());
-    if (!QTest::qWaitFor([&] { return outcome.calls > 0; }, Timeout))
-        return RedisReply::error("test: no reply");
-    return outcome.error.isError() ? RedisReply::error(outcome.error.message().toUtf8()) : outcome.reply;
-}
-
-QString describe(const RedisError &error)
-{
-    return QStringLiteral("%1: %2").arg(RedisError::codeName(error.code()), error.message());
 }
 
 QString describe(const Codes &codes)

@@ -4,6 +4,7 @@
 #include "redis/CommandConnection.h"
 #include "redis/SubscriberConnection.h"
 
+#include "CommandTestSupport.h"
 #include "RedisServerProcess.h"
 #include "TlsMaterial.h"
 
@@ -12,7 +13,10 @@
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::describe;
+using RedwireTest::Outcome;
 using RedwireTest::RedisServerProcess;
+using RedwireTest::roundTrip;
 using RedwireTest::TlsMaterial;
 using TopicKind = SubscriberConnection::TopicKind;
 
@@ -27,36 +31,6 @@ using TopicKind = SubscriberConnection::TopicKind;
 namespace {
 
 constexpr int Timeout = 10000;
-
-QString describe(const RedisError &error)
-{
-    return QStringLiteral("%1: %2").arg(RedisError::codeName(error.code()), error.message());
-}
-
-// Records what one command handler received, and how often.
-struct Outcome
-{
-    int calls = 0;
-    RedisReply reply;
-    RedisError error;
-    CommandConnection::ReplyHandler handler()
-    {
-        return [this](const RedisReply &r, const RedisError &e) {
-            ++calls;
-            reply = r;
-            error = e;
-        };
-    }
-};
-
-RedisReply roundTrip(CommandConnection &connection, const QList<QByteArray> &args)
-{
-    Outcome outcome;
-    connection.send(args, outcome.handler());
-    if (!QTest::qWaitFor([&] { return outcome.calls > 0; }, Timeout))
-        return RedisReply::error("test: no reply");
-    return outcome.error.isError() ? RedisReply::error(outcome.error.message().toUtf8()) : outcome.reply;
-}
 
 } // namespace
 
