@@ -20,6 +20,24 @@ ApplicationWindow {
     title: qsTr("Redwire")
     color: Theme.background
 
+    // The controls take their colours from the palette: light and dark follow Theme.
+    palette.window: Theme.background
+    palette.windowText: Theme.text
+    palette.base: Theme.surface
+    palette.alternateBase: Theme.raised
+    palette.text: Theme.text
+    palette.button: Theme.raised
+    palette.buttonText: Theme.text
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.accentText
+    palette.placeholderText: Theme.mutedText
+    palette.toolTipBase: Theme.raised
+    palette.toolTipText: Theme.text
+    palette.mid: Theme.border
+    palette.light: Theme.surface
+    palette.dark: Theme.mutedText
+    palette.link: Theme.link
+
     Settings {
         category: "window"
         property alias x: window.x

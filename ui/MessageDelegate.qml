@@ -101,7 +101,8 @@ Item {
                     selectByMouse: true
                     wrapMode: TextEdit.Wrap
                     textFormat: TextEdit.RichText
-                    text: root.html
+                    // The model's html has no markup but its own <a href> tags: colour them here.
+                    text: root.html.replace(/<a href=/g, '<a style="color:' + Theme.link + '" href=')
                     color: Theme.text
                     opacity: root.delivery === "pending" ? 0.6 : 1.0
                     font.pixelSize: Theme.fontSize
