@@ -80,7 +80,8 @@ double cpuSeconds()
 {
     rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
-    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
+        + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 double mb(long kb)
@@ -320,19 +321,22 @@ int main(int argc, char *argv[])
         double cpu;
     };
     std::vector<Sample> samples;
-    samples.push_back({ 0.0, frames.load(), monitor->receivedCount(), model->count(), atReady, cpuSeconds() });
+    samples.push_back(
+        { 0.0, frames.load(), monitor->receivedCount(), model->count(), atReady, cpuSeconds() });
     QTimer sampler;
     sampler.setInterval(1000);
     bool disconnected = false;
-    QObject::connect(monitor, &Redwire::ChannelMonitor::connectedChanged, &app, [&disconnected](bool connected) {
-        if (!connected) {
-            disconnected = true;
-            std::fprintf(stderr, "monitor: disconnected from the server\n");
-        }
-    });
+    QObject::connect(
+        monitor, &Redwire::ChannelMonitor::connectedChanged, &app, [&disconnected](bool connected) {
+            if (!connected) {
+                disconnected = true;
+                std::fprintf(stderr, "monitor: disconnected from the server\n");
+            }
+        });
     QObject::connect(&sampler, &QTimer::timeout, &app, [&] {
         const double t = double(clock.nsecsElapsed() - readyNs) / 1e9;
-        const Sample s { t, frames.load(), monitor->receivedCount(), model->count(), readMemory(), cpuSeconds() };
+        const Sample s { t, frames.load(), monitor->receivedCount(), model->count(), readMemory(),
+            cpuSeconds() };
         const Sample &prev = samples.back();
         std::fprintf(stderr, "t=%5.1fs msgs/s=%7.0f frames/s=%5.1f cpu=%3.0f%% rows=%d rss=%.1fMB\n", t,
             double(s.received - prev.received) / (t - prev.t), double(s.frames - prev.frames) / (t - prev.t),
@@ -346,7 +350,8 @@ int main(int argc, char *argv[])
     probe.stop();
 
     const double endT = double(clock.nsecsElapsed() - readyNs) / 1e9;
-    const Sample last { endT, frames.load(), monitor->receivedCount(), model->count(), readMemory(), cpuSeconds() };
+    const Sample last { endT, frames.load(), monitor->receivedCount(), model->count(), readMemory(),
+        cpuSeconds() };
     samples.push_back(last);
 
     // The loaded window [warmup, loadSeconds]: the samples nearest to its edges.
@@ -389,10 +394,10 @@ int main(int argc, char *argv[])
         (unsigned long long)monitor->bufferDroppedCount(),
         span > 0 ? double(w1.received - w0.received) / span : 0.0,
         span > 0 ? double(w1.frames - w0.frames) / span : 0.0, idleFrames, last.frames,
-        span > 0 ? 100.0 * (w1.cpu - w0.cpu) / span : 0.0, loaded.maxMs,
-        loaded.p99Ms, loaded.p50Ms, loaded.over50, loaded.over100, loaded.ticks, whole.maxMs, worstAt,
-        whole.p99Ms, whole.ticks, mb(atStart.rssKb), mb(atShown.rssKb), mb(atReady.rssKb), mb(w0.mem.rssKb),
-        mb(peakRss), mb(last.mem.rssKb), mb(last.mem.hwmKb), int(disconnected), (long long)warnings.size(),
+        span > 0 ? 100.0 * (w1.cpu - w0.cpu) / span : 0.0, loaded.maxMs, loaded.p99Ms, loaded.p50Ms,
+        loaded.over50, loaded.over100, loaded.ticks, whole.maxMs, worstAt, whole.p99Ms, whole.ticks,
+        mb(atStart.rssKb), mb(atShown.rssKb), mb(atReady.rssKb), mb(w0.mem.rssKb), mb(peakRss),
+        mb(last.mem.rssKb), mb(last.mem.hwmKb), int(disconnected), (long long)warnings.size(),
         ok ? "ok" : "error");
     std::fflush(stdout);
     QObject::disconnect(monitor, nullptr, &app, nullptr);
