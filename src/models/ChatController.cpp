@@ -180,14 +180,14 @@ int ChatController::retryInMs() const
 MessageListModel *ChatController::messages() const
 {
     ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    return room ? const_cast<ChatController *>(this)->modelFor(room) : m_emptyMessages;
+    return room ? modelFor(room) : m_emptyMessages;
 }
 
-MessageListModel *ChatController::modelFor(ChatRoom *room)
+MessageListModel *ChatController::modelFor(ChatRoom *room) const
 {
     MessageListModel *&model = m_messageModels[room];
     if (!model)
-        model = new MessageListModel(room, this);
+        model = new MessageListModel(room, const_cast<ChatController *>(this));
     return model;
 }
 

@@ -104,7 +104,8 @@ private:
     void currentChanged();
     void unreadChanged(ChatRoom *room);
     void saveRooms() const;
-    MessageListModel *modelFor(ChatRoom *room);
+    // Created on first use: rooms never shown cost no model.
+    MessageListModel *modelFor(ChatRoom *room) const;
 
     const ChatConfig m_config;
     ConnectionOptions m_options;
@@ -113,7 +114,7 @@ private:
     MemberListModel *m_members = nullptr;
     MessageListModel *m_emptyMessages;
     DesktopNotifier *m_notifier;
-    QHash<ChatRoom *, MessageListModel *> m_messageModels;
+    mutable QHash<ChatRoom *, MessageListModel *> m_messageModels;
     QHash<ChatRoom *, int> m_lastUnread;
     QString m_lastError;
     bool m_windowActive = true;

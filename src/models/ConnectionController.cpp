@@ -85,66 +85,82 @@ void ConnectionController::save()
     m_hasSavedServer = true;
 }
 
-#define REDWIRE_SETTER(Name, member, value)                                                                  \
-    if (member == value)                                                                                     \
-        return;                                                                                              \
-    member = value;                                                                                          \
-    Q_EMIT settingsChanged();
+namespace {
+// For the setters: whether the value changed (and was stored).
+template<typename T, typename U> bool assignChanged(T &member, U &&value)
+{
+    if (member == value)
+        return false;
+    member = std::forward<U>(value);
+    return true;
+}
+} // namespace
 
 void ConnectionController::setHost(const QString &host)
 {
-    REDWIRE_SETTER(Host, m_options.host, host.trimmed())
+    if (assignChanged(m_options.host, host.trimmed()))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setPort(int port)
 {
-    REDWIRE_SETTER(Port, m_options.port, quint16(qBound(0, port, 65535)))
+    if (assignChanged(m_options.port, quint16(qBound(0, port, 65535))))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setUsername(const QString &username)
 {
-    REDWIRE_SETTER(User, m_options.username, username)
+    if (assignChanged(m_options.username, username))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setPassword(const QString &password)
 {
-    REDWIRE_SETTER(Pass, m_options.password, password)
+    if (assignChanged(m_options.password, password))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setRememberPassword(bool remember)
 {
-    REDWIRE_SETTER(Rem, m_rememberPassword, remember)
+    if (assignChanged(m_rememberPassword, remember))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setDatabase(int database)
 {
-    REDWIRE_SETTER(Db, m_options.database, database)
+    if (assignChanged(m_options.database, database))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setNickname(const QString &nickname)
 {
-    REDWIRE_SETTER(Nick, m_nickname, nickname.trimmed())
+    if (assignChanged(m_nickname, nickname.trimmed()))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setUseTls(bool enabled)
 {
-    REDWIRE_SETTER(Tls, m_options.tls.enabled, enabled)
+    if (assignChanged(m_options.tls.enabled, enabled))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setTlsCaFile(const QString &path)
 {
-    REDWIRE_SETTER(Ca, m_options.tls.caFile, path)
+    if (assignChanged(m_options.tls.caFile, path))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setTlsCertFile(const QString &path)
 {
-    REDWIRE_SETTER(Cert, m_options.tls.certFile, path)
+    if (assignChanged(m_options.tls.certFile, path))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setTlsKeyFile(const QString &path)
 {
-    REDWIRE_SETTER(Key, m_options.tls.keyFile, path)
+    if (assignChanged(m_options.tls.keyFile, path))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setTlsServerName(const QString &name)
 {
-    REDWIRE_SETTER(Sni, m_options.tls.serverName, name)
+    if (assignChanged(m_options.tls.serverName, name))
+        Q_EMIT settingsChanged();
 }
 void ConnectionController::setUseLocalServer(bool use)
 {
-    REDWIRE_SETTER(Local, m_useLocalServer, use)
+    if (assignChanged(m_useLocalServer, use))
+        Q_EMIT settingsChanged();
 }
-
-#undef REDWIRE_SETTER
 
 bool ConnectionController::tlsAvailable() const
 {

@@ -72,7 +72,8 @@ REDIS_PID=
 SUB_PID=
 PORT=
 
-log() { printf '%s\n' "$*" >&2; }
+# shellcheck source=tests/bench/bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 cleanup() {
     if [[ -n $SUB_PID ]] && kill -0 "$SUB_PID" 2>/dev/null; then
@@ -87,55 +88,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$PORT" "$@"; }
-
-start_server() {
-    local _attempt _try
-    for _attempt in 1 2 3 4 5 6 7 8; do
-        PORT=$((20000 + RANDOM % 20000))
-        if ss -Htln "sport = :$PORT" 2>/dev/null | grep -q .; then
-            continue
-        fi
-        "$REDIS_SERVER" --port "$PORT" --bind 127.0.0.1 --protected-mode yes --save '' --appendonly no \
-            --dir "$TMP" --logfile "$TMP/redis.log" --client-output-buffer-limit "pubsub 0 0 0" \
-            --daemonize no &
-        REDIS_PID=$!
-        for _try in $(seq 50); do
-            if ! kill -0 "$REDIS_PID" 2>/dev/null; then
-                break
-            fi
-            if [[ $(rcli ping 2>/dev/null) == PONG ]]; then
-                return 0
-            fi
-            sleep 0.1
-        done
-        kill "$REDIS_PID" 2>/dev/null
-        wait "$REDIS_PID" 2>/dev/null
-        REDIS_PID=
-    done
-    log "could not start $REDIS_SERVER on a free loopback port (see $TMP/redis.log)"
-    exit 1
-}
-
-# field LINE KEY: the value of KEY=... in a RESULT line
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-
-# Waits until PID exits, at most SECONDS; kills it (it is ours) when it does not.
-wait_bounded() {
-    local pid=$1 limit=$2 start=$SECONDS
-    while kill -0 "$pid" 2>/dev/null; do
-        if ((SECONDS - start > limit)); then
-            log "  pid $pid still running after ${limit}s: killing it"
-            kill "$pid" 2>/dev/null
-            sleep 1
-            kill -9 "$pid" 2>/dev/null
-            break
-        fi
-        sleep 0.05
-    done
-    wait "$pid" 2>/dev/null
-}
 
 wait_ready() {
     local pid=$1 file=$2 limit=$3 start=$SECONDS
@@ -231,10 +183,6 @@ callgrind_ir() {
     sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$out" | head -1
 }
 
-median() { tr ' ' '\n' | grep -E '^-?[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "na"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.10g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "na" || b == "na" || b == 0) print "–"; else printf "%.2f", a / b }'; }
-human() { awk -v r="$1" 'BEGIN { if (r == "na" || r == "") print "–"; else if (r >= 1e6) printf "%.2f M", r / 1e6; else printf "%.0f k", r / 1e3 }'; }
-
 declare -A RATE IR PACE LAG BACKLOG PUBRATE ALLRATES
 have_client() { [[ -x $BIN/bench_sub_$1 ]]; }
 
@@ -248,7 +196,7 @@ for c in $CLIENTS; do
 done
 ((${#present[@]})) || { log "no client to run"; exit 1; }
 
-start_server
+start_server --client-output-buffer-limit "pubsub 0 0 0"
 VERSION_REDIS=$(rcli info server | sed -n 's/^redis_version:\([^\r]*\).*/\1/p')
 log "redis-server $VERSION_REDIS on 127.0.0.1:$PORT (pid $REDIS_PID); clients: ${present[*]}; runs: $RUNS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -328,7 +276,6 @@ for mode in $MODES; do
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
-runs_list() { local r out=""; for r in $1; do out+="$(human "$r" | tr -d ' ') "; done; echo "${out% }"; }
 size_name() { if (($1 == 1024)); then echo "1 KiB"; else echo "$1 B"; fi; }
 mb() { awk -v b="$1" 'BEGIN { if (b == "na" || b == "") print "–"; else printf "%.0f MB", b / 1e6 }'; }
 

@@ -105,8 +105,6 @@ PORT=
 # The processes of the client being run (ours to end if the script is interrupted).
 RUN_PIDS=()
 
-log() { printf '%s\n' "$*" >&2; }
-
 end_run_pids() {
     local pid
     for pid in "${RUN_PIDS[@]}"; do
@@ -119,6 +117,9 @@ end_run_pids() {
     RUN_PIDS=()
 }
 
+# shellcheck source=tests/bench/bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+
 cleanup() {
     end_run_pids
     if [[ -n $REDIS_PID ]] && kill -0 "$REDIS_PID" 2>/dev/null; then
@@ -129,38 +130,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$PORT" "$@"; }
-
-start_server() {
-    local _attempt _try
-    for _attempt in 1 2 3 4 5 6 7 8; do
-        PORT=$((20000 + RANDOM % 20000))
-        if ss -Htln "sport = :$PORT" 2>/dev/null | grep -q .; then
-            continue
-        fi
-        "$REDIS_SERVER" --port "$PORT" --bind 127.0.0.1 --protected-mode yes --save '' --appendonly no \
-            --dir "$TMP" --logfile "$TMP/redis.log" --daemonize no &
-        REDIS_PID=$!
-        for _try in $(seq 50); do
-            if ! kill -0 "$REDIS_PID" 2>/dev/null; then
-                break
-            fi
-            if [[ $(rcli ping 2>/dev/null) == PONG ]]; then
-                return 0
-            fi
-            sleep 0.1
-        done
-        kill "$REDIS_PID" 2>/dev/null
-        wait "$REDIS_PID" 2>/dev/null
-        REDIS_PID=
-    done
-    log "could not start $REDIS_SERVER on a free loopback port (see $TMP/redis.log)"
-    exit 1
-}
-
-# field LINE KEY: the value of KEY=... in a RESULT line
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
 # Waits until CHANNEL has a subscriber (the client is ready) or PID is gone; bounded.
 wait_subscribed() {
@@ -315,11 +284,6 @@ callgrind_ir() {
     fi
     sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$out" | head -1
 }
-
-median() { tr ' ' '\n' | grep -E '^-?[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "na"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.10g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "na" || b == "na" || b == 0) print "–"; else printf "%.2f", a / b }'; }
-human() { awk -v r="$1" 'BEGIN { if (r == "na" || r == "") print "–"; else if (r >= 1e6) printf "%.2f M", r / 1e6; else printf "%.0f k", r / 1e3 }'; }
-runs_list() { local r out=""; for r in $1; do out+="$(human "$r" | tr -d ' ') "; done; echo "${out% }"; }
 
 present=()
 for c in $CLIENTS; do

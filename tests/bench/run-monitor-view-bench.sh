@@ -59,8 +59,6 @@ VIEW_PID=
 PUB_PID=
 PORT=
 
-log() { printf '%s\n' "$*" >&2; }
-
 stop_pid() {
     local pid=$1
     if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
@@ -68,6 +66,9 @@ stop_pid() {
         wait "$pid" 2>/dev/null
     fi
 }
+# shellcheck source=tests/bench/bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+
 cleanup() {
     stop_pid "$PUB_PID"
     stop_pid "$VIEW_PID"
@@ -76,50 +77,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$PORT" "$@"; }
-
-start_server() {
-    local _attempt _try
-    for _attempt in 1 2 3 4 5 6 7 8; do
-        PORT=$((20000 + RANDOM % 20000))
-        if ss -Htln "sport = :$PORT" 2>/dev/null | grep -q .; then
-            continue
-        fi
-        "$REDIS_SERVER" --port "$PORT" --bind 127.0.0.1 --protected-mode yes --save '' --appendonly no \
-            --dir "$TMP" --logfile "$TMP/redis.log" --client-output-buffer-limit "pubsub $LIMIT" \
-            --daemonize no &
-        REDIS_PID=$!
-        for _try in $(seq 50); do
-            kill -0 "$REDIS_PID" 2>/dev/null || break
-            [[ $(rcli ping 2>/dev/null) == PONG ]] && return 0
-            sleep 0.1
-        done
-        stop_pid "$REDIS_PID"
-        REDIS_PID=
-    done
-    log "could not start $REDIS_SERVER on a free loopback port (see $TMP/redis.log)"
-    exit 1
-}
-
-# field LINE KEY: the value of KEY=... in a RESULT line
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-
-# Waits until PID exits, at most LIMIT seconds; kills it (it is ours) when it does not.
-wait_bounded() {
-    local pid=$1 limit=$2 start=$SECONDS
-    while kill -0 "$pid" 2>/dev/null; do
-        if ((SECONDS - start > limit)); then
-            log "  pid $pid still running after ${limit}s: killing it"
-            kill "$pid" 2>/dev/null
-            sleep 1
-            kill -9 "$pid" 2>/dev/null
-            break
-        fi
-        sleep 0.1
-    done
-    wait "$pid" 2>/dev/null
-}
 
 # run_one CAPACITY: one run; sets RESULT to the view's RESULT line followed by the publisher's
 # figures and the largest output buffer the server held for the monitor (omem) while publishing.
@@ -170,7 +127,7 @@ run_one() {
     RESULT="$line pub_n=$(field "$pub" n) pub_rate=$(field "$pub" rate) pub_receivers=$(field "$pub" receivers) pub_late_ticks=$(field "$pub" late_ticks) pub_status=$(field "$pub" status) omem_max=$omem_max"
 }
 
-start_server
+start_server --client-output-buffer-limit "pubsub $LIMIT"
 VERSION_REDIS=$(rcli info server | sed -n 's/^redis_version:\([^\r]*\).*/\1/p')
 log "redis-server $VERSION_REDIS on 127.0.0.1:$PORT (pid $REDIS_PID); $RATE msg/s for ${SECONDS_LOAD}s, capacities: $CAPACITIES, runs: $RUNS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)

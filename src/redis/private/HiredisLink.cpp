@@ -262,11 +262,9 @@ RedisError HiredisLink::open(const ConnectionOptions &options, const QString &nu
         return RedisError(RedisError::Code::ConnectionLost, tr("Out of memory while connecting."));
     if (context->err) {
         const QString text = QString::fromUtf8(context->errstr);
-        const int err = context->err;
         redisAsyncFree(context);
         const bool refused = text.contains(QLatin1String("refused"), Qt::CaseInsensitive);
         const bool missing = text.contains(QLatin1String("No such file"), Qt::CaseInsensitive);
-        Q_UNUSED(err)
         return RedisError(
             refused || missing ? RedisError::Code::ConnectionRefused : RedisError::Code::ConnectionLost,
             tr("Cannot connect to %1: %2").arg(options.endpointDisplayName(), text));
