@@ -57,8 +57,24 @@ Item {
             text: root.kind === "join" ? qsTr("%1 joined").arg(root.sender) : qsTr("%1 left").arg(root.sender)
         }
 
+        // History lost before it could be read (the stream's length cap trimmed it)
+        Label {
+            objectName: "historyGap"
+            visible: root.kind === "gap"
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacing * 2
+            Layout.rightMargin: Theme.spacing * 2
+            topPadding: Theme.spacing / 2
+            bottomPadding: Theme.spacing / 2
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            color: Theme.warning
+            font.pixelSize: Theme.smallFontSize
+            text: qsTr("Some messages are no longer available: the room's history was trimmed while you were away.")
+        }
+
         Rectangle {
-            visible: root.kind !== "join" && root.kind !== "leave"
+            visible: root.kind === "message"
             Layout.fillWidth: true
             implicitHeight: body.implicitHeight + 6
             color: root.mention ? Theme.mention : "transparent"

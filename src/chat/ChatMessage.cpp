@@ -9,6 +9,15 @@ bool isWordCharacter(QChar c)
 }
 } // namespace
 
+ChatMessage ChatMessage::gapMarker(qint64 atMs)
+{
+    ChatMessage marker;
+    marker.historyGap = true;
+    marker.kind = ChatEnvelope::Kind::Unknown;
+    marker.timestampMs = atMs;
+    return marker;
+}
+
 ChatMessage ChatMessage::fromEnvelope(
     const ChatEnvelope &envelope, const QString &myNickname, qint64 receivedAtMs)
 {

@@ -32,10 +32,16 @@ struct ChatMessage
     bool own = false; // sent under our nickname
     bool mentionsMe = false; // someone else's message naming our nickname
     bool truncated = false;
+    // Not a message: a marker where the room's history lost entries (trimmed by the stream's
+    // length cap, or deleted) before this client could read them.
+    bool historyGap = false;
     qsizetype rawSize = 0;
     QByteArray raw;
     Delivery delivery = Delivery::Received;
     QString failureReason; // for Failed
+
+    // The marker for lost history (see historyGap), stamped `atMs`.
+    static ChatMessage gapMarker(qint64 atMs);
 
     static ChatMessage fromEnvelope(
         const ChatEnvelope &envelope, const QString &myNickname, qint64 receivedAtMs);
@@ -47,7 +53,7 @@ struct ChatMessage
     // Something a person said (as opposed to a join or leave notice).
     bool isConversation() const
     {
-        return kind == ChatEnvelope::Kind::Message || kind == ChatEnvelope::Kind::Unknown;
+        return !historyGap && (kind == ChatEnvelope::Kind::Message || kind == ChatEnvelope::Kind::Unknown);
     }
     // Approximate bytes held, for the per-room memory bound.
     qsizetype memoryCost() const;

@@ -52,6 +52,48 @@ bool HistoryBackfill::catchUp(const StreamId &after, int tag)
     return true;
 }
 
+void HistoryBackfill::checkDeletedAfter(const StreamId &after, int tag)
+{
+    if (after.isNull())
+        return;
+    const quint64 generation = m_generation[int(Purpose::CatchUp)];
+    QPointer<HistoryBackfill> self(this);
+    m_commands->send({ "XINFO", "STREAM", m_key },
+        [self, after, tag, generation](const RedisReply &reply, const RedisError &error) {
+            // No stream (nothing stored yet, or a server that lost its data) or an old server
+            // without XINFO: nothing to say; the catch-up reads what there is.
+            if (!self || self->m_generation[int(Purpose::CatchUp)] != generation)
+                return;
+            if (error.isError() || !reply.isArray() || reply.size() % 2 != 0) {
+                qCDebug(lcChat) << "XINFO STREAM" << self->m_key << "told nothing:"
+                                << (error.isError() ? error.message() : QString::fromUtf8(reply.bytes()));
+                return;
+            }
+            StreamId maxDeleted;
+            StreamId first;
+            bool knowsDeletions = false;
+            for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
+                const QByteArray &field = reply.at(i).bytes();
+                const RedisReply &value = reply.at(i + 1);
+                if (field == "max-deleted-entry-id" && value.isString()) {
+                    maxDeleted = StreamId::parse(value.bytes());
+                    knowsDeletions = true;
+                } else if (field == "first-entry" && value.isArray() && value.size() == 2
+                    && value.at(0).isString()) {
+                    first = StreamId::parse(value.at(0).bytes());
+                }
+            }
+            // max-deleted-entry-id (Redis 7) counts XDEL but not trimming in 7.0; an oldest entry
+            // past `after` means that trimming went beyond what we held (it may, rarely, have
+            // stopped exactly there: the marker says "may").
+            const bool lost = (knowsDeletions && maxDeleted > after) || (!first.isNull() && first > after);
+            qCDebug(lcChat) << "stream" << self->m_key << "deleted up to" << maxDeleted.toByteArray()
+                            << "first entry" << first.toByteArray() << "held up to" << after.toByteArray();
+            if (lost)
+                Q_EMIT self->entriesLost(after, first, tag);
+        });
+}
+
 void HistoryBackfill::cancel(Purpose purpose)
 {
     ++m_generation[int(purpose)];

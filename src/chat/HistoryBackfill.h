@@ -31,6 +31,11 @@ public:
     bool loadLatest(int tag);
     bool loadOlder(const StreamId &before, int tag);
     bool catchUp(const StreamId &after, int tag);
+    // Asks the stream whether entries after `after` were deleted (trimmed by MAXLEN, or XDEL):
+    // answers with entriesLost (XINFO STREAM: the oldest entry against `after`, and Redis 7's
+    // max-deleted-entry-id). Sent before a catch-up on the same connection, so its answer
+    // comes first.
+    void checkDeletedAfter(const StreamId &after, int tag);
     bool isRunning(Purpose purpose) const { return m_running[int(purpose)]; }
     void cancel(Purpose purpose);
     void cancelAll();
@@ -46,6 +51,9 @@ Q_SIGNALS:
     void pageLoaded(Redwire::HistoryBackfill::Purpose purpose, const QList<Redwire::ChatEnvelope> &ascending,
         bool finished, bool reachedStart, int tag);
     void failed(Redwire::HistoryBackfill::Purpose purpose, const QString &reason, int tag);
+    // Entries newer than `after` are gone from the stream; `firstAvailable` is the oldest entry
+    // left (null when the stream is empty).
+    void entriesLost(const Redwire::StreamId &after, const Redwire::StreamId &firstAvailable, int tag);
 
 private:
     void request(Purpose purpose, const QList<QByteArray> &command, int count, int tag);

@@ -36,12 +36,33 @@ StreamId RoomTimeline::newestStreamId() const
     return {};
 }
 
+StreamId RoomTimeline::newestVerifiedStreamId() const
+{
+    return m_newestVerified;
+}
+
+void RoomTimeline::markVerified(int row)
+{
+    Entry &entry = m_entries[row];
+    entry.verified = true;
+    m_newestVerified = qMax(m_newestVerified, entry.message.streamId);
+}
+
 StreamId RoomTimeline::oldestStreamId() const
 {
     for (int row = 0; row < placedCount(); ++row)
         if (isKeyed(row))
             return m_entries.at(row).message.streamId;
     return {};
+}
+
+StreamId RoomTimeline::olderPageBoundary() const
+{
+    for (int row = 0; row < placedCount(); ++row)
+        if (isKeyed(row) && m_entries.at(row).verified)
+            return m_entries.at(row).message.streamId;
+    const StreamId oldest = oldestStreamId();
+    return oldest.isNull() ? oldest : oldest.next();
 }
 
 bool RoomTimeline::isFull() const
@@ -104,12 +125,16 @@ void RoomTimeline::insertRun(int row, const QList<Entry> &entries)
         m_bytes += entry.message.memoryCost();
         if (!entry.message.streamId.isNull())
             m_streamIds.insert(entry.message.streamId);
+        if (!entry.message.id.isEmpty())
+            m_envelopeIds.insert(entry.message.id);
+        if (entry.verified)
+            m_newestVerified = qMax(m_newestVerified, entry.message.streamId);
     }
     Q_EMIT messagesInserted(row, last);
 }
 
 // Our unplaced message was stored as `streamId`: it leaves the tail for `targetRow`.
-void RoomTimeline::place(int unplacedRow, int targetRow, const StreamId &streamId)
+void RoomTimeline::place(int unplacedRow, int targetRow, const StreamId &streamId, bool verified)
 {
     Q_ASSERT(unplacedRow >= placedCount() && targetRow <= placedCount());
     if (unplacedRow != targetRow) {
@@ -127,11 +152,16 @@ void RoomTimeline::place(int unplacedRow, int targetRow, const StreamId &streamI
     message.failureReason.clear();
     m_bytes += message.memoryCost();
     m_streamIds.insert(streamId);
+    if (verified)
+        markVerified(targetRow);
     Q_EMIT messageChanged(targetRow);
 }
 
 void RoomTimeline::replaceMessage(int row, const ChatMessage &message)
 {
+    m_envelopeIds.remove(m_entries.at(row).message.id);
+    if (!message.id.isEmpty())
+        m_envelopeIds.insert(message.id);
     m_bytes -= m_entries.at(row).message.memoryCost();
     m_entries[row].message = message;
     m_bytes += message.memoryCost();
@@ -141,17 +171,31 @@ void RoomTimeline::replaceMessage(int row, const ChatMessage &message)
 RoomTimeline::Added RoomTimeline::addLive(const ChatMessage &message, int epoch)
 {
     if (message.streamId.isNull()) {
+        if (!message.id.isEmpty() && m_envelopeIds.contains(message.id) && unplacedRowMatching(message) < 0)
+            return Added::Duplicate; // a replay
         insertRun(placedCount(), { Entry { message, epoch } });
         trimOldest();
         return Added::New;
     }
     if (m_streamIds.contains(message.streamId))
         return Added::Duplicate;
-    const int target = livePosition(message.streamId);
     const int unplaced = unplacedRowMatching(message);
+    // The same envelope again under another stream ID: a replay.
+    if (unplaced < 0 && !message.id.isEmpty() && m_envelopeIds.contains(message.id))
+        return Added::Duplicate;
+    if (unplaced < 0 && message.streamId <= m_newestVerified) {
+        // Inside the range read from the stream, yet not read: a made-up ID.
+        ChatMessage unkeyed = message;
+        unkeyed.streamId = StreamId();
+        return addLive(unkeyed, epoch);
+    }
+    const int target = livePosition(message.streamId);
     if (unplaced >= 0) {
+        // Our own message's echo. Its ID is the one the send's reply gave (or will give), yet it
+        // counts as read only once a page from the stream holds it: a catch-up starts from IDs
+        // read in pages, which vouch for everything below them.
         m_entries[unplaced].epoch = epoch;
-        place(unplaced, target, message.streamId);
+        place(unplaced, target, message.streamId, false);
         trimOldest();
         return Added::Confirmed;
     }
@@ -168,17 +212,34 @@ QList<ChatMessage> RoomTimeline::insertStored(const QList<ChatMessage> &ascendin
         if (message.streamId.isNull())
             continue;
         if (m_streamIds.contains(message.streamId)) {
-            // The stream is the authority: a live copy that claimed this ID with other content
-            // (a forged "sid") gives way to what was stored.
             const int row = rowOfStreamId(message.streamId);
-            if (row >= 0 && m_entries.at(row).message.id != message.id && !m_entries.at(row).message.own)
+            if (row < 0)
+                continue;
+            if (m_entries.at(row).message.id == message.id) {
+                markVerified(row);
+                continue;
+            }
+            // A live copy claimed this ID with other content (a forged "sid"): the stream is
+            // the authority. When the stored entry is one of our messages still waiting at the
+            // bottom, that one takes the place; otherwise the stored content replaces the claim.
+            if (unplacedRowMatching(message) < 0) {
                 replaceMessage(row, message);
-            continue;
+                markVerified(row);
+                continue;
+            }
+            removeRows(row, row);
         }
         const int unplaced = unplacedRowMatching(message);
+        if (unplaced < 0 && !message.id.isEmpty() && m_envelopeIds.contains(message.id)) {
+            // Its live copy is here without this ID (refused as placement): the stored copy
+            // takes its place in stream order.
+            const int row = rowOfId(message.id);
+            if (row >= 0 && row < placedCount() && !isKeyed(row))
+                removeRows(row, row);
+        }
         if (unplaced >= 0) {
             m_entries[unplaced].epoch = boundaryEpoch;
-            place(unplaced, storedPosition(message.streamId, boundaryEpoch), message.streamId);
+            place(unplaced, storedPosition(message.streamId, boundaryEpoch), message.streamId, true);
             continue;
         }
         if (!missing.isEmpty() && !(missing.last().streamId < message.streamId))
@@ -186,22 +247,27 @@ QList<ChatMessage> RoomTimeline::insertStored(const QList<ChatMessage> &ascendin
         missing.append(message);
     }
 
-    // Then the new ones, in runs that share an insertion row. Rows are computed against the
-    // timeline as it is now; each run shifts the following ones by its length.
+    // Then the new ones. Every row is computed against the timeline as it is before any of them
+    // goes in (positions only grow with the stream ID, so they come out ascending); then the runs
+    // that share a row are inserted, each shifting the ones after it by its length. Computing a
+    // row after an earlier run went in would count that run twice.
+    QList<int> rows;
+    rows.reserve(missing.size());
+    for (const ChatMessage &message : std::as_const(missing))
+        rows.append(storedPosition(message.streamId, boundaryEpoch));
     int shift = 0;
-    int runRow = -1;
-    QList<Entry> run;
-    for (const ChatMessage &message : std::as_const(missing)) {
-        const int row = storedPosition(message.streamId, boundaryEpoch);
-        if (row != runRow && !run.isEmpty()) {
-            insertRun(runRow + shift, run);
-            shift += int(run.size());
-            run.clear();
-        }
-        runRow = row;
-        run.append(Entry { message, boundaryEpoch });
+    qsizetype runStart = 0;
+    for (qsizetype i = 1; i <= missing.size(); ++i) {
+        if (i < missing.size() && rows.at(i) == rows.at(runStart))
+            continue;
+        QList<Entry> run;
+        run.reserve(i - runStart);
+        for (qsizetype k = runStart; k < i; ++k)
+            run.append(Entry { missing.at(k), boundaryEpoch, true });
+        insertRun(rows.at(runStart) + shift, run);
+        shift += int(run.size());
+        runStart = i;
     }
-    insertRun(runRow + shift, run);
     return missing;
 }
 
@@ -227,6 +293,16 @@ QList<ChatMessage> RoomTimeline::addOlder(const QList<ChatMessage> &ascending)
         --first;
     }
     return insertStored(ascending.mid(first), 0);
+}
+
+void RoomTimeline::addGapMarker(const ChatMessage &marker, const StreamId &after, int boundaryEpoch)
+{
+    const StreamId next = after.next();
+    ChatMessage unkeyed = marker;
+    unkeyed.streamId = StreamId();
+    // One epoch early: the stored messages of `boundaryEpoch` then go after it, not before.
+    insertRun(storedPosition(next, boundaryEpoch), { Entry { unkeyed, boundaryEpoch - 1 } });
+    trimOldest();
 }
 
 void RoomTimeline::addPending(const ChatMessage &message)
@@ -261,12 +337,43 @@ bool RoomTimeline::removeUnplaced(const QString &id)
     const int row = rowOfId(id);
     if (row < placedCount())
         return false;
-    Q_EMIT messagesAboutToBeRemoved(row, row);
-    m_bytes -= m_entries.at(row).message.memoryCost();
-    m_entries.removeAt(row);
+    removeRows(row, row);
     --m_unplaced;
-    Q_EMIT messagesRemoved(row, row);
     return true;
+}
+
+// Removes entries (placed ones, or one unplaced whose count the caller adjusts).
+void RoomTimeline::removeRows(int first, int last)
+{
+    Q_EMIT messagesAboutToBeRemoved(first, last);
+    for (int row = first; row <= last; ++row) {
+        const ChatMessage &message = m_entries.at(row).message;
+        m_bytes -= message.memoryCost();
+        m_streamIds.remove(message.streamId);
+        m_envelopeIds.remove(message.id);
+    }
+    m_entries.remove(first, last - first + 1);
+    Q_EMIT messagesRemoved(first, last);
+}
+
+int RoomTimeline::dropUnconfirmedStreamIds(const StreamId &first, const StreamId &last)
+{
+    int dropped = 0;
+    for (int row = placedCount() - 1; row >= 0; --row) {
+        Entry &entry = m_entries[row];
+        if (entry.verified || !isKeyed(row))
+            continue;
+        const StreamId id = entry.message.streamId;
+        if (id < first || id > last)
+            continue;
+        m_streamIds.remove(id);
+        m_bytes -= entry.message.memoryCost();
+        entry.message.streamId = StreamId();
+        m_bytes += entry.message.memoryCost();
+        ++dropped;
+        Q_EMIT messageChanged(row);
+    }
+    return dropped;
 }
 
 void RoomTimeline::trimOldest()
@@ -278,14 +385,8 @@ void RoomTimeline::trimOldest()
         dropBytes += m_entries.at(drop).message.memoryCost();
         ++drop;
     }
-    if (drop == 0)
-        return;
-    Q_EMIT messagesAboutToBeRemoved(0, drop - 1);
-    for (int row = 0; row < drop; ++row)
-        m_streamIds.remove(m_entries.at(row).message.streamId);
-    m_entries.remove(0, drop);
-    m_bytes -= dropBytes;
-    Q_EMIT messagesRemoved(0, drop - 1);
+    if (drop > 0)
+        removeRows(0, drop - 1);
 }
 
 } // namespace Redwire

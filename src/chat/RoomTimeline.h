@@ -39,6 +39,13 @@ public:
     bool containsStreamId(const StreamId &streamId) const { return m_streamIds.contains(streamId); }
     StreamId newestStreamId() const;
     StreamId oldestStreamId() const;
+    // Where the next older page ends (exclusive): the oldest ID a page confirmed, or past the
+    // oldest ID held when none did; every ID held below it is only claimed.
+    StreamId olderPageBoundary() const;
+    // The newest stream ID read from the stream in a page (kept when trimmed), never one a live
+    // message merely claimed: where a catch-up may start.
+    StreamId newestVerifiedStreamId() const;
+    bool isVerified(int row) const { return m_entries.at(row).verified; }
     // Our own messages at the bottom that are not placed yet (pending, failed, or sent and not
     // read back).
     int unplacedCount() const { return m_unplaced; }
@@ -49,7 +56,9 @@ public:
 
     // A message that arrived over Pub/Sub while the room's subscription was in its `epoch`-th
     // active period. Live messages come in server order, so one with a stream ID goes after
-    // everything that arrived before it, one without goes at the bottom (above the tail).
+    // everything that arrived before it, one without goes at the bottom (above the tail). A
+    // claimed ID inside the range read from the stream that is not held is false (that range
+    // was read): the message is placed as if it had none.
     Added addLive(const ChatMessage &message, int epoch);
     // Stored messages (ascending stream IDs) read in `boundaryEpoch`: they were missed while not
     // subscribed, so each goes by stream ID, and among messages without one, after those that
@@ -60,6 +69,11 @@ public:
     // many as the bounds allow. Returns the messages inserted.
     QList<ChatMessage> addOlder(const QList<ChatMessage> &ascending);
 
+    // A marker (ChatMessage::historyGap) right after everything held up to `after`, as a
+    // catch-up in `boundaryEpoch` found that entries after it are gone from the stream. The
+    // messages that catch-up recovers go below it.
+    void addGapMarker(const ChatMessage &marker, const StreamId &after, int boundaryEpoch);
+
     // One of our messages, not yet stored: goes to the bottom.
     void addPending(const ChatMessage &message);
     // Updates the delivery state of our message `id` (and its stream ID once known).
@@ -67,6 +81,10 @@ public:
         const QString &failureReason = {});
     // Drops an unplaced message of ours (a failed send the user discards).
     bool removeUnplaced(const QString &id);
+    // Pages read every stored message from `first` to `last`: a live message in that range
+    // whose stream ID they did not confirm claimed an ID it does not have (a forged "sid"). It
+    // keeps its row but loses the ID, so it orders and anchors nothing. Returns how many.
+    int dropUnconfirmedStreamIds(const StreamId &first, const StreamId &last);
 
 Q_SIGNALS:
     void messagesAboutToBeInserted(int first, int last);
@@ -82,6 +100,7 @@ private:
     {
         ChatMessage message;
         int epoch = 0;
+        bool verified = false; // the stream ID was read from the stream, not claimed live
     };
 
     int placedCount() const { return int(m_entries.size()) - m_unplaced; }
@@ -90,13 +109,17 @@ private:
     int livePosition(const StreamId &streamId) const;
     int storedPosition(const StreamId &streamId, int boundaryEpoch) const;
     void insertRun(int row, const QList<Entry> &entries);
-    void place(int unplacedRow, int targetRow, const StreamId &streamId);
+    void place(int unplacedRow, int targetRow, const StreamId &streamId, bool verified);
     void replaceMessage(int row, const ChatMessage &message);
+    void markVerified(int row);
+    void removeRows(int first, int last);
     QList<ChatMessage> insertStored(const QList<ChatMessage> &ascending, int boundaryEpoch);
     void trimOldest();
 
     QList<Entry> m_entries;
     QSet<StreamId> m_streamIds; // of placed entries
+    QSet<QString> m_envelopeIds; // of all entries that have one
+    StreamId m_newestVerified; // newest ID ever read from the stream (kept when trimmed)
     int m_unplaced = 0;
     qint64 m_bytes = 0;
     const int m_maxMessages;

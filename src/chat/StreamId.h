@@ -22,6 +22,20 @@ public:
     static StreamId parse(QByteArrayView text);
 
     bool isNull() const { return !m_valid; }
+    // The largest ID before this one (null before 0-0 and for a null one).
+    StreamId previous() const
+    {
+        if (!m_valid || (m_ms == 0 && m_seq == 0))
+            return StreamId();
+        return m_seq == 0 ? StreamId(m_ms - 1, ~quint64(0)) : StreamId(m_ms, m_seq - 1);
+    }
+    // The smallest ID after this one (the smallest of all for a null one).
+    StreamId next() const
+    {
+        if (!m_valid)
+            return StreamId(0, 0);
+        return m_seq == ~quint64(0) ? StreamId(m_ms + 1, 0) : StreamId(m_ms, m_seq + 1);
+    }
     quint64 milliseconds() const { return m_ms; }
     quint64 sequence() const { return m_seq; }
     QByteArray toByteArray() const;

@@ -1,5 +1,6 @@
 #include "TimelineSync.h"
 
+#include "ChatLogging.h"
 #include "RoomAddress.h"
 
 #include "redis/CommandConnection.h"
@@ -10,7 +11,10 @@ namespace Redwire {
 
 namespace {
 constexpr int MaxRetryDelayMs = 30000;
-}
+// A live message may claim a stream ID at most this far past the server's clock as we know it:
+// IDs are the server's time of storing, so a later one is made up.
+constexpr qint64 FutureToleranceMs = 60 * 1000;
+} // namespace
 
 TimelineSync::TimelineSync(RoomTimeline *timeline, CommandConnection *commands, const RoomAddress &address,
     const QString &nickname, const ChatConfig &config, QObject *parent)
@@ -33,6 +37,8 @@ TimelineSync::TimelineSync(RoomTimeline *timeline, CommandConnection *commands, 
             Q_EMIT historyStateChanged();
         }
     });
+    connect(m_backfill, &HistoryBackfill::entriesLost, this,
+        [this](const StreamId &after, const StreamId &, int tag) { entriesLost(after, tag); });
     connect(m_backfill, &HistoryBackfill::failed, this,
         [this](HistoryBackfill::Purpose purpose, const QString &, int tag) { readFailed(purpose, tag); });
 }
@@ -53,8 +59,14 @@ void TimelineSync::subscriptionLost()
 {
     if (!m_live)
         return;
-    if (m_synced)
-        m_caughtUpTo = m_timeline->newestStreamId();
+    if (m_synced) {
+        // Live IDs are claims; only what was read from the stream says where reading resumes.
+        // Re-reading what arrived live since then is the price of not trusting them.
+        const StreamId verified = m_timeline->newestVerifiedStreamId();
+        if (!verified.isNull())
+            m_caughtUpTo = verified;
+        m_heldUpTo = m_timeline->newestStreamId();
+    }
     m_live = false;
     m_retryTimer.stop();
     // Answers to reads of this epoch could not be placed right any more: the next epoch reads again.
@@ -65,6 +77,17 @@ void TimelineSync::subscriptionLost()
 
 RoomTimeline::Added TimelineSync::addLive(const ChatMessage &message)
 {
+    const StreamId &claimed = message.streamId;
+    if (!claimed.isNull()) {
+        const qint64 serverNow = QDateTime::currentMSecsSinceEpoch() + m_serverAheadMs;
+        if (claimed.milliseconds() > quint64(qMax<qint64>(0, serverNow + FutureToleranceMs))) {
+            qCInfo(lcChat) << "live message" << message.id << "claims stream ID" << claimed.toByteArray()
+                           << "in the future; placed by arrival";
+            ChatMessage unplaced = message;
+            unplaced.streamId = StreamId();
+            return m_timeline->addLive(unplaced, m_epoch);
+        }
+    }
     return m_timeline->addLive(message, m_epoch);
 }
 
@@ -72,10 +95,14 @@ bool TimelineSync::loadOlder()
 {
     if (!m_hasOlder || !m_loadedOnce || m_timeline->isFull() || !m_commands->isConnected())
         return false;
-    const StreamId oldest = m_timeline->oldestStreamId();
-    if (oldest.isNull())
+    // Below the oldest ID a page confirmed: IDs that live messages only claimed are read too,
+    // to be confirmed or dropped.
+    const StreamId before = m_timeline->olderPageBoundary();
+    if (before.isNull())
         return false;
-    const bool started = m_backfill->loadOlder(oldest, m_epoch);
+    const bool started = m_backfill->loadOlder(before, m_epoch);
+    if (started)
+        m_olderBefore = before;
     if (started)
         Q_EMIT historyStateChanged();
     return started;
@@ -88,10 +115,41 @@ void TimelineSync::startCatchUp()
     if (m_backfill->isRunning(HistoryBackfill::Purpose::Latest)
         || m_backfill->isRunning(HistoryBackfill::Purpose::CatchUp))
         return;
-    if (!m_loadedOnce)
-        m_backfill->loadLatest(m_epoch);
-    else
-        m_backfill->catchUp(m_caughtUpTo, m_epoch);
+    if (!m_loadedOnce) {
+        const StreamId heldOldest = m_timeline->oldestStreamId();
+        if (heldOldest.isNull()) {
+            m_backfill->loadLatest(m_epoch);
+            return;
+        }
+        // Live messages came in before the first page was read (the subscription dropped
+        // before it): the latest page might not reach back to them, so read from them on.
+        m_caughtUpTo = heldOldest.previous();
+    }
+    if (m_gapCheckedEpoch != m_epoch)
+        m_backfill->checkDeletedAfter(m_heldUpTo, m_epoch);
+    m_catchUpFrom = m_caughtUpTo;
+    m_catchUpReadTo = StreamId();
+    m_catchUpFirstRead = StreamId();
+    m_backfill->catchUp(m_caughtUpTo, m_epoch);
+}
+
+void TimelineSync::entriesLost(const StreamId &after, int tag)
+{
+    if (tag != m_epoch || !m_live || m_gapCheckedEpoch == m_epoch)
+        return;
+    m_gapCheckedEpoch = m_epoch;
+    m_historyLostEpoch = m_epoch;
+    qCWarning(lcChat) << "history after" << after.toByteArray() << "was trimmed before it could be read";
+    m_timeline->addGapMarker(ChatMessage::gapMarker(QDateTime::currentMSecsSinceEpoch()), after, m_epoch);
+    Q_EMIT historyLost();
+}
+
+void TimelineSync::learnServerClock(const QList<ChatMessage> &stored)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const ChatMessage &message : stored)
+        if (!message.streamId.isNull())
+            m_serverAheadMs = qMax(m_serverAheadMs, qint64(message.streamId.milliseconds()) - now);
 }
 
 void TimelineSync::scheduleRetry()
@@ -130,16 +188,34 @@ void TimelineSync::pageLoaded(HistoryBackfill::Purpose purpose, const QList<Chat
     bool finished, bool reachedStart, int tag)
 {
     const QList<ChatMessage> messages = toMessages(ascending);
+    learnServerClock(messages);
+    StreamId pageFirst;
+    StreamId pageLast;
+    for (const ChatEnvelope &envelope : ascending) {
+        if (envelope.streamId.isNull())
+            continue;
+        if (pageFirst.isNull())
+            pageFirst = envelope.streamId;
+        pageLast = envelope.streamId;
+    }
     switch (purpose) {
-    case HistoryBackfill::Purpose::Older:
-        if (m_timeline->addOlder(messages).size() == messages.size())
+    case HistoryBackfill::Purpose::Older: {
+        const bool allFit = m_timeline->addOlder(messages).size() == messages.size();
+        if (allFit)
             m_hasOlder = !reachedStart;
+        // The page holds every entry from its first up to where it was asked to end.
+        if (allFit && !m_olderBefore.isNull())
+            dropUnconfirmed(reachedStart ? StreamId(0, 0) : pageFirst, m_olderBefore.previous());
         Q_EMIT historyStateChanged();
         return;
+    }
     case HistoryBackfill::Purpose::Latest:
         if (tag != m_epoch || !m_live)
             return;
         m_timeline->addStored(messages, m_epoch); // history, not news: nothing to recover
+        // Everything from its first entry to the stream's end then (or all, at the start).
+        if (!pageLast.isNull())
+            dropUnconfirmed(reachedStart ? StreamId(0, 0) : pageFirst, pageLast);
         m_loadedOnce = true;
         m_hasOlder = !reachedStart;
         setSynced(true);
@@ -148,14 +224,37 @@ void TimelineSync::pageLoaded(HistoryBackfill::Purpose purpose, const QList<Chat
     case HistoryBackfill::Purpose::CatchUp: {
         if (tag != m_epoch || !m_live)
             return;
+        if (m_catchUpFirstRead.isNull())
+            m_catchUpFirstRead = pageFirst;
+        m_catchUpReadTo = qMax(m_catchUpReadTo, pageLast);
         const QList<ChatMessage> recovered = m_timeline->addStored(messages, m_epoch);
-        if (finished)
+        if (finished) {
+            // Everything stored after the start up to the newest entry read has been read.
+            // Below the first entry read, when the stream lost entries, an unconfirmed ID may be
+            // a real message trimmed since: left alone.
+            const StreamId from = m_historyLostEpoch == m_epoch
+                ? qMax(m_catchUpFrom.next(), m_catchUpFirstRead)
+                : m_catchUpFrom.next();
+            if (!m_catchUpReadTo.isNull())
+                dropUnconfirmed(from, m_catchUpReadTo);
+            m_gapCheckedEpoch = m_epoch;
+            if (!m_loadedOnce) {
+                m_loadedOnce = true;
+                Q_EMIT historyStateChanged();
+            }
             setSynced(true);
+        }
         if (!recovered.isEmpty())
             Q_EMIT messagesRecovered(recovered);
         return;
     }
     }
+}
+
+void TimelineSync::dropUnconfirmed(const StreamId &first, const StreamId &last)
+{
+    if (const int dropped = m_timeline->dropUnconfirmedStreamIds(first, last))
+        qCWarning(lcChat) << dropped << "live messages claimed stream IDs that the stream does not hold";
 }
 
 void TimelineSync::readFailed(HistoryBackfill::Purpose purpose, int tag)

@@ -14,9 +14,13 @@ class RoomAddress;
 
 // Keeps a room's timeline free of gaps. The room subscribes first; each time the subscription
 // becomes active (an "epoch") this reads what the subscription could not deliver: the latest
-// page the first time, afterwards everything after the newest stream ID held when the previous
-// epoch ended. Until that read is done the room is not `synced`. Also loads older pages on
-// demand. Reads that fail are repeated after a delay, or after the reconnect.
+// page the first time, afterwards everything after the newest stream ID that was read from the
+// stream (never one a live message merely claimed: a forged "sid" must not move the catch-up
+// past what was missed). Until that read is done the room is not `synced`. Live messages that
+// claim an ID in the future are not placed by it; live IDs that the catch-up read does not
+// confirm are dropped. Entries deleted from the stream before they could be read (its length
+// cap) leave a visible gap marker. Also loads older pages on demand. Reads that fail are
+// repeated after a delay, or after the reconnect.
 class TimelineSync : public QObject
 {
     Q_OBJECT
@@ -42,6 +46,8 @@ Q_SIGNALS:
     void historyStateChanged();
     // Messages read after a reconnect that the subscription had missed (new to the user).
     void messagesRecovered(const QList<Redwire::ChatMessage> &messages);
+    // Entries after what this room held are gone from the stream (a marker is in the timeline).
+    void historyLost();
 
 private:
     void startCatchUp();
@@ -51,6 +57,9 @@ private:
         bool reachedStart, int tag);
     void readFailed(HistoryBackfill::Purpose purpose, int tag);
     QList<ChatMessage> toMessages(const QList<ChatEnvelope> &envelopes) const;
+    void learnServerClock(const QList<ChatMessage> &stored);
+    void dropUnconfirmed(const StreamId &first, const StreamId &last);
+    void entriesLost(const StreamId &after, int tag);
 
     RoomTimeline *m_timeline;
     CommandConnection *m_commands;
@@ -64,7 +73,15 @@ private:
     bool m_synced = false;
     bool m_loadedOnce = false;
     bool m_hasOlder = true;
-    StreamId m_caughtUpTo; // newest stream ID held when the last synced epoch ended
+    StreamId m_caughtUpTo; // newest stream ID read from the stream when the last synced epoch ended
+    StreamId m_heldUpTo; // newest stream ID held (read or received live) then
+    StreamId m_catchUpFrom; // where the running catch-up started ...
+    StreamId m_catchUpFirstRead; // ... the oldest ID it read ...
+    StreamId m_catchUpReadTo; // ... and the newest ID it has read so far
+    StreamId m_olderBefore; // where the running older page ends (exclusive)
+    int m_gapCheckedEpoch = 0;
+    int m_historyLostEpoch = 0;
+    qint64 m_serverAheadMs = 0; // how far the server's clock is ahead of ours, as its IDs show
 };
 
 } // namespace Redwire

@@ -16,6 +16,8 @@ constexpr qint64 GroupGapMs = 5 * 60 * 1000;
 
 QString kindName(const ChatMessage &message)
 {
+    if (message.historyGap)
+        return QStringLiteral("gap");
     switch (message.kind) {
     case ChatEnvelope::Kind::Join:
         return QStringLiteral("join");

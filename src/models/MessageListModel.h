@@ -31,7 +31,7 @@ public:
         HtmlRole, // "html": the text escaped, with http(s) links; the only markup shown
         PlainTextRole, // "plainText"
         TimestampRole, // "timestamp": QDateTime
-        KindRole, // "kind": "message", "join" or "leave"
+        KindRole, // "kind": "message", "join", "leave" or "gap" (history lost before it could be read)
         OwnRole, // "own"
         ExternalRole, // "external": not our format (e.g. redis-cli PUBLISH)
         MentionRole, // "mention": someone else's message naming us

@@ -5,7 +5,6 @@
 
 #include "TimelineMirror.h"
 
-#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Redwire;
@@ -104,8 +103,6 @@ private Q_SLOTS:
     void boundDropsOldestButNeverPending();
     void byteBoundDropsOldest();
     void olderPagesRespectTheBound();
-    void randomDeliveryConverges_data();
-    void randomDeliveryConverges();
 };
 
 void TestRoomTimeline::liveInOrder()
@@ -337,68 +334,6 @@ void TestRoomTimeline::olderPagesRespectTheBound()
     QCOMPARE(texts(timeline), range(48, 57));
     QVERIFY(timeline.isFull());
     QCOMPARE(timeline.addOlder(storedRange(30, 39)).size(), 0);
-    QCOMPARE(mirror.problems(), QString());
-}
-
-void TestRoomTimeline::randomDeliveryConverges_data()
-{
-    QTest::addColumn<quint32>("seed");
-    for (quint32 seed = 1; seed <= 40; ++seed)
-        QTest::newRow(qPrintable(QStringLiteral("seed %1").arg(seed))) << seed;
-}
-
-void TestRoomTimeline::randomDeliveryConverges()
-{
-    // 300 stored messages published in order. The subscriber lives through several epochs; in
-    // each it gets a contiguous run live (Pub/Sub keeps order), loses the rest until the next
-    // epoch, and catches up (in pages, sometimes interrupted) from what it held when it lost the
-    // previous one. Externals arrive live in between. In the end every stored message is there
-    // exactly once, in order, with the externals where they arrived relative to the live ones.
-    QFETCH(quint32, seed);
-    QRandomGenerator random(seed);
-    RoomTimeline timeline(100000);
-    TimelineMirror mirror(&timeline);
-    constexpr int Total = 300;
-    int published = 0;
-    int epoch = 0;
-    int externals = 0;
-    StreamId caughtUpTo;
-    while (published < Total) {
-        ++epoch;
-        // Missed while away.
-        published = qMin(Total, published + int(random.bounded(0, 20)));
-        const int missedUpTo = published;
-        // Live during this epoch, with an external now and then.
-        const int liveCount = int(random.bounded(0, 40));
-        for (int i = 0; i < liveCount && published < Total; ++i) {
-            ++published;
-            timeline.addLive(stored(published), epoch);
-            if (random.bounded(5) == 0)
-                timeline.addLive(external(QStringLiteral("x%1").arg(++externals)), epoch);
-        }
-        // Catch up in pages of 7 from what was held at the end of the last synced epoch.
-        int next = int(caughtUpTo.isNull() ? 1 : caughtUpTo.milliseconds() + 1);
-        while (next <= published) {
-            const int last = qMin(published, next + 6);
-            timeline.addStored(storedRange(next, last), epoch);
-            next = last + 1;
-        }
-        Q_UNUSED(missedUpTo)
-        caughtUpTo = timeline.newestStreamId();
-    }
-    QStringList storedTexts;
-    int previous = 0;
-    for (int row = 0; row < timeline.count(); ++row) {
-        const ChatMessage &message = timeline.at(row);
-        if (message.streamId.isNull())
-            continue;
-        const int n = int(message.streamId.milliseconds());
-        QVERIFY2(n == previous + 1,
-            qPrintable(QStringLiteral("row %1 holds %2 after %3").arg(row).arg(n).arg(previous)));
-        previous = n;
-    }
-    QCOMPARE(previous, Total);
-    QCOMPARE(timeline.count(), Total + externals);
     QCOMPARE(mirror.problems(), QString());
 }
 
