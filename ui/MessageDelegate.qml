@@ -11,6 +11,10 @@ Item {
     required property string messageId
     required property string sender
     required property string html
+    required property string previewHtml
+    required property bool longText
+    required property bool expanded
+    required property int index
     required property string plainText
     required property date timestamp
     required property string kind
@@ -24,6 +28,12 @@ Item {
     required property string dayLabel
 
     signal retry(string messageId)
+    signal copyText(string text)
+    signal setExpanded(int row, bool expanded)
+
+    // A long message shows its start until the user asks for the rest (laying out 60 KB of text
+    // is slow, and a wall of text buries the conversation). The model keeps the choice.
+    readonly property bool collapsed: root.longText && !root.expanded
 
     implicitHeight: column.implicitHeight
 
@@ -118,7 +128,8 @@ Item {
                     wrapMode: TextEdit.Wrap
                     textFormat: TextEdit.RichText
                     // The model's html has no markup but its own <a href> tags: colour them here.
-                    text: root.html.replace(/<a href=/g, '<a style="color:' + Theme.link + '" href=')
+                    text: (root.collapsed ? root.previewHtml : root.html)
+                          .replace(/<a href=/g, '<a style="color:' + Theme.link + '" href=')
                     color: Theme.text
                     opacity: root.delivery === "pending" ? 0.6 : 1.0
                     font.pixelSize: Theme.fontSize
@@ -127,6 +138,24 @@ Item {
                             Qt.openUrlExternally(link)
                     }
                     HoverHandler { cursorShape: textItem.hoveredLink.length > 0 ? Qt.PointingHandCursor : Qt.IBeamCursor }
+                }
+
+                RowLayout {
+                    visible: root.longText
+                    spacing: Theme.spacing
+                    Button {
+                        objectName: "showMore"
+                        flat: true
+                        text: root.collapsed ? qsTr("Show more") : qsTr("Show less")
+                        Accessible.name: text
+                        onClicked: root.setExpanded(root.index, !root.expanded)
+                    }
+                    Button {
+                        objectName: "copyMessage"
+                        flat: true
+                        text: qsTr("Copy text")
+                        onClicked: root.copyText(root.plainText)
+                    }
                 }
 
                 Label {

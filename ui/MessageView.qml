@@ -16,12 +16,24 @@ ListView {
     model: chat.messages
     spacing: 0
     boundsBehavior: Flickable.StopAtBounds
-    reuseItems: true
+    reuseItems: false
     ScrollBar.vertical: ScrollBar {}
 
+    // Delegates are not reused: a pooled delegate of another room (or of a tall message) kept
+    // its old height and text for a frame and more, which showed one room's rows in another.
     property bool following: true
     onMovementEnded: following = atYEnd
-    onCountChanged: if (following) Qt.callLater(positionViewAtEnd)
+    onCountChanged: if (following) Qt.callLater(followEnd)
+    // Heights are known only once delegates exist; keep the bottom in view while following.
+    onContentHeightChanged: if (following) Qt.callLater(followEnd)
+    onModelChanged: {
+        following = true
+        Qt.callLater(followEnd)
+    }
+    function followEnd() {
+        if (following && count > 0)
+            positionViewAtEnd()
+    }
     onAtYBeginningChanged: if (atYBeginning && count > 0 && chat.messages.canLoadOlder) chat.loadOlder()
 
     header: Item {
@@ -57,5 +69,7 @@ ListView {
     delegate: MessageDelegate {
         width: view.width
         onRetry: (messageId) => view.chat.retry(messageId)
+        onCopyText: (text) => view.chat.copyToClipboard(text)
+        onSetExpanded: (row, expanded) => view.chat.messages.setExpanded(row, expanded)
     }
 }

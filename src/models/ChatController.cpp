@@ -10,6 +10,8 @@
 #include "chat/RoomTimeline.h"
 #include "redis/RedisClient.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QSettings>
 
 namespace Redwire {
@@ -351,6 +353,12 @@ bool ChatController::send(const QString &text)
         return false;
     }
     return true;
+}
+
+void ChatController::copyToClipboard(const QString &text) const
+{
+    if (QClipboard *clipboard = QGuiApplication::clipboard())
+        clipboard->setText(text);
 }
 
 QString ChatController::sendProblem(const QString &text) const

@@ -85,6 +85,8 @@ public:
     Q_INVOKABLE void reconnectNow();
     // Why the composer's text cannot be sent as it is (too long, ...), or an empty string.
     Q_INVOKABLE QString sendProblem(const QString &text) const;
+    // Puts `text` on the system clipboard (a message's full text, one click away).
+    Q_INVOKABLE void copyToClipboard(const QString &text) const;
 
 Q_SIGNALS:
     void startedChanged();

@@ -82,9 +82,32 @@ MessageListModel::MessageListModel(ChatRoom *room, QObject *parent)
     connect(room, &ChatRoom::historyStateChanged, this, &MessageListModel::historyStateChanged);
 }
 
+QString MessageListModel::previewOf(const QString &text)
+{
+    // Cut at the line limit or the character limit, whichever comes first; an unbroken 60 KB
+    // line is cut too (laying it out whole is what keeps the view busy).
+    qsizetype cut = -1;
+    int lines = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (i >= PreviewCharacters) {
+            cut = i;
+            break;
+        }
+        if (text.at(i) == QLatin1Char('\n') && ++lines >= PreviewLines) {
+            cut = i;
+            break;
+        }
+    }
+    if (cut < 0)
+        return {};
+    return text.left(cut) + QStringLiteral("…");
+}
+
 MessageListModel::Row MessageListModel::makeRow(const ChatMessage &message)
 {
-    return { message, MessageHtml::fromPlainText(message.text) };
+    const QString preview = previewOf(message.text);
+    return { message, MessageHtml::fromPlainText(message.text),
+        preview.isEmpty() ? QString() : MessageHtml::fromPlainText(preview) };
 }
 
 int MessageListModel::rowCount(const QModelIndex &parent) const
@@ -109,6 +132,9 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { ShowHeaderRole, "showHeader" },
         { ShowDayRole, "showDay" },
         { DayLabelRole, "dayLabel" },
+        { LongRole, "longText" },
+        { PreviewHtmlRole, "previewHtml" },
+        { ExpandedRole, "expanded" },
     };
     return names;
 }
@@ -127,6 +153,12 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return m.sender;
     case HtmlRole:
         return row.html;
+    case LongRole:
+        return !row.previewHtml.isEmpty();
+    case ExpandedRole:
+        return row.expanded;
+    case PreviewHtmlRole:
+        return row.previewHtml.isEmpty() ? row.html : row.previewHtml;
     case PlainTextRole:
         return m.text;
     case TimestampRole:
@@ -175,6 +207,14 @@ bool MessageListModel::showHeader(int row) const
     const ChatMessage &current = m_rows.at(row).message;
     return !previous.isConversation() || previous.sender != current.sender
         || previous.external != current.external || current.timestampMs - previous.timestampMs > GroupGapMs;
+}
+
+void MessageListModel::setExpanded(int row, bool expanded)
+{
+    if (row < 0 || row >= m_rows.size() || m_rows.at(row).expanded == expanded)
+        return;
+    m_rows[row].expanded = expanded;
+    Q_EMIT dataChanged(index(row), index(row), { ExpandedRole });
 }
 
 bool MessageListModel::canLoadOlder() const
@@ -258,11 +298,14 @@ void MessageListModel::apply(Change &change)
         neighbourChanged(to + 1);
         break;
     }
-    case Change::Type::Update:
+    case Change::Type::Update: {
+        const bool expanded = m_rows.at(change.first).expanded;
         m_rows[change.first] = makeRow(change.messages.first());
+        m_rows[change.first].expanded = expanded;
         Q_EMIT dataChanged(index(change.first), index(change.first));
         neighbourChanged(change.first + 1);
         break;
+    }
     }
 }
 

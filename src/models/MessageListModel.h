@@ -40,6 +40,9 @@ public:
         ShowHeaderRole, // "showHeader": first of a run by the same sender
         ShowDayRole, // "showDay": first message of a day
         DayLabelRole, // "dayLabel"
+        LongRole, // "longText": too long to show whole at first (see previewHtml)
+        PreviewHtmlRole, // "previewHtml": the start of a long message (as html), else the html
+        ExpandedRole, // "expanded": the user asked to see all of a long message
     };
     Q_ENUM(Role)
 
@@ -54,6 +57,9 @@ public:
     bool isLoadingOlder() const;
     const ChatMessage &messageAt(int row) const { return m_rows.at(row).message; }
 
+    // Shows all of a long message, or only its start again.
+    Q_INVOKABLE void setExpanded(int row, bool expanded);
+
     // Applies the queued changes now (otherwise the frame timer does).
     void flush();
     // How many begin/end batches have been applied: tests check the batching.
@@ -67,6 +73,8 @@ private:
     {
         ChatMessage message;
         QString html;
+        QString previewHtml; // only for long messages
+        bool expanded = false; // kept here: delegates come and go as the view scrolls
     };
     struct Change
     {
@@ -83,6 +91,13 @@ private:
     bool showHeader(int row) const;
     bool showDay(int row) const;
     static Row makeRow(const ChatMessage &message);
+
+public:
+    // A message longer than this many lines or characters is collapsed to its first ones.
+    static constexpr int PreviewLines = 12;
+    static constexpr int PreviewCharacters = 1200;
+    // The start of `text` shown while a long message is collapsed; empty when it is not long.
+    static QString previewOf(const QString &text);
 
     QPointer<ChatRoom> m_room;
     QList<Row> m_rows;

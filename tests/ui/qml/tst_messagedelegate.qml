@@ -19,6 +19,10 @@ TestCase {
             messageId: "m1"
             sender: "bob"
             html: "&lt;b&gt;not bold&lt;/b&gt;"
+            previewHtml: html
+            longText: false
+            expanded: false
+            index: 0
             plainText: "<b>not bold</b>"
             timestamp: new Date(2026, 10, 27, 14, 30)
             kind: "message"
