@@ -49,6 +49,26 @@ ApplicationWindow {
     property string themeMode: "system"
     onThemeModeChanged: Theme.mode = themeMode
 
+    // A saved position can be off every screen now (a monitor unplugged, a smaller desktop):
+    // bring the window back onto the first screen, no larger than it (after Settings restored it).
+    function keepOnScreen() {
+        const screens = Qt.application.screens
+        const margin = 64
+        for (let i = 0; i < screens.length; ++i) {
+            const s = screens[i]
+            if (window.x + window.width > s.virtualX + margin && window.x < s.virtualX + s.width - margin
+                    && window.y >= s.virtualY - margin / 2 && window.y < s.virtualY + s.height - margin)
+                return
+        }
+        if (screens.length === 0)
+            return
+        const first = screens[0]
+        window.width = Math.min(window.width, first.desktopAvailableWidth)
+        window.height = Math.min(window.height, first.desktopAvailableHeight)
+        window.x = first.virtualX + Math.max(0, (first.width - window.width) / 2)
+        window.y = first.virtualY + Math.max(0, (first.height - window.height) / 2)
+    }
+
     StackView {
         id: stack
         anchors.fill: parent
@@ -149,6 +169,7 @@ ApplicationWindow {
     }
 
     Component.onCompleted: {
+        Qt.callLater(keepOnScreen)
         Theme.mode = themeMode
         if (autoConnect && Connection.nickname.length > 0)
             Connection.prepare()

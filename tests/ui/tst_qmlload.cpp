@@ -10,6 +10,8 @@
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QSettings>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void loads_data();
     void loads();
     void chatPageShowsLiveMessages();
+    void windowSavedOffScreenComesBack();
     void monitorPageShowsTraffic();
 
 private:
@@ -120,6 +123,30 @@ void TestQmlLoad::chatPageShowsLiveMessages()
         texts << warning.toString();
     QVERIFY2(m_warnings.isEmpty(), qPrintable(texts.join(QLatin1Char('\n'))));
     chat.stop();
+}
+
+// A window position saved on a screen that is gone is brought back onto one.
+void TestQmlLoad::windowSavedOffScreenComesBack()
+{
+    {
+        QSettings settings;
+        settings.setValue(QStringLiteral("window/x"), -6000);
+        settings.setValue(QStringLiteral("window/y"), 9000);
+        settings.setValue(QStringLiteral("window/width"), 1100);
+        settings.setValue(QStringLiteral("window/height"), 720);
+    }
+    QQmlComponent component(&m_engine);
+    component.setData("import QtQuick\nimport Redwire.Ui\nMain { visible: false }", QUrl(QStringLiteral("qrc:/probe4.qml")));
+    std::unique_ptr<QObject> window(component.create());
+    QVERIFY2(window, qPrintable(component.errorString()));
+    QScreen *screen = QGuiApplication::primaryScreen();
+    QVERIFY(screen);
+    const QRect available = screen->virtualGeometry();
+    QTRY_VERIFY(available.intersects(QRect(window->property("x").toInt(), window->property("y").toInt(),
+        window->property("width").toInt(), window->property("height").toInt())));
+    QVERIFY(window->property("x").toInt() >= available.left());
+    QVERIFY(window->property("y").toInt() >= available.top());
+    QSettings().remove(QStringLiteral("window"));
 }
 
 // The monitor page against a real server: published messages fill the table and the channel
