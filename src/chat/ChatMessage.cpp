@@ -43,6 +43,15 @@ ChatMessage ChatMessage::fromEnvelope(
     return message;
 }
 
+void ChatMessage::disown(QStringView myNickname)
+{
+    if (!own)
+        return;
+    own = false;
+    delivery = Delivery::Received;
+    mentionsMe = isConversation() && textMentions(text, myNickname);
+}
+
 bool ChatMessage::textMentions(QStringView text, QStringView nickname)
 {
     if (nickname.isEmpty())

@@ -46,6 +46,10 @@ struct ChatMessage
     static ChatMessage fromEnvelope(
         const ChatEnvelope &envelope, const QString &myNickname, qint64 receivedAtMs);
 
+    // Under our nickname, yet not sent by this client (anyone can publish under any name): shown
+    // as someone else's message, which may mention us.
+    void disown(QStringView myNickname);
+
     // Whether `text` names `nickname` as a word of its own (case-insensitive; "@bob" and "bob,"
     // count, "bobby" does not).
     static bool textMentions(QStringView text, QStringView nickname);

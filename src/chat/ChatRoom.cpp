@@ -25,7 +25,7 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     , m_nickname(nickname)
     , m_config(config)
     , m_timeline(new RoomTimeline(config.maxMessagesInMemory, config.maxBytesInMemory, this))
-    , m_sync(new TimelineSync(m_timeline, client->commands(), address, nickname, config, this))
+    , m_sync(new TimelineSync(m_timeline, client->commands(), outbox, address, nickname, config, this))
     , m_typing(new TypingIndicator(config, this))
 {
     connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::syncedChanged);
@@ -208,8 +208,10 @@ void ChatRoom::receive(const QByteArray &payload)
             break;
         }
     }
-    const ChatMessage message
+    ChatMessage message
         = ChatMessage::fromEnvelope(envelope, m_nickname, QDateTime::currentMSecsSinceEpoch());
+    if (!m_outbox->queuedByUs(message.id))
+        message.disown(m_nickname);
     if (m_sync->addLive(message) == RoomTimeline::Added::New)
         countUnread({ message });
 }

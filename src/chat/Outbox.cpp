@@ -43,6 +43,7 @@ bool Outbox::enqueue(const RoomAddress &address, const QString &id, const QByteA
     item.id = id;
     item.envelope = envelope;
     m_items.append(item);
+    m_ourIds.insert(id);
     Q_EMIT countChanged();
     flush();
     return true;

@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 namespace Redwire {
@@ -49,6 +50,9 @@ public:
     bool discard(const QString &id);
 
     int count() const { return int(m_items.size()); }
+    // Whether this client queued the envelope `id` (in this run): what makes a message "own".
+    // A nickname proves nothing; anyone can publish under it.
+    bool queuedByUs(const QString &id) const { return m_ourIds.contains(id); }
     bool contains(const QString &id) const { return indexOf(id) >= 0; }
     const Item *item(const QString &id) const;
     QList<Item> items() const { return m_items; }
@@ -70,6 +74,7 @@ private:
     CommandConnection *m_commands;
     const ChatConfig m_config;
     QList<Item> m_items;
+    QSet<QString> m_ourIds;
     QTimer m_retryTimer;
 };
 

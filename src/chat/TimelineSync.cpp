@@ -1,6 +1,7 @@
 #include "TimelineSync.h"
 
 #include "ChatLogging.h"
+#include "Outbox.h"
 #include "RoomAddress.h"
 
 #include "redis/CommandConnection.h"
@@ -16,11 +17,12 @@ constexpr int MaxRetryDelayMs = 30000;
 constexpr qint64 FutureToleranceMs = 60 * 1000;
 } // namespace
 
-TimelineSync::TimelineSync(RoomTimeline *timeline, CommandConnection *commands, const RoomAddress &address,
-    const QString &nickname, const ChatConfig &config, QObject *parent)
+TimelineSync::TimelineSync(RoomTimeline *timeline, CommandConnection *commands, const Outbox *outbox,
+    const RoomAddress &address, const QString &nickname, const ChatConfig &config, QObject *parent)
     : QObject(parent)
     , m_timeline(timeline)
     , m_commands(commands)
+    , m_outbox(outbox)
     , m_backfill(new HistoryBackfill(commands, address.historyKey(), config, this))
     , m_nickname(nickname)
     , m_config(config)
@@ -179,8 +181,12 @@ QList<ChatMessage> TimelineSync::toMessages(const QList<ChatEnvelope> &envelopes
     QList<ChatMessage> messages;
     messages.reserve(envelopes.size());
     for (const ChatEnvelope &envelope : envelopes)
-        if (envelope.external || envelope.kind != ChatEnvelope::Kind::Typing)
-            messages.append(ChatMessage::fromEnvelope(envelope, m_nickname, now));
+        if (envelope.external || envelope.kind != ChatEnvelope::Kind::Typing) {
+            ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, now);
+            if (!m_outbox || !m_outbox->queuedByUs(message.id))
+                message.disown(m_nickname);
+            messages.append(message);
+        }
     return messages;
 }
 

@@ -10,6 +10,7 @@
 namespace Redwire {
 
 class CommandConnection;
+class Outbox;
 class RoomAddress;
 
 // Keeps a room's timeline free of gaps. The room subscribes first; each time the subscription
@@ -25,8 +26,10 @@ class TimelineSync : public QObject
 {
     Q_OBJECT
 public:
-    TimelineSync(RoomTimeline *timeline, CommandConnection *commands, const RoomAddress &address,
-        const QString &nickname, const ChatConfig &config, QObject *parent = nullptr);
+    // `outbox` tells which messages this client sent (they are "own").
+    TimelineSync(RoomTimeline *timeline, CommandConnection *commands, const Outbox *outbox,
+        const RoomAddress &address, const QString &nickname, const ChatConfig &config,
+        QObject *parent = nullptr);
 
     void subscriptionActivated();
     void subscriptionLost();
@@ -63,6 +66,7 @@ private:
 
     RoomTimeline *m_timeline;
     CommandConnection *m_commands;
+    const Outbox *m_outbox;
     HistoryBackfill *m_backfill;
     const QString m_nickname;
     const ChatConfig m_config;

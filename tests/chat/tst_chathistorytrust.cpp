@@ -8,6 +8,7 @@
 // - the stream was trimmed while the victim was away: a gap marker stands where entries are gone.
 #include "SessionTestSupport.h"
 #include "TimelineMirror.h"
+#include "redis/RedisClient.h"
 
 #include <QSignalSpy>
 
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void futureStreamIdDoesNotHideMissedMessages();
     void claimedIdInsideTheReadRangeIsNotPlacement();
     void trimmedHistoryLeavesAVisibleGap();
+    void ourNicknameFromElsewhereIsNotOurs();
 };
 
 void TestChatHistoryTrust::alternatingSendersSurviveSubscriberKills()
@@ -187,6 +189,37 @@ void TestChatHistoryTrust::trimmedHistoryLeavesAVisibleGap()
     QVERIFY(aliceRoom->sendMessage(QStringLiteral("later")));
     QTRY_COMPARE(conversation(bobRoom).size(), 6);
     QCOMPARE(gapMarkers(bobRoom), 1);
+}
+
+void TestChatHistoryTrust::ourNicknameFromElsewhereIsNotOurs()
+{
+    // "Own" means sent by this client: a raw publisher claiming alice's nickname (live, and in
+    // the stream) is shown to alice as someone else's message, and counts as unread.
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const auto alice = sessionFor(server, QStringLiteral("alice"));
+    ChatRoom *room = alice->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(room->isSynced());
+    QVERIFY(room->sendMessage(QStringLiteral("really me")));
+    QTRY_VERIFY(allSent(room));
+    server.cli({ QStringLiteral("PUBLISH"), room->address().channel(),
+        QStringLiteral("{\"v\":1,\"id\":\"not-mine\",\"kind\":\"message\",\"from\":\"alice\",\"text\":\"i am "
+                       "alice\",\"ts\":1}") });
+    QTRY_VERIFY(rowOfText(room, QStringLiteral("i am alice")) >= 0);
+    const ChatMessage &forged = room->timeline()->at(rowOfText(room, QStringLiteral("i am alice")));
+    QCOMPARE(forged.sender, QStringLiteral("alice"));
+    QVERIFY(!forged.own);
+    QCOMPARE(forged.delivery, ChatMessage::Delivery::Received);
+    QCOMPARE(room->unreadCount(), 1);
+    QVERIFY(room->timeline()->at(rowOfText(room, QStringLiteral("really me"))).own);
+
+    // The same from the stream: a newcomer session under the same nickname did not send either.
+    seedHistory(*alice->client()->commands(), room->address(), QStringLiteral("alice"), 1);
+    const auto again = sessionFor(server, QStringLiteral("alice"));
+    ChatRoom *reopened = again->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(reopened->isSynced());
+    QTRY_VERIFY(rowOfText(reopened, QStringLiteral("h1")) >= 0);
+    QVERIFY(!reopened->timeline()->at(rowOfText(reopened, QStringLiteral("h1"))).own);
 }
 
 QTEST_GUILESS_MAIN(TestChatHistoryTrust)
