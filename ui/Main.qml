@@ -142,8 +142,8 @@ ApplicationWindow {
 
     Toast { id: toast }
 
-    // What the user typed is never dropped silently: unsent messages live in memory only, so
-    // closing the window asks first.
+    // What the user typed is never dropped silently: unsent messages are kept on disk and go out
+    // at the next start; closing the window with some still waiting says so first.
     property bool closeConfirmed: false
     onClosing: (close) => {
         if (!closeConfirmed && Chat.pendingCount > 0) {
@@ -156,13 +156,22 @@ ApplicationWindow {
         anchors.centerIn: parent
         modal: true
         title: qsTr("Messages not sent yet")
-        standardButtons: Dialog.Discard | Dialog.Cancel
         Label {
-            text: qsTr("%n message(s) could not be sent yet and will be lost if you quit now.", "", Chat.pendingCount)
+            text: qsTr("%n message(s) could not be sent yet. They are kept, and sent the next time you connect to this server with this nickname.", "", Chat.pendingCount)
             wrapMode: Text.Wrap
             width: 320
         }
-        onDiscarded: {
+        footer: DialogButtonBox {
+            Button {
+                text: qsTr("Quit")
+                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            }
+            Button {
+                text: qsTr("Stay")
+                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            }
+        }
+        onAccepted: {
             window.closeConfirmed = true
             window.close()
         }

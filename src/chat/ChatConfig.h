@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QString>
 #include <QtGlobal>
 
 namespace Redwire {
@@ -39,6 +40,9 @@ struct ChatConfig
 
     // Delay before sending again after a transient server error (LOADING, BUSY, ...).
     int transientRetryDelayMs = 1000;
+
+    // Where unsent messages are kept across runs (OutboxStore); empty: in memory only.
+    QString outboxDirectory;
 
     // Direct conversations reopened at connect, most recent first.
     int directConversationsToRestore = 50;

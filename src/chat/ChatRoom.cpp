@@ -43,6 +43,15 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
                 messageFailed(id, reason);
         });
 
+    // Messages of ours still in the outbox (typed in an earlier run): at the bottom, pending.
+    for (const Outbox::Item &item : m_outbox->items())
+        if (item.address == m_address)
+            showUnsent(item);
+    connect(m_outbox, &Outbox::restored, this, [this](const Outbox::Item &item) {
+        if (item.address == m_address)
+            showUnsent(item);
+    });
+
     if (!m_address.isDirect()) {
         m_presence = new PresenceTracker(client->commands(), address, nickname, config, this);
         connect(m_presence, &PresenceTracker::membersChanged, this, &ChatRoom::membersChanged);
@@ -151,6 +160,20 @@ bool ChatRoom::sendMessage(const QString &text)
         messageFailed(envelope.id, tr("The message could not be queued."));
     m_typing->localMessageSent();
     return true;
+}
+
+void ChatRoom::showUnsent(const Outbox::Item &item)
+{
+    if (m_timeline->rowOfId(item.id) >= 0)
+        return;
+    const ChatEnvelope envelope = ChatEnvelope::decode(item.envelope, m_config.payloadLimitBytes);
+    ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, envelope.timestampMs);
+    message.id = item.id;
+    message.own = true;
+    message.delivery = ChatMessage::Delivery::Pending;
+    m_timeline->addPending(message);
+    if (item.state == Outbox::State::Failed)
+        m_timeline->setDelivery(item.id, ChatMessage::Delivery::Failed, {}, item.failureReason);
 }
 
 bool ChatRoom::retryMessage(const QString &id)

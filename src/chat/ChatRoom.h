@@ -2,6 +2,7 @@
 
 #include "ChatConfig.h"
 #include "ChatMessage.h"
+#include "Outbox.h"
 #include "RoomAddress.h"
 
 #include <QObject>
@@ -10,7 +11,6 @@
 
 namespace Redwire {
 
-class Outbox;
 class PresenceTracker;
 class RedisClient;
 class RedisSubscription;
@@ -93,6 +93,7 @@ private:
     void countUnread(const QList<ChatMessage> &fresh);
     void messageSent(const QString &id, const StreamId &streamId);
     void messageFailed(const QString &id, const QString &reason);
+    void showUnsent(const Outbox::Item &item);
 
     RedisClient *m_client;
     Outbox *m_outbox;

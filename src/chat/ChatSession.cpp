@@ -4,6 +4,7 @@
 #include "ChatLogging.h"
 #include "ChatRoom.h"
 #include "Outbox.h"
+#include "OutboxStore.h"
 #include "RoomAddress.h"
 
 #include "redis/RedisClient.h"
@@ -84,8 +85,33 @@ void ChatSession::connectToServer()
         Q_EMIT errorOccurred(m_lastError);
         return;
     }
+    openOutboxStore();
     subscribeDirectPatterns();
     m_client->connectToServer();
+}
+
+// Messages typed but never stored in an earlier run under this nickname on this server go out
+// now (once: the server remembers stored IDs); from here on every change is written down.
+void ChatSession::openOutboxStore()
+{
+    if (m_config.outboxDirectory.isEmpty() || m_outboxStore)
+        return;
+    const ConnectionOptions &options = m_client->options();
+    const QString server = options.unixSocket.isEmpty()
+        ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
+        : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database);
+    m_outboxStore = std::make_unique<OutboxStore>(
+        m_config.outboxDirectory, options.username + QLatin1Char('@') + server, m_nickname);
+    QString error;
+    const QList<Outbox::Item> kept = m_outboxStore->load(&error);
+    if (!error.isEmpty())
+        qCWarning(lcChat) << "unsent messages in" << m_outboxStore->path() << "could not be read:" << error;
+    m_outbox->restore(kept);
+    connect(m_outbox, &Outbox::itemsChanged, this, [this] {
+        QString error;
+        if (m_outboxStore && !m_outboxStore->save(m_outbox->items(), &error))
+            qCWarning(lcChat) << "unsent messages could not be written to" << m_outboxStore->path() << error;
+    });
 }
 
 void ChatSession::disconnectFromServer()

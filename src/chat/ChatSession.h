@@ -9,10 +9,13 @@
 #include <QObject>
 #include <QPointer>
 
+#include <memory>
+
 namespace Redwire {
 
 class ChatRoom;
 class Outbox;
+class OutboxStore;
 class RedisClient;
 class RedisSubscription;
 class RoomAddress;
@@ -88,6 +91,7 @@ private:
     void directMessageReceived(const QByteArray &channel, const QByteArray &payload);
     void restoreDirectConversations();
     void rememberDirectConversation(const RoomAddress &address);
+    void openOutboxStore();
 
     const ChatConfig m_config;
     RedisClient *m_client;
@@ -97,6 +101,7 @@ private:
     QList<ChatRoom *> m_rooms;
     QList<QPointer<RedisSubscription>> m_directPatterns; // [me first, me second]
     QPointer<ChatRoom> m_currentRoom;
+    std::unique_ptr<OutboxStore> m_outboxStore; // once the server and nickname are known
 };
 
 } // namespace Redwire

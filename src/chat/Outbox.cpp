@@ -45,8 +45,30 @@ bool Outbox::enqueue(const RoomAddress &address, const QString &id, const QByteA
     m_items.append(item);
     m_ourIds.insert(id);
     Q_EMIT countChanged();
+    Q_EMIT itemsChanged();
     flush();
     return true;
+}
+
+void Outbox::restore(const QList<Item> &items)
+{
+    int added = 0;
+    for (Item item : items) {
+        if (item.id.isEmpty() || contains(item.id))
+            continue;
+        if (item.state != State::Failed)
+            item.state = State::Queued;
+        item.attempts = 0;
+        m_items.append(item);
+        m_ourIds.insert(item.id);
+        ++added;
+        Q_EMIT restored(item);
+    }
+    if (added == 0)
+        return;
+    qCInfo(lcChat) << added << "unsent messages from the last run queued again";
+    Q_EMIT countChanged();
+    flush();
 }
 
 bool Outbox::retry(const QString &id)
@@ -59,6 +81,7 @@ bool Outbox::retry(const QString &id)
     item.failureReason.clear();
     m_items.append(item);
     Q_EMIT queued(item.address, item.id);
+    Q_EMIT itemsChanged();
     flush();
     return true;
 }
@@ -70,6 +93,7 @@ bool Outbox::discard(const QString &id)
         return false;
     m_items.removeAt(index);
     Q_EMIT countChanged();
+    Q_EMIT itemsChanged();
     return true;
 }
 
@@ -117,6 +141,7 @@ void Outbox::handleReply(const QString &id, const RedisReply &reply, const Redis
     if (!error.isError() && !streamId.isNull()) {
         const Item done = m_items.takeAt(index);
         Q_EMIT countChanged();
+        Q_EMIT itemsChanged();
         Q_EMIT sent(done.address, done.id, streamId);
         flush();
         return;
@@ -141,6 +166,7 @@ void Outbox::handleReply(const QString &id, const RedisReply &reply, const Redis
     item.state = State::Failed;
     item.failureReason = reason;
     const RoomAddress address = item.address;
+    Q_EMIT itemsChanged();
     Q_EMIT failed(address, id, reason);
     flush();
 }

@@ -44,6 +44,9 @@ public:
     // Queues a message; sends it now when connected. False (with nothing queued) when the ID is
     // already here or the envelope is not an object.
     bool enqueue(const RoomAddress &address, const QString &id, const QByteArray &envelope);
+    // Messages kept from an earlier run (OutboxStore): queued again (failed ones stay failed)
+    // and announced with restored(); IDs already here are skipped.
+    void restore(const QList<Item> &items);
     // Queues a failed message again, behind the others of its conversation.
     bool retry(const QString &id);
     // Forgets a failed message.
@@ -63,6 +66,10 @@ Q_SIGNALS:
     // A failed message queued again (retry).
     void queued(const Redwire::RoomAddress &address, const QString &id);
     void countChanged();
+    // A message from an earlier run is queued (see restore()).
+    void restored(const Redwire::Outbox::Item &item);
+    // The items changed in a way worth keeping (added, stored, failed, retried, discarded).
+    void itemsChanged();
 
 private:
     int indexOf(const QString &id) const;

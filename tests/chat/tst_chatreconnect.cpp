@@ -6,7 +6,10 @@
 #include "SessionTestSupport.h"
 #include "TimelineMirror.h"
 
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 
 using namespace Redwire;
 using namespace ChatTest;
@@ -21,6 +24,7 @@ private Q_SLOTS:
     void missedMessagesAreRecoveredAfterReconnect();
     void serverRestartWithPersistenceLosesNothing();
     void serverRestartWithoutPersistenceLosesNothingSent();
+    void unsentMessagesSurviveAnAppKill();
 };
 
 void TestChatReconnect::sendWhileDisconnectedGoesOutOnReconnect()
@@ -151,6 +155,63 @@ void TestChatReconnect::serverRestartWithoutPersistenceLosesNothingSent()
     const QByteArray stored = server.cli({ "XRANGE", "redwire:{room:chat}:history", "-", "+" });
     QVERIFY(!stored.contains("\"text\":\"a1\""));
     QVERIFY(stored.contains("\"text\":\"a2 (offline)\"") && stored.contains("\"text\":\"b2 (offline)\""));
+}
+
+void TestChatReconnect::unsentMessagesSurviveAnAppKill()
+{
+    // Five messages typed while the server is unreachable are on disk at once (0600, in a 0700
+    // folder); a session that ends without a word (as after kill -9) leaves them there, and the
+    // next session under the same nickname on the same server sends each exactly once, even when
+    // the server had already stored them (the file then still lists them).
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    ChatConfig config = fastConfig();
+    config.outboxDirectory = data.filePath(QStringLiteral("outbox"));
+    const QStringList texts = { "one", "two", "three", "four", "five" };
+
+    auto first = std::make_unique<ChatSession>(config);
+    first->setConnectionOptions(optionsFor(server));
+    first->setNickname(QStringLiteral("alice"));
+    ChatRoom *room = first->joinRoom(QStringLiteral("chat"));
+    first->connectToServer();
+    QTRY_VERIFY(room->isSynced());
+    first->disconnectFromServer();
+    for (const QString &text : texts)
+        QVERIFY(room->sendMessage(text));
+    const QDir folder(config.outboxDirectory);
+    const QStringList files = folder.entryList({ QStringLiteral("outbox-*.json") }, QDir::Files);
+    QCOMPARE(files.size(), 1);
+    const QString file = folder.filePath(files.first());
+    QCOMPARE(QFile::permissions(file) & 0x7077, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QCOMPARE(QFile::permissions(config.outboxDirectory) & 0x7077,
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QVERIFY(QFile::copy(file, file + QStringLiteral(".copy")));
+    first.reset(); // gone without sending
+
+    auto second = sessionFor(server, QStringLiteral("alice"), config);
+    ChatRoom *again = second->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(allSent(again));
+    QTRY_VERIFY(again->isSynced());
+    QTRY_COMPARE(conversation(again).size(), texts.size());
+    QVERIFY(!QFile::exists(file)); // nothing left to keep
+
+    // As if the app died after the server stored them but before the file was rewritten.
+    second.reset();
+    QVERIFY(QFile::rename(file + QStringLiteral(".copy"), file));
+    auto third = sessionFor(server, QStringLiteral("alice"), config);
+    ChatRoom *third_room = third->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(allSent(third_room));
+    QTRY_VERIFY(third_room->isSynced());
+    QTRY_VERIFY(!QFile::exists(file));
+    QStringList expected;
+    for (const QString &text : texts)
+        expected << QStringLiteral("alice: ") + text;
+    QCOMPARE(conversation(third_room), expected);
+    const QByteArray stored = server.cli({ "XRANGE", "redwire:{room:chat}:history", "-", "+" });
+    for (const QString &text : texts)
+        QCOMPARE(stored.count(QByteArray("\"text\":\"") + text.toUtf8() + '"'), 1);
 }
 
 QTEST_GUILESS_MAIN(TestChatReconnect)

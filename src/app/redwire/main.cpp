@@ -10,6 +10,7 @@
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QStandardPaths>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
@@ -62,7 +63,12 @@ int main(int argc, char *argv[])
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
-    auto *chat = new Redwire::ChatController({}, &app);
+    // Unsent messages survive a crash: kept in the app's data folder (0700), one file per
+    // server and nickname (0600).
+    Redwire::ChatConfig chatConfig;
+    chatConfig.outboxDirectory
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/outbox");
+    auto *chat = new Redwire::ChatController(chatConfig, &app);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", connection);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", chat);
     auto *monitor = new Redwire::MonitorController(&app);
