@@ -48,6 +48,31 @@ Page {
                 Layout.fillWidth: true
                 chat: page.chat
             }
+            // The server refuses this room (ACL): say why, and offer to ask again.
+            Rectangle {
+                objectName: "roomProblemBanner"
+                visible: page.chat.currentRoomProblem.length > 0
+                Layout.fillWidth: true
+                implicitHeight: problemRow.implicitHeight + Theme.spacing * 2
+                color: Theme.raised
+                RowLayout {
+                    id: problemRow
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacing
+                    spacing: Theme.spacing
+                    Label {
+                        Layout.fillWidth: true
+                        text: page.chat.currentRoomProblem
+                        textFormat: Text.PlainText
+                        wrapMode: Text.Wrap
+                        color: Theme.danger
+                    }
+                    Button {
+                        text: qsTr("Try again")
+                        onClicked: page.chat.retryCurrentRoom()
+                    }
+                }
+            }
             MessageView {
                 id: messageView
                 Layout.fillWidth: true

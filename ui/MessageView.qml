@@ -56,7 +56,7 @@ ListView {
 
     Label {
         anchors.centerIn: parent
-        visible: view.count === 0
+        visible: view.count === 0 && view.chat.currentRoomProblem.length === 0
         width: parent.width * 0.7
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.Wrap

@@ -92,6 +92,7 @@ Rectangle {
                 required property bool muted
                 required property bool current
                 required property bool direct
+                required property string problem
                 readonly property string roomName: name
 
                 width: ListView.view.width
@@ -112,6 +113,16 @@ Rectangle {
                         Layout.fillWidth: true
                         color: roomDelegate.muted ? Theme.mutedText : Theme.text
                         font.bold: roomDelegate.unread > 0 && !roomDelegate.muted
+                    }
+                    Label {
+                        objectName: "roomProblem"
+                        visible: roomDelegate.problem.length > 0
+                        text: "⚠"
+                        color: Theme.danger
+                        Accessible.name: roomDelegate.problem
+                        ToolTip.visible: problemHover.hovered
+                        ToolTip.text: roomDelegate.problem
+                        HoverHandler { id: problemHover }
                     }
                     Rectangle {
                         visible: roomDelegate.unread > 0

@@ -15,6 +15,10 @@
 
 namespace Redwire {
 
+namespace {
+constexpr qint64 AutomaticRetryAfterMs = 60 * 1000;
+}
+
 ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live, const RoomAddress &address,
     const QString &nickname, const ChatConfig &config, QObject *parent)
     : QObject(parent)
@@ -60,23 +64,66 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
         m_presence->start();
     }
 
-    if (m_live) {
-        connect(m_live, &RedisSubscription::stateChanged, this, &ChatRoom::subscriptionStateChanged);
-        connect(m_live, &RedisSubscription::failed, this, [this](const RedisError &error) {
-            Q_EMIT errorOccurred(tr("Cannot follow %1: %2").arg(name(), error.message()));
-        });
-        // A room's own channel; a direct conversation's messages come through receive().
-        if (!m_address.isDirect())
-            connect(m_live, &RedisSubscription::messageReceived, this,
-                [this](const QByteArray &, const QByteArray &payload) { receive(payload); });
-        subscriptionStateChanged();
+    attachLive();
+    // A room the server refused is asked for again after a reconnect (an ACL may have changed),
+    // but not sooner than a minute after the refusal: on hiredis 0.14 the refusal itself closes
+    // the connection, and asking at once would make a reconnect storm. The user can ask at any
+    // time (retryAccess()).
+    connect(m_client, &RedisClient::connectedChanged, this, [this] {
+        if (m_client->isConnected() && m_followRefused && m_refusedAt.isValid()
+            && m_refusedAt.elapsed() >= AutomaticRetryAfterMs)
+            retryAccess();
+    });
+}
+
+void ChatRoom::attachLive()
+{
+    if (!m_live)
+        return;
+    connect(m_live, &RedisSubscription::stateChanged, this, &ChatRoom::subscriptionStateChanged);
+    connect(m_live, &RedisSubscription::failed, this, [this](const RedisError &error) {
+        m_refusedAt.start();
+        setProblem(tr("The server refused this room: %1").arg(error.message()), true);
+        Q_EMIT errorOccurred(tr("Cannot follow %1: %2").arg(name(), error.message()));
+    });
+    // A room's own channel; a direct conversation's messages come through receive().
+    if (!m_address.isDirect())
+        connect(m_live, &RedisSubscription::messageReceived, this,
+            [this](const QByteArray &, const QByteArray &payload) { receive(payload); });
+    subscriptionStateChanged();
+}
+
+void ChatRoom::setProblem(const QString &problem, bool followRefused)
+{
+    m_followRefused = followRefused;
+    if (m_problem == problem)
+        return;
+    m_problem = problem;
+    Q_EMIT problemChanged();
+}
+
+void ChatRoom::retryAccess()
+{
+    if (m_left)
+        return;
+    setProblem({});
+    if (!m_address.isDirect() && (!m_live || m_live->state() == RedisSubscription::State::Failed)) {
+        m_live = m_client->subscribe(m_address.channel());
+        attachLive();
     }
+    // Messages refused for the same reason go again.
+    for (const Outbox::Item &item : m_outbox->items())
+        if (item.address == m_address && item.state == Outbox::State::Failed
+            && item.failureReason.startsWith(QLatin1String("NOPERM")))
+            retryMessage(item.id);
 }
 
 ChatRoom::~ChatRoom() = default;
 
 void ChatRoom::subscriptionStateChanged()
 {
+    if (m_live && m_live->state() == RedisSubscription::State::Active && m_followRefused)
+        setProblem({});
     if (m_live && m_live->state() == RedisSubscription::State::Active && !m_left)
         m_sync->subscriptionActivated();
     else
@@ -281,6 +328,9 @@ void ChatRoom::messageSent(const QString &id, const StreamId &streamId)
 
 void ChatRoom::messageFailed(const QString &id, const QString &reason)
 {
+    // Not allowed to write here: the room says so, not only the message.
+    if (reason.startsWith(QLatin1String("NOPERM")))
+        setProblem(tr("The server refused your message: %1").arg(reason));
     m_timeline->setDelivery(id, ChatMessage::Delivery::Failed, {}, reason);
 }
 

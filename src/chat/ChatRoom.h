@@ -5,6 +5,7 @@
 #include "Outbox.h"
 #include "RoomAddress.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -33,6 +34,9 @@ class ChatRoom : public QObject
     Q_PROPERTY(bool synced READ isSynced NOTIFY syncedChanged)
     Q_PROPERTY(bool hasOlderMessages READ hasOlderMessages NOTIFY historyStateChanged)
     Q_PROPERTY(bool loadingOlderMessages READ isLoadingOlderMessages NOTIFY historyStateChanged)
+    // Why the server refuses this room (to follow it or to write to it), translated; empty when
+    // it does not.
+    Q_PROPERTY(QString problem READ problem NOTIFY problemChanged)
 public:
     // `live` delivers the room's messages: its own channel subscription, or for a direct
     // conversation the session's pattern subscription (whose messages the session routes here
@@ -58,6 +62,9 @@ public:
     bool isSynced() const;
     bool hasOlderMessages() const;
     bool isLoadingOlderMessages() const;
+    QString problem() const { return m_problem; }
+    // Asks the server again for a room it refused (and sends refused messages again).
+    Q_INVOKABLE void retryAccess();
 
     // Why `text` cannot be sent (translated), or an empty string.
     Q_INVOKABLE QString sendProblem(const QString &text) const;
@@ -87,6 +94,7 @@ Q_SIGNALS:
     void mentioned(const Redwire::ChatMessage &message);
     // The room's subscription was refused (e.g. NOPERM); the reason is translated.
     void errorOccurred(const QString &message);
+    void problemChanged();
 
 private:
     void subscriptionStateChanged();
@@ -94,6 +102,8 @@ private:
     void messageSent(const QString &id, const StreamId &streamId);
     void messageFailed(const QString &id, const QString &reason);
     void showUnsent(const Outbox::Item &item);
+    void attachLive();
+    void setProblem(const QString &problem, bool followRefused = false);
 
     RedisClient *m_client;
     Outbox *m_outbox;
@@ -109,6 +119,9 @@ private:
     int m_unreadMentions = 0;
     bool m_inView = false;
     bool m_left = false;
+    QString m_problem;
+    bool m_followRefused = false; // the problem is a refused subscription
+    QElapsedTimer m_refusedAt;
 };
 
 } // namespace Redwire

@@ -199,6 +199,18 @@ QString ChatController::currentRoom() const
     return room ? room->name() : QString();
 }
 
+QString ChatController::currentRoomProblem() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room ? room->problem() : QString();
+}
+
+void ChatController::retryCurrentRoom()
+{
+    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+        room->retryAccess();
+}
+
 bool ChatController::currentRoomMuted() const
 {
     ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
@@ -283,12 +295,21 @@ void ChatController::currentChanged()
     if (room) {
         connect(room, &ChatRoom::typingUsersChanged, this, &ChatController::typingTextChanged,
             Qt::UniqueConnection);
+        connect(
+            room, &ChatRoom::problemChanged, this, &ChatController::roomProblemChanged, Qt::UniqueConnection);
         room->setInView(m_windowActive);
         if (!m_restoring)
             QSettings().setValue(CurrentKey, room->name());
     }
     Q_EMIT currentRoomChanged();
+    Q_EMIT currentRoomProblemChanged();
     Q_EMIT typingTextChanged();
+}
+
+void ChatController::roomProblemChanged()
+{
+    if (sender() == (m_session ? m_session->currentRoom() : nullptr))
+        Q_EMIT currentRoomProblemChanged();
 }
 
 void ChatController::joinRoom(const QString &name)

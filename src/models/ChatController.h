@@ -37,6 +37,7 @@ class ChatController : public QObject
     Q_PROPERTY(Redwire::MemberListModel *members READ members NOTIFY startedChanged)
     Q_PROPERTY(QString currentRoom READ currentRoom NOTIFY currentRoomChanged)
     Q_PROPERTY(bool currentRoomMuted READ currentRoomMuted NOTIFY currentRoomChanged)
+    Q_PROPERTY(QString currentRoomProblem READ currentRoomProblem NOTIFY currentRoomProblemChanged)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
     Q_PROPERTY(int payloadLimit READ payloadLimit CONSTANT)
     Q_PROPERTY(bool windowActive READ windowActive WRITE setWindowActive NOTIFY windowActiveChanged)
@@ -57,6 +58,9 @@ public:
     MemberListModel *members() const { return m_members; }
     QString currentRoom() const;
     bool currentRoomMuted() const;
+    QString currentRoomProblem() const;
+    // Asks the server again for the room in view after it refused it.
+    Q_INVOKABLE void retryCurrentRoom();
     QString typingText() const;
     int payloadLimit() const { return m_config.payloadLimitBytes; }
     bool windowActive() const { return m_windowActive; }
@@ -92,6 +96,7 @@ Q_SIGNALS:
     void startedChanged();
     void connectionChanged();
     void currentRoomChanged();
+    void currentRoomProblemChanged();
     void typingTextChanged();
     void windowActiveChanged();
     void lastErrorChanged();
@@ -100,6 +105,7 @@ Q_SIGNALS:
     void notified(const QString &title, const QString &body);
 
 private:
+    void roomProblemChanged();
     void setLastError(const QString &message);
     void watchConnections();
     void roomAdded(int row);

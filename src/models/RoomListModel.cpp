@@ -46,6 +46,7 @@ void RoomListModel::watch(ChatRoom *room)
     connect(room, &ChatRoom::unreadCountChanged, this, [this, room] {
         roomChanged(room, { UnreadRole, MentionsRole });
     });
+    connect(room, &ChatRoom::problemChanged, this, [this, room] { roomChanged(room, { ProblemRole }); });
 }
 
 void RoomListModel::roomChanged(ChatRoom *room, const QList<int> &roles)
@@ -69,6 +70,7 @@ QHash<int, QByteArray> RoomListModel::roleNames() const
         { MutedRole, "muted" },
         { CurrentRole, "current" },
         { DirectRole, "direct" },
+        { ProblemRole, "problem" },
     };
     return names;
 }
@@ -94,6 +96,8 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
         return m_session->currentRoom() == room;
     case DirectRole:
         return room->isDirect();
+    case ProblemRole:
+        return room->problem();
     default:
         return {};
     }

@@ -26,6 +26,7 @@ public:
         MutedRole, // "muted": no badge colour, no notification
         CurrentRole, // "current": the room in view
         DirectRole, // "direct": a direct conversation
+        ProblemRole, // "problem": why the server refuses the room (translated), or empty
     };
     Q_ENUM(Role)
 

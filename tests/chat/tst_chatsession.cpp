@@ -32,6 +32,7 @@ private Q_SLOTS:
     void unreadCountsAndMentions();
     void presenceAndTyping();
     void refusesBadInput();
+    void refusedRoomSaysWhyAndIsAskedAgain();
 };
 
 void TestChatSession::initTestCase()
@@ -343,6 +344,38 @@ void TestChatSession::refusesBadInput()
     QVERIFY(room->sendProblem(QString(limit - base - ChatEnvelope::StreamIdOverhead, u'x')).isEmpty());
     QVERIFY(room->sendMessage(QStringLiteral("queued while never connected")));
     QCOMPARE(session.outbox()->count(), 1);
+}
+
+void TestChatSession::refusedRoomSaysWhyAndIsAskedAgain()
+{
+    // An ACL user who may not use the channel "secret": the room says the server's reason (not
+    // "No messages yet"), the other room works, and once the ACL allows it "try again" works.
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    server.cli({ "ACL", "SETUSER", "eve", "on", ">pw", "~*", "+@all", "resetchannels", "&__redwire:*",
+        "&redwire:*", "&chat" });
+    ConnectionOptions options = optionsFor(server);
+    options.username = QStringLiteral("eve");
+    options.password = QStringLiteral("pw");
+    ChatSession eve(fastConfig());
+    eve.setConnectionOptions(options);
+    eve.setNickname(QStringLiteral("eve"));
+    eve.connectToServer();
+    ChatRoom *secret = eve.joinRoom(QStringLiteral("secret"));
+    ChatRoom *chat = eve.joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(chat->isSynced());
+    QTRY_VERIFY(!secret->problem().isEmpty());
+    QVERIFY2(secret->problem().contains(QLatin1String("NOPERM")), qPrintable(secret->problem()));
+    QVERIFY(chat->problem().isEmpty());
+    QVERIFY(chat->sendMessage(QStringLiteral("still here")));
+    QTRY_VERIFY(allSent(chat));
+
+    server.cli({ "ACL", "SETUSER", "eve", "&secret" });
+    secret->retryAccess();
+    QTRY_VERIFY(secret->isSynced());
+    QVERIFY(secret->problem().isEmpty());
+    QCOMPARE(server.cli({ "PUBLISH", "secret", "psst" }), QByteArray("1"));
+    QTRY_COMPARE(conversation(secret), QStringList({ "?: psst" }));
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)
