@@ -13,6 +13,7 @@ Item {
     required property string html
     required property string previewHtml
     required property bool longText
+    required property bool senderSuspicious
     required property bool expanded
     required property int index
     required property string plainText
@@ -103,6 +104,16 @@ Item {
                     visible: root.showHeader
                     Layout.topMargin: Theme.spacing / 2
                     spacing: Theme.spacing
+                    Label {
+                        objectName: "suspiciousSender"
+                        visible: root.senderSuspicious
+                        text: "⚠"
+                        color: Theme.warning
+                        Accessible.name: qsTr("Suspicious name")
+                        ToolTip.visible: suspiciousHover.hovered
+                        ToolTip.text: qsTr("This name has hidden or look-alike characters; it is not the member it may look like.")
+                        HoverHandler { id: suspiciousHover }
+                    }
                     Label {
                         text: root.external ? qsTr("external") : root.sender
                         textFormat: Text.PlainText

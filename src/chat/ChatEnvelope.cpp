@@ -51,9 +51,14 @@ bool readFields(const QJsonObject &object, ChatEnvelope *envelope)
         return false;
     if (!from.isString())
         return false;
-    const QString sender = UntrustedText::sanitized(from.toString(), UntrustedText::Lines::Flatten);
-    if (sender.trimmed().isEmpty() || sender.toUtf8().size() > RoomAddress::MaxNicknameBytes)
+    // A name that breaks the rules ours follow (invisible or bidi characters, spaces, mixed
+    // alphabets) is shown with its hidden characters written out, and flagged: it cannot pass
+    // for a member's name.
+    const QString visible = UntrustedText::sanitized(from.toString(), UntrustedText::Lines::Flatten);
+    if (visible.trimmed().isEmpty() || from.toString().toUtf8().size() > RoomAddress::MaxNicknameBytes)
         return false;
+    const bool suspicious = !RoomAddress::nicknameProblem(from.toString()).isEmpty();
+    const QString sender = suspicious ? RoomAddress::escapedNickname(from.toString()) : visible;
     const ChatEnvelope::Kind parsedKind = ChatEnvelope::kindFromString(kind.toString());
     if (!text.isUndefined() && !text.isString())
         return false;
@@ -65,6 +70,7 @@ bool readFields(const QJsonObject &object, ChatEnvelope *envelope)
     envelope->kind = parsedKind;
     envelope->kindName = UntrustedText::sanitized(kind.toString(), UntrustedText::Lines::Flatten);
     envelope->sender = sender;
+    envelope->senderSuspicious = suspicious;
     envelope->text = UntrustedText::sanitized(text.toString());
 
     // Optional fields: a mistyped one is ignored, not fatal.

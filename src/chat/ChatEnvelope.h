@@ -32,6 +32,7 @@ public:
     Kind kind = Kind::Message; // "kind"
     QString kindName; // "kind" as sent, kept for kinds this version does not know
     QString sender; // "from": a nickname; empty for external messages
+    bool senderSuspicious = false; // "from" breaks the nickname rules; sender shows it escaped
     QString text; // "text"
     qint64 timestampMs = 0; // "ts": sender's clock, ms since the epoch; 0 when absent or unusable
     QString reason; // "reason" of a leave: "left" or "timeout"

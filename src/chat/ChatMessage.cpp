@@ -27,6 +27,7 @@ ChatMessage ChatMessage::fromEnvelope(
     message.kind = envelope.kind;
     message.kindName = envelope.kindName;
     message.sender = envelope.sender;
+    message.senderSuspicious = envelope.senderSuspicious;
     message.text = envelope.text;
     message.reason = envelope.reason;
     message.timestampMs = envelope.timestampMs > 0 ? envelope.timestampMs : receivedAtMs;

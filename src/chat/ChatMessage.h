@@ -25,6 +25,7 @@ struct ChatMessage
     ChatEnvelope::Kind kind = ChatEnvelope::Kind::Message;
     QString kindName;
     QString sender; // empty for external messages
+    bool senderSuspicious = false; // the name broke the nickname rules (shown escaped, with a mark)
     QString text;
     QString reason; // for a leave: "left" or "timeout"
     qint64 timestampMs = 0; // the sender's timestamp, or the arrival time when it gave none

@@ -3,6 +3,7 @@
 #include "UntrustedText.h"
 
 #include <QCoreApplication>
+#include <QHash>
 
 namespace Redwire {
 
@@ -58,8 +59,63 @@ QString RoomAddress::nicknameProblem(const QString &nickname)
         for (const char16_t forbidden : forbiddenInNickname)
             if (forbidden && c.unicode() == forbidden)
                 return tr("A nickname cannot contain any of | { } * ? [ ] \\ @");
+        // Zero-width and other invisible format characters (U+200B, U+200D, U+2060, U+FEFF,
+        // soft hyphen, ...): "ali\u200Bce" would pass for "alice".
+        if (c.category() == QChar::Other_Format)
+            return tr("A nickname cannot contain invisible characters.");
     }
+    if (mixesScripts(nickname))
+        return tr("A nickname cannot mix alphabets (it could pass for someone else's).");
     return {};
+}
+
+// Letters from more than one script (Latin with Cyrillic or Greek, ...): the way a look-alike
+// of another nickname is made ("\u0430lice" with a Cyrillic a). Digits and marks count for none.
+bool RoomAddress::mixesScripts(QStringView nickname)
+{
+    QChar::Script seen = QChar::Script_Unknown;
+    for (qsizetype i = 0; i < nickname.size(); ++i) {
+        char32_t codePoint = nickname.at(i).unicode();
+        if (QChar::isHighSurrogate(codePoint) && i + 1 < nickname.size()
+            && nickname.at(i + 1).isLowSurrogate())
+            codePoint = QChar::surrogateToUcs4(nickname.at(i), nickname.at(++i));
+        if (!QChar::isLetter(codePoint))
+            continue;
+        const QChar::Script script = QChar::script(codePoint);
+        if (script == QChar::Script_Common || script == QChar::Script_Inherited)
+            continue;
+        if (seen == QChar::Script_Unknown)
+            seen = script;
+        else if (script != seen)
+            return true;
+    }
+    return false;
+}
+
+QString RoomAddress::escapedNickname(QStringView nickname)
+{
+    // Invisible, space, control and bidi characters, and letters of any alphabet but the name's
+    // main one, are written as their code points, so that a person sees what the name really is
+    // ("<U+0430>lice", not "alice").
+    QHash<int, int> letters;
+    for (const QChar c : nickname)
+        if (c.isLetter() && c.script() != QChar::Script_Common && c.script() != QChar::Script_Inherited)
+            ++letters[c.script()];
+    int mainScript = QChar::Script_Unknown;
+    for (auto it = letters.cbegin(); it != letters.cend(); ++it)
+        if (mainScript == QChar::Script_Unknown || it.value() > letters.value(mainScript))
+            mainScript = it.key();
+    QString shown;
+    for (const QChar c : nickname) {
+        const bool foreignLetter = c.isLetter() && letters.contains(c.script()) && c.script() != mainScript;
+        if (foreignLetter || c.isSpace() || c.category() == QChar::Other_Format
+            || c.category() == QChar::Other_Control || UntrustedText::isBidiControl(c.unicode()))
+            shown += QStringLiteral("<U+%1>").arg(
+                QString::number(c.unicode(), 16).toUpper().rightJustified(4, QLatin1Char('0')));
+        else
+            shown += c;
+    }
+    return shown;
 }
 
 RoomAddress RoomAddress::room(const QString &name)

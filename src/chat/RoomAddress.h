@@ -31,6 +31,9 @@ public:
     // Why a name cannot be used, translated for the user; empty when it can.
     static QString roomNameProblem(const QString &name);
     static QString nicknameProblem(const QString &nickname);
+    static bool mixesScripts(QStringView nickname);
+    // A nickname that breaks the rules, written so that its hidden characters show.
+    static QString escapedNickname(QStringView nickname);
 
     // The PSUBSCRIBE patterns that catch every direct conversation of `nickname`.
     static QList<QByteArray> directPatterns(const QString &nickname);

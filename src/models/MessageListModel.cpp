@@ -135,6 +135,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { LongRole, "longText" },
         { PreviewHtmlRole, "previewHtml" },
         { ExpandedRole, "expanded" },
+        { SenderSuspiciousRole, "senderSuspicious" },
     };
     return names;
 }
@@ -157,6 +158,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return !row.previewHtml.isEmpty();
     case ExpandedRole:
         return row.expanded;
+    case SenderSuspiciousRole:
+        return m.senderSuspicious;
     case PreviewHtmlRole:
         return row.previewHtml.isEmpty() ? row.html : row.previewHtml;
     case PlainTextRole:

@@ -43,6 +43,7 @@ public:
         LongRole, // "longText": too long to show whole at first (see previewHtml)
         PreviewHtmlRole, // "previewHtml": the start of a long message (as html), else the html
         ExpandedRole, // "expanded": the user asked to see all of a long message
+        SenderSuspiciousRole, // "senderSuspicious": the name has hidden or look-alike characters
     };
     Q_ENUM(Role)
 

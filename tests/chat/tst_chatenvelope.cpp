@@ -50,6 +50,8 @@ private Q_SLOTS:
     void oversizedPayloadIsCutWithMarker_data();
     void oversizedPayloadIsCutWithMarker();
     void bidiControlsAreStrippedButRawIsKept();
+    void lookAlikeSendersAreFlagged_data();
+    void lookAlikeSendersAreFlagged();
     void encodeRoundTrips_data();
     void encodeRoundTrips();
     void encodeOmitsAbsentFields();
@@ -285,11 +287,39 @@ void TestChatEnvelope::bidiControlsAreStrippedButRawIsKept()
     withBidiSender.replace("\"alice\"", "\"al\u202Eice\"");
     const ChatEnvelope envelope = ChatEnvelope::decode(withBidiSender, Limit);
     QVERIFY(!envelope.external);
-    QCOMPARE(envelope.sender, QStringLiteral("alice"));
+    // Stripping the control from the name would turn it into "alice": it is written out instead,
+    // and flagged.
+    QCOMPARE(envelope.sender, QStringLiteral("al<U+202E>ice"));
+    QVERIFY(envelope.senderSuspicious);
     QCOMPARE(envelope.text, QStringLiteral("access = \"user // admin\""));
     QVERIFY(!UntrustedText::containsBidiControl(envelope.text));
     QCOMPARE(envelope.raw, withBidiSender); // the bytes as received
     QVERIFY(envelope.raw.contains("\xe2\x80\xae"));
+}
+
+void TestChatEnvelope::lookAlikeSendersAreFlagged_data()
+{
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("shown");
+    QTest::addColumn<bool>("suspicious");
+    QTest::newRow("alice") << QStringLiteral("alice") << QStringLiteral("alice") << false;
+    QTest::newRow("cyrillic a") << QStringLiteral("\u0430lice") << QStringLiteral("<U+0430>lice") << true;
+    QTest::newRow("zero-width") << QStringLiteral("ali\u200Bce") << QStringLiteral("ali<U+200B>ce") << true;
+    QTest::newRow("trailing space") << QStringLiteral("alice ") << QStringLiteral("alice<U+0020>") << true;
+}
+
+void TestChatEnvelope::lookAlikeSendersAreFlagged()
+{
+    QFETCH(QString, from);
+    QFETCH(QString, shown);
+    QFETCH(bool, suspicious);
+    QByteArray payload = envelopeWith("text", QStringLiteral("hi"));
+    payload.replace("\"alice\"", "\"" + from.toUtf8() + "\"");
+    const ChatEnvelope envelope = ChatEnvelope::decode(payload, Limit);
+    QVERIFY(!envelope.external);
+    QCOMPARE(envelope.sender, shown);
+    QCOMPARE(envelope.senderSuspicious, suspicious);
+    QCOMPARE(ChatMessage::fromEnvelope(envelope, QStringLiteral("bob"), 0).senderSuspicious, suspicious);
 }
 
 void TestChatEnvelope::encodeRoundTrips_data()

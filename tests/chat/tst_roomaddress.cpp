@@ -30,6 +30,8 @@ private Q_SLOTS:
     void roomKeysShareOneSlot();
     void nicknames_data();
     void nicknames();
+    void escapedNicknames_data();
+    void escapedNicknames();
     void directConversation();
     void directChannelParsing_data();
     void directChannelParsing();
@@ -117,6 +119,33 @@ void TestRoomAddress::nicknames_data()
     QTest::newRow("at") << "@a" << false;
     QTest::newRow("bidi") << QStringLiteral("a\u2066") << false;
     QTest::newRow("c1") << QString(QStringLiteral("a") + QChar(0x85)) << false;
+    QTest::newRow("zero-width space") << QStringLiteral("ali\u200Bce") << false;
+    QTest::newRow("zero-width joiner") << QStringLiteral("alice\u200D") << false;
+    QTest::newRow("byte order mark") << QStringLiteral("\uFEFFalice") << false;
+    QTest::newRow("soft hyphen") << QStringLiteral("al\u00ADice") << false;
+    QTest::newRow("cyrillic a in latin") << QStringLiteral("\u0430lice") << false;
+    QTest::newRow("greek o in latin") << QStringLiteral("b\u03BFb") << false;
+    QTest::newRow("all cyrillic") << QStringLiteral("\u0430\u043B\u0438\u0441\u0430") << true;
+    QTest::newRow("latin and digits") << QStringLiteral("alice42") << true;
+    QTest::newRow("cjk") << QStringLiteral("\u674E\u96F7") << true;
+}
+
+void TestRoomAddress::escapedNicknames_data()
+{
+    QTest::addColumn<QString>("nickname");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("cyrillic a") << QStringLiteral("\u0430lice") << QStringLiteral("<U+0430>lice");
+    QTest::newRow("zero-width") << QStringLiteral("ali\u200Bce") << QStringLiteral("ali<U+200B>ce");
+    QTest::newRow("bidi") << QStringLiteral("bob\u202Eevil") << QStringLiteral("bob<U+202E>evil");
+    QTest::newRow("space") << QStringLiteral("al ice") << QStringLiteral("al<U+0020>ice");
+    QTest::newRow("clean") << QStringLiteral("alice") << QStringLiteral("alice");
+}
+
+void TestRoomAddress::escapedNicknames()
+{
+    QFETCH(QString, nickname);
+    QFETCH(QString, shown);
+    QCOMPARE(RoomAddress::escapedNickname(nickname), shown);
 }
 
 void TestRoomAddress::nicknames()

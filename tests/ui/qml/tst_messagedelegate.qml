@@ -21,6 +21,7 @@ TestCase {
             html: "&lt;b&gt;not bold&lt;/b&gt;"
             previewHtml: html
             longText: false
+            senderSuspicious: false
             expanded: false
             index: 0
             plainText: "<b>not bold</b>"
