@@ -64,6 +64,7 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
         m_presence->start();
     }
 
+    m_sync->setNoticeFilter([this](const ChatMessage &message) { return showNotice(message); });
     attachLive();
     // A room the server refused is asked for again after a reconnect (an ACL may have changed),
     // but not sooner than a minute after the refusal: on hiredis 0.14 the refusal itself closes
@@ -209,6 +210,22 @@ bool ChatRoom::sendMessage(const QString &text)
     return true;
 }
 
+// One "joined" per stay: a member announced again while we saw no leave (a server restart
+// empties the presence set and everyone joins anew, a reconnect re-announces) is not news.
+bool ChatRoom::showNotice(const ChatMessage &message)
+{
+    if (message.external)
+        return true;
+    if (message.kind == ChatEnvelope::Kind::Join) {
+        if (m_announced.contains(message.sender))
+            return false;
+        m_announced.insert(message.sender);
+    } else if (message.kind == ChatEnvelope::Kind::Leave) {
+        m_announced.remove(message.sender);
+    }
+    return true;
+}
+
 void ChatRoom::showUnsent(const Outbox::Item &item)
 {
     if (m_timeline->rowOfId(item.id) >= 0)
@@ -282,6 +299,8 @@ void ChatRoom::receive(const QByteArray &payload)
         = ChatMessage::fromEnvelope(envelope, m_nickname, QDateTime::currentMSecsSinceEpoch());
     if (!m_outbox->queuedByUs(message.id))
         message.disown(m_nickname);
+    if (!showNotice(message))
+        return;
     if (m_sync->addLive(message) == RoomTimeline::Added::New)
         countUnread({ message });
 }

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QStringList>
 
 namespace Redwire {
@@ -102,6 +103,7 @@ private:
     void messageSent(const QString &id, const StreamId &streamId);
     void messageFailed(const QString &id, const QString &reason);
     void showUnsent(const Outbox::Item &item);
+    bool showNotice(const ChatMessage &message);
     void attachLive();
     void setProblem(const QString &problem, bool followRefused = false);
 
@@ -120,6 +122,7 @@ private:
     bool m_inView = false;
     bool m_left = false;
     QString m_problem;
+    QSet<QString> m_announced; // members whose join is shown and who have not left since
     bool m_followRefused = false; // the problem is a refused subscription
     QElapsedTimer m_refusedAt;
 };

@@ -13,6 +13,12 @@
 
 namespace Redwire {
 
+namespace {
+// After a join or leave notice, the member list is read again this soon (notices in a burst
+// share one read).
+constexpr int RecheckDelayMs = 250;
+} // namespace
+
 PresenceTracker::PresenceTracker(CommandConnection *commands, const RoomAddress &address,
     const QString &nickname, const ChatConfig &config, QObject *parent)
     : QObject(parent)
@@ -23,6 +29,9 @@ PresenceTracker::PresenceTracker(CommandConnection *commands, const RoomAddress 
 {
     m_timer.setInterval(qMax(10, config.presenceIntervalMs));
     connect(&m_timer, &QTimer::timeout, this, &PresenceTracker::heartbeat);
+    m_recheck.setSingleShot(true);
+    m_recheck.setInterval(qMin(RecheckDelayMs, qMax(10, config.presenceIntervalMs)));
+    connect(&m_recheck, &QTimer::timeout, this, &PresenceTracker::heartbeat);
     connect(m_commands, &RedisConnection::connected, this, [this] {
         if (m_active)
             heartbeat();
@@ -41,6 +50,7 @@ void PresenceTracker::start()
 void PresenceTracker::stop()
 {
     m_active = false;
+    m_recheck.stop();
     m_inFlight = false;
     ++m_generation;
     m_timer.stop();
@@ -114,20 +124,18 @@ void PresenceTracker::setMembers(QStringList members)
 
 void PresenceTracker::noteJoined(const QString &nickname)
 {
-    if (nickname.isEmpty() || m_members.contains(nickname))
+    if (nickname.isEmpty() || m_members.contains(nickname) || !m_active)
         return;
-    QStringList members = m_members;
-    members.append(nickname);
-    setMembers(members);
+    if (!m_recheck.isActive())
+        m_recheck.start();
 }
 
 void PresenceTracker::noteLeft(const QString &nickname)
 {
-    if (!m_members.contains(nickname))
+    if (!m_members.contains(nickname) || !m_active)
         return;
-    QStringList members = m_members;
-    members.removeAll(nickname);
-    setMembers(members);
+    if (!m_recheck.isActive())
+        m_recheck.start();
 }
 
 } // namespace Redwire

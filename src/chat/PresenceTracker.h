@@ -36,7 +36,8 @@ public:
     QStringList members() const { return m_members; }
     bool isMember(const QString &nickname) const { return m_members.contains(nickname); }
 
-    // Live join / leave envelopes: the next heartbeat's answer confirms.
+    // Live join / leave envelopes are claims anyone can publish: they only make the member list
+    // be read again soon (the presence set, not an envelope, says who is here).
     void noteJoined(const QString &nickname);
     void noteLeft(const QString &nickname);
 
@@ -57,6 +58,7 @@ private:
     const QString m_nickname;
     const ChatConfig m_config;
     QTimer m_timer;
+    QTimer m_recheck; // a heartbeat soon after a join / leave notice (coalesced)
     QStringList m_members;
     bool m_active = false;
     bool m_inFlight = false;

@@ -175,7 +175,7 @@ void TimelineSync::setSynced(bool synced)
     Q_EMIT syncedChanged(synced);
 }
 
-QList<ChatMessage> TimelineSync::toMessages(const QList<ChatEnvelope> &envelopes) const
+QList<ChatMessage> TimelineSync::toMessages(const QList<ChatEnvelope> &envelopes, bool filterNotices) const
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QList<ChatMessage> messages;
@@ -185,6 +185,10 @@ QList<ChatMessage> TimelineSync::toMessages(const QList<ChatEnvelope> &envelopes
             ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, now);
             if (!m_outbox || !m_outbox->queuedByUs(message.id))
                 message.disown(m_nickname);
+            const bool notice
+                = message.kind == ChatEnvelope::Kind::Join || message.kind == ChatEnvelope::Kind::Leave;
+            if (notice && filterNotices && m_noticeFilter && !m_noticeFilter(message))
+                continue;
             messages.append(message);
         }
     return messages;
@@ -193,7 +197,7 @@ QList<ChatMessage> TimelineSync::toMessages(const QList<ChatEnvelope> &envelopes
 void TimelineSync::pageLoaded(HistoryBackfill::Purpose purpose, const QList<ChatEnvelope> &ascending,
     bool finished, bool reachedStart, int tag)
 {
-    const QList<ChatMessage> messages = toMessages(ascending);
+    const QList<ChatMessage> messages = toMessages(ascending, purpose != HistoryBackfill::Purpose::Older);
     learnServerClock(messages);
     StreamId pageFirst;
     StreamId pageLast;

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 namespace Redwire {
 
 class CommandConnection;
@@ -37,6 +39,13 @@ public:
     // Adds a message that arrived over the subscription.
     RoomTimeline::Added addLive(const ChatMessage &message);
 
+    // Decides whether a join or leave notice read in a page goes into the timeline (ChatRoom
+    // shows one join per stay of a member); older pages are history and keep theirs.
+    void setNoticeFilter(std::function<bool(const ChatMessage &)> filter)
+    {
+        m_noticeFilter = std::move(filter);
+    }
+
     bool loadOlder();
     int epoch() const { return m_epoch; }
     bool isLive() const { return m_live; }
@@ -59,7 +68,7 @@ private:
     void pageLoaded(HistoryBackfill::Purpose purpose, const QList<ChatEnvelope> &ascending, bool finished,
         bool reachedStart, int tag);
     void readFailed(HistoryBackfill::Purpose purpose, int tag);
-    QList<ChatMessage> toMessages(const QList<ChatEnvelope> &envelopes) const;
+    QList<ChatMessage> toMessages(const QList<ChatEnvelope> &envelopes, bool filterNotices) const;
     void learnServerClock(const QList<ChatMessage> &stored);
     void dropUnconfirmed(const StreamId &first, const StreamId &last);
     void entriesLost(const StreamId &after, int tag);
@@ -67,6 +76,7 @@ private:
     RoomTimeline *m_timeline;
     CommandConnection *m_commands;
     const Outbox *m_outbox;
+    std::function<bool(const ChatMessage &)> m_noticeFilter;
     HistoryBackfill *m_backfill;
     const QString m_nickname;
     const ChatConfig m_config;

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void serverRestartWithPersistenceLosesNothing();
     void serverRestartWithoutPersistenceLosesNothingSent();
     void unsentMessagesSurviveAnAppKill();
+    void joinsAreNotRepeatedAfterARestart();
 };
 
 void TestChatReconnect::sendWhileDisconnectedGoesOutOnReconnect()
@@ -212,6 +213,44 @@ void TestChatReconnect::unsentMessagesSurviveAnAppKill()
     const QByteArray stored = server.cli({ "XRANGE", "redwire:{room:chat}:history", "-", "+" });
     for (const QString &text : texts)
         QCOMPARE(stored.count(QByteArray("\"text\":\"") + text.toUtf8() + '"'), 1);
+}
+
+void TestChatReconnect::joinsAreNotRepeatedAfterARestart()
+{
+    // A restart without persistence empties the presence set: everyone announces a join again.
+    // Nobody left, so nobody's join is shown twice.
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const auto alice = sessionFor(server, QStringLiteral("alice"));
+    const auto bob = sessionFor(server, QStringLiteral("bob"));
+    ChatRoom *aliceRoom = alice->joinRoom(QStringLiteral("chat"));
+    ChatRoom *bobRoom = bob->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(aliceRoom->isSynced() && bobRoom->isSynced());
+    QTRY_COMPARE(bobRoom->members(), QStringList({ "alice", "bob" }));
+    auto joinsOf = [](const ChatRoom *room, const QString &who) {
+        int joins = 0;
+        for (int row = 0; row < room->timeline()->count(); ++row) {
+            const ChatMessage &message = room->timeline()->at(row);
+            joins += message.kind == ChatEnvelope::Kind::Join && message.sender == who ? 1 : 0;
+        }
+        return joins;
+    };
+    QTRY_COMPARE(joinsOf(bobRoom, QStringLiteral("alice")), 1);
+    for (int restart = 0; restart < 2; ++restart) {
+        server.stop();
+        QTRY_VERIFY(!alice->isConnected() && !bob->isConnected());
+        QVERIFY2(server.restart(), qPrintable(server.errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(aliceRoom->isSynced() && bobRoom->isSynced(), 10000);
+        // Both announced themselves again (the stream has the joins) ...
+        QTRY_VERIFY_WITH_TIMEOUT(
+            server.cli({ "XRANGE", "redwire:{room:chat}:history", "-", "+" }).count("\"join\"") >= 2, 10000);
+        QVERIFY(aliceRoom->sendMessage(QStringLiteral("after restart %1").arg(restart)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            conversation(bobRoom).contains(QStringLiteral("alice: after restart %1").arg(restart)), 10000);
+    }
+    // ... and bob shows alice's join once.
+    QCOMPARE(joinsOf(bobRoom, QStringLiteral("alice")), 1);
+    QCOMPARE(joinsOf(aliceRoom, QStringLiteral("bob")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestChatReconnect)
