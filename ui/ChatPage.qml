@@ -73,6 +73,30 @@ Page {
                     }
                 }
             }
+            // Someone we never talked with: nothing notifies until the user accepts or answers.
+            Rectangle {
+                objectName: "requestBanner"
+                visible: page.chat.currentRoomRequest
+                Layout.fillWidth: true
+                implicitHeight: requestRow.implicitHeight + Theme.spacing * 2
+                color: Theme.raised
+                RowLayout {
+                    id: requestRow
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacing
+                    spacing: Theme.spacing
+                    Label {
+                        Layout.fillWidth: true
+                        text: qsTr("%1 has not talked with you before. Their messages do not notify you until you accept or answer.").arg(page.chat.currentRoom)
+                        textFormat: Text.PlainText
+                        wrapMode: Text.Wrap
+                    }
+                    Button {
+                        text: qsTr("Accept")
+                        onClicked: page.chat.acceptCurrentRequest()
+                    }
+                }
+            }
             MessageView {
                 id: messageView
                 Layout.fillWidth: true

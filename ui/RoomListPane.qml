@@ -93,6 +93,7 @@ Rectangle {
                 required property bool current
                 required property bool direct
                 required property string problem
+                required property bool request
                 readonly property string roomName: name
 
                 width: ListView.view.width
@@ -113,6 +114,13 @@ Rectangle {
                         Layout.fillWidth: true
                         color: roomDelegate.muted ? Theme.mutedText : Theme.text
                         font.bold: roomDelegate.unread > 0 && !roomDelegate.muted
+                    }
+                    Label {
+                        visible: roomDelegate.request
+                        text: qsTr("request")
+                        color: Theme.mutedText
+                        font.italic: true
+                        font.pixelSize: Theme.smallFontSize
                     }
                     Label {
                         objectName: "roomProblem"

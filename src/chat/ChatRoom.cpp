@@ -94,6 +94,14 @@ void ChatRoom::attachLive()
     subscriptionStateChanged();
 }
 
+void ChatRoom::setRequest(bool request)
+{
+    if (m_request == request)
+        return;
+    m_request = request;
+    Q_EMIT requestChanged();
+}
+
 void ChatRoom::setProblem(const QString &problem, bool followRefused)
 {
     m_followRefused = followRefused;
@@ -204,6 +212,7 @@ bool ChatRoom::sendMessage(const QString &text)
     message.own = true;
     message.delivery = ChatMessage::Delivery::Pending;
     m_timeline->addPending(message);
+    setRequest(false); // answering accepts
     if (!m_outbox->enqueue(m_address, envelope.id, payload))
         messageFailed(envelope.id, tr("The message could not be queued."));
     m_typing->localMessageSent();

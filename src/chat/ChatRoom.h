@@ -38,6 +38,9 @@ class ChatRoom : public QObject
     // Why the server refuses this room (to follow it or to write to it), translated; empty when
     // it does not.
     Q_PROPERTY(QString problem READ problem NOTIFY problemChanged)
+    // A direct conversation someone we never talked with started: no notifications until the
+    // user accepts it (or answers).
+    Q_PROPERTY(bool request READ isRequest NOTIFY requestChanged)
 public:
     // `live` delivers the room's messages: its own channel subscription, or for a direct
     // conversation the session's pattern subscription (whose messages the session routes here
@@ -64,6 +67,9 @@ public:
     bool hasOlderMessages() const;
     bool isLoadingOlderMessages() const;
     QString problem() const { return m_problem; }
+    bool isRequest() const { return m_request; }
+    void setRequest(bool request);
+    Q_INVOKABLE void acceptRequest() { setRequest(false); }
     // Asks the server again for a room it refused (and sends refused messages again).
     Q_INVOKABLE void retryAccess();
 
@@ -96,6 +102,7 @@ Q_SIGNALS:
     // The room's subscription was refused (e.g. NOPERM); the reason is translated.
     void errorOccurred(const QString &message);
     void problemChanged();
+    void requestChanged();
 
 private:
     void subscriptionStateChanged();
@@ -124,6 +131,7 @@ private:
     QString m_problem;
     QSet<QString> m_announced; // members whose join is shown and who have not left since
     bool m_followRefused = false; // the problem is a refused subscription
+    bool m_request = false;
     QElapsedTimer m_refusedAt;
 };
 

@@ -164,7 +164,40 @@ ChatRoom *ChatSession::joinRoom(const QString &name)
     return addRoom(address, live);
 }
 
+QStringList ChatSession::acceptedPeers() const
+{
+    QStringList peers(m_acceptedPeers.cbegin(), m_acceptedPeers.cend());
+    peers.sort();
+    return peers;
+}
+
+void ChatSession::setAcceptedPeers(const QStringList &peers)
+{
+    m_acceptedPeers = QSet<QString>(peers.cbegin(), peers.cend());
+}
+
+void ChatSession::accept(const QString &peer)
+{
+    if (peer.isEmpty() || m_acceptedPeers.contains(peer))
+        return;
+    m_acceptedPeers.insert(peer);
+    Q_EMIT acceptedPeersChanged();
+}
+
+// The user opens a conversation: they chose this person.
 ChatRoom *ChatSession::openDirect(const QString &peer)
+{
+    ChatRoom *room = openDirectRoom(peer);
+    if (room) {
+        room->setRequest(false);
+        accept(peer);
+    }
+    return room;
+}
+
+// A conversation opened by someone else's message, or reopened at connect: a request unless we
+// talk with them.
+ChatRoom *ChatSession::openDirectRoom(const QString &peer)
 {
     if (m_nickname.isEmpty()) {
         setError(tr("Choose a nickname first."));
@@ -184,7 +217,15 @@ ChatRoom *ChatSession::openDirect(const QString &peer)
     subscribeDirectPatterns();
     // "dm:{me|*}" carries the conversations where our nickname sorts first, "dm:{*|me}" the others.
     const bool meFirst = m_nickname.toUtf8() < peer.toUtf8();
-    return addRoom(address, m_directPatterns.value(meFirst ? 0 : 1));
+    ChatRoom *room = addRoom(address, m_directPatterns.value(meFirst ? 0 : 1));
+    if (room) {
+        room->setRequest(!m_acceptedPeers.contains(peer));
+        connect(room, &ChatRoom::requestChanged, this, [this, room, peer] {
+            if (!room->isRequest())
+                accept(peer);
+        });
+    }
+    return room;
 }
 
 ChatRoom *ChatSession::addRoom(const RoomAddress &address, RedisSubscription *live)
@@ -257,7 +298,7 @@ void ChatSession::directMessageReceived(const QByteArray &channel, const QByteAr
             qCWarning(lcChat) << "ignoring a message on" << channel << "- not a direct conversation of ours";
             return;
         }
-        room = openDirect(address.name());
+        room = openDirectRoom(address.name());
         if (!room)
             return;
         Q_EMIT directConversationOpened(room);
@@ -280,7 +321,7 @@ void ChatSession::restoreDirectConversations()
                 const QString name = QString::fromUtf8(peer.bytes());
                 if (name.toUtf8() != peer.bytes() || self->directRoom(name))
                     continue;
-                if (ChatRoom *room = self->openDirect(name))
+                if (ChatRoom *room = self->openDirectRoom(name))
                     Q_EMIT self->directConversationOpened(room);
                 if (!self)
                     return;

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 
@@ -39,6 +40,11 @@ public:
     const ChatConfig &config() const { return m_config; }
     RedisClient *client() const { return m_client; }
     Outbox *outbox() const { return m_outbox; }
+    // People we talk with: a direct conversation another one starts opens as a request
+    // (ChatRoom::request). Grows when we open or answer one; the app keeps it (not in Redis,
+    // where anyone could write it).
+    QStringList acceptedPeers() const;
+    void setAcceptedPeers(const QStringList &peers);
 
     // Takes effect at the next connect.
     void setConnectionOptions(const ConnectionOptions &options);
@@ -82,8 +88,11 @@ Q_SIGNALS:
     // A direct conversation opened by a message from `room->name()`, or reopened at connect.
     void directConversationOpened(Redwire::ChatRoom *room);
     void errorOccurred(const QString &message);
+    void acceptedPeersChanged();
 
 private:
+    ChatRoom *openDirectRoom(const QString &peer);
+    void accept(const QString &peer);
     bool setError(const QString &message);
     ChatRoom *addRoom(const RoomAddress &address, RedisSubscription *live);
     ChatRoom *roomForChannel(const QByteArray &channel) const;
@@ -102,6 +111,7 @@ private:
     QList<QPointer<RedisSubscription>> m_directPatterns; // [me first, me second]
     QPointer<ChatRoom> m_currentRoom;
     std::unique_ptr<OutboxStore> m_outboxStore; // once the server and nickname are known
+    QSet<QString> m_acceptedPeers;
 };
 
 } // namespace Redwire

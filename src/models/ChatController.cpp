@@ -20,6 +20,13 @@ namespace {
 const QString RoomsKey = QStringLiteral("chat/rooms");
 const QString MutedKey = QStringLiteral("chat/muted");
 const QString CurrentKey = QStringLiteral("chat/current");
+// People we talk with (ChatSession::acceptedPeers), per nickname.
+QString acceptedPeersKey(const QString &nickname)
+{
+    return QStringLiteral("chat/contacts/") + QString::fromLatin1(nickname.toUtf8().toHex());
+}
+// At most one "message request" notification this often: strangers cannot make a storm.
+constexpr qint64 RequestNotificationIntervalMs = 60 * 1000;
 
 QString stateName(RedisConnection::State state)
 {
@@ -71,6 +78,12 @@ void ChatController::start(
         m_session = nullptr;
         return;
     }
+    m_session->setAcceptedPeers(QSettings().value(acceptedPeersKey(nickname)).toStringList());
+    connect(m_session, &ChatSession::acceptedPeersChanged, this, [this] {
+        QSettings().setValue(acceptedPeersKey(m_session->nickname()), m_session->acceptedPeers());
+    });
+    connect(
+        m_session, &ChatSession::directConversationOpened, this, &ChatController::directConversationOpened);
     m_rooms = new RoomListModel(m_session, this);
     m_members = new MemberListModel(nickname, this);
     QSettings settings;
@@ -255,7 +268,7 @@ void ChatController::roomAdded(int row)
     m_lastUnread.insert(room, room->unreadCount());
     connect(room, &ChatRoom::unreadCountChanged, this, [this, room] { unreadChanged(room); });
     connect(room, &ChatRoom::mentioned, this, [this, room](const ChatMessage &message) {
-        if (m_windowActive && room == m_session->currentRoom())
+        if ((m_windowActive && room == m_session->currentRoom()) || room->isRequest())
             return;
         m_notifier->notify(tr("%1 mentioned you in %2").arg(message.sender, titleFor(room)), message.text);
     });
@@ -264,12 +277,36 @@ void ChatController::roomAdded(int row)
         saveRooms();
 }
 
+// Someone we never talked with wrote to us: one quiet notification (at most one a minute,
+// whoever writes), and the conversation waits in the room list as a request.
+void ChatController::directConversationOpened(ChatRoom *room)
+{
+    if (!room || !room->isRequest())
+        return;
+    if (m_lastRequestNotice.isValid() && m_lastRequestNotice.elapsed() < RequestNotificationIntervalMs)
+        return;
+    m_lastRequestNotice.start();
+    m_notifier->notify(tr("Message request"), tr("%1 wants to talk with you.").arg(room->name()));
+}
+
+void ChatController::acceptCurrentRequest()
+{
+    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+        room->acceptRequest();
+}
+
+bool ChatController::currentRoomRequest() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room && room->isRequest();
+}
+
 void ChatController::unreadChanged(ChatRoom *room)
 {
     const int previous = m_lastUnread.value(room, 0);
     const int now = room->unreadCount();
     m_lastUnread.insert(room, now);
-    if (now <= previous || m_rooms->isMuted(RoomListModel::keyFor(room)))
+    if (now <= previous || m_rooms->isMuted(RoomListModel::keyFor(room)) || room->isRequest())
         return;
     if (m_windowActive && room == m_session->currentRoom())
         return;
@@ -297,6 +334,8 @@ void ChatController::currentChanged()
             Qt::UniqueConnection);
         connect(
             room, &ChatRoom::problemChanged, this, &ChatController::roomProblemChanged, Qt::UniqueConnection);
+        connect(
+            room, &ChatRoom::requestChanged, this, &ChatController::roomProblemChanged, Qt::UniqueConnection);
         room->setInView(m_windowActive);
         if (!m_restoring)
             QSettings().setValue(CurrentKey, room->name());

@@ -6,6 +6,7 @@
 #include "chat/ChatConfig.h"
 #include "redis/ConnectionOptions.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -38,6 +39,7 @@ class ChatController : public QObject
     Q_PROPERTY(QString currentRoom READ currentRoom NOTIFY currentRoomChanged)
     Q_PROPERTY(bool currentRoomMuted READ currentRoomMuted NOTIFY currentRoomChanged)
     Q_PROPERTY(QString currentRoomProblem READ currentRoomProblem NOTIFY currentRoomProblemChanged)
+    Q_PROPERTY(bool currentRoomRequest READ currentRoomRequest NOTIFY currentRoomProblemChanged)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
     Q_PROPERTY(int payloadLimit READ payloadLimit CONSTANT)
     Q_PROPERTY(bool windowActive READ windowActive WRITE setWindowActive NOTIFY windowActiveChanged)
@@ -61,6 +63,9 @@ public:
     QString currentRoomProblem() const;
     // Asks the server again for the room in view after it refused it.
     Q_INVOKABLE void retryCurrentRoom();
+    bool currentRoomRequest() const;
+    // The user accepts the message request in view.
+    Q_INVOKABLE void acceptCurrentRequest();
     QString typingText() const;
     int payloadLimit() const { return m_config.payloadLimitBytes; }
     bool windowActive() const { return m_windowActive; }
@@ -106,6 +111,7 @@ Q_SIGNALS:
 
 private:
     void roomProblemChanged();
+    void directConversationOpened(ChatRoom *room);
     void setLastError(const QString &message);
     void watchConnections();
     void roomAdded(int row);
@@ -124,6 +130,7 @@ private:
     DesktopNotifier *m_notifier;
     mutable QHash<ChatRoom *, MessageListModel *> m_messageModels;
     QHash<ChatRoom *, int> m_lastUnread;
+    QElapsedTimer m_lastRequestNotice;
     QString m_lastError;
     bool m_windowActive = true;
     bool m_restoring = false;

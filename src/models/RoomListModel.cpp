@@ -47,6 +47,7 @@ void RoomListModel::watch(ChatRoom *room)
         roomChanged(room, { UnreadRole, MentionsRole });
     });
     connect(room, &ChatRoom::problemChanged, this, [this, room] { roomChanged(room, { ProblemRole }); });
+    connect(room, &ChatRoom::requestChanged, this, [this, room] { roomChanged(room, { RequestRole }); });
 }
 
 void RoomListModel::roomChanged(ChatRoom *room, const QList<int> &roles)
@@ -71,6 +72,7 @@ QHash<int, QByteArray> RoomListModel::roleNames() const
         { CurrentRole, "current" },
         { DirectRole, "direct" },
         { ProblemRole, "problem" },
+        { RequestRole, "request" },
     };
     return names;
 }
@@ -98,6 +100,8 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
         return room->isDirect();
     case ProblemRole:
         return room->problem();
+    case RequestRole:
+        return room->isRequest();
     default:
         return {};
     }

@@ -27,6 +27,7 @@ public:
         CurrentRole, // "current": the room in view
         DirectRole, // "direct": a direct conversation
         ProblemRole, // "problem": why the server refuses the room (translated), or empty
+        RequestRole, // "request": a direct conversation from someone we never talked with
     };
     Q_ENUM(Role)
 

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void presenceAndTyping();
     void refusesBadInput();
     void refusedRoomSaysWhyAndIsAskedAgain();
+    void strangersOpenRequests();
 };
 
 void TestChatSession::initTestCase()
@@ -192,7 +193,15 @@ void TestChatSession::directMessages()
     QVERIFY(bobDm);
     QCOMPARE(bobOpened.first().at(0).value<ChatRoom *>(), bobDm);
     QTRY_COMPARE(conversation(bobDm), QStringList({ "alice: psst" }));
-    QVERIFY(bobDm->sendMessage(QStringLiteral("what?")));
+    // bob never talked with alice: a request; alice chose bob: not one.
+    QVERIFY(bobDm->isRequest());
+    QVERIFY(!aliceDm->isRequest());
+    QCOMPARE(alice->acceptedPeers(), QStringList({ "bob" }));
+    QSignalSpy accepted(bob.get(), &ChatSession::acceptedPeersChanged);
+    QVERIFY(bobDm->sendMessage(QStringLiteral("what?"))); // answering accepts
+    QVERIFY(!bobDm->isRequest());
+    QCOMPARE(accepted.count(), 1);
+    QCOMPARE(bob->acceptedPeers(), QStringList({ "alice" }));
     QTRY_COMPARE(conversation(aliceDm), QStringList({ "alice: psst", "bob: what?" }));
     QTRY_COMPARE(conversation(bobDm), QStringList({ "alice: psst", "bob: what?" }));
 
@@ -203,6 +212,7 @@ void TestChatSession::directMessages()
     QVERIFY(reopened.wait(5000));
     ChatRoom *restored = bobElsewhere->directRoom(QStringLiteral("alice"));
     QVERIFY(restored);
+    QVERIFY(restored->isRequest()); // this client does not know alice (the app keeps who it does)
     QTRY_COMPARE(conversation(restored), QStringList({ "alice: psst", "bob: what?" }));
 
     // A channel that only looks like ours is ignored; a message to ourselves is refused.
@@ -376,6 +386,39 @@ void TestChatSession::refusedRoomSaysWhyAndIsAskedAgain()
     QVERIFY(secret->problem().isEmpty());
     QCOMPARE(server.cli({ "PUBLISH", "secret", "psst" }), QByteArray("1"));
     QTRY_COMPARE(conversation(secret), QStringList({ "?: psst" }));
+}
+
+void TestChatSession::strangersOpenRequests()
+{
+    // Twenty strangers write to alice: twenty requests, none a mention or an accepted peer; a
+    // peer alice already talks with opens a normal conversation.
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const auto alice = sessionFor(server, QStringLiteral("alice"));
+    alice->setAcceptedPeers({ QStringLiteral("friend") });
+    QTRY_VERIFY(alice->isConnected());
+    QTRY_COMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("2"));
+    for (int i = 0; i < 20; ++i) {
+        const QString stranger = QStringLiteral("stranger%1").arg(i, 2, 10, QLatin1Char('0'));
+        const RoomAddress address = RoomAddress::direct(QStringLiteral("alice"), stranger);
+        server.cli({ QStringLiteral("PUBLISH"), QString::fromUtf8(address.channel()),
+            QStringLiteral("{\"v\":1,\"id\":\"s%1\",\"kind\":\"message\",\"from\":\"%2\",\"text\":\"alice, "
+                           "buy now\",\"ts\":1}")
+                .arg(i)
+                .arg(stranger) });
+    }
+    server.cli({ QStringLiteral("PUBLISH"), QStringLiteral("dm:{alice|friend}"),
+        QStringLiteral(
+            "{\"v\":1,\"id\":\"f1\",\"kind\":\"message\",\"from\":\"friend\",\"text\":\"hi\",\"ts\":1}") });
+    QTRY_COMPARE(alice->roomCount(), 21);
+    int requests = 0;
+    for (int i = 0; i < alice->roomCount(); ++i)
+        requests += alice->roomAt(i)->isRequest() ? 1 : 0;
+    QCOMPARE(requests, 20);
+    QVERIFY(!alice->directRoom(QStringLiteral("friend"))->isRequest());
+    QCOMPARE(alice->acceptedPeers(), QStringList({ "friend" }));
+    alice->directRoom(QStringLiteral("stranger03"))->acceptRequest();
+    QCOMPARE(alice->acceptedPeers(), QStringList({ "friend", "stranger03" }));
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)

@@ -1,18 +1,21 @@
 // The chat models against real ChatSessions on a real redis-server, each watched by
 // QAbstractItemModelTester: MessageListModel (batched inserts, same rows as the timeline),
 // RoomListModel (rooms, current, unread), MemberListModel (presence as row inserts/removals).
+#include "models/ChatController.h"
 #include "models/MemberListModel.h"
 #include "models/MessageListModel.h"
 #include "models/RoomListModel.h"
 
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
+#include "chat/RoomAddress.h"
 #include "chat/RoomTimeline.h"
 #include "redis/CommandConnection.h"
 
 #include "RedisServerProcess.h"
 
 #include <QAbstractItemModelTester>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -67,6 +70,7 @@ private Q_SLOTS:
     void messageModelBatchesAFlood();
     void roomListFollowsTheSession();
     void memberListFollowsPresence();
+    void messageRequestsDoNotStorm();
 };
 
 void TestChatModels::messageModelBatchesAFlood()
@@ -172,6 +176,37 @@ void TestChatModels::memberListFollowsPresence()
     bob->leaveRoom(bobRoom);
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);
     QCOMPARE(model.index(0).data(MemberListModel::NicknameRole).toString(), QStringLiteral("alice"));
+}
+
+// Twenty strangers DM alice: one "message request" notification, not twenty.
+void TestChatModels::messageRequestsDoNotStorm()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    QCoreApplication::setOrganizationName(QStringLiteral("RedwireTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_chatmodels"));
+    QSettings().clear();
+    ConnectionOptions options;
+    options.port = server.port();
+    ChatController chat(fastConfig());
+    QSignalSpy notified(&chat, &ChatController::notified);
+    chat.start(options, QStringLiteral("alice"), { QStringLiteral("lobby") });
+    QTRY_COMPARE_WITH_TIMEOUT(chat.connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("2"));
+    for (int i = 0; i < 20; ++i) {
+        const QString stranger = QStringLiteral("stranger%1").arg(i);
+        server.cli({ QStringLiteral("PUBLISH"),
+            QString::fromUtf8(RoomAddress::direct(QStringLiteral("alice"), stranger).channel()),
+            QStringLiteral("{\"v\":1,\"id\":\"s%1\",\"kind\":\"message\",\"from\":\"%2\",\"text\":\"alice, "
+                           "buy now\",\"ts\":1}")
+                .arg(i)
+                .arg(stranger) });
+    }
+    QTRY_COMPARE(chat.rooms()->rowCount(), 21);
+    QCOMPARE(notified.count(), 1);
+    QCOMPARE(notified.first().at(0).toString(), QStringLiteral("Message request"));
+    chat.stop();
+    QSettings().clear();
 }
 
 QTEST_GUILESS_MAIN(TestChatModels)
