@@ -138,9 +138,12 @@ Item {
                     selectByMouse: true
                     wrapMode: TextEdit.Wrap
                     textFormat: TextEdit.RichText
-                    // The model's html has no markup but its own <a href> tags: colour them here.
-                    text: (root.collapsed ? root.previewHtml : root.html)
-                          .replace(/<a href=/g, '<a style="color:' + Theme.link + '" href=')
+                    // The model's html has no markup but its own <a href> tags: colour them here
+                    // (only when there is one: a regular expression per delegate feeds the GC).
+                    readonly property string shownHtml: root.collapsed ? root.previewHtml : root.html
+                    text: shownHtml.indexOf("<a href=") < 0
+                          ? shownHtml
+                          : shownHtml.replace(/<a href=/g, '<a style="color:' + Theme.link + '" href=')
                     color: Theme.text
                     opacity: root.delivery === "pending" ? 0.6 : 1.0
                     font.pixelSize: Theme.fontSize
