@@ -173,6 +173,13 @@ void TestChatModels::memberListFollowsPresence()
     QCOMPARE(model.index(1).data(MemberListModel::NicknameRole).toString(), QStringLiteral("bob"));
     QCOMPARE(model.onlineCount(), 2);
 
+    // bob types: his row is in italics, and not for longer than the typing timeout.
+    QTRY_VERIFY_WITH_TIMEOUT(bobRoom->isSynced(), 5000);
+    bobRoom->userTyping();
+    QTRY_VERIFY_WITH_TIMEOUT(model.index(1).data(MemberListModel::TypingRole).toBool(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!model.index(1).data(MemberListModel::TypingRole).toBool(), 15000);
+    QVERIFY(aliceRoom->typingUsers().isEmpty());
+
     bob->leaveRoom(bobRoom);
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);
     QCOMPARE(model.index(0).data(MemberListModel::NicknameRole).toString(), QStringLiteral("alice"));
