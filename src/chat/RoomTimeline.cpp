@@ -378,10 +378,16 @@ int RoomTimeline::dropUnconfirmedStreamIds(const StreamId &first, const StreamId
 
 void RoomTimeline::trimOldest()
 {
+    if (count() <= m_maxMessages && m_bytes <= m_maxBytes)
+        return;
+    // Over a bound: down to a sixteenth below it, so that a flood trims once every few hundred
+    // messages, not once per message (each trim is a row removal the view must lay out).
+    const int keepMessages = m_maxMessages - m_maxMessages / 16;
+    const qint64 keepBytes = m_maxBytes - m_maxBytes / 16;
     int drop = 0;
     qint64 dropBytes = 0;
     const int placed = placedCount();
-    while (drop < placed && (count() - drop > m_maxMessages || m_bytes - dropBytes > m_maxBytes)) {
+    while (drop < placed && (count() - drop > keepMessages || m_bytes - dropBytes > keepBytes)) {
         dropBytes += m_entries.at(drop).message.memoryCost();
         ++drop;
     }

@@ -12,7 +12,8 @@ namespace Redwire {
 // room's stream, without duplicates (one entry per stream ID) and in stream order. Messages that
 // were never stored (external ones) stay where they arrived. Our own messages that the server has
 // not confirmed yet form a tail at the bottom until their stored copy places them. Bounded: past
-// maxMessages (or maxBytes) the oldest are dropped; the pending tail is never dropped.
+// maxMessages (or maxBytes) the oldest are dropped, down to a sixteenth below the bound; the
+// pending tail is never dropped.
 //
 // Every change is announced before and after, with rows, so that a QAbstractListModel can call
 // beginInsertRows/endInsertRows and the like. A move goes from `from` to `to` as QList::move does;

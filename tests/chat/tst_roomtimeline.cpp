@@ -5,6 +5,7 @@
 
 #include "TimelineMirror.h"
 
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Redwire;
@@ -103,6 +104,7 @@ private Q_SLOTS:
     void boundDropsOldestButNeverPending();
     void byteBoundDropsOldest();
     void olderPagesRespectTheBound();
+    void floodTrimsInBatches();
 };
 
 void TestRoomTimeline::liveInOrder()
@@ -334,6 +336,22 @@ void TestRoomTimeline::olderPagesRespectTheBound()
     QCOMPARE(texts(timeline), range(48, 57));
     QVERIFY(timeline.isFull());
     QCOMPARE(timeline.addOlder(storedRange(30, 39)).size(), 0);
+    QCOMPARE(mirror.problems(), QString());
+}
+
+void TestRoomTimeline::floodTrimsInBatches()
+{
+    // At the bound a flood must not remove one row per message (each removal is a model change
+    // the view lays out): down to a sixteenth below the bound at once.
+    RoomTimeline timeline(1600);
+    TimelineMirror mirror(&timeline);
+    QSignalSpy removed(&timeline, &RoomTimeline::messagesRemoved);
+    for (int n = 1; n <= 4800; ++n)
+        timeline.addLive(stored(n), 1);
+    QVERIFY(timeline.count() <= 1600);
+    QVERIFY(timeline.count() >= 1500);
+    QVERIFY2(removed.count() <= 32, qPrintable(QString::number(removed.count())));
+    QCOMPARE(timeline.at(timeline.count() - 1).text, QStringLiteral("m4800"));
     QCOMPARE(mirror.problems(), QString());
 }
 
