@@ -52,7 +52,9 @@ Rectangle {
                 case "Connecting":
                     return qsTr("Connecting to %1…").arg(banner.endpoint)
                 case "Reconnecting":
-                    return qsTr("%1 Reconnecting in %n s.", "", banner.secondsLeft).arg(banner.errorText)
+                    // The error as a sentence of its own ("Connection refused. Reconnecting in 2 s.").
+                    return qsTr("%1 Reconnecting in %n s.", "", banner.secondsLeft)
+                        .arg(/[.!?…]$/.test(banner.errorText) ? banner.errorText : banner.errorText + ".")
                 case "Disconnected":
                     return banner.errorText.length > 0 ? banner.errorText : qsTr("Not connected.")
                 default:

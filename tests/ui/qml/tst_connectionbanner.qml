@@ -58,6 +58,12 @@ TestCase {
         compare(retrySpy.count, 1)
     }
 
+    function test_errorWithoutAFullStopIsASentence() {
+        const banner = createTemporaryObject(bannerComponent, test, {
+            connectionState: "Reconnecting", errorText: "Connection refused", retryInMs: 2000 })
+        verify(findText(banner, "Connection refused. Reconnecting in 2 s.") !== null)
+    }
+
     function test_connectingNamesTheServer() {
         const banner = createTemporaryObject(bannerComponent, test, { connectionState: "Connecting" })
         verify(findText(banner, "Connecting to 127.0.0.1:6379") !== null)
