@@ -26,6 +26,9 @@ struct ReconnectPolicy
     int maxDelayMs = 30000;
     double multiplier = 2.0;
     double jitter = 0.2; // each delay is drawn from [(1 - jitter) * d, d]
+    // The delays start again from the first only once a connection has stayed up this long: a
+    // server that accepts and then drops us at once must not get a reconnect every few ms.
+    int healthyAfterMs = 10000;
 };
 
 // Everything needed to open and keep one connection to one server.

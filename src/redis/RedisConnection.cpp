@@ -46,6 +46,8 @@ RedisConnection::RedisConnection(Role role, const ConnectionOptions &options, QO
 {
     m_clock.start();
     m_retryTimer.setSingleShot(true);
+    m_healthyTimer.setSingleShot(true);
+    connect(&m_healthyTimer, &QTimer::timeout, this, [this] { m_backoff->reset(); });
     m_connectTimer.setSingleShot(true);
     m_commandTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &RedisConnection::startAttempt);
@@ -103,6 +105,7 @@ void RedisConnection::disconnectFromServer()
     const RedisError aborted(RedisError::Code::Aborted, tr("Disconnected on request."));
     const bool hadLink = m_link->isOpen();
     m_link->abort(aborted, false);
+    m_healthyTimer.stop();
     m_backoff->reset();
     m_attempt = 0;
     m_nextRetryDelayMs = -1;
@@ -235,7 +238,8 @@ void RedisConnection::handshakeStepDone()
 {
     m_handshakeDone = true;
     m_connectTimer.stop();
-    m_backoff->reset();
+    // Not healthy yet: the backoff starts again only once this connection has lasted.
+    m_healthyTimer.start(qMax(0, m_options.reconnect.healthyAfterMs));
     m_attempt = 0;
     setError(RedisError());
     prepareConnected();
@@ -283,6 +287,7 @@ void RedisConnection::linkClosed(const RedisError &error)
 void RedisConnection::scheduleReconnect(const RedisError &error)
 {
     m_connectTimer.stop();
+    m_healthyTimer.stop();
     m_handshakeDone = false;
     setError(error);
     if (error.isPermanent() || !m_options.reconnect.enabled) {

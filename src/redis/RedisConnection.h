@@ -143,6 +143,7 @@ private:
     std::deque<PendingCommand> m_pending;
     QElapsedTimer m_clock;
     QTimer m_retryTimer;
+    QTimer m_healthyTimer; // resets the backoff once a connection has lasted healthyAfterMs
     QTimer m_connectTimer;
     QTimer m_commandTimer;
     std::unique_ptr<class ReconnectBackoff> m_backoff;

@@ -37,6 +37,7 @@ class TestCommandConnection : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void connectsAndAnswers();
+    void backoffGrowsWhileConnectionsDieYoung();
     void binarySafeArguments_data();
     void binarySafeArguments();
     void replyTypes();
@@ -437,6 +438,45 @@ void TestCommandConnection::tlsWithoutSupportIsRefusedClearly()
     QVERIFY(error.message().contains(QLatin1String("TLS")));
     QCOMPARE(connection.state(), RedisConnection::State::Disconnected);
 #endif
+}
+
+void TestCommandConnection::backoffGrowsWhileConnectionsDieYoung()
+{
+    // A server that accepts and then drops us at once (here: CLIENT KILL as soon as we are
+    // connected) must not get a reconnect every few ms: the delays keep growing until a
+    // connection has stayed up for healthyAfterMs, then start again from the first.
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    ConnectionOptions options = optionsFor(server);
+    options.clientName = QStringLiteral("victim");
+    options.reconnect.initialDelayMs = 50;
+    options.reconnect.maxDelayMs = 5000;
+    options.reconnect.jitter = 0;
+    options.reconnect.healthyAfterMs = 800;
+    CommandConnection connection(options);
+    QList<int> delays;
+    connect(&connection, &RedisConnection::errorOccurred, this,
+        [&delays](const RedisError &, int, int next) { delays.append(next); });
+    int connections = 0;
+    bool killing = true;
+    connect(&connection, &RedisConnection::connected, this, [&] {
+        ++connections;
+        if (killing)
+            server.cli({ "CLIENT", "KILL", "USER", "default", "SKIPME", "yes" });
+    });
+    connection.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(delays.size() >= 5, 10000);
+    killing = false;
+    // 50, 100, 200, 400, 800: doubling, not reset by each short-lived connection.
+    QCOMPARE(delays.mid(0, 5), QList<int>({ 50, 100, 200, 400, 800 }));
+    QTRY_VERIFY_WITH_TIMEOUT(connection.isConnected(), 10000);
+    // Healthy for a while: the next drop waits the first delay again. (Time passing is what is
+    // tested here, not a way to wait for something.)
+    QTest::qWait(options.reconnect.healthyAfterMs + 200);
+    delays.clear();
+    server.cli({ "CLIENT", "KILL", "USER", "default", "SKIPME", "yes" });
+    QTRY_VERIFY_WITH_TIMEOUT(!delays.isEmpty(), 5000);
+    QCOMPARE(delays.first(), 50);
 }
 
 QTEST_GUILESS_MAIN(TestCommandConnection)
