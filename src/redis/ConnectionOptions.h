@@ -49,7 +49,9 @@ struct ConnectionOptions
     int heartbeatIntervalMs = 5000; // subscriber liveness; 0: off
 
     // A reply larger than this (declared or buffered) is a protocol error, not an allocation.
-    qint64 maxReplyBytes = qint64(512) * 1024 * 1024 + 1024;
+    // 64 MiB: far above a chat message (64 KiB) or anything a monitor shows, far below what four
+    // connections of a hostile server could make the app hold (Redis allows 512 MB strings).
+    qint64 maxReplyBytes = qint64(64) * 1024 * 1024 + 1024;
 
     ReconnectPolicy reconnect;
     TlsOptions tls;

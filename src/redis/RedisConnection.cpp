@@ -269,7 +269,15 @@ void RedisConnection::linkClosed(const RedisError &error)
 {
     qCDebug(lcRedis) << m_options.endpointDisplayName() << "closed:" << error.message();
     failPending(error);
-    const RedisError revised = connectionLost(error);
+    RedisError revised = connectionLost(error);
+    // After the handshake, a NOPERM / WRONGPASS / NOAUTH that closed the connection answered
+    // nothing we sent (a subscriber's refused SUBSCRIBE is settled by connectionLost above):
+    // a server that sends junk, to reconnect from, not a refusal of ours to give up on.
+    if (m_handshakeDone
+        && (revised.code() == RedisError::Code::PermissionDenied
+            || revised.code() == RedisError::Code::AuthenticationFailed))
+        revised = RedisError(RedisError::Code::ProtocolError,
+            tr("The server sent an error nobody asked for: %1").arg(revised.message()));
     const bool tryNextAddress = m_state == State::Connecting && !m_handshakeDone
         && error.code() == RedisError::Code::ConnectionRefused && m_addressIndex + 1 < m_addresses.size();
     if (tryNextAddress) {

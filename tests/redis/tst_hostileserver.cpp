@@ -113,6 +113,8 @@ private Q_SLOTS:
     void subscriberConnection_data();
     void subscriberConnection();
     void resetMidPipelineFailsEachPendingCommandOnce();
+    void unsolicitedRefusalIsJunkNotARefusal_data();
+    void unsolicitedRefusalIsJunkNotARefusal();
     void sigPipeCannotKillTheProcess();
     // In a child process: with a hiredis whose reader has no depth limit (1.x) this can overflow
     // the stack or take minutes.
@@ -537,6 +539,51 @@ void TestHostileServer::subscriberConnection()
     QCOMPARE(messages.first().at(0).toByteArray(), QByteArray("news"));
     QCOMPARE(messages.first().at(1).toByteArray(), QByteArray("back"));
     QCOMPARE(errors.count(), 1);
+}
+
+void TestHostileServer::unsolicitedRefusalIsJunkNotARefusal_data()
+{
+    QTest::addColumn<QByteArray>("frame");
+    QTest::addColumn<bool>("subscriber");
+    for (const bool subscriber : { false, true }) {
+        const char *kind = subscriber ? "subscriber" : "command";
+        QTest::newRow(qPrintable(QStringLiteral("%1: NOPERM").arg(QLatin1String(kind))))
+            << QByteArray("-NOPERM this user has no permissions\r\n") << subscriber;
+        QTest::newRow(qPrintable(QStringLiteral("%1: WRONGPASS").arg(QLatin1String(kind))))
+            << QByteArray("-WRONGPASS invalid username-password pair\r\n") << subscriber;
+        QTest::newRow(qPrintable(QStringLiteral("%1: NOAUTH").arg(QLatin1String(kind))))
+            << QByteArray("-NOAUTH Authentication required.\r\n") << subscriber;
+    }
+}
+
+void TestHostileServer::unsolicitedRefusalIsJunkNotARefusal()
+{
+    // An error frame out of the blue, on a connection that is up and waits for nothing: the server
+    // misbehaves. It must not read as "wrong password" or "no permission" (which stop reconnecting
+    // and made redwire-monitor exit 3): a protocol error, and a new connection.
+    QFETCH(QByteArray, frame);
+    QFETCH(bool, subscriber);
+    FakeRedisServer fake;
+    QVERIFY2(fake.listen(), qPrintable(fake.errorString()));
+    fake.setHandler(&FakeRedisServer::politeReply);
+    const ConnectionOptions options = hostileOptions(fake.port());
+    std::unique_ptr<RedisConnection> connection;
+    if (subscriber)
+        connection = std::make_unique<SubscriberConnection>(options);
+    else
+        connection = std::make_unique<CommandConnection>(options);
+    QSignalSpy errors(connection.get(), &RedisConnection::errorOccurred);
+    connection->connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(connection->isConnected(), Timeout);
+    if (subscriber)
+        QTRY_VERIFY_WITH_TIMEOUT(fake.connection(0).isOpen(), Timeout);
+    fake.connection(0).send(frame);
+    QTRY_VERIFY_WITH_TIMEOUT(errors.count() > 0, Timeout);
+    const auto error = errors.first().at(0).value<RedisError>();
+    qInfo("hiredis %s: %s", REDWIRE_HIREDIS_VERSION, qPrintable(describe(error)));
+    QVERIFY2(!error.isPermanent(), qPrintable(describe(error)));
+    QVERIFY(errors.first().at(2).toInt() >= 0);
+    QTRY_VERIFY_WITH_TIMEOUT(fake.connectionCount() >= 2 && connection->isConnected(), Timeout);
 }
 
 void TestHostileServer::resetMidPipelineFailsEachPendingCommandOnce()
