@@ -23,6 +23,28 @@ inline std::unique_ptr<Redwire::ChatSession> sessionFor(const RedwireTest::Redis
     return session;
 }
 
+// Two sessions, alice and bob, in one room on `server`.
+struct TwoInARoom
+{
+    std::unique_ptr<Redwire::ChatSession> alice;
+    std::unique_ptr<Redwire::ChatSession> bob;
+    Redwire::ChatRoom *aliceRoom = nullptr;
+    Redwire::ChatRoom *bobRoom = nullptr;
+
+    bool synced() const { return aliceRoom->isSynced() && bobRoom->isSynced(); }
+};
+
+inline TwoInARoom twoInARoom(const RedwireTest::RedisServerProcess &server,
+    const QString &room = QStringLiteral("chat"), const Redwire::ChatConfig &config = fastConfig())
+{
+    TwoInARoom two;
+    two.alice = sessionFor(server, QStringLiteral("alice"), config);
+    two.bob = sessionFor(server, QStringLiteral("bob"), config);
+    two.aliceRoom = two.alice->joinRoom(room);
+    two.bobRoom = two.bob->joinRoom(room);
+    return two;
+}
+
 // The conversation as a list: "sender: text" for messages (external ones as "?: text").
 inline QStringList conversation(const Redwire::ChatRoom *room)
 {

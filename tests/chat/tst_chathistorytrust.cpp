@@ -31,6 +31,14 @@ int rowOfText(const ChatRoom *room, const QString &text)
     return -1;
 }
 
+int rowOfGapMarker(const ChatRoom *room)
+{
+    for (int row = 0; row < room->timeline()->count(); ++row)
+        if (room->timeline()->at(row).historyGap)
+            return row;
+    return -1;
+}
+
 int gapMarkers(const ChatRoom *room)
 {
     int markers = 0;
@@ -55,13 +63,11 @@ void TestChatHistoryTrust::alternatingSendersSurviveSubscriberKills()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    const auto alice = sessionFor(server, QStringLiteral("alice"));
-    const auto bob = sessionFor(server, QStringLiteral("bob"));
-    ChatRoom *aliceRoom = alice->joinRoom(QStringLiteral("chat"));
-    ChatRoom *bobRoom = bob->joinRoom(QStringLiteral("chat"));
+    const TwoInARoom two = twoInARoom(server);
+    const auto &[alice, bob, aliceRoom, bobRoom] = two;
     TimelineMirror aliceMirror(aliceRoom->timeline());
     TimelineMirror bobMirror(bobRoom->timeline());
-    QTRY_VERIFY(aliceRoom->isSynced() && bobRoom->isSynced());
+    QTRY_VERIFY(two.synced());
 
     constexpr int Rounds = 30;
     for (int i = 0; i < Rounds; ++i) {
@@ -95,11 +101,9 @@ void TestChatHistoryTrust::futureStreamIdDoesNotHideMissedMessages()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    const auto alice = sessionFor(server, QStringLiteral("alice"));
-    const auto bob = sessionFor(server, QStringLiteral("bob"));
-    ChatRoom *aliceRoom = alice->joinRoom(QStringLiteral("chat"));
-    ChatRoom *bobRoom = bob->joinRoom(QStringLiteral("chat"));
-    QTRY_VERIFY(aliceRoom->isSynced() && bobRoom->isSynced());
+    const TwoInARoom two = twoInARoom(server);
+    const auto &[alice, bob, aliceRoom, bobRoom] = two;
+    QTRY_VERIFY(two.synced());
     QVERIFY(aliceRoom->sendMessage(QStringLiteral("before")));
     QTRY_COMPARE(conversation(bobRoom).size(), 1);
 
@@ -152,11 +156,9 @@ void TestChatHistoryTrust::trimmedHistoryLeavesAVisibleGap()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    const auto alice = sessionFor(server, QStringLiteral("alice"));
-    const auto bob = sessionFor(server, QStringLiteral("bob"));
-    ChatRoom *aliceRoom = alice->joinRoom(QStringLiteral("chat"));
-    ChatRoom *bobRoom = bob->joinRoom(QStringLiteral("chat"));
-    QTRY_VERIFY(aliceRoom->isSynced() && bobRoom->isSynced());
+    const TwoInARoom two = twoInARoom(server);
+    const auto &[alice, bob, aliceRoom, bobRoom] = two;
+    QTRY_VERIFY(two.synced());
     QVERIFY(aliceRoom->sendMessage(QStringLiteral("seen")));
     QTRY_COMPARE(conversation(bobRoom).size(), 1);
     QCOMPARE(gapMarkers(bobRoom), 0);
@@ -172,12 +174,7 @@ void TestChatHistoryTrust::trimmedHistoryLeavesAVisibleGap()
     QTRY_VERIFY(bobRoom->isSynced());
     QTRY_COMPARE(conversation(bobRoom).size(), 5);
     QCOMPARE(gapMarkers(bobRoom), 1);
-    const int marker = [&] {
-        for (int row = 0; row < bobRoom->timeline()->count(); ++row)
-            if (bobRoom->timeline()->at(row).historyGap)
-                return row;
-        return -1;
-    }();
+    const int marker = rowOfGapMarker(bobRoom);
     QVERIFY(marker > rowOfText(bobRoom, QStringLiteral("seen")));
     QVERIFY(marker < rowOfText(bobRoom, QStringLiteral("away 7")));
     QCOMPARE(rowOfText(bobRoom, QStringLiteral("away 6")), -1);

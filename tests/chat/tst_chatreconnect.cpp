@@ -221,11 +221,9 @@ void TestChatReconnect::joinsAreNotRepeatedAfterARestart()
     // Nobody left, so nobody's join is shown twice.
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    const auto alice = sessionFor(server, QStringLiteral("alice"));
-    const auto bob = sessionFor(server, QStringLiteral("bob"));
-    ChatRoom *aliceRoom = alice->joinRoom(QStringLiteral("chat"));
-    ChatRoom *bobRoom = bob->joinRoom(QStringLiteral("chat"));
-    QTRY_VERIFY(aliceRoom->isSynced() && bobRoom->isSynced());
+    const TwoInARoom two = twoInARoom(server);
+    const auto &[alice, bob, aliceRoom, bobRoom] = two;
+    QTRY_VERIFY(two.synced());
     QTRY_COMPARE(bobRoom->members(), QStringList({ "alice", "bob" }));
     auto joinsOf = [](const ChatRoom *room, const QString &who) {
         int joins = 0;
