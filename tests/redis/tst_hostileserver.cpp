@@ -648,7 +648,12 @@ void TestHostileServer::sigPipeCannotKillTheProcess()
         }
         FakeRedisServer::politeReply(connection, args);
     });
-    CommandConnection connection(hostileOptions(fake.port()));
+    // 64 MB of commands to write, and the fake server runs in this thread: under a sanitizer on
+    // a busy machine the abort can take longer than the 2 s command timeout of the other rows,
+    // which would then end the connection first (a timeout, not the write to a reset socket).
+    ConnectionOptions options = hostileOptions(fake.port());
+    options.commandTimeoutMs = 60000;
+    CommandConnection connection(options);
     QSignalSpy errors(&connection, &RedisConnection::errorOccurred);
     connection.connectToServer();
     QTRY_VERIFY_WITH_TIMEOUT(connection.isConnected(), Timeout);
