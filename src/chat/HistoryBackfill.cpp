@@ -90,7 +90,7 @@ void HistoryBackfill::checkDeletedAfter(const StreamId &after, int tag)
             qCDebug(lcChat) << "stream" << self->m_key << "deleted up to" << maxDeleted.toByteArray()
                             << "first entry" << first.toByteArray() << "held up to" << after.toByteArray();
             if (lost)
-                Q_EMIT self->entriesLost(after, first, tag);
+                Q_EMIT self->entriesLost(after, tag);
         });
 }
 

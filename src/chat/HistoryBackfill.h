@@ -51,9 +51,8 @@ Q_SIGNALS:
     void pageLoaded(Redwire::HistoryBackfill::Purpose purpose, const QList<Redwire::ChatEnvelope> &ascending,
         bool finished, bool reachedStart, int tag);
     void failed(Redwire::HistoryBackfill::Purpose purpose, const QString &reason, int tag);
-    // Entries newer than `after` are gone from the stream; `firstAvailable` is the oldest entry
-    // left (null when the stream is empty).
-    void entriesLost(const Redwire::StreamId &after, const Redwire::StreamId &firstAvailable, int tag);
+    // Entries newer than `after` are gone from the stream.
+    void entriesLost(const Redwire::StreamId &after, int tag);
 
 private:
     void request(Purpose purpose, const QList<QByteArray> &command, int count, int tag);

@@ -170,24 +170,21 @@ void RoomTimeline::replaceMessage(int row, const ChatMessage &message)
 
 RoomTimeline::Added RoomTimeline::addLive(const ChatMessage &message, int epoch)
 {
-    if (message.streamId.isNull()) {
-        if (!message.id.isEmpty() && m_envelopeIds.contains(message.id) && unplacedRowMatching(message) < 0)
-            return Added::Duplicate; // a replay
-        insertRun(placedCount(), { Entry { message, epoch } });
-        trimOldest();
-        return Added::New;
-    }
-    if (m_streamIds.contains(message.streamId))
+    const bool keyed = !message.streamId.isNull();
+    if (keyed && m_streamIds.contains(message.streamId))
         return Added::Duplicate;
     const int unplaced = unplacedRowMatching(message);
-    // The same envelope again under another stream ID: a replay.
+    // The same envelope again (under another stream ID, or none): a replay.
     if (unplaced < 0 && !message.id.isEmpty() && m_envelopeIds.contains(message.id))
         return Added::Duplicate;
-    if (unplaced < 0 && message.streamId <= m_newestVerified) {
-        // Inside the range read from the stream, yet not read: a made-up ID.
-        ChatMessage unkeyed = message;
-        unkeyed.streamId = StreamId();
-        return addLive(unkeyed, epoch);
+    // Without an ID, or one inside the range read from the stream that was not read there (made
+    // up): placed by arrival.
+    if (!keyed || (unplaced < 0 && message.streamId <= m_newestVerified)) {
+        Entry entry { message, epoch };
+        entry.message.streamId = StreamId();
+        insertRun(placedCount(), { entry });
+        trimOldest();
+        return Added::New;
     }
     const int target = livePosition(message.streamId);
     if (unplaced >= 0) {
@@ -367,9 +364,7 @@ int RoomTimeline::dropUnconfirmedStreamIds(const StreamId &first, const StreamId
         if (id < first || id > last)
             continue;
         m_streamIds.remove(id);
-        m_bytes -= entry.message.memoryCost();
         entry.message.streamId = StreamId();
-        m_bytes += entry.message.memoryCost();
         ++dropped;
         Q_EMIT messageChanged(row);
     }

@@ -46,7 +46,6 @@ public:
     // The newest stream ID read from the stream in a page (kept when trimmed), never one a live
     // message merely claimed: where a catch-up may start.
     StreamId newestVerifiedStreamId() const;
-    bool isVerified(int row) const { return m_entries.at(row).verified; }
     // Our own messages at the bottom that are not placed yet (pending, failed, or sent and not
     // read back).
     int unplacedCount() const { return m_unplaced; }

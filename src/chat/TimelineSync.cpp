@@ -40,7 +40,7 @@ TimelineSync::TimelineSync(RoomTimeline *timeline, CommandConnection *commands, 
         }
     });
     connect(m_backfill, &HistoryBackfill::entriesLost, this,
-        [this](const StreamId &after, const StreamId &, int tag) { entriesLost(after, tag); });
+        [this](const StreamId &after, int tag) { entriesLost(after, tag); });
     connect(m_backfill, &HistoryBackfill::failed, this,
         [this](HistoryBackfill::Purpose purpose, const QString &, int tag) { readFailed(purpose, tag); });
 }
@@ -103,10 +103,10 @@ bool TimelineSync::loadOlder()
     if (before.isNull())
         return false;
     const bool started = m_backfill->loadOlder(before, m_epoch);
-    if (started)
+    if (started) {
         m_olderBefore = before;
-    if (started)
         Q_EMIT historyStateChanged();
+    }
     return started;
 }
 
@@ -143,7 +143,6 @@ void TimelineSync::entriesLost(const StreamId &after, int tag)
     m_historyLostEpoch = m_epoch;
     qCWarning(lcChat) << "history after" << after.toByteArray() << "was trimmed before it could be read";
     m_timeline->addGapMarker(ChatMessage::gapMarker(QDateTime::currentMSecsSinceEpoch()), after, m_epoch);
-    Q_EMIT historyLost();
 }
 
 void TimelineSync::learnServerClock(const QList<ChatMessage> &stored)

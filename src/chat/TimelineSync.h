@@ -58,8 +58,6 @@ Q_SIGNALS:
     void historyStateChanged();
     // Messages read after a reconnect that the subscription had missed (new to the user).
     void messagesRecovered(const QList<Redwire::ChatMessage> &messages);
-    // Entries after what this room held are gone from the stream (a marker is in the timeline).
-    void historyLost();
 
 private:
     void startCatchUp();

@@ -136,7 +136,8 @@ void TestQmlLoad::windowSavedOffScreenComesBack()
         settings.setValue(QStringLiteral("window/height"), 720);
     }
     QQmlComponent component(&m_engine);
-    component.setData("import QtQuick\nimport Redwire.Ui\nMain { visible: false }", QUrl(QStringLiteral("qrc:/probe4.qml")));
+    component.setData("import QtQuick\nimport Redwire.Ui\nMain { visible: false }",
+        QUrl(QStringLiteral("qrc:/probe4.qml")));
     std::unique_ptr<QObject> window(component.create());
     QVERIFY2(window, qPrintable(component.errorString()));
     QScreen *screen = QGuiApplication::primaryScreen();
