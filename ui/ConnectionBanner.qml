@@ -7,7 +7,8 @@ import QtQuick.Layouts
 Rectangle {
     id: banner
 
-    // "Disconnected", "Connecting", "Connected", "Reconnecting"
+    // "Disconnected", "Connecting", "Connected", "Reconnecting", "NotResponding" (connected, but
+    // the server answers nothing: frozen or paused; the connection is kept)
     required property string connectionState
     required property string errorText
     required property int retryInMs
@@ -37,7 +38,7 @@ Rectangle {
         anchors.margins: Theme.spacing
         spacing: Theme.spacing
         BusyIndicator {
-            running: banner.connectionState === "Connecting"
+            running: banner.connectionState === "Connecting" || banner.connectionState === "NotResponding"
             visible: running
             Layout.preferredHeight: 20
             Layout.preferredWidth: 20
@@ -55,6 +56,9 @@ Rectangle {
                     // The error as a sentence of its own ("Connection refused. Reconnecting in 2 s.").
                     return qsTr("%1 Reconnecting in %n s.", "", banner.secondsLeft)
                         .arg(/[.!?…]$/.test(banner.errorText) ? banner.errorText : banner.errorText + ".")
+                case "NotResponding":
+                    return qsTr("%1 is not responding. Waiting for it; the connection stays open, so nothing it holds for us is lost.")
+                        .arg(banner.endpoint)
                 case "Disconnected":
                     return banner.errorText.length > 0 ? banner.errorText : qsTr("Not connected.")
                 default:

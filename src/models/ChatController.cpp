@@ -151,6 +151,7 @@ void ChatController::watchConnections()
         connect(connection, &RedisConnection::errorChanged, this, &ChatController::connectionChanged);
         connect(connection, &RedisConnection::reconnectScheduled, this, &ChatController::connectionChanged);
     }
+    connect(client, &RedisClient::serverRespondingChanged, this, &ChatController::connectionChanged);
 }
 
 int ChatController::pendingCount() const
@@ -164,6 +165,9 @@ QString ChatController::connectionState() const
         return QStringLiteral("Disconnected");
     const RedisConnection::State a = m_session->client()->commands()->state();
     const RedisConnection::State b = m_session->client()->subscriber()->state();
+    // A frozen server: the subscriber is kept while the command connection may be reconnecting.
+    if (b == RedisConnection::State::Connected && !m_session->client()->isServerResponding())
+        return QStringLiteral("NotResponding");
     if (a == b)
         return stateName(a);
     if (a == RedisConnection::State::Reconnecting || b == RedisConnection::State::Reconnecting)

@@ -1,5 +1,7 @@
 #include "MonitorController.h"
 
+#include "redis/RedisClient.h"
+
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelPalette.h"
 #include "monitor/MessageExport.h"
@@ -90,6 +92,18 @@ void MonitorController::start(const ConnectionOptions &options)
         });
     if (SlowSubscriberWatch *watch = m_monitor->slowSubscriberWatch())
         connect(watch, &SlowSubscriberWatch::changed, this, &MonitorController::slowSubscriberChanged);
+    const QString endpoint = monitorOptions.endpointDisplayName();
+    connect(
+        m_monitor->client(), &RedisClient::serverRespondingChanged, this, [this, endpoint](bool responding) {
+            setStatus(responding ? tr("%1 is responding again.").arg(endpoint)
+                                 : tr("%1 is not responding. Waiting with the connection open, so "
+                                      "nothing it holds for us is lost.")
+                                       .arg(endpoint));
+        });
+    connect(m_monitor->client(), &RedisClient::livenessUsesPing, this, [this] {
+        setStatus(tr("This user may not subscribe to Redwire's heartbeat channel; connection checks "
+                     "use PING instead."));
+    });
     m_monitor->start();
     m_sampler.start();
     Q_EMIT startedChanged();

@@ -1,6 +1,7 @@
 #include "RedisClient.h"
 
 #include "RedisSubscription.h"
+#include "SubscriberLiveness.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -9,18 +10,12 @@ Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 
 namespace Redwire {
 
-namespace {
-// The heartbeat is published every interval; the subscriber is checked this many times as often.
-constexpr int ChecksPerInterval = 8;
-// Silence longer than this many intervals means the subscriber is dead (detected within 2).
-constexpr double DeadAfterIntervals = 1.6;
-} // namespace
-
 RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_commands(new CommandConnection(options, this))
     , m_subscriber(new SubscriberConnection(options, this))
+    , m_liveness(new SubscriberLiveness(m_commands, m_subscriber, this))
 {
     using TopicKind = SubscriberConnection::TopicKind;
     connect(m_subscriber, &SubscriberConnection::subscribed, this,
@@ -49,8 +44,11 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
     });
     connect(m_commands, &RedisConnection::stateChanged, this, &RedisClient::updateConnected);
 
-    m_heartbeatTimer.setTimerType(Qt::PreciseTimer);
-    connect(&m_heartbeatTimer, &QTimer::timeout, this, &RedisClient::heartbeatTick);
+    m_liveness->setIntervalMs(options.heartbeatIntervalMs);
+    connect(m_liveness, &SubscriberLiveness::subscriberDead, this, &RedisClient::heartbeatMissed);
+    connect(m_liveness, &SubscriberLiveness::serverRespondingChanged, this,
+        &RedisClient::serverRespondingChanged);
+    connect(m_liveness, &SubscriberLiveness::usingPing, this, &RedisClient::livenessUsesPing);
 }
 
 RedisClient::~RedisClient() = default;
@@ -86,6 +84,7 @@ void RedisClient::setOptions(const ConnectionOptions &options)
     m_options = options;
     m_commands->setOptions(options);
     m_subscriber->setOptions(options);
+    m_liveness->setIntervalMs(options.heartbeatIntervalMs);
 }
 
 bool RedisClient::isConnected() const
@@ -93,18 +92,26 @@ bool RedisClient::isConnected() const
     return m_commands->isConnected() && m_subscriber->isConnected();
 }
 
+bool RedisClient::isServerResponding() const
+{
+    return m_liveness->isServerResponding();
+}
+
+qint64 RedisClient::subscriberSilenceMs() const
+{
+    return m_liveness->silenceMs();
+}
+
 void RedisClient::connectToServer()
 {
     m_commands->connectToServer();
     m_subscriber->connectToServer();
-    if (m_options.heartbeatIntervalMs > 0)
-        m_heartbeatTimer.start(std::max(10, m_options.heartbeatIntervalMs / ChecksPerInterval));
-    resetSilence();
+    m_liveness->start();
 }
 
 void RedisClient::disconnectFromServer()
 {
-    m_heartbeatTimer.stop();
+    m_liveness->stop();
     m_commands->disconnectFromServer();
     m_subscriber->disconnectFromServer();
 }
@@ -146,45 +153,6 @@ void RedisClient::release(RedisSubscription *subscription)
     updateRouting();
     subscription->setState(RedisSubscription::State::Unsubscribed);
     subscription->deleteLater();
-}
-
-void RedisClient::resetSilence()
-{
-    m_framesSeen = m_subscriber->framesReceived();
-    m_sinceLastFrame.start();
-}
-
-void RedisClient::heartbeatTick()
-{
-    const int interval = m_options.heartbeatIntervalMs;
-    if (interval <= 0)
-        return;
-    if (m_commands->isConnected()
-        && (!m_sinceLastPublish.isValid() || m_sinceLastPublish.elapsed() >= interval)) {
-        m_commands->send(
-            { "PUBLISH", m_subscriber->heartbeatChannel(), QByteArray::number(++m_heartbeatSequence) });
-        m_sinceLastPublish.start();
-    }
-    // Only a subscriber whose heartbeat subscription is confirmed, while beats can be published,
-    // is expected to hear something; otherwise the silence clock starts again.
-    if (!m_subscriber->isConnected() || !m_subscriber->isHeartbeatActive() || !m_commands->isConnected()) {
-        resetSilence();
-        return;
-    }
-    if (m_subscriber->framesReceived() != m_framesSeen) {
-        resetSilence();
-        return;
-    }
-    const qint64 silence = m_sinceLastFrame.elapsed();
-    if (silence > qint64(DeadAfterIntervals * interval)) {
-        qCWarning(lcRedis) << "subscriber connection silent for" << silence << "ms; replacing it";
-        Q_EMIT heartbeatMissed(int(silence));
-        m_subscriber->failConnection(RedisError(RedisError::Code::HeartbeatTimeout,
-            QCoreApplication::translate("Redwire::RedisClient", "No heartbeat from %1 for %2 ms.")
-                .arg(m_options.endpointDisplayName())
-                .arg(silence)));
-        resetSilence();
-    }
 }
 
 void RedisClient::updateConnected()

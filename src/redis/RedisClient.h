@@ -4,23 +4,23 @@
 #include "ConnectionOptions.h"
 #include "SubscriberConnection.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
-#include <QTimer>
 
 namespace Redwire {
 
 class RedisSubscription;
 
 // What the rest of Redwire talks to: a command connection and a subscriber connection to one
-// server, with the subscriber's liveness proven by a heartbeat published over the command
-// connection. A subscriber that hears nothing (not even its heartbeat) for 1.5 heartbeat
-// intervals is declared dead and replaced. One server today; a cluster client would hold a set.
+// server, with the subscriber's liveness watched by SubscriberLiveness: a subscriber that stays
+// silent while the server answers is replaced; a server that answers nothing at all is reported
+// as not responding and its connections are kept. One server today; a cluster client would hold
+// a set.
 class RedisClient : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(bool connected READ isConnected NOTIFY connectedChanged)
+    Q_PROPERTY(bool serverResponding READ isServerResponding NOTIFY serverRespondingChanged)
 public:
     explicit RedisClient(const ConnectionOptions &options = {}, QObject *parent = nullptr);
     ~RedisClient() override;
@@ -31,6 +31,10 @@ public:
     CommandConnection *commands() const { return m_commands; }
     SubscriberConnection *subscriber() const { return m_subscriber; }
     bool isConnected() const;
+    // False while connected but the server has answered nothing for a while (frozen or paused).
+    bool isServerResponding() const;
+    // How long the subscriber connection has heard nothing (not even a heartbeat), in ms.
+    qint64 subscriberSilenceMs() const;
 
     // Returns the subscription object for the topic (the same one when asked again), or nullptr
     // when the topic is refused (the reason in subscriptionFailed / the object's error).
@@ -44,15 +48,16 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void connectedChanged(bool connected);
-    // The subscriber went silent for this long and is being replaced.
+    // The subscriber went silent for this long while the server answered; it is being replaced.
     void heartbeatMissed(int silenceMs);
+    void serverRespondingChanged(bool responding);
+    // Once: the server refuses this user the heartbeat channel; liveness checks use PING.
+    void livenessUsesPing();
 
 private:
     friend class RedisSubscription;
     RedisSubscription *subscribeTopic(SubscriberConnection::TopicKind kind, const QByteArray &name);
     void release(RedisSubscription *subscription);
-    void heartbeatTick();
-    void resetSilence();
     void updateConnected();
     void updateRouting();
 
@@ -63,11 +68,7 @@ private:
     QHash<QByteArray, RedisSubscription *> m_patterns;
     QMetaObject::Connection m_routeMessages;
     QMetaObject::Connection m_routePatternMessages;
-    QTimer m_heartbeatTimer;
-    QElapsedTimer m_sinceLastFrame;
-    QElapsedTimer m_sinceLastPublish;
-    quint64 m_framesSeen = 0;
-    quint64 m_heartbeatSequence = 0;
+    class SubscriberLiveness *m_liveness;
     bool m_connected = false;
 };
 

@@ -360,6 +360,11 @@ bool RedisConnection::sendSubscription(const QList<QByteArray> &args)
     return m_link->sendSubscription(args);
 }
 
+bool RedisConnection::sendPing(const QByteArray &token)
+{
+    return m_link->isOpen() && m_state == State::Connected && m_link->sendPing(token);
+}
+
 void RedisConnection::failPending(const RedisError &error)
 {
     m_commandTimer.stop();

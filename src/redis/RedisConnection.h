@@ -100,6 +100,8 @@ protected:
     void sendCommand(const QList<QByteArray> &args, ReplyHandler handler, bool duringHandshake = false);
     // Sends (P)SUBSCRIBE/(P)UNSUBSCRIBE on a subscriber connection; returns false when not connected.
     bool sendSubscription(const QList<QByteArray> &args);
+    // A liveness PING on a subscribed connection; false when not connected or not subscribed.
+    bool sendPing(const QByteArray &token);
 
 private:
     friend class HiredisLink;

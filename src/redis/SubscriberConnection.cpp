@@ -6,6 +6,8 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
+#include <algorithm>
+
 Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 
 namespace Redwire {
@@ -22,6 +24,7 @@ SubscriberConnection::SubscriberConnection(const ConnectionOptions &options, QOb
 {
     const quint64 id = QRandomGenerator::global()->generate64();
     m_heartbeatChannel = "__redwire:heartbeat:" + QByteArray::number(id, 16);
+    m_pingToken = "__redwire:liveness:" + QByteArray::number(id, 16);
 }
 
 bool SubscriberConnection::subscribe(const QByteArray &channel)
@@ -58,7 +61,7 @@ bool SubscriberConnection::subscribeTopic(TopicKind kind, const QByteArray &name
         return true;
     topics.insert(name, false);
     const QSet<QByteArray> &leaving = kind == TopicKind::Pattern ? m_leavingPatterns : m_leavingChannels;
-    if (isConnected() && !leaving.contains(name))
+    if (isConnected() && !m_holdingTopics && !leaving.contains(name))
         sendSubscribe(kind, name);
     return true;
 }
@@ -109,24 +112,47 @@ void SubscriberConnection::prepareConnected()
     m_leavingChannels.clear();
     m_leavingPatterns.clear();
     m_heartbeatActive = false;
+    for (auto it = m_channels.begin(); it != m_channels.end(); ++it)
+        it.value() = false;
+    for (auto it = m_patterns.begin(); it != m_patterns.end(); ++it)
+        it.value() = false;
     // The heartbeat channel goes first, so that the count never returns to zero afterwards.
     if (!m_heartbeatRefused)
         sendSubscribe(TopicKind::Channel, m_heartbeatChannel);
-    for (auto it = m_channels.begin(); it != m_channels.end(); ++it) {
-        it.value() = false;
-        sendSubscribe(TopicKind::Channel, it.key());
-    }
-    for (auto it = m_patterns.begin(); it != m_patterns.end(); ++it) {
-        it.value() = false;
-        sendSubscribe(TopicKind::Pattern, it.key());
-    }
+    m_holdingTopics = !m_heartbeatRefused && !m_heartbeatAllowed;
+    if (!m_holdingTopics)
+        sendWantedTopics();
     m_resubscribesPending = m_everConnected ? int(m_channels.size() + m_patterns.size()) : -1;
-    m_everConnected = true;
+    // A connection closed by the heartbeat's refusal carried no topic: it does not count.
+    m_everConnected = m_everConnected || !m_holdingTopics;
     if (m_resubscribesPending == 0) {
         m_resubscribesPending = -1;
         QMetaObject::invokeMethod(
             this, [this] { Q_EMIT resubscribed(0); }, Qt::QueuedConnection);
     }
+}
+
+void SubscriberConnection::sendWantedTopics()
+{
+    m_holdingTopics = false;
+    for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it)
+        if (!it.value())
+            sendSubscribe(TopicKind::Channel, it.key());
+    for (auto it = m_patterns.cbegin(); it != m_patterns.cend(); ++it)
+        if (!it.value())
+            sendSubscribe(TopicKind::Pattern, it.key());
+}
+
+bool SubscriberConnection::sendLivenessPing()
+{
+    if (!isConnected() || !m_leavingChannels.isEmpty() || !m_leavingPatterns.isEmpty())
+        return false;
+    const auto anyActive = [](const QHash<QByteArray, bool> &topics) {
+        return std::any_of(topics.cbegin(), topics.cend(), [](bool active) { return active; });
+    };
+    if (!m_heartbeatActive && !anyActive(m_channels) && !anyActive(m_patterns))
+        return false;
+    return sendPing(m_pingToken);
 }
 
 RedisError SubscriberConnection::connectionLost(const RedisError &error)
@@ -136,6 +162,7 @@ RedisError SubscriberConnection::connectionLost(const RedisError &error)
     for (auto it = m_patterns.begin(); it != m_patterns.end(); ++it)
         it.value() = false;
     m_heartbeatActive = false;
+    m_holdingTopics = false;
     m_resubscribesPending = -1;
     std::deque<Topic> inFlight;
     inFlight.swap(m_inFlight);
@@ -144,9 +171,16 @@ RedisError SubscriberConnection::connectionLost(const RedisError &error)
     // hiredis 0.14 closes the connection on an error reply to SUBSCRIBE: it was the answer to
     // the oldest unconfirmed one. Drop that topic, report it, and reconnect for the rest.
     if (error.code() == RedisError::Code::PermissionDenied && !inFlight.empty()) {
+        const bool heartbeat
+            = inFlight.front().kind == TopicKind::Channel && inFlight.front().name == m_heartbeatChannel;
         m_inFlight = std::move(inFlight);
         refused(error.message().toUtf8());
         m_inFlight.clear();
+        if (heartbeat)
+            return RedisError(RedisError::Code::ConnectionLost,
+                tr("This user may not subscribe to Redwire's heartbeat channel (%1); connecting "
+                   "again without it. Connection checks use PING instead.")
+                    .arg(error.message()));
         return RedisError(RedisError::Code::ConnectionLost,
             tr("A subscription was refused (%1); reconnecting for the others.").arg(error.message()));
     }
@@ -166,7 +200,7 @@ void SubscriberConnection::refused(const QByteArray &errorText)
                                                                     : RedisError::Code::ServerError,
         tr("Cannot subscribe to %1: %2").arg(QString::fromUtf8(topic.name), text));
     if (topic.kind == TopicKind::Channel && topic.name == m_heartbeatChannel) {
-        qCWarning(lcRedis) << "the heartbeat channel is refused; liveness checks are off:" << text;
+        qCWarning(lcRedis) << "the heartbeat channel is refused; liveness checks use PING:" << text;
         m_heartbeatRefused = true;
         return;
     }
@@ -182,6 +216,10 @@ void SubscriberConnection::confirmed(TopicKind kind, const QByteArray &name)
         m_inFlight.pop_front();
     if (kind == TopicKind::Channel && name == m_heartbeatChannel) {
         m_heartbeatActive = true;
+        m_heartbeatAllowed = true;
+        m_everConnected = true;
+        if (m_holdingTopics)
+            sendWantedTopics();
         return;
     }
     QHash<QByteArray, bool> &topics = topicsOf(kind);
@@ -236,6 +274,8 @@ void SubscriberConnection::pubSubEvent(PubSubEvent &event)
     case PubSubEvent::Kind::Error:
         refused(event.payload);
         break;
+    case PubSubEvent::Kind::Pong:
+        break; // counted above: the connection is alive
     }
 }
 

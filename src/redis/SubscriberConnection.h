@@ -42,6 +42,13 @@ public:
 
     QByteArray heartbeatChannel() const { return m_heartbeatChannel; }
     bool isHeartbeatActive() const { return m_heartbeatActive; }
+    // The server refuses the heartbeat channel to this user (an ACL with channel rules): liveness
+    // then rests on sendLivenessPing().
+    bool isHeartbeatRefused() const { return m_heartbeatRefused; }
+    // Sends a PING whose pong counts as a received frame. Only while the server is sure to
+    // answer it as a Pub/Sub frame: a topic confirmed and no unsubscribe on its way (the
+    // subscription count cannot reach zero under it). False when it was not sent.
+    bool sendLivenessPing();
     // Frames received since construction; a cheap liveness counter.
     quint64 framesReceived() const { return m_framesReceived; }
 
@@ -80,6 +87,7 @@ private:
     void confirmed(TopicKind kind, const QByteArray &name);
     void unsubscribeConfirmed(TopicKind kind, const QByteArray &name);
     void refused(const QByteArray &errorText);
+    void sendWantedTopics();
 
     // Wanted topics, and whether the server has confirmed each on the current connection.
     QHash<QByteArray, bool> m_channels;
@@ -92,6 +100,12 @@ private:
     QByteArray m_heartbeatChannel;
     bool m_heartbeatActive = false;
     bool m_heartbeatRefused = false;
+    // The server has confirmed the heartbeat channel once: it is allowed for this user. Until
+    // then, the other topics wait for its answer, so that a refusal (which closes the
+    // connection, HIREDIS.md 6) never interrupts them.
+    bool m_heartbeatAllowed = false;
+    bool m_holdingTopics = false;
+    QByteArray m_pingToken;
     bool m_everConnected = false;
     int m_resubscribesPending = -1;
     quint64 m_framesReceived = 0;

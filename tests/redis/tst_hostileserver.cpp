@@ -115,6 +115,8 @@ private Q_SLOTS:
     void resetMidPipelineFailsEachPendingCommandOnce();
     void unsolicitedRefusalIsJunkNotARefusal_data();
     void unsolicitedRefusalIsJunkNotARefusal();
+    void pongFrames_data();
+    void pongFrames();
     void sigPipeCannotKillTheProcess();
     // In a child process: with a hiredis whose reader has no depth limit (1.x) this can overflow
     // the stack or take minutes.
@@ -584,6 +586,59 @@ void TestHostileServer::unsolicitedRefusalIsJunkNotARefusal()
     QVERIFY2(!error.isPermanent(), qPrintable(describe(error)));
     QVERIFY(errors.first().at(2).toInt() >= 0);
     QTRY_VERIFY_WITH_TIMEOUT(fake.connectionCount() >= 2 && connection->isConnected(), Timeout);
+}
+
+void TestHostileServer::pongFrames_data()
+{
+    QTest::addColumn<bool>("pingSent");
+    QTest::addColumn<QByteArray>("token"); // empty: the real one
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("answer to our PING") << true << QByteArray() << true;
+    QTest::newRow("pong with another token") << true << QByteArray("forged") << false;
+    QTest::newRow("pong nobody asked for") << false << QByteArray() << false;
+}
+
+// The liveness PING's ["pong", token] frame on a subscribed connection: counted when it answers
+// our PING (hiredis 0.14 would hand it to no callback), refused as junk otherwise.
+void TestHostileServer::pongFrames()
+{
+    QFETCH(bool, pingSent);
+    QFETCH(QByteArray, token);
+    QFETCH(bool, accepted);
+    FakeRedisServer fake;
+    QVERIFY2(fake.listen(), qPrintable(fake.errorString()));
+    QByteArray realToken;
+    fake.setHandler([&](FakeRedisServer::Connection &connection, const QList<QByteArray> &args) {
+        if (args.value(0).toUpper() == "PING") {
+            realToken = args.value(1);
+            return; // answered by the test
+        }
+        FakeRedisServer::politeReply(connection, args);
+    });
+    SubscriberConnection subscriber(hostileOptions(fake.port()));
+    QSignalSpy errors(&subscriber, &RedisConnection::errorOccurred);
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    subscriber.subscribe("chat");
+    subscriber.connectToServer();
+    QVERIFY(subscribed.wait(Timeout));
+    const int index = fake.connectionCount() - 1;
+    if (pingSent) {
+        QVERIFY(subscriber.sendLivenessPing());
+        QTRY_VERIFY_WITH_TIMEOUT(!realToken.isEmpty(), Timeout);
+    }
+    const quint64 frames = subscriber.framesReceived();
+    const QByteArray answer = token.isEmpty() ? (realToken.isEmpty() ? QByteArray("x") : realToken) : token;
+    fake.connection(index).send(
+        FakeRedisServer::array({ FakeRedisServer::bulk("pong"), FakeRedisServer::bulk(answer) }));
+    // A message behind it shows the pong was read (or what its refusal did).
+    fake.connection(index).send(FakeRedisServer::message("chat", "after"));
+    if (accepted) {
+        QTRY_COMPARE_WITH_TIMEOUT(subscriber.framesReceived(), frames + 2, Timeout);
+        QCOMPARE(errors.count(), 0);
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(errors.count() > 0, Timeout);
+        QCOMPARE(errors.first().at(0).value<RedisError>().code(), RedisError::Code::ProtocolError);
+    }
 }
 
 void TestHostileServer::resetMidPipelineFailsEachPendingCommandOnce()

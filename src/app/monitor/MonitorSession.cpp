@@ -68,8 +68,22 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
         note(tr("reconnected to %1; resubscribed to %n topic(s)", nullptr, topics)
                  .arg(m_options.connection.endpointDisplayName()));
     });
-    connect(client, &RedisClient::heartbeatMissed, this,
-        [this](int silenceMs) { note(tr("no heartbeat for %1 ms; reconnecting").arg(silenceMs)); });
+    connect(client, &RedisClient::heartbeatMissed, this, [this](int silenceMs) {
+        note(tr("the server answers, but the subscriber connection heard nothing for %1 ms; "
+                "reconnecting")
+                 .arg(silenceMs));
+    });
+    connect(client, &RedisClient::serverRespondingChanged, this, [this, client](bool responding) {
+        if (responding)
+            note(tr("%1 is responding again").arg(m_options.connection.endpointDisplayName()));
+        else
+            note(tr("%1 is not responding (nothing heard for %2 s); keeping the connection open")
+                     .arg(m_options.connection.endpointDisplayName())
+                     .arg(double(client->subscriberSilenceMs()) / 1000, 0, 'f', 1));
+    });
+    connect(client, &RedisClient::livenessUsesPing, this, [this] {
+        note(tr("this user may not subscribe to Redwire's heartbeat channel; connection checks use PING"));
+    });
     connect(output, &OutputWriter::failed, this, [this] {
         if (m_output->readerGone()) {
             finish(Done);

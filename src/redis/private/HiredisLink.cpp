@@ -302,6 +302,11 @@ void HiredisLink::attach(const ConnectionOptions &options)
         m_role == Role::Subscriber ? ReplyGuard::Role::Subscriber : ReplyGuard::Role::Commands,
         MaxArrayElements, options.maxReplyBytes);
     m_guard->install(context);
+    m_guard->setPongListener([this] {
+        Event event { Event::Type::PubSub, m_generation, {}, {}, {} };
+        event.pubSub.kind = PubSubEvent::Kind::Pong;
+        push(std::move(event));
+    });
 
     const std::weak_ptr<bool> alive = m_alive;
     QtEventAdapter::Handlers handlers;
@@ -405,6 +410,17 @@ bool HiredisLink::sendSubscription(const QList<QByteArray> &args)
             m_guard->topicRequested(verb == "psubscribe", args[i]);
     }
     return argvCommand(args, &HiredisLinkCallbacks::pubSub);
+}
+
+bool HiredisLink::sendPing(const QByteArray &token)
+{
+    if (!m_context || !(m_context->c.flags & REDIS_SUBSCRIBED))
+        return false;
+    m_guard->pingSent(token);
+    // hiredis 0.14 files the callback under commands sent while subscribed and never calls it
+    // (the pong is dispatched as a pattern message); 1.1+ calls it with the pong, which
+    // pubSub() ignores. The guard reports the pong either way.
+    return argvCommand({ "PING", token }, &HiredisLinkCallbacks::pubSub);
 }
 
 void HiredisLink::handleReadable()

@@ -40,6 +40,9 @@ public:
 
     bool send(const QList<QByteArray> &args);
     bool sendSubscription(const QList<QByteArray> &args);
+    // PING on a subscribed connection (only then: hiredis must be in subscribed mode); its
+    // pong arrives as a PubSubEvent of kind Pong. False when not possible now.
+    bool sendPing(const QByteArray &token);
 
     // Frees the context now. With notify, the owner gets linkClosed(error); without, the owner
     // has already dealt with it and hears nothing more of this context.

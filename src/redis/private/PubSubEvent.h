@@ -15,6 +15,7 @@ struct PubSubEvent
         PatternSubscribed,
         PatternUnsubscribed,
         Error, // an error reply to a (P)SUBSCRIBE; the text is in payload
+        Pong, // the answer to a liveness PING
     };
     Kind kind = Kind::Message;
     QByteArray pattern; // PatternMessage only

@@ -193,6 +193,12 @@ void ReplyGuard::topicRequested(bool pattern, const QByteArray &name)
     (pattern ? m_patterns : m_channels).insert(name);
 }
 
+void ReplyGuard::pingSent(const QByteArray &token)
+{
+    m_pingToken = token;
+    ++m_pingsOutstanding;
+}
+
 bool ReplyGuard::refuse(const QString &why)
 {
     if (m_refusal.isEmpty())
@@ -214,7 +220,8 @@ bool ReplyGuard::checkTopLevel(int type, qint64 elements)
         return true;
     if (!(m_context->c.flags & REDIS_SUBSCRIBED) || m_role != Role::Subscriber)
         return refuse(tr("The server sent a reply that no command was waiting for."));
-    if (type != REDIS_REPLY_ARRAY || (elements != 3 && elements != 4))
+    const bool mayBePong = elements == 2 && m_pingsOutstanding > 0;
+    if (type != REDIS_REPLY_ARRAY || (elements != 3 && elements != 4 && !mayBePong))
         return refuse(tr("The server sent a malformed Pub/Sub frame."));
     m_route = Route::PubSub;
     return true;
@@ -238,10 +245,12 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
             m_frame = Frame::Subscribe;
         else if (kind == "unsubscribe" || kind == "punsubscribe")
             m_frame = Frame::Unsubscribe;
+        else if (kind == "pong" && m_topElements == 2 && m_pingsOutstanding > 0)
+            m_frame = Frame::Pong;
         else
             return refuse(tr("The server sent an unexpected Pub/Sub frame \"%1\".")
                               .arg(QString::fromLatin1(kind.toByteArray().left(32).toPercentEncoding())));
-        const qint64 expected = m_frame == Frame::PatternMessage ? 4 : 3;
+        const qint64 expected = m_frame == Frame::PatternMessage ? 4 : m_frame == Frame::Pong ? 2 : 3;
         if (m_topElements != expected)
             return refuse(tr("The server sent a \"%1\" frame with %2 elements instead of %3.")
                               .arg(QString::fromLatin1(kind.toByteArray()))
@@ -252,6 +261,15 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
     case 1:
         if (type != REDIS_REPLY_STRING)
             return refuse(tr("The server sent a Pub/Sub frame without a channel name."));
+        if (m_frame == Frame::Pong) {
+            if (QByteArrayView(str, qsizetype(len)) != m_pingToken)
+                return refuse(tr("The server answered a PING we never sent."));
+            // The frame is complete; hiredis 0.14 then looks it up as a pattern and drops it.
+            --m_pingsOutstanding;
+            if (m_pongListener)
+                m_pongListener();
+            return true;
+        }
         if (m_frame == Frame::Subscribe || m_frame == Frame::Unsubscribe) {
             m_frameTopic = QByteArray(str, qsizetype(len));
             if (!(m_framePattern ? m_patterns : m_channels).contains(m_frameTopic))

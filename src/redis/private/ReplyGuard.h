@@ -6,6 +6,8 @@
 #include <QSet>
 #include <QString>
 
+#include <functional>
+
 namespace Redwire {
 
 // Checks every reply while hiredis's reader builds it, through the reader's table of object
@@ -32,12 +34,17 @@ public:
 
     // The topics we sent (P)SUBSCRIBE for; confirmations for anything else are refused.
     void topicRequested(bool pattern, const QByteArray &name);
+    // A PING with this token was sent on a subscribed connection: its ["pong", token] frame is
+    // accepted (once per PING) and reported to the listener while the reader builds it. hiredis
+    // before 1.1 never hands that frame to a callback (HIREDIS.md, 4), so this is where we see it.
+    void pingSent(const QByteArray &token);
+    void setPongListener(std::function<void()> listener) { m_pongListener = std::move(listener); }
 
     const QString &refusal() const { return m_refusal; }
 
 private:
     enum class Route { Ordered, PubSub };
-    enum class Frame { Unknown, Message, PatternMessage, Subscribe, Unsubscribe };
+    enum class Frame { Unknown, Message, PatternMessage, Subscribe, Unsubscribe, Pong };
 
     bool checkTopLevel(int type, qint64 elements);
     bool checkChild(const redisReadTask *task, int type, const char *str, size_t len);
@@ -55,6 +62,9 @@ private:
     QByteArray m_frameTopic;
     QSet<QByteArray> m_channels;
     QSet<QByteArray> m_patterns;
+    QByteArray m_pingToken;
+    qint64 m_pingsOutstanding = 0;
+    std::function<void()> m_pongListener;
     QString m_refusal;
 };
 
