@@ -1,13 +1,17 @@
 #include "LocalRedisServer.h"
 
+#include "LocalServerDirectory.h"
+
 #include <QCoreApplication>
-#include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTimer>
 
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
 #ifdef Q_OS_LINUX
 #include <csignal>
 #include <sys/prctl.h>
@@ -24,6 +28,14 @@ constexpr int StartTimeoutMs = 15000;
 QString tr(const char *text)
 {
     return QCoreApplication::translate("Redwire::LocalRedisServer", text);
+}
+
+// Quoted for redis's config parser.
+QByteArray quoted(const QString &value)
+{
+    QByteArray text = value.toUtf8();
+    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").replace('\r', "\\r");
+    return '"' + text + '"';
 }
 } // namespace
 
@@ -70,42 +82,39 @@ void LocalRedisServer::start()
         setState(State::Failed, tr("redis-server is not installed."));
         return;
     }
-    if (!QDir().mkpath(m_dataDirectory)) {
-        setState(State::Failed, tr("Cannot create the data directory %1.").arg(m_dataDirectory));
+    LocalServerDirectory directory(m_dataDirectory);
+    if (!directory.prepare()) {
+        setState(State::Failed, directory.errorString());
         return;
     }
+    const QString password = directory.readOrCreatePassword();
+    if (password.isEmpty()) {
+        setState(State::Failed, directory.errorString());
+        return;
+    }
+    m_password = password;
+    m_passwordFile = directory.passwordFile();
+    // Older versions started the server from this file: no password in it, and it would start
+    // an open server if anyone used it again.
+    if (QFile::remove(m_dataDirectory + QStringLiteral("/redwire-local.conf")))
+        qCInfo(lcLocalServer) << "removed the old, password-less redwire-local.conf";
     m_port = pickFreePort();
     if (m_port == 0) {
         setState(State::Failed, tr("No free port on the loopback interface."));
         return;
     }
-    const QString config = m_dataDirectory + QStringLiteral("/redwire-local.conf");
-    QFile file(config);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
-        setState(State::Failed, tr("Cannot write %1.").arg(config));
-        return;
-    }
-    // Quoted for redis's config parser.
-    const QByteArray dir = m_dataDirectory.toUtf8().replace('\\', "\\\\").replace('"', "\\\"");
-    file.write("bind 127.0.0.1\n"
-               "protected-mode yes\n"
-               "port "
-        + QByteArray::number(m_port)
-        + "\n"
-          "dir \""
-        + dir
-        + "\"\n"
-          "daemonize no\n"
-          "logfile \"\"\n"
-          "appendonly yes\n"
-          "save \"\"\n");
-    file.close();
 
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+#ifdef Q_OS_UNIX
+    m_process->setChildProcessModifier([] {
+        // What redis-server creates (append-only files, dumps, their directory) is ours alone.
+        ::umask(077);
 #ifdef Q_OS_LINUX
-    // Dies with us, even if we crash.
-    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+        // Dies with us, even if we crash.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+    });
 #endif
     connect(m_process.get(), &QProcess::readyRead, this, &LocalRedisServer::readOutput);
     connect(m_process.get(), &QProcess::finished, this, [this](int code) {
@@ -122,7 +131,13 @@ void LocalRedisServer::start()
     m_output.clear();
     setState(State::Starting);
     qCInfo(lcLocalServer) << "starting" << m_executable << "on port" << m_port << "in" << m_dataDirectory;
-    m_process->start(m_executable, { config });
+    // "-": the configuration comes on stdin. On the command line, the password would be in
+    // /proc/<pid>/cmdline, which every account can read, until redis-server renames itself.
+    m_process->start(m_executable, { QStringLiteral("-") });
+    if (m_process->state() != QProcess::NotRunning) {
+        m_process->write(configuration());
+        m_process->closeWriteChannel();
+    }
     QTimer::singleShot(StartTimeoutMs, this, [this] {
         if (m_state == State::Starting) {
             stop();
@@ -130,6 +145,21 @@ void LocalRedisServer::start()
                 tr("redis-server did not become ready within %1 s.").arg(StartTimeoutMs / 1000));
         }
     });
+}
+
+QByteArray LocalRedisServer::configuration() const
+{
+    // Loopback only, and a password even there: every local account can reach 127.0.0.1.
+    return "bind 127.0.0.1\n"
+           "protected-mode yes\n"
+           "port "
+        + QByteArray::number(m_port) + "\nrequirepass " + quoted(m_password) + "\ndir "
+        + quoted(m_dataDirectory)
+        + "\n"
+          "daemonize no\n"
+          "logfile \"\"\n"
+          "appendonly yes\n"
+          "save \"\"\n";
 }
 
 void LocalRedisServer::readOutput()

@@ -9,9 +9,9 @@
 namespace Redwire {
 
 // A private redis-server that Redwire starts itself when no server is configured: loopback only,
-// its own data directory (append-only file, so chat history survives restarts of the app), a
-// free port. It is stopped by its PID when this object goes away, and dies with Redwire if
-// Redwire crashes (Linux).
+// with a password of its own, a free port, its own data directory kept to this account
+// (LocalServerDirectory; append-only file, so chat history survives restarts of the app). It is
+// stopped by its PID when this object goes away, and dies with Redwire if Redwire crashes (Linux).
 class LocalRedisServer : public QObject
 {
     Q_OBJECT
@@ -38,6 +38,11 @@ public:
     quint16 port() const { return m_port; }
     qint64 pid() const;
     QString errorString() const { return m_error; }
+    // What clients AUTH with: set by start() before the server starts, the same every time for
+    // the same data directory. Deliberately not a property: nothing shows it.
+    QString password() const { return m_password; }
+    // Where the password is kept (for redis-cli: REDISCLI_AUTH=$(cat <file>)).
+    QString passwordFile() const { return m_passwordFile; }
 
 public Q_SLOTS:
     // Asynchronous: watch stateChanged for Running or Failed.
@@ -51,6 +56,7 @@ private:
     void setState(State state, const QString &error = {});
     void readOutput();
     static quint16 pickFreePort();
+    QByteArray configuration() const;
 
     QString m_executable;
     QString m_dataDirectory;
@@ -58,6 +64,8 @@ private:
     QByteArray m_output;
     State m_state = State::Stopped;
     quint16 m_port = 0;
+    QString m_password;
+    QString m_passwordFile;
     QString m_error;
 };
 

@@ -185,8 +185,10 @@ QString ConnectionController::localServerStatus() const
     case LocalRedisServer::State::Starting:
         return tr("Starting the local redis-server…");
     case LocalRedisServer::State::Running:
-        return tr("Local redis-server on 127.0.0.1:%1 (try: redis-cli -p %1 PUBLISH chat hello)")
-            .arg(m_localServer->port());
+        // The file, never the password itself.
+        return tr("Local redis-server on 127.0.0.1:%1, password in %2 (try: REDISCLI_AUTH=$(cat '%2') "
+                  "redis-cli -p %1 PUBLISH chat hello)")
+            .arg(QString::number(m_localServer->port()), m_localServer->passwordFile());
     case LocalRedisServer::State::Failed:
         return tr("The local redis-server failed: %1").arg(m_localServer->errorString());
     }
@@ -250,6 +252,7 @@ void ConnectionController::emitLocalReady()
     ConnectionOptions local;
     local.host = QStringLiteral("127.0.0.1");
     local.port = m_localServer->port();
+    local.password = m_localServer->password();
     local.clientName = m_options.clientName;
     Q_EMIT ready(local);
 }
