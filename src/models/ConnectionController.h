@@ -13,10 +13,10 @@ namespace Redwire {
 class LocalRedisServer;
 class CredentialStore;
 
-// What the connect screen edits and the status bar shows: the server settings (kept in
-// QSettings; the password only in the keychain, and only when asked), the local-server choice,
-// and the connection's state with its reconnect countdown. The chat and monitor controllers
-// connect with the options it produces.
+// What the connect screen edits: the server settings (kept in QSettings; the password only in
+// the keychain, and only when asked) and the local-server choice with that server's state. The
+// chat and monitor controllers connect with the options it produces and keep their connections'
+// state themselves.
 class ConnectionController : public QObject
 {
     Q_OBJECT

@@ -11,7 +11,7 @@ namespace Redwire {
 
 // The Pub/Sub connection: holds the set of channels and patterns the user wants, sends them
 // after every (re)connect, and turns what the server pushes into signals. It only ever sends
-// SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE and PUNSUBSCRIBE, one topic per command (HIREDIS.md, 3).
+// SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE and PUNSUBSCRIBE, one topic per command (docs/HIREDIS.md, 3).
 // It also keeps a private heartbeat channel subscribed: RedisClient publishes to it to prove the
 // connection alive, and it keeps the subscription count from ever dropping to zero.
 class SubscriberConnection : public RedisConnection
@@ -102,7 +102,7 @@ private:
     bool m_heartbeatRefused = false;
     // The server has confirmed the heartbeat channel once: it is allowed for this user. Until
     // then, the other topics wait for its answer, so that a refusal (which closes the
-    // connection, HIREDIS.md 6) never interrupts them.
+    // connection, docs/HIREDIS.md 6) never interrupts them.
     bool m_heartbeatAllowed = false;
     bool m_holdingTopics = false;
     QByteArray m_pingToken;

@@ -1,5 +1,5 @@
 // A broken or hostile server against CommandConnection and SubscriberConnection: every malformed
-// frame hiredis 0.14 or 1.x could assert on, misread or allocate for (HIREDIS.md 1, 2, 6, 8, 10)
+// frame hiredis 0.14 or 1.x could assert on, misread or allocate for (docs/HIREDIS.md 1, 2, 6, 8, 10)
 // must fail the connection with a clear error, never abort, crash or hang, and the connection must
 // recover once the server behaves. The fake server misbehaves on its first connection only.
 #include "redis/CommandConnection.h"
@@ -434,7 +434,7 @@ void TestHostileServer::subscriberConnection_data()
     *withBytes("pmessage with three elements", frame(F::bulk("pmessage"), news, x), A)
         << protocol << QString();
     *withBytes("five elements", F::array({ message, news, x, x, x }), A) << protocol << QString();
-    // Sharded Pub/Sub (HIREDIS.md 2): 0.14 aborts on smessage.
+    // Sharded Pub/Sub (docs/HIREDIS.md 2): 0.14 aborts on smessage.
     *withBytes("smessage", frame(F::bulk("smessage"), F::bulk("shard"), x), A) << protocol << QString();
     *withBytes("ssubscribe confirmation", frame(F::bulk("ssubscribe"), F::bulk("shard"), F::integer(2)), A)
         << protocol << QString();
@@ -469,7 +469,7 @@ void TestHostileServer::subscriberConnection_data()
     *withBytes("RESP3 null payload", frame(message, news, "_\r\n"), A) << protocol << QString();
     *withBytes("RESP3 verbatim payload", frame(message, news, "=7\r\ntxt:abc\r\n"), A)
         << protocol << QString();
-    // An error nobody waits for: hiredis closes the connection with its text (HIREDIS.md 6).
+    // An error nobody waits for: hiredis closes the connection with its text (docs/HIREDIS.md 6).
     *withBytes("unsolicited error", "-ERR something broke\r\n", A)
         << Codes { RedisError::Code::ConnectionLost } << QStringLiteral("something broke");
 

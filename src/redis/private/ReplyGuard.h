@@ -12,7 +12,7 @@ namespace Redwire {
 
 // Checks every reply while hiredis's reader builds it, through the reader's table of object
 // functions, and refuses the shapes that hiredis's async layer would assert on or misread (see
-// HIREDIS.md): unsolicited replies, malformed Pub/Sub frames, confirmations for topics we never
+// docs/HIREDIS.md): unsolicited replies, malformed Pub/Sub frames, confirmations for topics we never
 // asked for, RESP3 types, absurd array sizes. A refusal makes the reader fail, hiredis drops the
 // connection, and refusal() says why. What it accepts it builds as ReplyNodes.
 class ReplyGuard
@@ -36,7 +36,7 @@ public:
     void topicRequested(bool pattern, const QByteArray &name);
     // A PING with this token was sent on a subscribed connection: its ["pong", token] frame is
     // accepted (once per PING) and reported to the listener while the reader builds it. hiredis
-    // before 1.1 never hands that frame to a callback (HIREDIS.md, 4), so this is where we see it.
+    // before 1.1 never hands that frame to a callback (docs/HIREDIS.md, 4), so this is where we see it.
     void pingSent(const QByteArray &token);
     void setPongListener(std::function<void()> listener) { m_pongListener = std::move(listener); }
 
