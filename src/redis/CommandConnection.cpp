@@ -6,7 +6,7 @@
 namespace Redwire {
 
 CommandConnection::CommandConnection(const ConnectionOptions &options, QObject *parent)
-    : RedisConnection(Role::Commands, options, parent)
+    : RedisConnection(ConnectionRole::Commands, options, parent)
 { }
 
 QString CommandConnection::refusalReason(const QList<QByteArray> &args)

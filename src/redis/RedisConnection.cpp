@@ -36,12 +36,10 @@ RedisError classifyHandshakeError(const QByteArray &command, const QByteArray &t
 }
 } // namespace
 
-RedisConnection::RedisConnection(Role role, const ConnectionOptions &options, QObject *parent)
+RedisConnection::RedisConnection(ConnectionRole role, const ConnectionOptions &options, QObject *parent)
     : QObject(parent)
-    , m_role(role)
     , m_options(options)
-    , m_link(std::make_unique<HiredisLink>(
-          role == Role::Subscriber ? HiredisLink::Role::Subscriber : HiredisLink::Role::Commands, this))
+    , m_link(std::make_unique<HiredisLink>(role, this))
     , m_backoff(std::make_unique<ReconnectBackoff>(options.reconnect))
 {
     m_clock.start();

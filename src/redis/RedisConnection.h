@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionOptions.h"
+#include "ConnectionRole.h"
 #include "RedisError.h"
 #include "RedisReply.h"
 
@@ -85,8 +86,7 @@ Q_SIGNALS:
     void reconnectScheduled(int attempt, int delayMs);
 
 protected:
-    enum class Role { Commands, Subscriber };
-    RedisConnection(Role role, const ConnectionOptions &options, QObject *parent);
+    RedisConnection(ConnectionRole role, const ConnectionOptions &options, QObject *parent);
 
     // The handshake is done: send what this connection needs (subscriptions) before it is Connected.
     virtual void prepareConnected() { }
@@ -130,7 +130,6 @@ private:
     void commandTimerFired();
     void connectTimerFired();
 
-    const Role m_role;
     ConnectionOptions m_options;
     State m_state = State::Disconnected;
     RedisError m_lastError;

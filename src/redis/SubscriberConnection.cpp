@@ -20,7 +20,7 @@ QString tr(const char *text)
 } // namespace
 
 SubscriberConnection::SubscriberConnection(const ConnectionOptions &options, QObject *parent)
-    : RedisConnection(Role::Subscriber, options, parent)
+    : RedisConnection(ConnectionRole::Subscriber, options, parent)
 {
     const quint64 id = QRandomGenerator::global()->generate64();
     m_heartbeatChannel = "__redwire:heartbeat:" + QByteArray::number(id, 16);

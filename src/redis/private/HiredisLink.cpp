@@ -1,9 +1,13 @@
 #include "HiredisLink.h"
+#include "HiredisLinkCallbacks.h"
 
 #include "../RedisConnection.h"
 #include "HiredisCompat.h"
+#include "HiredisReplies.h"
+#include "LinkErrors.h"
 #include "QtEventAdapter.h"
 #include "ReplyNode.h"
+#include "RespCommandWriter.h"
 #if REDWIRE_TLS
 #include "TlsClientContext.h"
 
@@ -52,47 +56,6 @@ void ignoreSigPipeOnce()
 #endif
 }
 
-RedisReply toRedisReply(const redisReply *r)
-{
-    switch (r->type) {
-    case REDIS_REPLY_INTEGER:
-        return RedisReply::integer(r->integer);
-    case REDIS_REPLY_STRING:
-        return RedisReply::string(ReplyNode::sharedBytes(r));
-    case REDIS_REPLY_STATUS:
-        return RedisReply::status(QByteArray(r->str, qsizetype(r->len)));
-    case REDIS_REPLY_ERROR:
-        return RedisReply::error(QByteArray(r->str, qsizetype(r->len)));
-    case REDIS_REPLY_ARRAY: {
-        QList<RedisReply> elements;
-        elements.reserve(qsizetype(r->elements));
-        for (size_t i = 0; i < r->elements; ++i)
-            elements.append(r->element[i] ? toRedisReply(r->element[i]) : RedisReply::nil());
-        return RedisReply::array(std::move(elements));
-    }
-    default:
-        return RedisReply::nil();
-    }
-}
-
-QByteArray bytesOf(const redisReply *r)
-{
-    return ReplyNode::sharedBytes(r);
-}
-
-template<size_t N> bool textIs(const redisReply *r, const char (&literal)[N])
-{
-    return r->len == N - 1 && std::memcmp(r->str, literal, N - 1) == 0;
-}
-
-// Floods are mostly on a few channels: reuse the last name's bytes instead of allocating.
-const QByteArray &cachedName(QByteArray &cache, const redisReply *r)
-{
-    if (qsizetype(r->len) != cache.size() || std::memcmp(r->str, cache.constData(), r->len) != 0)
-        cache = bytesOf(r);
-    return cache;
-}
-
 } // namespace
 
 #if !REDWIRE_TLS
@@ -102,93 +65,7 @@ class TlsClientContext
 };
 #endif
 
-// The C callbacks given to hiredis. They only record; HiredisLink::drain() acts later.
-struct HiredisLinkCallbacks
-{
-    static HiredisLink *link(const redisAsyncContext *context)
-    {
-        return static_cast<HiredisLink *>(context->data);
-    }
-
-    static void connected(const redisAsyncContext *context, int status)
-    {
-        HiredisLink *self = link(context);
-        if (!self)
-            return;
-        if (status == REDIS_OK) {
-            self->m_connected = true;
-            self->push({ HiredisLink::Event::Type::Connected, self->m_generation, {}, {}, {} });
-        } else {
-            self->noteHiredisError();
-        }
-    }
-
-    static void disconnected(const redisAsyncContext *context, int status)
-    {
-        HiredisLink *self = link(context);
-        if (self && status != REDIS_OK)
-            self->noteHiredisError();
-    }
-
-    static void reply(redisAsyncContext *context, void *r, void *)
-    {
-        HiredisLink *self = link(context);
-        // A null reply means the context is being freed; the owner fails what is pending.
-        if (!self || !r)
-            return;
-        self->push({ HiredisLink::Event::Type::Reply, self->m_generation,
-            toRedisReply(static_cast<const redisReply *>(r)), {}, {} });
-    }
-
-    static void pubSub(redisAsyncContext *context, void *r, void *)
-    {
-        HiredisLink *self = link(context);
-        if (!self || !r)
-            return;
-        // ReplyGuard has checked the shape: an array of 3 or 4 with the expected element types.
-        const auto *reply = static_cast<const redisReply *>(r);
-        if (reply->type == REDIS_REPLY_ERROR) {
-            HiredisLink::Event event { HiredisLink::Event::Type::PubSub, self->m_generation, {}, {}, {} };
-            event.pubSub.kind = PubSubEvent::Kind::Error;
-            event.pubSub.payload = bytesOf(reply);
-            self->push(std::move(event));
-            return;
-        }
-        if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3)
-            return;
-        const redisReply *const *e = reply->element;
-        const redisReply *kind = e[0];
-        HiredisLink::Event event { HiredisLink::Event::Type::PubSub, self->m_generation, {}, {}, {} };
-        PubSubEvent &ev = event.pubSub;
-        if (textIs(kind, "message")) {
-            ev.kind = PubSubEvent::Kind::Message;
-            ev.channel = cachedName(self->m_lastChannel, e[1]);
-            ev.payload = bytesOf(e[2]);
-        } else if (textIs(kind, "pmessage") && reply->elements == 4) {
-            ev.kind = PubSubEvent::Kind::PatternMessage;
-            ev.pattern = cachedName(self->m_lastPattern, e[1]);
-            ev.channel = cachedName(self->m_lastChannel, e[2]);
-            ev.payload = bytesOf(e[3]);
-        } else {
-            if (textIs(kind, "subscribe"))
-                ev.kind = PubSubEvent::Kind::Subscribed;
-            else if (textIs(kind, "unsubscribe"))
-                ev.kind = PubSubEvent::Kind::Unsubscribed;
-            else if (textIs(kind, "psubscribe"))
-                ev.kind = PubSubEvent::Kind::PatternSubscribed;
-            else if (textIs(kind, "punsubscribe"))
-
-                ev.kind = PubSubEvent::Kind::PatternUnsubscribed;
-            else
-                return;
-            ev.channel = bytesOf(e[1]);
-            ev.count = e[2]->type == REDIS_REPLY_INTEGER ? e[2]->integer : 0;
-        }
-        self->push(std::move(event));
-    }
-};
-
-HiredisLink::HiredisLink(Role role, RedisConnection *owner)
+HiredisLink::HiredisLink(ConnectionRole role, RedisConnection *owner)
     : m_role(role)
     , m_owner(owner)
     , m_alive(std::make_shared<bool>(true))
@@ -263,11 +140,7 @@ RedisError HiredisLink::open(const ConnectionOptions &options, const QString &nu
     if (context->err) {
         const QString text = QString::fromUtf8(context->errstr);
         redisAsyncFree(context);
-        const bool refused = text.contains(QLatin1String("refused"), Qt::CaseInsensitive);
-        const bool missing = text.contains(QLatin1String("No such file"), Qt::CaseInsensitive);
-        return RedisError(
-            refused || missing ? RedisError::Code::ConnectionRefused : RedisError::Code::ConnectionLost,
-            tr("Cannot connect to %1: %2").arg(options.endpointDisplayName(), text));
+        return LinkErrors::immediateConnectFailure(options.endpointDisplayName(), text);
     }
     m_context = context;
     context->data = this;
@@ -298,9 +171,7 @@ RedisError HiredisLink::open(const ConnectionOptions &options, const QString &nu
 void HiredisLink::attach(const ConnectionOptions &options)
 {
     redisAsyncContext *context = m_context;
-    m_guard = std::make_unique<ReplyGuard>(
-        m_role == Role::Subscriber ? ReplyGuard::Role::Subscriber : ReplyGuard::Role::Commands,
-        MaxArrayElements, options.maxReplyBytes);
+    m_guard = std::make_unique<ReplyGuard>(m_role, MaxArrayElements, options.maxReplyBytes);
     m_guard->install(context);
     m_guard->setPongListener([this] {
         Event event { Event::Type::PubSub, m_generation, {}, {}, {} };
@@ -329,64 +200,12 @@ void HiredisLink::attach(const ConnectionOptions &options)
     }
 }
 
-namespace {
-// RESP's multibulk form of a command. hiredis's own formatter (redisFormatSdsCommandArgv) spends
-// about a thousand instructions per command in sdscatfmt; this writes the same bytes directly.
-int decimalDigits(qsizetype value)
-{
-    int n = 1;
-    while (value >= 10) {
-        value /= 10;
-        ++n;
-    }
-    return n;
-}
-
-char *writeDecimal(char *out, qsizetype value, int digits)
-{
-    for (int i = digits - 1; i >= 0; --i) {
-        out[i] = char('0' + value % 10);
-        value /= 10;
-    }
-    return out + digits;
-}
-
-char *writeHeader(char *out, char type, qsizetype value)
-{
-    *out++ = type;
-    out = writeDecimal(out, value, decimalDigits(value));
-    *out++ = '\r';
-    *out++ = '\n';
-    return out;
-}
-
-// Sized once, then written in place: QByteArray::append costs more than the formatting itself.
-void formatCommand(const QList<QByteArray> &args, QByteArray &out)
-{
-    qsizetype total = 3 + decimalDigits(args.size());
-    for (const QByteArray &arg : args)
-        total += 5 + decimalDigits(arg.size()) + arg.size();
-    out.resize(total);
-    char *p = out.data();
-    p = writeHeader(p, '*', args.size());
-    for (const QByteArray &arg : args) {
-        p = writeHeader(p, '$', arg.size());
-        if (!arg.isEmpty())
-            std::memcpy(p, arg.constData(), size_t(arg.size()));
-        p += arg.size();
-        *p++ = '\r';
-        *p++ = '\n';
-    }
-    Q_ASSERT(p == out.constData() + total);
-}
-} // namespace
-
 bool HiredisLink::argvCommand(
     const QList<QByteArray> &args, void (*callback)(redisAsyncContext *, void *, void *))
 {
     if (!m_context || args.isEmpty())
         return false;
-    formatCommand(args, m_commandBuffer);
+    RespCommandWriter::write(args, m_commandBuffer);
     const int status = redisAsyncFormattedCommand(
         m_context, callback, nullptr, m_commandBuffer.constData(), size_t(m_commandBuffer.size()));
     if (m_commandBuffer.capacity() > 64 * 1024)
@@ -539,35 +358,7 @@ RedisError HiredisLink::closingError() const
         return m_abortError;
     if (m_guard && !m_guard->refusal().isEmpty())
         return RedisError(RedisError::Code::ProtocolError, m_guard->refusal());
-    const QString text = m_hiredisErrorText;
-    switch (m_hiredisErr) {
-    case 0:
-        return RedisError(RedisError::Code::ConnectionLost, tr("The connection was closed."));
-    case REDIS_ERR_EOF:
-        return RedisError(RedisError::Code::ConnectionLost, tr("The server closed the connection."));
-    case REDIS_ERR_PROTOCOL:
-        return RedisError(RedisError::Code::ProtocolError, tr("Protocol error: %1").arg(text));
-    case REDIS_ERR_OOM:
-        return RedisError(RedisError::Code::ProtocolError, tr("Out of memory while reading a reply."));
-#ifdef REDIS_ERR_TIMEOUT
-    case REDIS_ERR_TIMEOUT:
-        return RedisError(m_connected ? RedisError::Code::CommandTimeout : RedisError::Code::ConnectTimeout,
-            tr("Timed out: %1").arg(text));
-#endif
-    case REDIS_ERR_OTHER:
-        // An error reply nobody waited for: hiredis closed the connection with its text.
-        if (text.startsWith(QLatin1String("NOPERM")))
-            return RedisError(RedisError::Code::PermissionDenied, text);
-        if (text.startsWith(QLatin1String("WRONGPASS")) || text.startsWith(QLatin1String("NOAUTH")))
-            return RedisError(RedisError::Code::AuthenticationFailed, text);
-        return RedisError(RedisError::Code::ConnectionLost, tr("The server said: %1").arg(text));
-    default:
-        // Only a refused TCP connect is "refused"; a reset during a handshake is a lost connection.
-        if (text.contains(QLatin1String("refused"), Qt::CaseInsensitive))
-            return RedisError(RedisError::Code::ConnectionRefused, text);
-        return RedisError(
-            RedisError::Code::ConnectionLost, text.isEmpty() ? tr("The connection failed.") : text);
-    }
+    return LinkErrors::closing(m_hiredisErr, m_hiredisErrorText, m_connected);
 }
 
 void HiredisLink::abort(const RedisError &error, bool notify)

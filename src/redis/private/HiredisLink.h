@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../ConnectionOptions.h"
+#include "../ConnectionRole.h"
 #include "../RedisError.h"
 #include "../RedisReply.h"
 #include "PubSubEvent.h"
@@ -26,9 +27,7 @@ class RedisConnection;
 class HiredisLink
 {
 public:
-    enum class Role { Commands, Subscriber };
-
-    HiredisLink(Role role, RedisConnection *owner);
+    HiredisLink(ConnectionRole role, RedisConnection *owner);
     ~HiredisLink();
     HiredisLink(const HiredisLink &) = delete;
     HiredisLink &operator=(const HiredisLink &) = delete;
@@ -71,7 +70,7 @@ private:
     void drain();
     bool argvCommand(const QList<QByteArray> &args, void (*callback)(redisAsyncContext *, void *, void *));
 
-    const Role m_role;
+    const ConnectionRole m_role;
     RedisConnection *m_owner;
     redisAsyncContext *m_context = nullptr;
     QPointer<QtEventAdapter> m_adapter;

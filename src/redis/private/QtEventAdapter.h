@@ -30,8 +30,6 @@ public:
     // Returns nullptr when the context already has an event library attached.
     static QtEventAdapter *attach(redisAsyncContext *context, Handlers handlers, QObject *parent);
 
-    bool isAttached() const { return m_context != nullptr; }
-
 private:
     QtEventAdapter(redisAsyncContext *context, int fd, Handlers handlers, QObject *parent);
 

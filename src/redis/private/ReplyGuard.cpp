@@ -153,7 +153,7 @@ struct ReplyGuard::Hooks
 #endif
 };
 
-ReplyGuard::ReplyGuard(Role role, qint64 maxArrayElements, qint64 maxReplyBytes)
+ReplyGuard::ReplyGuard(ConnectionRole role, qint64 maxArrayElements, qint64 maxReplyBytes)
     : m_role(role)
     , m_maxArrayElements(maxArrayElements)
     , m_maxReplyBytes(maxReplyBytes)
@@ -218,7 +218,7 @@ bool ReplyGuard::checkTopLevel(int type, qint64 elements)
     // hiredis closes the connection with the error's text; nothing to refuse.
     if (type == REDIS_REPLY_ERROR)
         return true;
-    if (!(m_context->c.flags & REDIS_SUBSCRIBED) || m_role != Role::Subscriber)
+    if (!(m_context->c.flags & REDIS_SUBSCRIBED) || m_role != ConnectionRole::Subscriber)
         return refuse(tr("The server sent a reply that no command was waiting for."));
     const bool mayBePong = elements == 2 && m_pingsOutstanding > 0;
     if (type != REDIS_REPLY_ARRAY || (elements != 3 && elements != 4 && !mayBePong))

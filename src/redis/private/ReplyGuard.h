@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../ConnectionRole.h"
 #include "HiredisCompat.h"
 
 #include <QByteArray>
@@ -20,10 +21,11 @@ class ReplyGuard
 public:
     struct Hooks;
 
-    enum class Role { Commands, Subscriber };
+    // What a Pub/Sub frame is, as seen while the reader built it.
+    enum class Frame { Unknown, Message, PatternMessage, Subscribe, Unsubscribe, Pong };
 
     // What one reply may hold: array elements, and bytes in all (strings plus per-object overhead).
-    ReplyGuard(Role role, qint64 maxArrayElements, qint64 maxReplyBytes);
+    ReplyGuard(ConnectionRole role, qint64 maxArrayElements, qint64 maxReplyBytes);
 
     static constexpr int MaxNesting = 7;
     static constexpr qint64 ObjectOverhead = 16;
@@ -41,16 +43,18 @@ public:
     void setPongListener(std::function<void()> listener) { m_pongListener = std::move(listener); }
 
     const QString &refusal() const { return m_refusal; }
+    // The kind of the last reply built: hiredis dispatches each reply before it reads the next,
+    // so in a callback this is the kind of the reply in hand (Unknown for anything not Pub/Sub).
+    Frame lastFrame() const { return m_frame; }
+    bool lastFrameIsPattern() const { return m_framePattern; }
 
 private:
     enum class Route { Ordered, PubSub };
-    enum class Frame { Unknown, Message, PatternMessage, Subscribe, Unsubscribe, Pong };
-
     bool checkTopLevel(int type, qint64 elements);
     bool checkChild(const redisReadTask *task, int type, const char *str, size_t len);
     bool refuse(const QString &why);
 
-    const Role m_role;
+    const ConnectionRole m_role;
     const qint64 m_maxArrayElements;
     const qint64 m_maxReplyBytes;
     qint64 m_replyBytes = 0;
