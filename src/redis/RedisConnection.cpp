@@ -45,7 +45,10 @@ RedisConnection::RedisConnection(ConnectionRole role, const ConnectionOptions &o
     m_clock.start();
     m_retryTimer.setSingleShot(true);
     m_healthyTimer.setSingleShot(true);
-    connect(&m_healthyTimer, &QTimer::timeout, this, [this] { m_backoff->reset(); });
+    connect(&m_healthyTimer, &QTimer::timeout, this, [this] {
+        m_backoff->reset();
+        Q_EMIT healthy();
+    });
     m_connectTimer.setSingleShot(true);
     m_commandTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &RedisConnection::startAttempt);

@@ -84,6 +84,9 @@ Q_SIGNALS:
     // (-1 when it will not retry: a permanent error, or reconnecting is off).
     void errorOccurred(const Redwire::RedisError &error, int attempt, int nextRetryDelayMs);
     void reconnectScheduled(int attempt, int delayMs);
+    // The connection has stayed up for ReconnectPolicy::healthyAfterMs: the next drop waits the
+    // first backoff delay again.
+    void healthy();
 
 protected:
     RedisConnection(ConnectionRole role, const ConnectionOptions &options, QObject *parent);

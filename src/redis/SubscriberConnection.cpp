@@ -205,9 +205,12 @@ void SubscriberConnection::refused(const QByteArray &errorText)
         return;
     }
     topicsOf(topic.kind).remove(topic.name);
-    if (m_resubscribesPending > 0)
-        --m_resubscribesPending;
     Q_EMIT subscriptionFailed(topic.kind, topic.name, error);
+    // A refusal settles its topic too: the last one to settle completes the resubscribe.
+    if (m_resubscribesPending > 0 && --m_resubscribesPending == 0) {
+        m_resubscribesPending = -1;
+        Q_EMIT resubscribed(int(m_channels.size() + m_patterns.size()));
+    }
 }
 
 void SubscriberConnection::confirmed(TopicKind kind, const QByteArray &name)

@@ -6,6 +6,7 @@
 #include "FakeRedisServer.h"
 #include "RedisServerProcess.h"
 
+#include <QCoreApplication>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -203,8 +204,9 @@ void TestCommandConnection::authentication()
     QVERIFY2(error.message().contains(QLatin1String("WRONGPASS")), qPrintable(error.message()));
     QCOMPARE(errors.first().at(2).toInt(), -1); // no retry
     QCOMPARE(connection.state(), RedisConnection::State::Disconnected);
-    // No storm: nothing more happens on its own.
-    QTest::qWait(300);
+    // No storm: no attempt is scheduled, so nothing more can happen on its own.
+    QCOMPARE(connection.nextRetryDelayMs(), -1);
+    QCOMPARE(connection.remainingRetryDelayMs(), -1);
     QCOMPARE(errors.count(), 1);
     QCOMPARE(connected.count(), 0);
 }
@@ -262,7 +264,9 @@ void TestCommandConnection::notConnectedFailsAsynchronously()
     QCOMPARE(outcome.calls, 0);
     QTRY_COMPARE(outcome.calls, 1);
     QCOMPARE(outcome.error.code(), RedisError::Code::NotConnected);
-    QTest::qWait(50);
+    // Whatever else was queued has run: still exactly one call.
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
     QCOMPARE(outcome.calls, 1);
 }
 
@@ -374,7 +378,7 @@ void TestCommandConnection::commandTimeoutFailsOnceAndReconnects()
     QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 2, 5000);
     QCOMPARE(roundTrip(connection, { "PING" }), RedisReply::status("PONG"));
     QCOMPARE(connections, 2);
-    QTest::qWait(50);
+    // A round trip later (above), the lost command has still been answered exactly once.
     QCOMPARE(lost.calls, 1);
 }
 
@@ -415,8 +419,7 @@ void TestCommandConnection::disconnectAbortsPendingCommands()
     QCOMPARE(blocked.calls, 1);
     QCOMPARE(blocked.error.code(), RedisError::Code::Aborted);
     QCOMPARE(connection.state(), RedisConnection::State::Disconnected);
-    QTest::qWait(100);
-    QCOMPARE(connection.state(), RedisConnection::State::Disconnected);
+    QCOMPARE(connection.remainingRetryDelayMs(), -1); // and no attempt is scheduled
     // And it can connect again.
     connection.connectToServer();
     QVERIFY(connected.wait(5000));
@@ -470,9 +473,9 @@ void TestCommandConnection::backoffGrowsWhileConnectionsDieYoung()
     // 50, 100, 200, 400, 800: doubling, not reset by each short-lived connection.
     QCOMPARE(delays.mid(0, 5), QList<int>({ 50, 100, 200, 400, 800 }));
     QTRY_VERIFY_WITH_TIMEOUT(connection.isConnected(), 10000);
-    // Healthy for a while: the next drop waits the first delay again. (Time passing is what is
-    // tested here, not a way to wait for something.)
-    QTest::qWait(options.reconnect.healthyAfterMs + 200);
+    // Healthy for a while: the next drop waits the first delay again.
+    QSignalSpy healthy(&connection, &RedisConnection::healthy);
+    QVERIFY(healthy.wait(options.reconnect.healthyAfterMs + 5000));
     delays.clear();
     server.cli({ "CLIENT", "KILL", "USER", "default", "SKIPME", "yes" });
     QTRY_VERIFY_WITH_TIMEOUT(!delays.isEmpty(), 5000);
