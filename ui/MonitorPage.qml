@@ -87,8 +87,17 @@ Page {
             Label { text: qsTr("%1 in buffer").arg(page.monitor.messages.count); color: Theme.mutedText }
             Label {
                 objectName: "droppedLabel"
-                text: qsTr("%1 dropped").arg(page.monitor.droppedCount)
-                color: page.monitor.droppedCount > 0 ? Theme.warning : Theme.mutedText
+                // After a break in the subscription, "0 dropped" would be a false all-clear.
+                text: page.monitor.gapCount > 0
+                      ? qsTr("%1 dropped, more possibly missed in %n gap(s)", "", page.monitor.gapCount).arg(page.monitor.droppedCount)
+                      : qsTr("%1 dropped").arg(page.monitor.droppedCount)
+                color: page.monitor.droppedCount > 0 || page.monitor.gapCount > 0 ? Theme.warning : Theme.mutedText
+            }
+            Label {
+                objectName: "interruptedLabel"
+                visible: page.monitor.subscriptionInterrupted
+                text: qsTr("Not subscribed: messages are being missed")
+                color: Theme.danger
             }
             Label {
                 text: qsTr("server: %1 channels, %2 patterns").arg(page.monitor.statistics.serverChannelCount)
@@ -207,11 +216,36 @@ Page {
                     required property string preview
                     required property bool binary
                     required property string channelColor
+                    // A break in the subscription rather than a message: shown whatever the filter.
+                    required property bool gap
+                    required property string gapSince
                     width: ListView.view.width
                     height: 22
-                    color: page.selectedRow === index ? Theme.selection : (index % 2 ? Theme.surface : Theme.background)
+                    color: page.selectedRow === index ? Theme.selection
+                         : row.gap ? Qt.rgba(Theme.warning.r, Theme.warning.g, Theme.warning.b, 0.25)
+                         : (index % 2 ? Theme.surface : Theme.background)
                     TapHandler { onTapped: page.selectedRow = row.index }
+                    Rectangle {
+                        visible: row.gap
+                        width: 4
+                        height: parent.height
+                        color: Theme.warning
+                    }
+                    Label {
+                        objectName: "gapLabel"
+                        visible: row.gap
+                        anchors.fill: parent
+                        anchors.leftMargin: Theme.spacing
+                        verticalAlignment: Text.AlignVCenter
+                        elide: Text.ElideRight
+                        textFormat: Text.PlainText
+                        font.bold: true
+                        color: Theme.text
+                        text: qsTr("⚠ Gap %1 – %2: messages published in between may be missing (%3)")
+                                .arg(row.gapSince).arg(row.time).arg(row.preview)
+                    }
                     RowLayout {
+                        visible: !row.gap
                         anchors.fill: parent
                         anchors.leftMargin: Theme.spacing
                         spacing: Theme.spacing

@@ -90,6 +90,19 @@ void MonitorController::start(const ConnectionOptions &options)
                           .arg(QString::fromUtf8(channel))
                     : tr("Publishing to %1 failed: %2").arg(QString::fromUtf8(channel), error));
         });
+    connect(m_monitor, &ChannelMonitor::gapOpened, this, [this](qint64 sinceMs) {
+        setStatus(tr("Subscription interrupted since %1: messages published now may be missed.")
+                      .arg(QDateTime::fromMSecsSinceEpoch(sinceMs).toString(QStringLiteral("HH:mm:ss.zzz"))));
+        Q_EMIT gapsChanged();
+    });
+    connect(m_monitor, &ChannelMonitor::gapRecorded, this, [this](const SubscriptionGap &gap) {
+        auto time = [](qint64 ms) {
+            return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss.zzz"));
+        };
+        setStatus(tr("Messages published from %1 to %2 may be missing: %3")
+                      .arg(time(gap.sinceMs), time(gap.timeMs), gap.reason));
+        Q_EMIT gapsChanged();
+    });
     if (SlowSubscriberWatch *watch = m_monitor->slowSubscriberWatch())
         connect(watch, &SlowSubscriberWatch::changed, this, &MonitorController::slowSubscriberChanged);
     const QString endpoint = monitorOptions.endpointDisplayName();
@@ -108,6 +121,7 @@ void MonitorController::start(const ConnectionOptions &options)
     m_sampler.start();
     Q_EMIT startedChanged();
     Q_EMIT topicsChanged();
+    Q_EMIT gapsChanged();
 }
 
 void MonitorController::stop()
@@ -115,6 +129,7 @@ void MonitorController::stop()
     if (!m_monitor)
         return;
     m_sampler.stop();
+    m_monitor->finishOpenGap(); // into the recording too
     m_recorder->stop();
     m_export->cancel();
     m_monitor->removeSink(m_recorder);
@@ -129,6 +144,7 @@ void MonitorController::stop()
     Q_EMIT connectedChanged();
     Q_EMIT topicsChanged();
     Q_EMIT rateHistoryChanged();
+    Q_EMIT gapsChanged();
 }
 
 bool MonitorController::isConnected() const
@@ -212,6 +228,16 @@ int MonitorController::heldCount() const
 qulonglong MonitorController::droppedCount() const
 {
     return m_monitor ? m_monitor->bufferDroppedCount() + m_monitor->pauseDroppedCount() : 0;
+}
+
+int MonitorController::gapCount() const
+{
+    return m_monitor ? int(m_monitor->gapCount()) : 0;
+}
+
+bool MonitorController::isSubscriptionInterrupted() const
+{
+    return m_monitor && m_monitor->isGapOpen();
 }
 
 void MonitorController::setBufferCapacity(int capacity)

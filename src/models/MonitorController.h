@@ -20,7 +20,8 @@ class MessageRecorder;
 
 // What the Monitor page talks to: the ChannelMonitor engine (src/monitor) and its two models,
 // the filters, pause, export and recording, publishing a test message, the slow-subscriber
-// warning, and the rate history of the busiest channels for the chart.
+// warning, breaks in the subscription (gaps), and the rate history of the busiest channels for the
+// chart.
 class MonitorController : public QObject
 {
     Q_OBJECT
@@ -34,6 +35,9 @@ class MonitorController : public QObject
     Q_PROPERTY(QStringList topics READ topics NOTIFY topicsChanged)
     Q_PROPERTY(int heldCount READ heldCount NOTIFY countersChanged)
     Q_PROPERTY(qulonglong droppedCount READ droppedCount NOTIFY countersChanged)
+    // Breaks in the subscription so far: messages may have been missed in each (not counted).
+    Q_PROPERTY(int gapCount READ gapCount NOTIFY gapsChanged)
+    Q_PROPERTY(bool subscriptionInterrupted READ isSubscriptionInterrupted NOTIFY gapsChanged)
     Q_PROPERTY(int bufferCapacity READ bufferCapacity WRITE setBufferCapacity NOTIFY countersChanged)
     Q_PROPERTY(QString slowSubscriberLevel READ slowSubscriberLevel NOTIFY slowSubscriberChanged)
     Q_PROPERTY(QString slowSubscriberMessage READ slowSubscriberMessage NOTIFY slowSubscriberChanged)
@@ -58,6 +62,8 @@ public:
     QStringList topics() const;
     int heldCount() const;
     qulonglong droppedCount() const;
+    int gapCount() const;
+    bool isSubscriptionInterrupted() const;
     int bufferCapacity() const { return m_bufferCapacity; }
     void setBufferCapacity(int capacity);
     QString slowSubscriberLevel() const;
@@ -92,6 +98,7 @@ Q_SIGNALS:
     void pausedChanged();
     void topicsChanged();
     void countersChanged();
+    void gapsChanged();
     void slowSubscriberChanged();
     void recordingChanged();
     void exportChanged();

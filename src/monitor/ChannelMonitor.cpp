@@ -3,6 +3,7 @@
 #include "MessageSink.h"
 #include "PubSubServerPoller.h"
 #include "SlowSubscriberWatch.h"
+#include "SubscriptionGapTracker.h"
 
 #include "redis/RedisClient.h"
 
@@ -40,6 +41,7 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
     , m_statistics(now())
     , m_poller(new PubSubServerPoller(m_client->commands(), this))
     , m_slowWatch(new SlowSubscriberWatch(m_client->commands(), this))
+    , m_gaps(new SubscriptionGapTracker(m_client, m_slowWatch, this))
 {
     SubscriberConnection *subscriber = m_client->subscriber();
     m_heartbeatChannel = subscriber->heartbeatChannel();
@@ -61,6 +63,9 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
         });
     connect(m_client, &RedisClient::connectedChanged, this, &ChannelMonitor::connectedChanged);
     connect(m_poller, &PubSubServerPoller::updated, this, &ChannelMonitor::serverPolled);
+    m_gaps->setReceivedBytesSource([this] { return m_receivedBytes; });
+    connect(m_gaps, &SubscriptionGapTracker::gapOpened, this, &ChannelMonitor::gapOpened);
+    connect(m_gaps, &SubscriptionGapTracker::gapRecorded, this, &ChannelMonitor::recordGap);
 
     m_notifyTimer.setSingleShot(true);
     m_notifyTimer.setInterval(BufferNotificationMs);
@@ -76,6 +81,7 @@ bool ChannelMonitor::isConnected() const
 
 void ChannelMonitor::start()
 {
+    m_gaps->start();
     m_client->connectToServer();
     if (m_serverPollingEnabled) {
         m_poller->start();
@@ -85,6 +91,8 @@ void ChannelMonitor::start()
 
 void ChannelMonitor::stop()
 {
+    finishOpenGap();
+    m_gaps->stop();
     m_poller->stop();
     m_slowWatch->stop();
     m_client->disconnectFromServer();
@@ -166,6 +174,7 @@ void ChannelMonitor::onPatternMessage(
 void ChannelMonitor::accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
 {
     ++m_received;
+    m_receivedBytes += quint64(channel.size() + payload.size());
     const bool filtered = !m_filter.isEmpty();
     const bool passes = !filtered || m_filter.accepts(channel, payload);
     if (!passes && (m_filterAppliesToStatistics || !m_statisticsEnabled))
@@ -182,6 +191,29 @@ void ChannelMonitor::accept(const QByteArray &pattern, const QByteArray &channel
         return;
     (m_paused ? m_held : m_buffer).append(message.toMessage());
     scheduleBufferNotification();
+}
+
+bool ChannelMonitor::isGapOpen() const
+{
+    return m_gaps->isGapOpen();
+}
+
+void ChannelMonitor::finishOpenGap(const RedisError &failure)
+{
+    m_gaps->finishOpenGap(failure);
+}
+
+// Gaps pass no filter: a break hides messages of every channel.
+void ChannelMonitor::recordGap(const SubscriptionGap &gap)
+{
+    ++m_gapCount;
+    for (MessageSink *sink : m_sinks)
+        sink->gapRecorded(gap);
+    if (m_bufferEnabled) {
+        (m_paused ? m_held : m_buffer).append(MonitoredMessage::fromGap(gap));
+        scheduleBufferNotification();
+    }
+    Q_EMIT gapRecorded(gap);
 }
 
 void ChannelMonitor::scheduleBufferNotification()

@@ -3,6 +3,7 @@
 #include "ChannelStatistics.h"
 #include "MessageFilter.h"
 #include "MessageRingBuffer.h"
+#include "SubscriptionGap.h"
 
 #include "redis/ConnectionOptions.h"
 #include "redis/RedisError.h"
@@ -19,6 +20,7 @@ class MessageSink;
 class PubSubServerPoller;
 class RedisClient;
 class SlowSubscriberWatch;
+class SubscriptionGapTracker;
 
 // The engine behind both faces of the monitor (the app's Monitor view and redwire-monitor):
 // subscribes to patterns and channels over a RedisClient and, for every message, applies the
@@ -26,6 +28,9 @@ class SlowSubscriberWatch;
 // and keeps it in a bounded ring buffer for a view. Pausing holds new messages back from the
 // buffer (up to a bound, the excess dropped and counted) while sinks and statistics go on.
 // Views hear about the buffer at most once per frame (bufferChanged), never once per message.
+// Every break in the subscription is recorded as a gap (SubscriptionGapTracker): handed to the
+// sinks in order with the messages and kept in the buffer as an entry of its own, whatever the
+// filter.
 class ChannelMonitor : public QObject
 {
     Q_OBJECT
@@ -43,6 +48,7 @@ public:
     bool isConnected() const;
 
     void start(); // connects; subscriptions are sent once connected (and after every reconnect)
+    // Records a gap still open (see finishOpenGap()), then disconnects.
     void stop();
 
     // Topics; subscribing before start() is fine. False when the name is refused.
@@ -97,6 +103,17 @@ public:
     // Messages received (before the filter) and accepted (after it).
     quint64 receivedCount() const { return m_received; }
     quint64 acceptedCount() const { return m_sequence; }
+    // Channel and payload bytes of the messages received.
+    quint64 receivedBytes() const { return m_receivedBytes; }
+
+    SubscriptionGapTracker *gapTracker() const { return m_gaps; }
+    // Breaks in the subscription recorded since construction (clear() keeps the count).
+    quint64 gapCount() const { return m_gapCount; }
+    bool isGapOpen() const;
+    // When the monitor ends while not subscribed again: records the open gap as ending now. With
+    // `failure` (it ends because a connection failed for good), a break the subscriber connection
+    // has not noticed yet is recorded too.
+    void finishOpenGap(const RedisError &failure = RedisError());
 
     // Publishes a test message over the command connection; the answer comes as published().
     void publish(const QByteArray &channel, const QByteArray &payload);
@@ -110,6 +127,10 @@ Q_SIGNALS:
     void resubscribed(int topics);
     void subscriptionFailed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name,
         const Redwire::RedisError &error);
+    // The subscription broke; messages published from sinceMs on may be missed.
+    void gapOpened(qint64 sinceMs);
+    // A break in the subscription, after the sinks and the buffer have it.
+    void gapRecorded(const Redwire::SubscriptionGap &gap);
     // receivers is PUBLISH's answer; -1 with an error message when it failed.
     void published(const QByteArray &channel, qint64 receivers, const QString &errorString);
 
@@ -117,6 +138,7 @@ private:
     void onMessage(const QByteArray &channel, const QByteArray &payload);
     void onPatternMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
     void accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void recordGap(const SubscriptionGap &gap);
     void scheduleBufferNotification();
     void notifyBufferChanged();
     void serverPolled();
@@ -136,9 +158,12 @@ private:
     ChannelStatistics m_statistics;
     PubSubServerPoller *m_poller;
     SlowSubscriberWatch *m_slowWatch;
+    SubscriptionGapTracker *m_gaps;
     QTimer m_notifyTimer;
     quint64 m_received = 0;
+    quint64 m_receivedBytes = 0;
     quint64 m_sequence = 0;
+    quint64 m_gapCount = 0;
 };
 
 } // namespace Redwire

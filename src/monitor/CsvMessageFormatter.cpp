@@ -2,6 +2,7 @@
 
 #include "ByteAppend.h"
 #include "MonitoredMessage.h"
+#include "SubscriptionGap.h"
 #include "Utf8Validator.h"
 
 #include <cstring>
@@ -87,6 +88,17 @@ void CsvMessageFormatter::append(const MessageView &message, QByteArray &out)
         ByteAppend::bytes(out, payload.toBase64());
         ByteAppend::literal(out, "\r\n");
     }
+}
+
+void CsvMessageFormatter::appendGap(const SubscriptionGap &gap, QByteArray &out)
+{
+    m_time.append(gap.timeMs, out);
+    ByteAppend::literal(out, ",,,,");
+    QByteArray text = "gap since " + m_time.format(gap.sinceMs) + ": " + gap.reason.toUtf8();
+    if (!gap.resumed)
+        text += " (not subscribed again when the monitor stopped)";
+    appendField(text, out);
+    ByteAppend::literal(out, ",\r\n");
 }
 
 } // namespace Redwire

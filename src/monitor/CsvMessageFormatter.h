@@ -10,12 +10,15 @@ namespace Redwire {
 // A payload that is not valid UTF-8 or holds a NUL byte (which many CSV readers stop at) is left
 // empty and given base64-encoded in payload_base64. A channel or pattern that is not valid UTF-8
 // or holds a NUL is written with \xNN escapes for those bytes (and \\ for its backslashes).
+// A break in the subscription is a row with empty channel, pattern and size (a message row always
+// has a size) and the payload "gap since <ISO 8601 time>: <reason>"; its time is the gap's end.
 class CsvMessageFormatter : public MessageFormatter
 {
 public:
     Format format() const override { return Format::Csv; }
     QByteArray header() const override;
     void append(const MessageView &message, QByteArray &out) override;
+    void appendGap(const SubscriptionGap &gap, QByteArray &out) override;
 
     static void appendField(const QByteArray &text, QByteArray &out);
 

@@ -2,6 +2,7 @@
 
 #include "ByteAppend.h"
 #include "MonitoredMessage.h"
+#include "SubscriptionGap.h"
 #include "Utf8Validator.h"
 
 #include <cstring>
@@ -175,6 +176,23 @@ void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &o
     out.append(',');
     appendBytesField("payload", message.payload, out);
     ByteAppend::literal(out, "}\n");
+}
+
+void JsonLinesMessageFormatter::appendGap(const SubscriptionGap &gap, QByteArray &out)
+{
+    ByteAppend::literal(out, "{\"event\":\"gap\",\"time\":\"");
+    m_time.append(gap.timeMs, out);
+    ByteAppend::literal(out, "\",\"since\":\"");
+    m_time.append(gap.sinceMs, out);
+    ByteAppend::literal(out, "\",\"reason\":");
+    appendJsonString(gap.reason.toUtf8(), out);
+    ByteAppend::literal(out, ",\"cause\":\"");
+    out.append(SubscriptionGap::causeName(gap.cause));
+    ByteAppend::literal(out, "\",\"resumed\":");
+    if (gap.resumed)
+        ByteAppend::literal(out, "true}\n");
+    else
+        ByteAppend::literal(out, "false}\n");
 }
 
 } // namespace Redwire

@@ -9,11 +9,15 @@ namespace Redwire {
 //   {"time":"2024-05-01T12:34:56.789Z","channel":"news","pattern":null,"size":5,"payload":"hello"}
 // A payload (or channel, or pattern) that is not valid UTF-8 is given base64-encoded in a field of
 // its own instead ("payload_base64"), so that the text fields are always exactly what was sent.
+// A break in the subscription is a line of its own, told apart by its "event" key (messages have
+// none):
+//   {"event":"gap","time":"...","since":"...","reason":"...","cause":"killed","resumed":true}
 class JsonLinesMessageFormatter : public MessageFormatter
 {
 public:
     Format format() const override { return Format::JsonLines; }
     void append(const MessageView &message, QByteArray &out) override;
+    void appendGap(const SubscriptionGap &gap, QByteArray &out) override;
 
     // A JSON string literal, quotes included; `text` must be valid UTF-8.
     static void appendJsonString(const QByteArray &text, QByteArray &out);

@@ -63,7 +63,7 @@ void MessageExport::writeSome()
     QByteArray chunk;
     const qsizetype end = qMin(total(), m_next + MessagesPerTurn);
     for (; m_next < end; ++m_next)
-        m_formatter->append(m_snapshot[size_t(m_next)], chunk);
+        m_formatter->appendEntry(m_snapshot[size_t(m_next)], chunk);
     if (m_file->write(chunk) != chunk.size()) {
         finish(false, tr("Cannot write %1: %2").arg(m_file->fileName(), m_file->errorString()));
         return;

@@ -2,6 +2,7 @@
 
 #include "CsvMessageFormatter.h"
 #include "JsonLinesMessageFormatter.h"
+#include "MonitoredMessage.h"
 #include "TextMessageFormatter.h"
 
 namespace Redwire {
@@ -11,6 +12,14 @@ QByteArray MessageFormatter::formatted(const MessageView &message)
     QByteArray out;
     append(message, out);
     return out;
+}
+
+void MessageFormatter::appendEntry(const MonitoredMessage &entry, QByteArray &out)
+{
+    if (entry.isGap())
+        appendGap(*entry.gap, out);
+    else
+        append(entry, out);
 }
 
 std::unique_ptr<MessageFormatter> MessageFormatter::create(Format format)

@@ -9,6 +9,8 @@
 namespace Redwire {
 
 struct MessageView;
+struct MonitoredMessage;
+struct SubscriptionGap;
 
 // Turns messages into bytes for a terminal, a file or a pipe: one line per message, whatever the
 // payload holds. Subclasses: TextMessageFormatter, JsonLinesMessageFormatter, CsvMessageFormatter.
@@ -24,6 +26,10 @@ public:
     virtual QByteArray header() const { return {}; }
     // Appends one message, line ending included.
     virtual void append(const MessageView &message, QByteArray &out) = 0;
+    // Appends the line that marks a break in the subscription, line ending included.
+    virtual void appendGap(const SubscriptionGap &gap, QByteArray &out) = 0;
+    // An entry of the monitor's history: a message or a gap.
+    void appendEntry(const MonitoredMessage &entry, QByteArray &out);
 
     QByteArray formatted(const MessageView &message);
 

@@ -79,6 +79,14 @@ void MessageRecorder::messageAccepted(const MessageView &message)
         m_flushTimer.start();
 }
 
+void MessageRecorder::gapRecorded(const SubscriptionGap &gap)
+{
+    if (!m_file.isOpen())
+        return;
+    m_formatter->appendGap(gap, m_pending);
+    flush(); // rare, and worth having on disk at once
+}
+
 void MessageRecorder::fail(const QString &message)
 {
     m_error = message;

@@ -11,7 +11,8 @@
 
 namespace Redwire {
 
-// Appends every message it is given to a file while the monitor runs (JSON Lines, CSV or text).
+// Appends every message it is given to a file while the monitor runs (JSON Lines, CSV or text),
+// and a line for every break in the subscription.
 // Writes are batched: at most every 200 ms, or sooner once 256 KiB are waiting. A write error
 // stops the recording and says why.
 class MessageRecorder : public QObject, public MessageSink
@@ -34,6 +35,7 @@ public:
     QString errorString() const { return m_error; }
 
     void messageAccepted(const MessageView &message) override;
+    void gapRecorded(const SubscriptionGap &gap) override;
 
 Q_SIGNALS:
     void recordingChanged(bool recording);

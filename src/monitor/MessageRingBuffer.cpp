@@ -41,10 +41,11 @@ const MonitoredMessage &MessageRingBuffer::slot(qsizetype index) const
 
 void MessageRingBuffer::dropOldest()
 {
+    if (!slot(0).isGap())
+        ++m_dropped;
     slot(0) = MonitoredMessage(); // release the payload now, not when the slot is reused
     m_head = m_head + 1 == m_capacity ? 0 : m_head + 1;
     --m_size;
-    ++m_dropped;
 }
 
 void MessageRingBuffer::append(const MonitoredMessage &message)
@@ -56,9 +57,10 @@ void MessageRingBuffer::append(MonitoredMessage &&message)
 {
     if (m_size == m_capacity) {
         // Overwrite the oldest in place: no allocation once the buffer is full.
+        if (!slot(0).isGap())
+            ++m_dropped;
         slot(0) = std::move(message);
         m_head = m_head + 1 == m_capacity ? 0 : m_head + 1;
-        ++m_dropped;
     } else {
         // While the storage is still growing nothing wraps: the next slot is either the end of
         // the vector or one freed by takeFirst().

@@ -6,9 +6,10 @@
 
 namespace Redwire {
 
-// The last `capacity` messages, oldest first. Appending to a full buffer drops the oldest and
-// counts it. Every message appended gets a position (0, 1, 2 ... never reused, not even after
-// clear()), so that a model can tell which of its rows are gone and which are new.
+// The last `capacity` messages (and gap entries, see MonitoredMessage), oldest first. Appending
+// to a full buffer drops the oldest and counts it. Every entry appended gets a position (0, 1, 2
+// ... never reused, not even after clear()), so that a model can tell which of its rows are gone
+// and which are new.
 class MessageRingBuffer
 {
 public:
@@ -41,7 +42,8 @@ public:
     // nullptr when that message is no longer (or not yet) held.
     const MonitoredMessage *atPosition(quint64 position) const;
 
-    // Messages pushed out by newer ones (or by shrinking) since construction or resetDropCount().
+    // Messages pushed out by newer ones (or by shrinking) since construction or resetDropCount();
+    // gap entries leaving are not counted.
     quint64 droppedCount() const { return m_dropped; }
     void resetDropCount() { m_dropped = 0; }
 

@@ -3,10 +3,64 @@
 #include "ChannelMonitor.h"
 #include "ChannelPalette.h"
 #include "PayloadPresentation.h"
+#include "SubscriptionGap.h"
 #include "TextMessageFormatter.h"
 #include "Utf8Validator.h"
 
+#include <QCoreApplication>
+#include <QDateTime>
+
 namespace Redwire {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Redwire::MonitorMessageModel", text);
+}
+
+QVariant gapData(const MonitoredMessage &entry, int role, TimestampFormatter &time)
+{
+    const SubscriptionGap &gap = *entry.gap;
+    switch (role) {
+    case MonitorMessageModel::SequenceRole:
+        return QVariant::fromValue(quint64(0));
+    case MonitorMessageModel::TimestampRole:
+        return QVariant::fromValue(gap.timeMs);
+    case MonitorMessageModel::TimeRole:
+        return QString::fromLatin1(time.format(gap.timeMs));
+    case MonitorMessageModel::ChannelRole:
+    case MonitorMessageModel::PatternRole:
+    case MonitorMessageModel::ColorRole:
+        return QString();
+    case MonitorMessageModel::SizeRole:
+        return 0;
+    case Qt::DisplayRole:
+    case MonitorMessageModel::PreviewRole:
+        return gap.reason;
+    case MonitorMessageModel::BinaryRole:
+        return false;
+    case MonitorMessageModel::GapRole:
+        return true;
+    case MonitorMessageModel::GapSinceRole:
+        return QString::fromLatin1(time.format(gap.sinceMs));
+    default:
+        return {};
+    }
+}
+
+QString gapDetail(const SubscriptionGap &gap)
+{
+    auto iso
+        = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs); };
+    return (gap.resumed ? tr("The subscription was interrupted: messages published between %1 and %2 may be "
+                             "missing.")
+                        : tr("The subscription was interrupted at %1 and not back when the monitor stopped "
+                             "(%2): messages published since may be missing."))
+               .arg(iso(gap.sinceMs), iso(gap.timeMs))
+        + QLatin1Char('\n') + tr("Reason: %1").arg(gap.reason) + QLatin1Char('\n')
+        + tr("Cause: %1").arg(QString::fromLatin1(SubscriptionGap::causeName(gap.cause)));
+}
+} // namespace
 
 MonitorMessageModel::MonitorMessageModel(QObject *parent)
     : QAbstractListModel(parent)
@@ -100,6 +154,8 @@ QVariant MonitorMessageModel::data(const QModelIndex &index, int role) const
     const MonitoredMessage *message = messageAt(index.row());
     if (!message)
         return {};
+    if (message->isGap())
+        return gapData(*message, role, m_time);
     switch (role) {
     case SequenceRole:
         return QVariant::fromValue(message->sequence);
@@ -121,6 +177,10 @@ QVariant MonitorMessageModel::data(const QModelIndex &index, int role) const
     case ColorRole:
         return m_palette ? m_palette->colorFor(message->channel)
                          : ChannelPalette::defaultColor(message->channel);
+    case GapRole:
+        return false;
+    case GapSinceRole:
+        return QString();
     default:
         return {};
     }
@@ -138,6 +198,8 @@ QHash<int, QByteArray> MonitorMessageModel::roleNames() const
         { PreviewRole, "preview" },
         { BinaryRole, "binary" },
         { ColorRole, "channelColor" },
+        { GapRole, "gap" },
+        { GapSinceRole, "gapSince" },
     };
     return names;
 }
@@ -145,6 +207,8 @@ QHash<int, QByteArray> MonitorMessageModel::roleNames() const
 QString MonitorMessageModel::payloadDetail(int row) const
 {
     const MonitoredMessage *message = messageAt(row);
+    if (message && message->isGap())
+        return gapDetail(*message->gap);
     return message ? PayloadPresentation::detail(message->payload) : QString();
 }
 
@@ -153,6 +217,8 @@ QString MonitorMessageModel::payloadKind(int row) const
     const MonitoredMessage *message = messageAt(row);
     if (!message)
         return {};
+    if (message->isGap())
+        return QStringLiteral("gap");
     switch (PayloadPresentation::kindOf(message->payload)) {
     case PayloadPresentation::Kind::Empty:
         return QStringLiteral("empty");

@@ -11,7 +11,8 @@ class ChannelMonitor;
 class ChannelPalette;
 struct MonitoredMessage;
 
-// The live message table: one row per message in the monitor's ring buffer, oldest first. It
+// The live message table: one row per message in the monitor's ring buffer, oldest first, and one
+// per break in the subscription (GapRole true: time is when it was back, preview the reason). It
 // follows the buffer when the monitor announces a change (at most once per frame): new messages
 // arrive as one beginInsertRows at the end, messages the buffer dropped leave as one
 // beginRemoveRows at the front. Never a reset.
@@ -30,6 +31,8 @@ public:
         PreviewRole, // QString: one line of payload, escaped and cut
         BinaryRole, // bool: the payload is not valid UTF-8
         ColorRole, // QString: "#rrggbb" of the channel
+        GapRole, // bool: the row marks a break in the subscription, not a message
+        GapSinceRole, // QString: local time the break began (the last moment known subscribed)
     };
     Q_ENUM(Roles)
 
@@ -47,9 +50,10 @@ public:
 
     // nullptr when the row is out of range or its message has just been dropped.
     const MonitoredMessage *messageAt(int row) const;
-    // The selected message in full: JSON pretty-printed, text as is, binary as a hex dump.
+    // The selected message in full: JSON pretty-printed, text as is, binary as a hex dump; for a
+    // gap, when it began and ended and why.
     Q_INVOKABLE QString payloadDetail(int row) const;
-    // "json", "text", "binary" or "empty".
+    // "json", "text", "binary", "empty", or "gap" for a break in the subscription.
     Q_INVOKABLE QString payloadKind(int row) const;
 
 public Q_SLOTS:

@@ -192,6 +192,8 @@ void SlowSubscriberWatch::pollNow()
                 return;
             }
             const qint64 bytes = outputMemoryOf(reply.bytes(), m_clientName);
+            if (bytes >= 0)
+                m_sinceReading.start();
             setMeasurement(levelFor(bytes, m_limits), bytes);
         });
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -46,6 +47,8 @@ public:
 
     Level level() const { return m_level; }
     qint64 outputBufferBytes() const { return m_outputBufferBytes; } // -1: not known
+    // Milliseconds since the last reading that found our connection; -1: none yet.
+    qint64 lastReadingAgeMs() const { return m_sinceReading.isValid() ? m_sinceReading.elapsed() : -1; }
     Limits limits() const { return m_limits; }
     // A sentence for the operator about the current level; empty when there is nothing to say.
     QString message() const;
@@ -73,6 +76,7 @@ private:
     int m_pollsSinceLimits = 0;
     Level m_level = Level::Unknown;
     qint64 m_outputBufferBytes = -1;
+    QElapsedTimer m_sinceReading;
     QString m_problem;
 };
 

@@ -2,7 +2,10 @@
 
 #include "ByteAppend.h"
 #include "MonitoredMessage.h"
+#include "SubscriptionGap.h"
 #include "Utf8Validator.h"
+
+#include <QCoreApplication>
 
 namespace Redwire {
 
@@ -115,6 +118,22 @@ void TextMessageFormatter::append(const MessageView &message, QByteArray &out)
     }
     out.append(' ');
     appendTerminalSafe(message.payload, out);
+    out.append('\n');
+}
+
+void TextMessageFormatter::appendGap(const SubscriptionGap &gap, QByteArray &out)
+{
+    const QString since = QString::fromLatin1(m_time.format(gap.sinceMs));
+    const QString line = gap.resumed
+        ? QCoreApplication::translate(
+            "Redwire::TextMessageFormatter", "*** gap since %1: messages may be missing (%2)")
+              .arg(since, gap.reason)
+        : QCoreApplication::translate("Redwire::TextMessageFormatter",
+            "*** gap since %1, not subscribed again when the monitor stopped: messages may be missing (%2)")
+              .arg(since, gap.reason);
+    m_time.append(gap.timeMs, out);
+    out.append(' ');
+    appendTerminalSafe(line.toUtf8(), out);
     out.append('\n');
 }
 

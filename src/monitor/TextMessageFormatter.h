@@ -9,11 +9,14 @@ namespace Redwire {
 // publisher sends cannot move the cursor, change colours or split the line: control characters,
 // escape sequences, bidirectional overrides and invalid UTF-8 are shown as escapes (\n, \e,
 // \x00, \u202e), and a backslash as \\.
+// A break in the subscription is a line marked with "***":
+//   14:35:02.120 *** gap since 14:34:58.004: messages may be missing (<reason>)
 class TextMessageFormatter : public MessageFormatter
 {
 public:
     Format format() const override { return Format::Text; }
     void append(const MessageView &message, QByteArray &out) override;
+    void appendGap(const SubscriptionGap &gap, QByteArray &out) override;
 
     // Shows "(pattern)" after the channel for messages that came through a pattern.
     void setShowPatterns(bool show) { m_showPatterns = show; }

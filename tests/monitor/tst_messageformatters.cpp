@@ -1,9 +1,10 @@
 // The three output formats against hostile payloads (quotes, newlines, NUL, invalid UTF-8,
 // terminal escapes, bidi overrides): exact expected lines, and round trips through a JSON parser
-// and an RFC 4180 reader.
+// and an RFC 4180 reader. And the line each writes for a break in the subscription (a gap).
 #include "monitor/CsvMessageFormatter.h"
 #include "monitor/JsonLinesMessageFormatter.h"
 #include "monitor/MonitoredMessage.h"
+#include "monitor/SubscriptionGap.h"
 #include "monitor/TextMessageFormatter.h"
 #include "monitor/TimestampFormatter.h"
 #include "monitor/Utf8Validator.h"
@@ -101,6 +102,10 @@ private Q_SLOTS:
     void utf8Validation_data();
     void utf8Validation();
     void formatNames();
+    void jsonGapLine();
+    void textGapLine();
+    void csvGapRow();
+    void entriesDispatchGaps();
 };
 
 void TestMessageFormatters::addHostilePayloads()
@@ -382,6 +387,90 @@ void TestMessageFormatters::formatNames()
     QCOMPARE(
         MessageFormatter::create(MessageFormatter::Format::Csv)->format(), MessageFormatter::Format::Csv);
     QCOMPARE(MessageFormatter::fileSuffix(MessageFormatter::Format::JsonLines), QStringLiteral("jsonl"));
+}
+
+namespace {
+// A gap whose reason carries what a server may put in an error text.
+SubscriptionGap sampleGap(bool resumed = true)
+{
+    SubscriptionGap gap;
+    gap.sinceMs = SampleTime - 2500; // 2024-05-01T12:34:54.289Z
+    gap.timeMs = SampleTime;
+    gap.cause = SubscriptionGap::Cause::ProbablyOutputBufferLimit;
+    gap.reason = QStringLiteral("probably \"limit\",\nthen \x1b[31mred");
+    gap.resumed = resumed;
+    return gap;
+}
+} // namespace
+
+void TestMessageFormatters::jsonGapLine()
+{
+    JsonLinesMessageFormatter formatter;
+    QByteArray out;
+    formatter.appendGap(sampleGap(), out);
+    QCOMPARE(out,
+        QByteArray(
+            R"({"event":"gap","time":"2024-05-01T12:34:56.789Z","since":"2024-05-01T12:34:54.289Z",)"
+            R"("reason":"probably \"limit\",\nthen \u001b[31mred","cause":"probably-output-buffer-limit",)"
+            R"("resumed":true})"
+            "\n"));
+    QJsonParseError error;
+    const QJsonObject gap = QJsonDocument::fromJson(out, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(gap.value(QLatin1String("event")).toString(), QStringLiteral("gap"));
+    QCOMPARE(gap.value(QLatin1String("reason")).toString(), sampleGap().reason);
+    QCOMPARE(QDateTime::fromString(gap.value(QLatin1String("since")).toString(), Qt::ISODateWithMs)
+                 .toMSecsSinceEpoch(),
+        SampleTime - 2500);
+    out.clear();
+    formatter.appendGap(sampleGap(false), out);
+    QVERIFY(out.endsWith(",\"resumed\":false}\n"));
+    // Message lines never have the key.
+    const QJsonObject message = QJsonDocument::fromJson(formatter.formatted(sample("x"))).object();
+    QVERIFY(!message.contains(QLatin1String("event")));
+}
+
+void TestMessageFormatters::textGapLine()
+{
+    TextMessageFormatter formatter;
+    QByteArray out;
+    formatter.appendGap(sampleGap(), out);
+    auto local = [](qint64 ms) {
+        return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss.zzz")).toLatin1();
+    };
+    QCOMPARE(out,
+        local(SampleTime) + " *** gap since " + local(SampleTime - 2500)
+            + ": messages may be missing (probably \"limit\",\\nthen \\e[31mred)\n");
+    out.clear();
+    formatter.appendGap(sampleGap(false), out);
+    QVERIFY(out.contains("not subscribed again when the monitor stopped"));
+    QCOMPARE(out.count('\n'), 1);
+}
+
+void TestMessageFormatters::csvGapRow()
+{
+    CsvMessageFormatter formatter;
+    QByteArray out;
+    formatter.appendGap(sampleGap(), out);
+    const QList<QByteArray> fields = readCsvRecord(out);
+    QCOMPARE(fields.size(), 6);
+    QCOMPARE(fields.at(0), QByteArray("2024-05-01T12:34:56.789Z"));
+    QCOMPARE(fields.at(1), QByteArray()); // no channel
+    QCOMPARE(fields.at(3), QByteArray()); // no size: a message row always has one
+    QCOMPARE(fields.at(4), "gap since 2024-05-01T12:34:54.289Z: " + sampleGap().reason.toUtf8());
+    QCOMPARE(fields.at(5), QByteArray());
+}
+
+void TestMessageFormatters::entriesDispatchGaps()
+{
+    JsonLinesMessageFormatter formatter;
+    QByteArray out;
+    formatter.appendEntry(MonitoredMessage::fromGap(sampleGap()), out);
+    formatter.appendEntry(sample("x"), out);
+    const QList<QByteArray> lines = out.split('\n');
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines.at(0).startsWith("{\"event\":\"gap\""));
+    QVERIFY(lines.at(1).startsWith("{\"time\":"));
 }
 
 QTEST_APPLESS_MAIN(TestMessageFormatters)

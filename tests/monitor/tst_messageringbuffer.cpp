@@ -39,6 +39,7 @@ private Q_SLOTS:
     void takeFirstThenAppendWhileGrowing();
     void capacityOfOne();
     void defaultCapacity();
+    void gapEntriesAreNotCountedAsDropped();
 };
 
 void TestMessageRingBuffer::startsEmpty()
@@ -175,6 +176,30 @@ void TestMessageRingBuffer::capacityOfOne()
 void TestMessageRingBuffer::defaultCapacity()
 {
     QCOMPARE(MessageRingBuffer().capacity(), 100000);
+}
+
+// A gap pushed out of the history is not a message the view dropped.
+void TestMessageRingBuffer::gapEntriesAreNotCountedAsDropped()
+{
+    MessageRingBuffer buffer(2);
+    SubscriptionGap gap;
+    gap.timeMs = 42;
+    buffer.append(message(1));
+    buffer.append(MonitoredMessage::fromGap(gap));
+    QVERIFY(buffer.at(1).isGap());
+    QCOMPARE(buffer.at(1).timestampMs, 42);
+    buffer.append(message(2)); // message 1 leaves
+    buffer.append(message(3)); // the gap leaves
+    QCOMPARE(sequences(buffer), (QList<quint64> { 2, 3 }));
+    QCOMPARE(buffer.droppedCount(), 1u);
+    buffer.append(MonitoredMessage::fromGap(gap)); // message 2 leaves
+    buffer.setCapacity(1); // message 3 leaves
+    QCOMPARE(buffer.droppedCount(), 3u);
+    buffer.setCapacity(2);
+    buffer.append(message(4));
+    buffer.setCapacity(1); // the gap leaves
+    QCOMPARE(sequences(buffer), (QList<quint64> { 4 }));
+    QCOMPARE(buffer.droppedCount(), 3u);
 }
 
 QTEST_APPLESS_MAIN(TestMessageRingBuffer)

@@ -4,10 +4,12 @@
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelPalette.h"
 #include "monitor/MonitorMessageModel.h"
+#include "monitor/SubscriptionGapTracker.h"
 
 #include "redis/RedisClient.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -50,6 +52,7 @@ private Q_SLOTS:
     void heartbeatIsNotTraffic();
     void modelAttachedToABusyMonitor();
     void monitorDestroyed();
+    void gapRowsPassFiltersAndPause();
 };
 
 void TestMonitorMessageModel::newMessagesArriveInOneBatch()
@@ -295,6 +298,62 @@ void TestMonitorMessageModel::monitorDestroyed()
     }
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.messageAt(0), nullptr);
+}
+
+// A break in the subscription hides messages of every channel: its row is shown whatever the
+// filter, waits with the messages while paused, and is not a message (no sequence, no size).
+void TestMonitorMessageModel::gapRowsPassFiltersAndPause()
+{
+    ChannelMonitor monitor;
+    MessageFilter filter;
+    QVERIFY(filter.setChannelFilter(QStringLiteral("orders.*"), MessageFilter::ChannelSyntax::Glob));
+    monitor.setFilter(filter);
+    MonitorMessageModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMonitor(&monitor);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy recorded(&monitor, &ChannelMonitor::gapRecorded);
+    SubscriptionGap gap;
+    gap.sinceMs = 1714566894289;
+    gap.timeMs = 1714566896789;
+    gap.cause = SubscriptionGap::Cause::Killed;
+    gap.reason = QStringLiteral("the server closed the subscriber connection");
+
+    deliver(monitor, "orders.eu", "1");
+    deliver(monitor, "news", "filtered out");
+    Q_EMIT monitor.gapTracker()->gapRecorded(gap);
+    QTRY_COMPARE(model.rowCount(), 2);
+    QCOMPARE(recorded.count(), 1);
+    QCOMPARE(monitor.gapCount(), 1u);
+    const QModelIndex row = model.index(1);
+    QCOMPARE(model.data(row, Roles::GapRole).toBool(), true);
+    QCOMPARE(model.data(row, Roles::SequenceRole).toULongLong(), 0u);
+    QCOMPARE(model.data(row, Roles::ChannelRole).toString(), QString());
+    QCOMPARE(model.data(row, Roles::SizeRole).toInt(), 0);
+    QCOMPARE(model.data(row, Roles::PreviewRole).toString(), gap.reason);
+    QCOMPARE(model.data(row, Roles::TimestampRole).toLongLong(), gap.timeMs);
+    QCOMPARE(model.data(row, Roles::GapSinceRole).toString(),
+        QDateTime::fromMSecsSinceEpoch(gap.sinceMs).toString(QStringLiteral("HH:mm:ss.zzz")));
+    QCOMPARE(model.data(model.index(0), Roles::GapRole).toBool(), false);
+    QCOMPARE(model.payloadKind(1), QStringLiteral("gap"));
+    QVERIFY(model.payloadDetail(1).contains(QLatin1String("2024-05-01T12:34:54.289Z")));
+    QVERIFY(model.payloadDetail(1).contains(gap.reason));
+    QVERIFY(model.roleNames().value(Roles::GapRole) == "gap");
+
+    monitor.setPaused(true);
+    Q_EMIT monitor.gapTracker()->gapRecorded(gap);
+    deliver(monitor, "orders.us", "2");
+    model.sync();
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(monitor.heldCount(), 2);
+    monitor.setPaused(false);
+    QTRY_COMPARE(model.rowCount(), 4);
+    QVERIFY(model.data(model.index(2), Roles::GapRole).toBool());
+    QCOMPARE(model.data(model.index(3), Roles::PreviewRole).toString(), QStringLiteral("2"));
+    QCOMPARE(monitor.gapCount(), 2u);
+    monitor.clear();
+    QCOMPARE(monitor.gapCount(), 2u); // clearing the table does not undo a loss
+    QCOMPARE(reset.count(), 0);
 }
 
 QTEST_MAIN(TestMonitorMessageModel)

@@ -1,9 +1,13 @@
 // The redwire-monitor executable, run as a process against a private redis-server: each option,
 // each exit code (0 done, 1 lost with --no-reconnect, 2 usage, 3 cannot connect or authenticate),
-// a server restart during a run, and SIGINT/SIGTERM ending it with the output flushed.
+// a server restart during a run, and SIGINT/SIGTERM ending it with the output flushed. Every break
+// in the subscription is a gap on stderr and in the output: a killed subscriber, a restart, the
+// server's output buffer limit (the tool stopped with SIGSTOP under a flood), an end while
+// disconnected.
 #include "RedisServerProcess.h"
 #include "TlsMaterial.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -95,6 +99,16 @@ void publish(RedisServerProcess &server, const QString &channel, const QString &
     server.cli({ QStringLiteral("PUBLISH"), channel, payload });
 }
 
+QDateTime isoTime(const QJsonObject &object, const char *key)
+{
+    return QDateTime::fromString(object.value(QLatin1String(key)).toString(), Qt::ISODateWithMs);
+}
+
+QByteArray floodPayload(int index)
+{
+    return QByteArray::number(index).rightJustified(7, '0') + ' ' + QByteArray(120, 'x');
+}
+
 quint16 unusedPort()
 {
     QTcpServer probe;
@@ -136,6 +150,9 @@ private Q_SLOTS:
     void refusedPortExitsThree();
     void lostConnectionExitsOneWithoutReconnect();
     void serverRestartResubscribes();
+    void clientKillIsOneGap();
+    void outputBufferLimitIsAGap();
+    void endingWhileDisconnectedReportsTheGap();
     void terminationSignalsFlush_data();
     void terminationSignalsFlush();
     void tlsOptions();
@@ -435,7 +452,14 @@ void TestRedwireMonitor::lostConnectionExitsOneWithoutReconnect()
     server.stop();
     CHECK_EXIT(run, 1);
     QVERIFY(run.err().contains("lost"));
-    QCOMPARE(run.lines().size(), 1); // what came before is flushed
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 2); // what came before is flushed, then the break that ended the run
+    QVERIFY(QJsonDocument::fromJson(lines.at(0)).object().value(QLatin1String("payload"))
+        == QLatin1String("before"));
+    const QJsonObject gap = QJsonDocument::fromJson(lines.at(1)).object();
+    QCOMPARE(gap.value(QLatin1String("event")).toString(), QStringLiteral("gap"));
+    QCOMPARE(gap.value(QLatin1String("resumed")).toBool(true), false);
+    QVERIFY2(run.err().contains("gap: not subscribed since"), run.err().constData());
 }
 
 void TestRedwireMonitor::serverRestartResubscribes()
@@ -452,8 +476,146 @@ void TestRedwireMonitor::serverRestartResubscribes()
     publish(server, QStringLiteral("pat.x"), QStringLiteral("after"));
     CHECK_EXIT(run, 0);
     const QList<QByteArray> lines = run.lines();
-    QCOMPARE(lines.size(), 2);
-    QVERIFY(lines.at(1).endsWith("pat.x (pat.*) after"));
+    QCOMPARE(lines.size(), 3); // --count counts messages, not the gap between them
+    QVERIFY2(lines.at(1).contains(" *** gap since "), lines.at(1).constData());
+    QVERIFY2(lines.at(1).contains("the connection to the server was lost"), lines.at(1).constData());
+    QVERIFY(lines.at(2).endsWith("pat.x (pat.*) after"));
+    QVERIFY2(run.err().contains("gap: messages published from "), run.err().constData());
+}
+
+// --quiet silences the notes, never a gap. Exactly one gap line, between the messages.
+void TestRedwireMonitor::clientKillIsOneGap()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--quiet", "--format", "jsonl", "-c", "news" });
+    QVERIFY(run.started());
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 10000);
+    publish(server, QStringLiteral("news"), QStringLiteral("before"));
+    QVERIFY(run.waitForStdoutLines(1));
+    const QDateTime killSent = QDateTime::currentDateTimeUtc();
+    QCOMPARE(server.cli({ "CLIENT", "KILL", "TYPE", "pubsub" }), QByteArray("1"));
+    const QDateTime killed = QDateTime::currentDateTimeUtc();
+    QVERIFY2(run.waitForStderr("gap: "), run.err().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 10000);
+    publish(server, QStringLiteral("news"), QStringLiteral("after"));
+    QVERIFY(run.waitForStdoutLines(3));
+    QCOMPARE(::kill(pid_t(run.process().processId()), SIGTERM), 0);
+    CHECK_EXIT(run, 0);
+
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(run.err().count('\n'), 1); // the gap, and no note
+    QVERIFY2(run.err().startsWith("redwire-monitor: gap: messages published from "), run.err().constData());
+    QVERIFY(run.err().contains("CLIENT KILL"));
+    const QJsonObject before = QJsonDocument::fromJson(lines.at(0)).object();
+    const QJsonObject gap = QJsonDocument::fromJson(lines.at(1)).object();
+    const QJsonObject after = QJsonDocument::fromJson(lines.at(2)).object();
+    QVERIFY(!before.contains(QLatin1String("event")) && !after.contains(QLatin1String("event")));
+    QCOMPARE(after.value(QLatin1String("payload")).toString(), QStringLiteral("after"));
+    QCOMPARE(gap.value(QLatin1String("event")).toString(), QStringLiteral("gap"));
+    QCOMPARE(gap.value(QLatin1String("cause")).toString(), QStringLiteral("killed"));
+    QCOMPARE(gap.value(QLatin1String("resumed")).toBool(), true);
+    QVERIFY(gap.value(QLatin1String("reason")).toString().contains(QLatin1String("CLIENT KILL")));
+    const QDateTime since = isoTime(gap, "since");
+    const QDateTime time = isoTime(gap, "time");
+    QVERIFY(since.isValid() && time.isValid());
+    QVERIFY2(since <= killed && killSent <= time, lines.at(1).constData());
+    QVERIFY(since >= isoTime(before, "time").addSecs(-2)); // a time mark at most a second old
+    QVERIFY(time <= isoTime(after, "time"));
+}
+
+// The tool stopped (SIGSTOP) while a flood is published: the server drops its subscriber at the
+// 64 KiB pubsub limit. After SIGCONT it reads what was already on its way, then the close: a gap
+// that names the output buffer limit, between message lines that stay valid. Published =
+// received + what fell in the gap (the indices between the last line before it and the one after).
+void TestRedwireMonitor::outputBufferLimitIsAGap()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    QCOMPARE(server.cli({ "CONFIG", "SET", "client-output-buffer-limit", "pubsub 64kb 32kb 1" }),
+        QByteArray("OK"));
+    MonitorProcess run(portArgs(server) + QStringList { "--format", "jsonl", "-c", "flood" });
+    QVERIFY(run.waitForSubscribed());
+    int published = 0;
+    for (; published < 3; ++published)
+        publish(server, QStringLiteral("flood"), QString::fromLatin1(floodPayload(published + 1)));
+    QVERIFY(run.waitForStdoutLines(3));
+
+    const pid_t pid = pid_t(run.process().processId());
+    QCOMPARE(::kill(pid, SIGSTOP), 0);
+    bool dropped = false;
+    for (int round = 0; round < 5 && !dropped; ++round) {
+        QByteArray commands;
+        for (int i = 0; i < 48000; ++i)
+            commands += RedisServerProcess::respCommand({ "PUBLISH", "flood", floodPayload(++published) });
+        QVERIFY2(server.pipe(commands).endsWith("replies: 48000"), qPrintable(server.errorString()));
+        dropped = server.cli({ "CLIENT", "LIST", "TYPE", "pubsub" }).isEmpty();
+    }
+    QCOMPARE(::kill(pid, SIGCONT), 0);
+    QVERIFY2(dropped, "the server never dropped the subscriber");
+    QVERIFY2(run.waitForStderr("resubscribed to 1 topic(s)", 15000), run.err().constData());
+    const QByteArray last = floodPayload(++published);
+    publish(server, QStringLiteral("flood"), QString::fromLatin1(last));
+    QTRY_VERIFY_WITH_TIMEOUT(run.out().contains(last), 15000);
+    QCOMPARE(::kill(pid, SIGTERM), 0);
+    CHECK_EXIT(run, 0);
+
+    QVERIFY2(run.err().contains("gap: messages published from "), run.err().constData());
+    QVERIFY2(run.err().contains("output buffer limit"), run.err().constData());
+    const QList<QByteArray> lines = run.lines();
+    int received = 0;
+    int gaps = 0;
+    int lastBeforeGap = 0;
+    for (const QByteArray &line : lines) {
+        QJsonParseError error;
+        const QJsonObject object = QJsonDocument::fromJson(line, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+        if (object.contains(QLatin1String("event"))) {
+            QCOMPARE(object.value(QLatin1String("event")).toString(), QStringLiteral("gap"));
+            const QString cause = object.value(QLatin1String("cause")).toString();
+            QVERIFY2(cause.endsWith(QLatin1String("output-buffer-limit")), line.constData());
+            QVERIFY2(object.value(QLatin1String("reason"))
+                         .toString()
+                         .contains(QLatin1String("output buffer limit")),
+                line.constData());
+            QVERIFY(isoTime(object, "since") <= isoTime(object, "time"));
+            ++gaps;
+            continue;
+        }
+        QCOMPARE(object.value(QLatin1String("channel")).toString(), QStringLiteral("flood"));
+        const int index = object.value(QLatin1String("payload")).toString().left(7).toInt();
+        ++received;
+        if (gaps == 0) {
+            QCOMPARE(index, lastBeforeGap + 1); // no hole before the gap
+            lastBeforeGap = index;
+        } else {
+            QCOMPARE(index, published); // only the message published after it
+        }
+    }
+    QCOMPARE(gaps, 1);
+    QVERIFY(received < published);
+    QCOMPARE(published - received, published - 1 - lastBeforeGap); // every missing one is in the gap
+    qInfo("published %d, received %d, in the gap %d", published, received, published - received);
+}
+
+// SIGTERM while the server is down: the gap is still open, and reported as the run ends.
+void TestRedwireMonitor::endingWhileDisconnectedReportsTheGap()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--format", "text", "-c", "x" });
+    QVERIFY(run.waitForSubscribed());
+    server.stop();
+    QVERIFY2(run.waitForStderr("reconnecting"), run.err().constData());
+    QCOMPARE(::kill(pid_t(run.process().processId()), SIGTERM), 0);
+    CHECK_EXIT(run, 0);
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines.at(0).contains(" *** gap since ")
+            && lines.at(0).contains("not subscribed again when the monitor stopped"),
+        lines.at(0).constData());
+    QVERIFY2(run.err().contains("gap: not subscribed since "), run.err().constData());
 }
 
 void TestRedwireMonitor::terminationSignalsFlush_data()

@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QThread>
 
 #include <csignal>
@@ -387,6 +388,40 @@ QByteArray RedisServerProcess::cliTls(const QStringList &args, int timeoutMs)
     if (!m_options.requirePass.isEmpty())
         connection << QStringLiteral("--no-auth-warning") << QStringLiteral("-a") << m_options.requirePass;
     return cliChecked(connection + args, timeoutMs);
+}
+
+QByteArray RedisServerProcess::respCommand(const QList<QByteArray> &args)
+{
+    QByteArray out = '*' + QByteArray::number(args.size()) + "\r\n";
+    for (const QByteArray &arg : args)
+        out += '$' + QByteArray::number(arg.size()) + "\r\n" + arg + "\r\n";
+    return out;
+}
+
+QByteArray RedisServerProcess::pipe(const QByteArray &commands, int timeoutMs)
+{
+    m_error.clear();
+    const QString program = QStandardPaths::findExecutable(QStringLiteral("redis-cli"));
+    QTemporaryFile input;
+    if (program.isEmpty() || !input.open() || input.write(commands) != commands.size() || !input.flush()) {
+        m_error = program.isEmpty() ? QStringLiteral("redis-cli was not found on PATH")
+                                    : QStringLiteral("cannot write %1").arg(input.fileName());
+        return {};
+    }
+    QProcess process;
+    process.setStandardInputFile(input.fileName());
+    process.start(program, cliConnectionArgs() + QStringList { QStringLiteral("--pipe") });
+    if (!process.waitForStarted(killWaitMs) || !process.waitForFinished(timeoutMs)) {
+        m_error = QStringLiteral("redis-cli --pipe did not finish: %1").arg(process.errorString());
+        process.kill();
+        process.waitForFinished(killWaitMs);
+        return {};
+    }
+    const QByteArray out = process.readAllStandardOutput();
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+        m_error = QStringLiteral("redis-cli --pipe failed: %1")
+                      .arg(QString::fromLocal8Bit(out + process.readAllStandardError()).trimmed());
+    return out.trimmed();
 }
 
 QByteArray RedisServerProcess::cliChecked(const QStringList &args, int timeoutMs)

@@ -83,6 +83,12 @@ public:
     // The same over TLS, trusting the test CA, presenting the client certificate.
     QByteArray cliTls(const QStringList &args, int timeoutMs = 5000);
 
+    // redis-cli --pipe against the plain port: sends `commands` (RESP, see respCommand()) pipelined,
+    // as fast as the server takes them, as a flood from another client would. Blocking. Returns
+    // redis-cli's summary ("... errors: 0, replies: N"); empty with errorString() on failure.
+    QByteArray pipe(const QByteArray &commands, int timeoutMs = 60000);
+    static QByteArray respCommand(const QList<QByteArray> &args);
+
     // "-h 127.0.0.1 -p <port> [--no-auth-warning -a <requirePass>]", to build runCli() calls.
     QStringList cliConnectionArgs() const;
     // Runs redis-cli with exactly these arguments; kills it after timeoutMs.

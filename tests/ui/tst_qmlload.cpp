@@ -29,6 +29,7 @@ private Q_SLOTS:
     void chatPageShowsLiveMessages();
     void windowSavedOffScreenComesBack();
     void monitorPageShowsTraffic();
+    void monitorPageShowsAGap();
 
 private:
     QQmlEngine m_engine;
@@ -185,6 +186,81 @@ void TestQmlLoad::monitorPageShowsTraffic()
     QCOMPARE(table->property("count").toInt(), 2);
     monitor.setPaused(false);
     QTRY_COMPARE_WITH_TIMEOUT(table->property("count").toInt(), 3, 5000);
+
+    QStringList texts;
+    for (const QQmlError &warning : std::as_const(m_warnings))
+        texts << warning.toString();
+    QVERIFY2(m_warnings.isEmpty(), qPrintable(texts.join(QLatin1Char('\n'))));
+    monitor.stop();
+}
+
+namespace {
+QList<QQuickItem *> itemsNamed(QQuickItem *root, const QString &name)
+{
+    QList<QQuickItem *> found;
+    const QList<QQuickItem *> children = root->childItems();
+    for (QQuickItem *child : children) {
+        if (child->objectName() == name)
+            found << child;
+        found << itemsNamed(child, name);
+    }
+    return found;
+}
+} // namespace
+
+// A killed subscriber on the monitor page: a gap row between the messages, drawn as a gap, and a
+// footer that no longer says "0 dropped" as if nothing had been lost.
+void TestQmlLoad::monitorPageShowsAGap()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    options.reconnect.initialDelayMs = 50;
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("orders"), true));
+    m_warnings.clear();
+    QQmlComponent component(&m_engine);
+    // In a window, so that the table is laid out and its delegates exist.
+    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
+                      "Window { id: window; required property MonitorController monitor\n"
+                      "property alias page: page; width: 1000; height: 700; visible: true\n"
+                      "MonitorPage { id: page; anchors.fill: parent; monitor: window.monitor } }",
+        QUrl(QStringLiteral("qrc:/probe5.qml")));
+    std::unique_ptr<QObject> window(component.createWithInitialProperties(
+        { { QStringLiteral("monitor"), QVariant::fromValue(&monitor) } }));
+    QVERIFY2(window, qPrintable(component.errorString()));
+    auto *page = window->property("page").value<QQuickItem *>();
+    QVERIFY(page);
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMSUB", "orders" }), QByteArray("orders\n1"), 10000);
+    QCOMPARE(server.cli({ "PUBLISH", "orders", "one" }), QByteArray("1"));
+    auto *table = page->findChild<QQuickItem *>(QStringLiteral("messageTable"));
+    auto *dropped = page->findChild<QObject *>(QStringLiteral("droppedLabel"));
+    QVERIFY(table && dropped);
+    QTRY_COMPARE_WITH_TIMEOUT(table->property("count").toInt(), 1, 5000);
+    QCOMPARE(dropped->property("text").toString(), QStringLiteral("0 dropped"));
+
+    QCOMPARE(server.cli({ "CLIENT", "KILL", "TYPE", "pubsub" }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.gapCount(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(table->property("count").toInt(), 2, 5000);
+    QVERIFY(monitor.messages()
+                ->data(monitor.messages()->index(1), Redwire::MonitorMessageModel::GapRole)
+                .toBool());
+    QCOMPARE(
+        dropped->property("text").toString(), QStringLiteral("0 dropped, more possibly missed in 1 gap(s)"));
+    QVERIFY(monitor.statusMessage().contains(QLatin1String("may be missing")));
+    QVERIFY(!monitor.isSubscriptionInterrupted());
+    QTRY_VERIFY_WITH_TIMEOUT(!itemsNamed(table, QStringLiteral("gapLabel")).isEmpty(), 5000);
+    int shown = 0;
+    for (QQuickItem *label : itemsNamed(table, QStringLiteral("gapLabel"))) {
+        if (!label->isVisible())
+            continue;
+        ++shown;
+        QVERIFY2(label->property("text").toString().contains(QLatin1String("Gap")),
+            qPrintable(label->property("text").toString()));
+    }
+    QCOMPARE(shown, 1); // the gap row only, not the message row
 
     QStringList texts;
     for (const QQmlError &warning : std::as_const(m_warnings))

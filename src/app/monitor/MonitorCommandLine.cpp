@@ -38,6 +38,8 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         tr("Watches Redis Pub/Sub traffic: subscribes to patterns (default: *) and channels and prints "
            "every message.\n"
            "The password comes from the REDWIRE_PASSWORD environment variable or --askpass.\n"
+           "Every break in the subscription (reconnect, restart, a subscriber killed or dropped as too "
+           "slow) is reported on stderr, even with --quiet, and as a gap line in the output.\n"
            "Exit codes: 0 done, 1 connection lost, 2 usage error, 3 cannot connect or authenticate."));
     // -h is the host, as in redis-cli; help is --help and -?.
     const QCommandLineOption help({ QStringLiteral("?"), QStringLiteral("help") }, tr("Shows this help."));

@@ -5,11 +5,13 @@
 #include "monitor/ChannelMonitor.h"
 #include "monitor/MessageFilter.h"
 #include "monitor/MessageFormatter.h"
+#include "monitor/SubscriptionGap.h"
 #include "monitor/TextMessageFormatter.h"
 
 #include "redis/RedisClient.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 
 #include <cstdio>
 
@@ -63,6 +65,8 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     watch(client->commands(), false);
     connect(client->subscriber(), &SubscriberConnection::subscribed, this, &MonitorSession::topicConfirmed);
     connect(m_monitor, &ChannelMonitor::subscriptionFailed, this, &MonitorSession::topicRefused);
+    // A signal, not the sink: it comes in order with the messages, and --format none pays nothing.
+    connect(m_monitor, &ChannelMonitor::gapRecorded, this, &MonitorSession::reportGap);
     connect(m_monitor, &ChannelMonitor::resubscribed, this, [this](int topics) {
         m_reconnecting = false;
         note(tr("reconnected to %1; resubscribed to %n topic(s)", nullptr, topics)
@@ -163,11 +167,13 @@ void MonitorSession::connectionFailed(bool isSubscriber, const RedisError &failu
     const bool everConnected = isSubscriber ? m_subscriberEverConnected : m_commandsEverConnected;
     if (!everConnected || failure.isPermanent()) {
         error(tr("cannot connect to %1: %2").arg(endpoint, failure.message()));
+        m_monitor->finishOpenGap(failure); // e.g. the password changed while reconnecting
         finish(CannotConnect);
         return;
     }
     if (nextRetryDelayMs < 0) {
         error(tr("connection to %1 lost: %2").arg(endpoint, failure.message()));
+        m_monitor->finishOpenGap(failure); // the subscriber may not have noticed yet
         finish(ConnectionLost);
         return;
     }
@@ -201,6 +207,22 @@ void MonitorSession::topicRefused(
         finish(CannotConnect);
 }
 
+void MonitorSession::reportGap(const SubscriptionGap &gap)
+{
+    auto iso
+        = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs); };
+    const QString reason = QString::fromUtf8(TextMessageFormatter::terminalSafe(gap.reason.toUtf8()));
+    error(gap.resumed ? tr("gap: messages published from %1 to %2 may be missing: %3")
+                            .arg(iso(gap.sinceMs), iso(gap.timeMs), reason)
+                      : tr("gap: not subscribed since %1, and still not at the end (%2): messages published "
+                           "since were not received: %3")
+                            .arg(iso(gap.sinceMs), iso(gap.timeMs), reason));
+    if (m_formatter && !m_countReached) {
+        m_formatter->appendGap(gap, m_output->buffer());
+        m_output->appended();
+    }
+}
+
 void MonitorSession::printStatistics()
 {
     writeStderr(m_report.next(m_monitor->statistics(), m_sinceReport.restart()));
@@ -221,6 +243,7 @@ void MonitorSession::finish(int exitCode)
 {
     if (m_finishing)
         return;
+    m_monitor->finishOpenGap(); // still not subscribed again: the gap ends with the run
     m_finishing = true;
     m_countReached = true;
     m_durationTimer.stop();

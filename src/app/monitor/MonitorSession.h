@@ -17,12 +17,15 @@
 namespace Redwire {
 class ChannelMonitor;
 class MessageFormatter;
+struct SubscriptionGap;
 } // namespace Redwire
 class OutputWriter;
 
 // One run of redwire-monitor: a ChannelMonitor without history, whose accepted messages are
 // formatted into the output (or only counted, for --format none), until --count, --duration, a
 // termination signal or a lost connection ends it. Decides the exit code; notes go to stderr.
+// Every break in the subscription is reported on stderr (even with --quiet) and, in the text,
+// jsonl and csv formats, as a line of the output; a break still open at the end is reported then.
 class MonitorSession : public QObject, public Redwire::MessageSink
 {
     Q_OBJECT
@@ -48,6 +51,7 @@ private:
     void topicConfirmed();
     void topicRefused(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name,
         const Redwire::RedisError &error);
+    void reportGap(const Redwire::SubscriptionGap &gap);
     void printStatistics();
     void note(const QString &text);
     void error(const QString &text);
