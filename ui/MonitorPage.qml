@@ -11,7 +11,6 @@ Page {
     required property MonitorController monitor
     signal back()
 
-    property int selectedRow: -1
     property bool follow: true
 
     background: Rectangle { color: Theme.background }
@@ -52,7 +51,7 @@ Page {
                 text: page.monitor.paused ? qsTr("Resume (%1 held)").arg(page.monitor.heldCount) : qsTr("Pause")
                 onClicked: page.monitor.paused = !page.monitor.paused
             }
-            Button { text: qsTr("Clear"); onClicked: { page.selectedRow = -1; page.monitor.clear() } }
+            Button { text: qsTr("Clear"); onClicked: page.monitor.clear() }
             Button {
                 text: qsTr("Export")
                 enabled: !page.monitor.exporting
@@ -84,7 +83,14 @@ Page {
                                                     .arg((page.monitor.statistics.bytesPerSecond / 1024).toFixed(1))
                 color: Theme.text
             }
-            Label { text: qsTr("%1 in buffer").arg(page.monitor.messages.count); color: Theme.mutedText }
+            Label {
+                objectName: "shownLabel"
+                // The filter is a view: what it hides is still in the buffer.
+                text: page.monitor.messages.filtered
+                      ? qsTr("%1 of %2 shown").arg(page.monitor.messages.count).arg(page.monitor.messages.totalCount)
+                      : qsTr("%1 in buffer").arg(page.monitor.messages.totalCount)
+                color: Theme.mutedText
+            }
             Label {
                 objectName: "droppedLabel"
                 // After a break in the subscription, "0 dropped" would be a false all-clear.
@@ -162,6 +168,14 @@ Page {
                     onTextChanged: filterError.text = page.monitor.setFilter(channelFilter.text, channelRegex.checked, text, payloadRegex.checked)
                 }
                 CheckBox { id: payloadRegex; text: qsTr("regex"); onToggled: payloadFilter.textChanged() }
+                CheckBox {
+                    objectName: "internalSwitch"
+                    text: qsTr("Internal")
+                    checked: page.monitor.internalChannelsShown
+                    onToggled: page.monitor.internalChannelsShown = checked
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Show Redwire's own channels (__redwire:…), such as other clients' heartbeats")
+                }
                 Switch {
                     objectName: "followSwitch"
                     text: qsTr("Follow")
@@ -188,7 +202,7 @@ Page {
                     spacing: Theme.spacing
                     Label { text: qsTr("Time"); Layout.preferredWidth: 96; font.bold: true; color: Theme.text }
                     Label { text: qsTr("Channel"); Layout.preferredWidth: 170; font.bold: true; color: Theme.text }
-                    Label { text: qsTr("Pattern"); Layout.preferredWidth: 90; font.bold: true; color: Theme.text }
+                    Label { text: qsTr("Via"); Layout.preferredWidth: 90; font.bold: true; color: Theme.text }
                     Label { text: qsTr("Size"); Layout.preferredWidth: 60; font.bold: true; color: Theme.text; horizontalAlignment: Text.AlignRight }
                     Label { text: qsTr("Payload"); Layout.fillWidth: true; font.bold: true; color: Theme.text }
                 }
@@ -211,7 +225,8 @@ Page {
                     required property int index
                     required property string time
                     required property string channel
-                    required property string pattern
+                    required property string subscriptions
+                    required property double position
                     required property int size
                     required property string preview
                     required property bool binary
@@ -221,10 +236,10 @@ Page {
                     required property string gapSince
                     width: ListView.view.width
                     height: 22
-                    color: page.selectedRow === index ? Theme.selection
+                    color: page.monitor.selectedPosition === row.position ? Theme.selection
                          : row.gap ? Qt.rgba(Theme.warning.r, Theme.warning.g, Theme.warning.b, 0.25)
                          : (index % 2 ? Theme.surface : Theme.background)
-                    TapHandler { onTapped: page.selectedRow = row.index }
+                    TapHandler { onTapped: page.monitor.selectRow(row.index) }
                     Rectangle {
                         visible: row.gap
                         width: 4
@@ -251,7 +266,8 @@ Page {
                         spacing: Theme.spacing
                         Label { text: row.time; Layout.preferredWidth: 96; color: Theme.mutedText; font.family: "monospace" }
                         Label { text: row.channel; Layout.preferredWidth: 170; color: row.channelColor; elide: Text.ElideRight; textFormat: Text.PlainText; font.bold: true }
-                        Label { text: row.pattern; Layout.preferredWidth: 90; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
+                        // Every subscription of ours that delivered it (one row per published message).
+                        Label { text: row.subscriptions; Layout.preferredWidth: 90; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
                         Label { text: row.size; Layout.preferredWidth: 60; color: Theme.mutedText; horizontalAlignment: Text.AlignRight }
                         Label {
                             text: row.preview
@@ -265,16 +281,31 @@ Page {
                 }
             }
 
-            // The selected message in full.
+            // The selected message in full: the one clicked, until another is clicked, even when
+            // the buffer has moved on.
             Rectangle {
                 Layout.fillWidth: true
-                Layout.preferredHeight: page.selectedRow >= 0 ? 180 : 0
-                visible: page.selectedRow >= 0
+                Layout.preferredHeight: page.monitor.selectedPosition >= 0 ? 180 : 0
+                visible: page.monitor.selectedPosition >= 0
                 color: Theme.surface
                 border.color: Theme.border
+                Label {
+                    id: detailTitle
+                    objectName: "detailTitle"
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.top: parent.top
+                    anchors.margins: 4
+                    text: page.monitor.selectedTitle
+                    elide: Text.ElideRight
+                    textFormat: Text.PlainText
+                    font.bold: true
+                    color: Theme.text
+                }
                 ScrollView {
                     anchors.fill: parent
                     anchors.margins: 4
+                    anchors.topMargin: detailTitle.height + 8
                     TextArea {
                         objectName: "payloadDetail"
                         readOnly: true
@@ -282,7 +313,7 @@ Page {
                         textFormat: TextEdit.PlainText
                         font.family: "monospace"
                         color: Theme.text
-                        text: page.selectedRow >= 0 && page.selectedRow < table.count ? page.monitor.payloadDetail(page.selectedRow) : ""
+                        text: page.monitor.selectedDetail
                         background: null
                     }
                 }

@@ -72,6 +72,7 @@ void MonitorController::start(const ConnectionOptions &options)
     monitorOptions.clientName = QStringLiteral("redwire-monitor");
     m_monitor = new ChannelMonitor(monitorOptions, this);
     m_monitor->setBufferCapacity(m_bufferCapacity);
+    m_monitor->setInternalChannelsShown(m_internalShown);
     m_monitor->addSink(m_recorder);
     m_messages->setMonitor(m_monitor);
     m_statistics->setMonitor(m_monitor);
@@ -202,8 +203,6 @@ void MonitorController::removeTopic(const QString &entry)
 QString MonitorController::setFilter(
     const QString &channel, bool channelIsRegex, const QString &payload, bool payloadIsRegex)
 {
-    if (!m_monitor)
-        return {};
     MessageFilter filter;
     QString error;
     if (!filter.setChannelFilter(channel,
@@ -216,7 +215,8 @@ QString MonitorController::setFilter(
                            : MessageFilter::PayloadSyntax::Substring,
             Qt::CaseInsensitive, &error))
         return error;
-    m_monitor->setFilter(filter);
+    // A view over what was captured: the buffer keeps everything subscribed.
+    m_messages->setFilter(filter);
     return {};
 }
 
@@ -277,6 +277,7 @@ QString MonitorController::slowSubscriberMessage() const
 
 void MonitorController::clear()
 {
+    clearSelection();
     if (m_monitor)
         m_monitor->clear();
     m_history.clear();
@@ -335,6 +336,52 @@ QString MonitorController::payloadDetail(int row) const
 QString MonitorController::payloadKind(int row) const
 {
     return m_messages->payloadKind(row);
+}
+
+void MonitorController::selectRow(int row)
+{
+    const MonitoredMessage *entry = m_messages->messageAt(row);
+    if (!entry) {
+        clearSelection();
+        return;
+    }
+    m_selectedPosition = m_messages->positionAt(row);
+    m_selectedDetail = m_messages->payloadDetail(row);
+    m_selectedKind = m_messages->payloadKind(row);
+    const QString time
+        = QDateTime::fromMSecsSinceEpoch(entry->timestampMs).toString(QStringLiteral("HH:mm:ss.zzz"));
+    if (entry->isGap()) {
+        m_selectedTitle = tr("Gap in the subscription, back at %1").arg(time);
+    } else {
+        const QString subscriptions
+            = m_messages->data(m_messages->index(row), MonitorMessageModel::SubscriptionsRole).toString();
+        m_selectedTitle
+            = tr("%1 at %2, %n byte(s), via %3", "", int(entry->payload.size()))
+                  .arg(m_messages->data(m_messages->index(row), MonitorMessageModel::ChannelRole).toString(),
+                      time, subscriptions.isEmpty() ? tr("a subscription since dropped") : subscriptions);
+    }
+    Q_EMIT selectionChanged();
+}
+
+void MonitorController::clearSelection()
+{
+    if (m_selectedPosition < 0 && m_selectedDetail.isEmpty())
+        return;
+    m_selectedPosition = -1;
+    m_selectedTitle.clear();
+    m_selectedDetail.clear();
+    m_selectedKind.clear();
+    Q_EMIT selectionChanged();
+}
+
+void MonitorController::setInternalChannelsShown(bool shown)
+{
+    if (shown == m_internalShown)
+        return;
+    m_internalShown = shown;
+    if (m_monitor)
+        m_monitor->setInternalChannelsShown(shown);
+    Q_EMIT internalChannelsShownChanged();
 }
 
 void MonitorController::setStatus(const QString &message)

@@ -46,6 +46,15 @@ class MonitorController : public QObject
     Q_PROPERTY(int exportPercent READ exportPercent NOTIFY exportChanged)
     Q_PROPERTY(QString statusMessage READ statusMessage NOTIFY statusMessageChanged)
     Q_PROPERTY(QVariantList rateHistory READ rateHistory NOTIFY rateHistoryChanged)
+    // Redwire's own `__redwire:…` channels (other clients' heartbeats): hidden unless shown.
+    Q_PROPERTY(bool internalChannelsShown READ internalChannelsShown WRITE setInternalChannelsShown NOTIFY
+            internalChannelsShownChanged)
+    // The entry the user clicked, kept (a copy) until another is clicked, even after the buffer
+    // drops it: its buffer position (-1: none), a header line, its full text and its kind.
+    Q_PROPERTY(double selectedPosition READ selectedPosition NOTIFY selectionChanged)
+    Q_PROPERTY(QString selectedTitle READ selectedTitle NOTIFY selectionChanged)
+    Q_PROPERTY(QString selectedDetail READ selectedDetail NOTIFY selectionChanged)
+    Q_PROPERTY(QString selectedKind READ selectedKind NOTIFY selectionChanged)
 public:
     static constexpr int HistorySeconds = 60;
     static constexpr int ChartedChannels = 5;
@@ -75,6 +84,12 @@ public:
     // [{channel, color, points: [msgs/s, ...oldest first]}], the busiest channels of the last 10 s.
     QVariantList rateHistory() const { return m_rateHistory; }
     ChannelMonitor *monitor() const { return m_monitor; }
+    bool internalChannelsShown() const { return m_internalShown; }
+    void setInternalChannelsShown(bool shown);
+    double selectedPosition() const { return double(m_selectedPosition); }
+    QString selectedTitle() const { return m_selectedTitle; }
+    QString selectedDetail() const { return m_selectedDetail; }
+    QString selectedKind() const { return m_selectedKind; }
 
     Q_INVOKABLE void start(const Redwire::ConnectionOptions &options);
     Q_INVOKABLE void stop();
@@ -91,6 +106,8 @@ public:
     Q_INVOKABLE void publish(const QString &channel, const QString &payload);
     Q_INVOKABLE QString payloadDetail(int row) const;
     Q_INVOKABLE QString payloadKind(int row) const;
+    Q_INVOKABLE void selectRow(int row);
+    Q_INVOKABLE void clearSelection();
 
 Q_SIGNALS:
     void startedChanged();
@@ -104,6 +121,8 @@ Q_SIGNALS:
     void exportChanged();
     void statusMessageChanged();
     void rateHistoryChanged();
+    void internalChannelsShownChanged();
+    void selectionChanged();
 
 private:
     void setStatus(const QString &message);
@@ -121,6 +140,11 @@ private:
     QTimer m_sampler;
     QHash<QByteArray, QList<double>> m_history;
     QVariantList m_rateHistory;
+    bool m_internalShown = false;
+    qint64 m_selectedPosition = -1;
+    QString m_selectedTitle;
+    QString m_selectedDetail;
+    QString m_selectedKind;
 };
 
 } // namespace Redwire

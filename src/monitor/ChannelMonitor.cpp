@@ -1,5 +1,6 @@
 #include "ChannelMonitor.h"
 
+#include "ChannelGlob.h"
 #include "MessageSink.h"
 #include "PubSubServerPoller.h"
 #include "SlowSubscriberWatch.h"
@@ -52,12 +53,19 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
     connect(subscriber, &SubscriberConnection::messageReceived, this, &ChannelMonitor::onMessage);
     connect(
         subscriber, &SubscriberConnection::patternMessageReceived, this, &ChannelMonitor::onPatternMessage);
+    connect(subscriber, &SubscriberConnection::subscribed, this, &ChannelMonitor::subscriptionsChanged);
+    connect(subscriber, &SubscriberConnection::unsubscribed, this, &ChannelMonitor::subscriptionsChanged);
+    connect(subscriber, &RedisConnection::stateChanged, this, &ChannelMonitor::subscriptionsChanged);
+    m_groupFlush.setSingleShot(true);
+    m_groupFlush.setInterval(0);
+    connect(&m_groupFlush, &QTimer::timeout, this, &ChannelMonitor::flushDeliveryGroup);
     connect(subscriber, &SubscriberConnection::resubscribed, this, [this](int topics) {
         qCDebug(lcMonitor) << "resubscribed to" << topics << "topics";
         Q_EMIT resubscribed(topics);
     });
     connect(subscriber, &SubscriberConnection::subscriptionFailed, this,
         [this](TopicKind kind, const QByteArray &name, const RedisError &error) {
+            subscriptionsChanged();
             qCWarning(lcMonitor) << "subscription to" << name << "refused:" << error.message();
             Q_EMIT subscriptionFailed(kind, name, error);
         });
@@ -91,6 +99,7 @@ void ChannelMonitor::start()
 
 void ChannelMonitor::stop()
 {
+    flushDeliveryGroup();
     finishOpenGap();
     m_gaps->stop();
     m_poller->stop();
@@ -128,6 +137,42 @@ QList<QByteArray> ChannelMonitor::channels() const
     return m_client->subscriber()->channels();
 }
 
+QList<QByteArray> ChannelMonitor::subscriptionsMatching(const QByteArray &channel) const
+{
+    const SubscriberConnection *subscriber = m_client->subscriber();
+    QList<QByteArray> matching;
+    if (subscriber->isActive(TopicKind::Channel, channel))
+        matching << channel;
+    QList<QByteArray> patterns = subscriber->patterns();
+    std::sort(patterns.begin(), patterns.end());
+    for (const QByteArray &pattern : std::as_const(patterns))
+        if (subscriber->isActive(TopicKind::Pattern, pattern) && ChannelGlob::matches(pattern, channel))
+            matching << pattern;
+    return matching;
+}
+
+void ChannelMonitor::setInternalChannelsShown(bool shown)
+{
+    m_internalShown = shown;
+}
+
+void ChannelMonitor::subscriptionsChanged()
+{
+    m_expectedDeliveries.clear();
+}
+
+int ChannelMonitor::expectedDeliveries(const QByteArray &channel)
+{
+    auto it = m_expectedDeliveries.constFind(channel);
+    if (it != m_expectedDeliveries.constEnd())
+        return it.value();
+    if (m_expectedDeliveries.size() > 10000) // a bound for a `*` monitor on a busy server
+        m_expectedDeliveries.clear();
+    const int expected = int(subscriptionsMatching(channel).size());
+    m_expectedDeliveries.insert(channel, expected);
+    return expected;
+}
+
 void ChannelMonitor::addSink(MessageSink *sink)
 {
     if (sink && std::find(m_sinks.begin(), m_sinks.end(), sink) == m_sinks.end())
@@ -156,7 +201,7 @@ void ChannelMonitor::setBufferCapacity(qsizetype capacity)
 
 void ChannelMonitor::onMessage(const QByteArray &channel, const QByteArray &payload)
 {
-    accept(QByteArray(), channel, payload);
+    deliver(QByteArray(), channel, payload);
 }
 
 void ChannelMonitor::onPatternMessage(
@@ -165,7 +210,42 @@ void ChannelMonitor::onPatternMessage(
     // Our own liveness heartbeat matches patterns like "*"; it is not traffic.
     if (channel == m_heartbeatChannel)
         return;
-    accept(pattern, channel, payload);
+    deliver(pattern, channel, payload);
+}
+
+// Redis hands one PUBLISH to a client once per matching subscription, in consecutive frames
+// (first the channel's, then each pattern's). Counted as one message: a group is complete when as
+// many deliveries as we have matching subscriptions have come; a different message, or the end of
+// the batch of frames, ends an incomplete one (a subscription confirmed or dropped meanwhile).
+void ChannelMonitor::deliver(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
+{
+    if (!m_internalShown && isInternalChannel(channel))
+        return;
+    if (m_group.open) {
+        if (m_group.channel == channel && m_group.received < m_group.expected && m_group.payload == payload) {
+            if (++m_group.received == m_group.expected)
+                flushDeliveryGroup();
+            return;
+        }
+        flushDeliveryGroup();
+    }
+    const int expected = expectedDeliveries(channel);
+    if (expected <= 1) {
+        accept(pattern, channel, payload);
+        return;
+    }
+    m_group = { true, pattern, channel, payload, 1, expected };
+    m_groupFlush.start();
+}
+
+void ChannelMonitor::flushDeliveryGroup()
+{
+    m_groupFlush.stop();
+    if (!m_group.open)
+        return;
+    m_group.open = false;
+    accept(m_group.pattern, m_group.channel, m_group.payload);
+    m_group.payload.clear();
 }
 
 // Runs once per message: no allocation and no reference counting beyond what the buffer keeps,
@@ -206,6 +286,7 @@ void ChannelMonitor::finishOpenGap(const RedisError &failure)
 // Gaps pass no filter: a break hides messages of every channel.
 void ChannelMonitor::recordGap(const SubscriptionGap &gap)
 {
+    flushDeliveryGroup();
     ++m_gapCount;
     for (MessageSink *sink : m_sinks)
         sink->gapRecorded(gap);
@@ -273,6 +354,8 @@ void ChannelMonitor::serverPolled()
 {
     QList<QByteArray> channels = m_poller->serverChannels();
     channels.removeAll(m_heartbeatChannel);
+    if (!m_internalShown)
+        channels.removeIf([](const QByteArray &channel) { return isInternalChannel(channel); });
     if (m_statisticsEnabled)
         m_statistics.setServerChannels(channels);
     const QHash<QByteArray, qint64> &counts = m_poller->subscriberCounts();

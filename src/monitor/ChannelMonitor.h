@@ -9,6 +9,7 @@
 #include "redis/RedisError.h"
 #include "redis/SubscriberConnection.h"
 
+#include <QHash>
 #include <QObject>
 #include <QTimer>
 
@@ -58,6 +59,15 @@ public:
     void unsubscribeChannel(const QByteArray &channel);
     QList<QByteArray> patterns() const;
     QList<QByteArray> channels() const;
+    // The confirmed subscriptions that deliver a message published to `channel`: the channel
+    // itself when subscribed, then each matching pattern.
+    QList<QByteArray> subscriptionsMatching(const QByteArray &channel) const;
+
+    // Redwire's own channels (`__redwire:…`: other clients' heartbeats and marks) are not
+    // traffic: hidden from the buffer, the sinks and the statistics unless shown (default hidden).
+    void setInternalChannelsShown(bool shown);
+    bool internalChannelsShown() const { return m_internalShown; }
+    static bool isInternalChannel(const QByteArray &channel) { return channel.startsWith("__redwire:"); }
 
     void setFilter(const MessageFilter &filter) { m_filter = filter; }
     const MessageFilter &filter() const { return m_filter; }
@@ -100,7 +110,8 @@ public:
     PubSubServerPoller *serverPoller() const { return m_poller; }
     SlowSubscriberWatch *slowSubscriberWatch() const { return m_slowWatch; }
 
-    // Messages received (before the filter) and accepted (after it).
+    // Messages received (one per PUBLISH, however many of our subscriptions delivered it;
+    // before the filter) and accepted (after it).
     quint64 receivedCount() const { return m_received; }
     quint64 acceptedCount() const { return m_sequence; }
     // Channel and payload bytes of the messages received.
@@ -137,6 +148,10 @@ Q_SIGNALS:
 private:
     void onMessage(const QByteArray &channel, const QByteArray &payload);
     void onPatternMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void deliver(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    int expectedDeliveries(const QByteArray &channel);
+    void flushDeliveryGroup();
+    void subscriptionsChanged();
     void accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
     void recordGap(const SubscriptionGap &gap);
     void scheduleBufferNotification();
@@ -160,6 +175,21 @@ private:
     SlowSubscriberWatch *m_slowWatch;
     SubscriptionGapTracker *m_gaps;
     QTimer m_notifyTimer;
+    bool m_internalShown = false;
+    // One PUBLISH reaches us once per subscription that matches its channel (the channel, each
+    // pattern), in consecutive frames: they are merged into one message. The group being merged:
+    struct DeliveryGroup
+    {
+        bool open = false;
+        QByteArray pattern; // the first delivery's
+        QByteArray channel;
+        QByteArray payload;
+        int received = 0;
+        int expected = 0;
+    };
+    DeliveryGroup m_group;
+    QTimer m_groupFlush; // an incomplete group (a subscription just changing) ends with the batch
+    QHash<QByteArray, int> m_expectedDeliveries; // per channel, for the confirmed subscriptions
     quint64 m_received = 0;
     quint64 m_receivedBytes = 0;
     quint64 m_sequence = 0;

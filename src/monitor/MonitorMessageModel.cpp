@@ -10,6 +10,9 @@
 #include <QCoreApplication>
 #include <QDateTime>
 
+#include <algorithm>
+#include <vector>
+
 namespace Redwire {
 
 namespace {
@@ -72,26 +75,52 @@ void MonitorMessageModel::setMonitor(ChannelMonitor *monitor)
         return;
     if (m_monitor)
         disconnect(m_monitor, nullptr, this, nullptr);
-    if (m_end > m_first) {
+    if (!m_rows.empty()) {
         beginRemoveRows(QModelIndex(), 0, count() - 1);
-        m_first = m_end = 0;
+        m_rows.clear();
         endRemoveRows();
     }
     m_monitor = monitor;
     if (monitor) {
         // Start in step with a buffer that already holds messages: they are inserted by sync().
-        m_first = m_end = monitor->buffer().firstPosition();
+        m_scanned = monitor->buffer().firstPosition();
         connect(monitor, &ChannelMonitor::bufferChanged, this, &MonitorMessageModel::sync);
         connect(monitor, &QObject::destroyed, this, [this] {
-            if (m_end > m_first) {
+            if (!m_rows.empty()) {
                 beginRemoveRows(QModelIndex(), 0, count() - 1);
-                m_first = m_end;
+                m_rows.clear();
                 endRemoveRows();
-                Q_EMIT countChanged();
             }
+            Q_EMIT countChanged();
         });
         sync();
     }
+    Q_EMIT countChanged();
+}
+
+int MonitorMessageModel::totalCount() const
+{
+    return m_monitor ? int(m_monitor->buffer().size()) : 0;
+}
+
+bool MonitorMessageModel::passes(const MonitoredMessage &entry) const
+{
+    return entry.isGap() || m_filter.isEmpty() || m_filter.accepts(entry.channel, entry.payload);
+}
+
+void MonitorMessageModel::setFilter(const MessageFilter &filter)
+{
+    m_filter = filter;
+    beginResetModel();
+    m_rows.clear();
+    if (m_monitor) {
+        const MessageRingBuffer &buffer = m_monitor->buffer();
+        for (quint64 position = buffer.firstPosition(); position < buffer.endPosition(); ++position)
+            if (passes(*buffer.atPosition(position)))
+                m_rows.push_back(position);
+        m_scanned = buffer.endPosition();
+    }
+    endResetModel();
     Q_EMIT countChanged();
 }
 
@@ -114,25 +143,30 @@ void MonitorMessageModel::sync()
     const MessageRingBuffer &buffer = m_monitor->buffer();
     const quint64 bufferFirst = buffer.firstPosition();
     const quint64 bufferEnd = buffer.endPosition();
-    const int before = count();
 
-    // Rows whose messages the buffer no longer holds leave from the front, in one step.
-    if (bufferFirst > m_first && m_end > m_first) {
-        const quint64 removeEnd = qMin(bufferFirst, m_end);
-        beginRemoveRows(QModelIndex(), 0, int(removeEnd - m_first) - 1);
-        m_first = removeEnd;
+    // Rows whose entries the buffer no longer holds leave from the front, in one step.
+    const auto firstHeld = std::lower_bound(m_rows.begin(), m_rows.end(), bufferFirst);
+    if (firstHeld != m_rows.begin()) {
+        beginRemoveRows(QModelIndex(), 0, int(firstHeld - m_rows.begin()) - 1);
+        m_rows.erase(m_rows.begin(), firstHeld);
         endRemoveRows();
     }
-    // Everything shown is gone: skip messages that came and went between two syncs.
-    if (m_first == m_end && bufferFirst > m_end)
-        m_first = m_end = bufferFirst;
-    if (bufferEnd > m_end) {
-        beginInsertRows(QModelIndex(), count(), count() + int(bufferEnd - m_end) - 1);
-        m_end = bufferEnd;
-        endInsertRows();
+    // Entries that came and went between two syncs are skipped.
+    m_scanned = std::max(m_scanned, bufferFirst);
+    if (bufferEnd > m_scanned) {
+        std::vector<quint64> added;
+        for (quint64 position = m_scanned; position < bufferEnd; ++position)
+            if (passes(*buffer.atPosition(position)))
+                added.push_back(position);
+        m_scanned = bufferEnd;
+        if (!added.empty()) {
+            beginInsertRows(QModelIndex(), count(), count() + int(added.size()) - 1);
+            m_rows.insert(m_rows.end(), added.begin(), added.end());
+            endInsertRows();
+        }
     }
-    if (count() != before)
-        Q_EMIT countChanged();
+    // The total changes with every message, shown or not.
+    Q_EMIT countChanged();
 }
 
 int MonitorMessageModel::rowCount(const QModelIndex &parent) const
@@ -144,7 +178,20 @@ const MonitoredMessage *MonitorMessageModel::messageAt(int row) const
 {
     if (!m_monitor || row < 0 || row >= count())
         return nullptr;
-    return m_monitor->buffer().atPosition(m_first + quint64(row));
+    return m_monitor->buffer().atPosition(m_rows[size_t(row)]);
+}
+
+qint64 MonitorMessageModel::positionAt(int row) const
+{
+    return row >= 0 && row < count() ? qint64(m_rows[size_t(row)]) : -1;
+}
+
+int MonitorMessageModel::rowOfPosition(qint64 position) const
+{
+    if (position < 0)
+        return -1;
+    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), quint64(position));
+    return it != m_rows.end() && *it == quint64(position) ? int(it - m_rows.begin()) : -1;
 }
 
 QVariant MonitorMessageModel::data(const QModelIndex &index, int role) const
@@ -155,7 +202,8 @@ QVariant MonitorMessageModel::data(const QModelIndex &index, int role) const
     if (!message)
         return {};
     if (message->isGap())
-        return gapData(*message, role, m_time);
+        return role == PositionRole ? QVariant(double(positionAt(index.row())))
+                                    : gapData(*message, role, m_time);
     switch (role) {
     case SequenceRole:
         return QVariant::fromValue(message->sequence);
@@ -181,6 +229,15 @@ QVariant MonitorMessageModel::data(const QModelIndex &index, int role) const
         return false;
     case GapSinceRole:
         return QString();
+    case PositionRole:
+        return double(positionAt(index.row()));
+    case SubscriptionsRole: {
+        QStringList names;
+        if (m_monitor)
+            for (const QByteArray &name : m_monitor->subscriptionsMatching(message->channel))
+                names << QString::fromUtf8(TextMessageFormatter::terminalSafe(name));
+        return names.join(QLatin1String(", "));
+    }
     default:
         return {};
     }
@@ -200,6 +257,8 @@ QHash<int, QByteArray> MonitorMessageModel::roleNames() const
         { ColorRole, "channelColor" },
         { GapRole, "gap" },
         { GapSinceRole, "gapSince" },
+        { PositionRole, "position" },
+        { SubscriptionsRole, "subscriptions" },
     };
     return names;
 }

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "MessageFilter.h"
 #include "TimestampFormatter.h"
 
 #include <QAbstractListModel>
 #include <QPointer>
+
+#include <deque>
 
 namespace Redwire {
 
@@ -11,15 +14,20 @@ class ChannelMonitor;
 class ChannelPalette;
 struct MonitoredMessage;
 
-// The live message table: one row per message in the monitor's ring buffer, oldest first, and one
-// per break in the subscription (GapRole true: time is when it was back, preview the reason). It
-// follows the buffer when the monitor announces a change (at most once per frame): new messages
-// arrive as one beginInsertRows at the end, messages the buffer dropped leave as one
-// beginRemoveRows at the front. Never a reset.
+// The live message table: one row per message in the monitor's ring buffer that passes the view's
+// filter, oldest first, and one per break in the subscription (GapRole true: time is when it was
+// back, preview the reason; gaps pass every filter). The filter only chooses what is shown: the
+// buffer keeps everything subscribed, and clearing the filter shows it all again. It follows the
+// buffer when the monitor announces a change (at most once per frame): new messages arrive as
+// one beginInsertRows at the end, messages the buffer dropped leave as one beginRemoveRows at the
+// front. A new filter is the one reset.
 class MonitorMessageModel : public QAbstractListModel
 {
     Q_OBJECT
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    // Entries in the buffer, shown or not.
+    Q_PROPERTY(int totalCount READ totalCount NOTIFY countChanged)
+    Q_PROPERTY(bool filtered READ isFiltered NOTIFY countChanged)
 public:
     enum Roles {
         SequenceRole = Qt::UserRole + 1, // quint64: 1, 2, 3 ... as the monitor accepted them
@@ -33,6 +41,8 @@ public:
         ColorRole, // QString: "#rrggbb" of the channel
         GapRole, // bool: the row marks a break in the subscription, not a message
         GapSinceRole, // QString: local time the break began (the last moment known subscribed)
+        PositionRole, // double: the entry's buffer position, its identity while it is held
+        SubscriptionsRole, // QString: every subscription of ours that delivered it, "a, b*"
     };
     Q_ENUM(Roles)
 
@@ -43,13 +53,20 @@ public:
     // Shared with the statistics table so that a channel has one colour; optional.
     void setPalette(ChannelPalette *palette);
 
-    int count() const { return int(m_end - m_first); }
+    int count() const { return int(m_rows.size()); }
+    int totalCount() const;
+    bool isFiltered() const { return !m_filter.isEmpty(); }
+    void setFilter(const MessageFilter &filter);
+    const MessageFilter &filter() const { return m_filter; }
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     // nullptr when the row is out of range or its message has just been dropped.
     const MonitoredMessage *messageAt(int row) const;
+    // The buffer position a row shows (its identity), and back; -1 when there is none.
+    qint64 positionAt(int row) const;
+    Q_INVOKABLE int rowOfPosition(qint64 position) const;
     // The selected message in full: JSON pretty-printed, text as is, binary as a hex dump; for a
     // gap, when it began and ended and why.
     Q_INVOKABLE QString payloadDetail(int row) const;
@@ -66,9 +83,12 @@ Q_SIGNALS:
 private:
     QPointer<ChannelMonitor> m_monitor;
     QPointer<ChannelPalette> m_palette;
-    // The buffer positions the rows show: [m_first, m_end).
-    quint64 m_first = 0;
-    quint64 m_end = 0;
+    bool passes(const MonitoredMessage &entry) const;
+
+    MessageFilter m_filter;
+    // The buffer positions the rows show, ascending; and the first position not yet looked at.
+    std::deque<quint64> m_rows;
+    quint64 m_scanned = 0;
     mutable TimestampFormatter m_time { TimestampFormatter::Style::LocalTimeOfDay };
 };
 

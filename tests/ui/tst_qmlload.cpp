@@ -3,12 +3,14 @@
 #include "models/ChatController.h"
 #include "models/ConnectionController.h"
 #include "models/MonitorController.h"
+#include "monitor/MonitorMessageModel.h"
 
 #include "RedisServerProcess.h"
 
 #include <QQmlComponent>
 #include <QQmlEngine>
 #include <QQuickItem>
+#include <QQuickWindow>
 #include <QRegularExpression>
 #include <QScreen>
 #include <QSettings>
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void windowSavedOffScreenComesBack();
     void monitorPageShowsTraffic();
     void monitorPageShowsAGap();
+    void monitorSelectionAndFilterAreTheUsers();
 
 private:
     QQmlEngine m_engine;
@@ -267,6 +270,78 @@ void TestQmlLoad::monitorPageShowsAGap()
     for (const QQmlError &warning : std::as_const(m_warnings))
         texts << warning.toString();
     QVERIFY2(m_warnings.isEmpty(), qPrintable(texts.join(QLatin1Char('\n'))));
+    monitor.stop();
+}
+
+// The detail pane keeps the message the user clicked while newer messages push it out of the
+// buffer; a filter hides rows without dropping them ("N of M shown"), and clearing it shows all.
+void TestQmlLoad::monitorSelectionAndFilterAreTheUsers()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    monitor.monitor()->setBufferCapacity(5); // below what the page offers, to see messages leave
+    QVERIFY(monitor.addTopic(QStringLiteral("*")));
+    QQmlComponent component(&m_engine);
+    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
+                      "Window { id: window; required property MonitorController monitor\n"
+                      "property alias page: page; width: 1000; height: 700; visible: true\n"
+                      "MonitorPage { id: page; anchors.fill: parent; monitor: window.monitor } }",
+        QUrl(QStringLiteral("qrc:/probe6.qml")));
+    std::unique_ptr<QObject> window(component.createWithInitialProperties(
+        { { QStringLiteral("monitor"), QVariant::fromValue(&monitor) } }));
+    QVERIFY2(window, qPrintable(component.errorString()));
+    auto *quickWindow = qobject_cast<QQuickWindow *>(window.get());
+    QVERIFY(quickWindow && QTest::qWaitForWindowExposed(quickWindow));
+    auto *page = window->property("page").value<QQuickItem *>();
+    auto *table = page->findChild<QQuickItem *>(QStringLiteral("messageTable"));
+    auto *detail = page->findChild<QQuickItem *>(QStringLiteral("payloadDetail"));
+    auto *shown = page->findChild<QObject *>(QStringLiteral("shownLabel"));
+    QVERIFY(table && detail && shown);
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+    for (const char *payload : { "m0", "m1", "m2" })
+        QCOMPARE(server.cli({ "PUBLISH", "chat", payload }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(table->property("count").toInt(), 3, 5000);
+
+    // Click the second row.
+    const QPointF inTable = table->mapToScene(QPointF(40, 22 * 1 + 11));
+    QTest::mouseClick(quickWindow, Qt::LeftButton, {}, inTable.toPoint());
+    QTRY_COMPARE(detail->property("text").toString(), QStringLiteral("m1"));
+    QVERIFY(monitor.selectedTitle().contains(QLatin1String("chat")));
+
+    // Newer messages push it out of the buffer (capacity 5): the pane still shows it.
+    for (const char *payload : { "m3", "m4", "m5", "m6", "m7" })
+        QCOMPARE(server.cli({ "PUBLISH", "chat", payload }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.messages()
+            ->data(monitor.messages()->index(0), Redwire::MonitorMessageModel::PreviewRole)
+            .toString(),
+        QStringLiteral("m3"), 5000);
+    QCOMPARE(detail->property("text").toString(), QStringLiteral("m1"));
+    QCOMPARE(monitor.messages()->rowOfPosition(qint64(monitor.selectedPosition())), -1);
+
+    // A filter hides rows; the buffer keeps them.
+    QCOMPARE(server.cli({ "PUBLISH", "other", "o1" }), QByteArray("1"));
+    QTRY_COMPARE(table->property("count").toInt(), 5);
+    auto *channelFilter = page->findChild<QQuickItem *>(QStringLiteral("channelFilter"));
+    QVERIFY(channelFilter);
+    channelFilter->setProperty("text", QStringLiteral("other"));
+    QTRY_COMPARE(table->property("count").toInt(), 1);
+    QCOMPARE(shown->property("text").toString(), QStringLiteral("1 of 5 shown"));
+    QCOMPARE(server.cli({ "PUBLISH", "chat", "m8" }), QByteArray("1"));
+    // Pushed out by capacity (m0 ... m4), none by the filter.
+    QTRY_COMPARE(monitor.droppedCount(), qulonglong(5));
+    QTRY_COMPARE(shown->property("text").toString(), QStringLiteral("1 of 5 shown"));
+    channelFilter->setProperty("text", QString());
+    QTRY_COMPARE(table->property("count").toInt(), 5);
+    QCOMPARE(shown->property("text").toString(), QStringLiteral("5 in buffer"));
+    QCOMPARE(monitor.messages()
+                 ->data(monitor.messages()->index(4), Redwire::MonitorMessageModel::PreviewRole)
+                 .toString(),
+        QStringLiteral("m8"));
     monitor.stop();
 }
 

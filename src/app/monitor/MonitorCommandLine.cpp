@@ -73,10 +73,12 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         QStringLiteral("filter"), tr("Shows only channels matching this regular expression."), tr("regex"));
     const QCommandLineOption noReconnect(QStringLiteral("no-reconnect"),
         tr("Exits (code 1) when the connection is lost instead of reconnecting."));
+    const QCommandLineOption includeInternal(QStringLiteral("include-internal"),
+        tr("Also shows Redwire's own channels (__redwire:…, such as other clients' heartbeats)."));
     const QCommandLineOption quiet(
         { QStringLiteral("q"), QStringLiteral("quiet") }, tr("No notes on stderr, only errors."));
     parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, format, count,
-        duration, stats, filter, noReconnect, quiet });
+        duration, stats, filter, noReconnect, includeInternal, quiet });
 #ifdef REDWIRE_BUILD_HAS_TLS
     const QCommandLineOption tls(QStringLiteral("tls"), tr("Connects with TLS."));
     const QCommandLineOption cacert(QStringLiteral("cacert"), tr("CA certificate bundle (PEM)."), tr("file"));
@@ -157,6 +159,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     connection.password = environmentPassword;
     options.askPassword = parser.isSet(askpass);
     options.reconnect = !parser.isSet(noReconnect);
+    options.includeInternal = parser.isSet(includeInternal);
     connection.reconnect.enabled = options.reconnect;
     options.quiet = parser.isSet(quiet);
 

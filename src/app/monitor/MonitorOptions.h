@@ -21,6 +21,7 @@ struct MonitorOptions
     qint64 statsIntervalMs = 0; // 0: no statistics
     QString channelRegex; // --filter; empty: every channel
     bool reconnect = true;
+    bool includeInternal = false; // show __redwire:… channels
     bool askPassword = false;
     bool quiet = false;
 };

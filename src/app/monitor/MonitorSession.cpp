@@ -42,6 +42,7 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     m_monitor->setStatisticsEnabled(options.statsIntervalMs > 0);
     m_monitor->setTimestampsEnabled(options.printMessages);
     m_monitor->setFilterAppliesToStatistics(true);
+    m_monitor->setInternalChannelsShown(options.includeInternal);
     if (!options.channelRegex.isEmpty()) {
         MessageFilter filter;
         filter.setChannelFilter(options.channelRegex, MessageFilter::ChannelSyntax::RegularExpression);
