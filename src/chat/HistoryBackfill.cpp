@@ -65,8 +65,8 @@ void HistoryBackfill::checkDeletedAfter(const StreamId &after, int tag)
             if (!self || self->m_generation[int(Purpose::CatchUp)] != generation)
                 return;
             if (error.isError() || !reply.isArray() || reply.size() % 2 != 0) {
-                qCDebug(lcChat) << "XINFO STREAM" << self->m_key << "told nothing:"
-                                << (error.isError() ? error.message() : QString::fromUtf8(reply.bytes()));
+                qCDebug(lcChat) << "XINFO STREAM" << self->m_key
+                                << "told nothing:" << RedisError::forCommand(reply, error).message();
                 return;
             }
             StreamId maxDeleted;
@@ -117,7 +117,7 @@ void HistoryBackfill::request(Purpose purpose, const QList<QByteArray> &command,
                 return;
             if (error.isError() || reply.isError()) {
                 self->m_running[int(purpose)] = false;
-                const QString reason = error.isError() ? error.message() : QString::fromUtf8(reply.bytes());
+                const QString reason = RedisError::forCommand(reply, error).message();
                 qCInfo(lcChat) << "history read of" << self->m_key << "failed:" << reason;
                 Q_EMIT self->failed(purpose, reason, tag);
                 return;

@@ -152,16 +152,16 @@ void Outbox::handleReply(const QString &id, const RedisReply &reply, const Redis
     if ((error.isError() && !refusedLocally) || (!error.isError() && isTransient(reply.bytes()))) {
         // Not refused: it goes again, first of its conversation, after the reconnect (the
         // connected signal) or after a delay when the connection is still up.
-        qCInfo(lcChat) << "send of" << id << "will be repeated:"
-                       << (error.isError() ? error.message() : QString::fromUtf8(reply.bytes()));
+        qCInfo(lcChat) << "send of" << id
+                       << "will be repeated:" << RedisError::forCommand(reply, error).message();
         item.state = State::Queued;
         if (m_commands->isConnected() && !m_retryTimer.isActive())
             m_retryTimer.start(m_config.transientRetryDelayMs);
         return;
     }
-    const QString reason = error.isError() ? error.message()
-        : reply.isError()                  ? QString::fromUtf8(reply.bytes())
-                                           : tr("Unexpected reply: %1").arg(reply.toDisplayString());
+    const RedisError failure = RedisError::forCommand(reply, error);
+    const QString reason
+        = failure.isError() ? failure.message() : tr("Unexpected reply: %1").arg(reply.toDisplayString());
     qCWarning(lcChat) << "send of" << id << "failed:" << reason;
     item.state = State::Failed;
     item.failureReason = reason;

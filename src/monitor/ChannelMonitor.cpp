@@ -341,10 +341,8 @@ void ChannelMonitor::publish(const QByteArray &channel, const QByteArray &payloa
 {
     m_client->commands()->send(
         { "PUBLISH", channel, payload }, [this, channel](const RedisReply &reply, const RedisError &error) {
-            if (error.isError())
-                Q_EMIT published(channel, -1, error.message());
-            else if (reply.isError())
-                Q_EMIT published(channel, -1, QString::fromUtf8(reply.bytes()));
+            if (const RedisError failure = RedisError::forCommand(reply, error))
+                Q_EMIT published(channel, -1, failure.message());
             else
                 Q_EMIT published(channel, reply.toInteger(), QString());
         });

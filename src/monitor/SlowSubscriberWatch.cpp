@@ -170,7 +170,7 @@ void SlowSubscriberWatch::askLimits()
             }
             m_limitsAsked = error.isError() ? false : m_limitsAsked; // retry after a lost connection
             m_problem = tr("Cannot read the server's output buffer limits: %1")
-                            .arg(error.isError() ? error.message() : QString::fromUtf8(reply.bytes()));
+                            .arg(RedisError::forCommand(reply, error).message());
         });
 }
 

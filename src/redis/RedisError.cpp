@@ -1,5 +1,7 @@
 #include "RedisError.h"
 
+#include "RedisReply.h"
+
 #include <QMetaEnum>
 
 namespace Redwire {
@@ -22,6 +24,20 @@ bool RedisError::isPermanent() const
 QString RedisError::codeName(Code code)
 {
     return QString::fromLatin1(QMetaEnum::fromType<Code>().valueToKey(int(code)));
+}
+
+RedisError RedisError::forCommand(const RedisReply &reply, const RedisError &error)
+{
+    if (error.isError())
+        return error;
+    if (!reply.isError())
+        return {};
+    const QString text = QString::fromUtf8(reply.bytes());
+    if (text.startsWith(QLatin1String("NOPERM")))
+        return RedisError(Code::PermissionDenied, text);
+    if (text.startsWith(QLatin1String("WRONGPASS")) || text.startsWith(QLatin1String("NOAUTH")))
+        return RedisError(Code::AuthenticationFailed, text);
+    return RedisError(Code::ServerError, text);
 }
 
 } // namespace Redwire

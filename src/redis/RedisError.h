@@ -6,8 +6,10 @@
 
 namespace Redwire {
 
-// Why a connection or a command failed. A server's own error reply (-ERR ...) is not a RedisError:
-// it arrives as a RedisReply of type Error.
+class RedisReply;
+
+// Why a connection or a command failed. A server's own error reply (-ERR ...) arrives as a
+// RedisReply of type Error; forCommand() folds both into one typed error.
 class RedisError
 {
     Q_GADGET
@@ -50,6 +52,11 @@ public:
     bool isPermanent() const;
 
     static QString codeName(Code code);
+
+    // What a command's handler was given, as one error: the transport's (timeout, lost
+    // connection), else the server's error reply (NOPERM: PermissionDenied, WRONGPASS/NOAUTH:
+    // AuthenticationFailed, any other: ServerError, with the server's text), else none.
+    static RedisError forCommand(const RedisReply &reply, const RedisError &error);
 
 private:
     Code m_code = Code::NoError;

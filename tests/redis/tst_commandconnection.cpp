@@ -38,6 +38,7 @@ class TestCommandConnection : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void connectsAndAnswers();
+    void commandFailuresAreTyped();
     void backoffGrowsWhileConnectionsDieYoung();
     void binarySafeArguments_data();
     void binarySafeArguments();
@@ -441,6 +442,35 @@ void TestCommandConnection::tlsWithoutSupportIsRefusedClearly()
     QVERIFY(error.message().contains(QLatin1String("TLS")));
     QCOMPARE(connection.state(), RedisConnection::State::Disconnected);
 #endif
+}
+
+// RedisError::forCommand: one typed error for what a handler gets, from a real server's replies.
+void TestCommandConnection::commandFailuresAreTyped()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options serverOptions;
+    serverOptions.aclUsers << QStringLiteral("user reader on >pw ~* &* +@all -set");
+    QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
+    ConnectionOptions options = optionsFor(server);
+    options.username = QStringLiteral("reader");
+    options.password = QStringLiteral("pw");
+    CommandConnection connection(options);
+    QSignalSpy connected(&connection, &RedisConnection::connected);
+    connection.connectToServer();
+    QVERIFY(connected.wait(5000));
+    const auto failureOf = [&](const QList<QByteArray> &args) {
+        Outcome outcome;
+        connection.send(args, outcome.handler());
+        [&] { QTRY_COMPARE(outcome.calls, 1); }();
+        return RedisError::forCommand(outcome.reply, outcome.error);
+    };
+    QCOMPARE(failureOf({ "GET", "k" }).code(), RedisError::Code::NoError);
+    const RedisError noPermission = failureOf({ "SET", "k", "v" });
+    QCOMPARE(noPermission.code(), RedisError::Code::PermissionDenied);
+    QVERIFY2(noPermission.message().startsWith(QLatin1String("NOPERM")), qPrintable(noPermission.message()));
+    QCOMPARE(failureOf({ "NOSUCHCOMMAND" }).code(), RedisError::Code::ServerError);
+    connection.disconnectFromServer();
+    QCOMPARE(failureOf({ "GET", "k" }).code(), RedisError::Code::NotConnected);
 }
 
 void TestCommandConnection::backoffGrowsWhileConnectionsDieYoung()
