@@ -154,11 +154,13 @@ QList<QByteArray> ChannelMonitor::subscriptionsMatching(const QByteArray &channe
 void ChannelMonitor::setInternalChannelsShown(bool shown)
 {
     m_internalShown = shown;
+    m_lastChannel.clear();
 }
 
 void ChannelMonitor::subscriptionsChanged()
 {
     m_expectedDeliveries.clear();
+    m_lastChannel.clear();
 }
 
 int ChannelMonitor::expectedDeliveries(const QByteArray &channel)
@@ -219,7 +221,12 @@ void ChannelMonitor::onPatternMessage(
 // the batch of frames, ends an incomplete one (a subscription confirmed or dropped meanwhile).
 void ChannelMonitor::deliver(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
 {
-    if (!m_internalShown && isInternalChannel(channel))
+    if (channel.constData() != m_lastChannel.constData() || m_lastChannel.isNull()) {
+        m_lastChannel = channel;
+        m_lastHidden = !m_internalShown && isInternalChannel(channel);
+        m_lastExpected = m_lastHidden ? 0 : expectedDeliveries(channel);
+    }
+    if (m_lastHidden)
         return;
     if (m_group.open) {
         if (m_group.channel == channel && m_group.received < m_group.expected && m_group.payload == payload) {
@@ -229,7 +236,7 @@ void ChannelMonitor::deliver(const QByteArray &pattern, const QByteArray &channe
         }
         flushDeliveryGroup();
     }
-    const int expected = expectedDeliveries(channel);
+    const int expected = m_lastExpected;
     if (expected <= 1) {
         accept(pattern, channel, payload);
         return;

@@ -190,6 +190,11 @@ private:
     DeliveryGroup m_group;
     QTimer m_groupFlush; // an incomplete group (a subscription just changing) ends with the batch
     QHash<QByteArray, int> m_expectedDeliveries; // per channel, for the confirmed subscriptions
+    // The last channel's verdict: floods are mostly on one channel, whose name the subscriber
+    // delivers as the same shared bytes each time, so one pointer comparison usually decides.
+    QByteArray m_lastChannel;
+    int m_lastExpected = 0;
+    bool m_lastHidden = false;
     quint64 m_received = 0;
     quint64 m_receivedBytes = 0;
     quint64 m_sequence = 0;
