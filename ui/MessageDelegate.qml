@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Redwire.Models
 
 // One message. Messages from the same sender in a row share one header; a day separator starts
 // each day. What a remote party wrote is shown as text only (the model escapes it; links are the
@@ -18,11 +19,11 @@ Item {
     required property int index
     required property string plainText
     required property date timestamp
-    required property string kind
+    required property int kind // MessageListModel.EntryKind
     required property bool own
     required property bool external
     required property bool mention
-    required property string delivery
+    required property int delivery // MessageListModel.DeliveryState
     required property bool truncated
     required property bool showHeader
     required property bool showDay
@@ -56,7 +57,7 @@ Item {
 
         // join / leave notices
         Label {
-            visible: root.kind === "join" || root.kind === "leave"
+            visible: root.kind === MessageListModel.Join || root.kind === MessageListModel.Leave
             Layout.fillWidth: true
             Layout.leftMargin: Theme.spacing * 2
             topPadding: 2
@@ -65,13 +66,13 @@ Item {
             font.italic: true
             font.pixelSize: Theme.smallFontSize
             textFormat: Text.PlainText
-            text: root.kind === "join" ? qsTr("%1 joined").arg(root.sender) : qsTr("%1 left").arg(root.sender)
+            text: root.kind === MessageListModel.Join ? qsTr("%1 joined").arg(root.sender) : qsTr("%1 left").arg(root.sender)
         }
 
         // History lost before it could be read (the stream's length cap trimmed it)
         Label {
             objectName: "historyGap"
-            visible: root.kind === "gap"
+            visible: root.kind === MessageListModel.Gap
             Layout.fillWidth: true
             Layout.leftMargin: Theme.spacing * 2
             Layout.rightMargin: Theme.spacing * 2
@@ -85,7 +86,7 @@ Item {
         }
 
         Rectangle {
-            visible: root.kind === "message"
+            visible: root.kind === MessageListModel.Message
             Layout.fillWidth: true
             implicitHeight: body.implicitHeight + 6
             color: root.mention ? Theme.mention : "transparent"
@@ -145,7 +146,7 @@ Item {
                           ? shownHtml
                           : shownHtml.replace(/<a href=/g, '<a style="color:' + Theme.link + '" href=')
                     color: Theme.text
-                    opacity: root.delivery === "pending" ? 0.6 : 1.0
+                    opacity: root.delivery === MessageListModel.Pending ? 0.6 : 1.0
                     font.pixelSize: Theme.fontSize
                     onLinkActivated: (link) => {
                         if (link.startsWith("https://") || link.startsWith("http://"))
@@ -180,15 +181,15 @@ Item {
                 }
 
                 RowLayout {
-                    visible: root.delivery === "pending" || root.delivery === "failed"
+                    visible: root.delivery === MessageListModel.Pending || root.delivery === MessageListModel.Failed
                     spacing: Theme.spacing
                     Label {
-                        text: root.delivery === "pending" ? qsTr("Sending…") : qsTr("Not sent.")
-                        color: root.delivery === "failed" ? Theme.danger : Theme.mutedText
+                        text: root.delivery === MessageListModel.Pending ? qsTr("Sending…") : qsTr("Not sent.")
+                        color: root.delivery === MessageListModel.Failed ? Theme.danger : Theme.mutedText
                         font.pixelSize: Theme.smallFontSize
                     }
                     Button {
-                        visible: root.delivery === "failed"
+                        visible: root.delivery === MessageListModel.Failed
                         text: qsTr("Retry")
                         flat: true
                         onClicked: root.retry(root.messageId)

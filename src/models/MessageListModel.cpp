@@ -14,33 +14,33 @@ constexpr int FrameMs = 16;
 // A new header when the same sender pauses this long.
 constexpr qint64 GroupGapMs = 5 * 60 * 1000;
 
-QString kindName(const ChatMessage &message)
+MessageListModel::EntryKind kindOf(const ChatMessage &message)
 {
     if (message.historyGap)
-        return QStringLiteral("gap");
+        return MessageListModel::Gap;
     switch (message.kind) {
     case ChatEnvelope::Kind::Join:
-        return QStringLiteral("join");
+        return MessageListModel::Join;
     case ChatEnvelope::Kind::Leave:
-        return QStringLiteral("leave");
+        return MessageListModel::Leave;
     default:
-        return QStringLiteral("message");
+        return MessageListModel::Message;
     }
 }
 
-QString deliveryName(ChatMessage::Delivery delivery)
+MessageListModel::DeliveryState deliveryOf(ChatMessage::Delivery delivery)
 {
     switch (delivery) {
     case ChatMessage::Delivery::Pending:
-        return QStringLiteral("pending");
+        return MessageListModel::Pending;
     case ChatMessage::Delivery::Sent:
-        return QStringLiteral("sent");
+        return MessageListModel::Sent;
     case ChatMessage::Delivery::Failed:
-        return QStringLiteral("failed");
+        return MessageListModel::Failed;
     case ChatMessage::Delivery::Received:
         break;
     }
-    return QStringLiteral("received");
+    return MessageListModel::Received;
 }
 
 QDate localDay(qint64 ms)
@@ -167,7 +167,7 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case TimestampRole:
         return QDateTime::fromMSecsSinceEpoch(m.timestampMs);
     case KindRole:
-        return kindName(m);
+        return int(kindOf(m));
     case OwnRole:
         return m.own;
     case ExternalRole:
@@ -175,7 +175,7 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case MentionRole:
         return m.mentionsMe;
     case DeliveryRole:
-        return deliveryName(m.delivery);
+        return int(deliveryOf(m.delivery));
     case TruncatedRole:
         return m.truncated;
     case ShowHeaderRole:

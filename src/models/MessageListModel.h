@@ -31,11 +31,11 @@ public:
         HtmlRole, // "html": the text escaped, with http(s) links; the only markup shown
         PlainTextRole, // "plainText"
         TimestampRole, // "timestamp": QDateTime
-        KindRole, // "kind": "message", "join", "leave" or "gap" (history lost before it could be read)
+        KindRole, // "kind": an EntryKind
         OwnRole, // "own"
         ExternalRole, // "external": not our format (e.g. redis-cli PUBLISH)
         MentionRole, // "mention": someone else's message naming us
-        DeliveryRole, // "delivery": "received", "pending", "sent" or "failed"
+        DeliveryRole, // "delivery": a DeliveryState
         TruncatedRole, // "truncated": cut at the size limit
         ShowHeaderRole, // "showHeader": first of a run by the same sender
         ShowDayRole, // "showDay": first message of a day
@@ -46,6 +46,18 @@ public:
         SenderSuspiciousRole, // "senderSuspicious": the name has hidden or look-alike characters
     };
     Q_ENUM(Role)
+
+    // What a row is (QML: MessageListModel.Message ...).
+    enum EntryKind {
+        Message,
+        Join,
+        Leave,
+        Gap, // history lost before it could be read
+    };
+    Q_ENUM(EntryKind)
+    // Where one of our messages is (received: someone else's, or ours read back).
+    enum DeliveryState { Received, Pending, Sent, Failed };
+    Q_ENUM(DeliveryState)
 
     explicit MessageListModel(ChatRoom *room, QObject *parent = nullptr);
 

@@ -101,7 +101,7 @@ void TestChatModels::messageModelBatchesAFlood()
     QCOMPARE(
         last.data(MessageListModel::PlainTextRole).toString(), QStringLiteral("flood %1").arg(Count - 1));
     QCOMPARE(last.data(MessageListModel::ExternalRole).toBool(), true);
-    QCOMPARE(last.data(MessageListModel::DeliveryRole).toString(), QStringLiteral("received"));
+    QCOMPARE(last.data(MessageListModel::DeliveryRole).toInt(), int(MessageListModel::Received));
     // A run by one (external) sender shows one header.
     QCOMPARE(last.data(MessageListModel::ShowHeaderRole).toBool(), false);
 
@@ -113,9 +113,8 @@ void TestChatModels::messageModelBatchesAFlood()
     QCOMPARE(mine.data(MessageListModel::HtmlRole).toString(),
         QStringLiteral(
             "mine &lt;b&gt;bold&lt;/b&gt; <a href=\"https://example.org\">https://example.org</a>"));
-    QTRY_COMPARE_WITH_TIMEOUT(
-        model.index(model.rowCount() - 1).data(MessageListModel::DeliveryRole).toString(),
-        QStringLiteral("sent"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(model.rowCount() - 1).data(MessageListModel::DeliveryRole).toInt(),
+        int(MessageListModel::Sent), 5000);
 }
 
 void TestChatModels::roomListFollowsTheSession()

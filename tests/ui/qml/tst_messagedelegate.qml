@@ -1,5 +1,6 @@
 import QtQuick
 import QtTest
+import Redwire.Models
 import Redwire.Ui
 
 // One message row: remote text stays text, external senders are marked, pending and failed
@@ -26,11 +27,11 @@ TestCase {
             index: 0
             plainText: "<b>not bold</b>"
             timestamp: new Date(2026, 10, 27, 14, 30)
-            kind: "message"
+            kind: MessageListModel.Message
             own: false
             external: false
             mention: false
-            delivery: "received"
+            delivery: MessageListModel.Received
             truncated: false
             showHeader: true
             showDay: true
@@ -72,7 +73,7 @@ TestCase {
     }
 
     function test_failedOffersRetry() {
-        const row = createTemporaryObject(delegateComponent, test, { own: true, delivery: "failed" })
+        const row = createTemporaryObject(delegateComponent, test, { own: true, delivery: MessageListModel.Failed })
         verify(findText(row, "Not sent.") !== null)
         retrySpy.target = row
         const button = findText(row, "Retry")
@@ -83,7 +84,7 @@ TestCase {
     }
 
     function test_pendingIsMarked() {
-        const row = createTemporaryObject(delegateComponent, test, { own: true, delivery: "pending" })
+        const row = createTemporaryObject(delegateComponent, test, { own: true, delivery: MessageListModel.Pending })
         verify(findText(row, "Sending") !== null)
     }
 
