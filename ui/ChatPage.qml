@@ -5,13 +5,15 @@ import QtQuick.Layouts
 import Redwire.Models
 
 // The chat: rooms on the left, the conversation in the middle, who is here on the right, and the
-// connection state always visible on top.
+// connection state always visible on top. Everything is reachable from the keyboard; the
+// shortcuts are listed in ShortcutsDialog (F1).
 Page {
     id: page
 
     required property ChatController chat
+    required property ChatSettings preferences
     signal openMonitor()
-    signal signOut()
+    signal changeServer()
 
     background: Rectangle { color: Theme.background }
 
@@ -24,6 +26,7 @@ Page {
             retryInMs: page.chat.retryInMs
             endpoint: page.chat.endpoint
             onRetryNow: page.chat.reconnectNow()
+            onChangeServer: page.changeServer()
         }
     }
 
@@ -32,11 +35,14 @@ Page {
         orientation: Qt.Horizontal
 
         RoomListPane {
+            id: roomListPane
             SplitView.preferredWidth: 230
             SplitView.minimumWidth: 160
             chat: page.chat
+            preferences: page.preferences
             onOpenMonitor: page.openMonitor()
-            onSignOut: page.signOut()
+            onChangeServer: page.changeServer()
+            onShowShortcuts: shortcutsDialog.open()
         }
 
         ColumnLayout {
@@ -112,6 +118,7 @@ Page {
                 objectName: "composer"
                 Layout.fillWidth: true
                 chat: page.chat
+                preferences: page.preferences
                 enabled: page.chat.currentRoom.length > 0
             }
         }
@@ -123,10 +130,90 @@ Page {
         }
     }
 
-    // With a room open, the composer has the keyboard focus.
+    // With a room open, the composer has the keyboard focus; without, the field to join one.
+    function focusComposer() {
+        if (chat.currentRoom.length > 0)
+            composer.focusInput()
+        else
+            roomListPane.focusJoinField()
+    }
     Connections {
         target: page.chat
-        function onCurrentRoomChanged() { composer.focusInput() }
+        function onCurrentRoomChanged() { page.focusComposer() }
     }
-    Component.onCompleted: if (chat.currentRoom.length > 0) composer.focusInput()
+    Component.onCompleted: focusComposer()
+
+    QuickSwitcher {
+        id: switcher
+        parent: Overlay.overlay
+        chat: page.chat
+        onClosed: page.focusComposer()
+    }
+    ShortcutsDialog {
+        id: shortcutsDialog
+        parent: Overlay.overlay
+        onClosed: page.focusComposer()
+    }
+
+    function goToRoom(step, unreadOnly) {
+        if (page.chat.rooms)
+            page.chat.selectRow(page.chat.rooms.rowAfter(step, unreadOnly))
+    }
+
+    // While a dialog is open these do nothing (Qt Quick Controls blocks window shortcuts then),
+    // nor while the page is hidden under the monitor (a Shortcut fires in a hidden item too).
+    Shortcut {
+        sequence: "Ctrl+K"
+        enabled: page.visible
+        onActivated: switcher.open()
+    }
+    Shortcut {
+        sequence: "Alt+Down"
+        enabled: page.visible
+        onActivated: page.goToRoom(1, false)
+    }
+    Shortcut {
+        sequence: "Alt+Up"
+        enabled: page.visible
+        onActivated: page.goToRoom(-1, false)
+    }
+    Shortcut {
+        sequence: "Alt+Shift+Down"
+        enabled: page.visible
+        onActivated: page.goToRoom(1, true)
+    }
+    Shortcut {
+        sequence: "Alt+Shift+Up"
+        enabled: page.visible
+        onActivated: page.goToRoom(-1, true)
+    }
+    Shortcut {
+        sequences: [StandardKey.MoveToPreviousPage]
+        enabled: page.visible
+        onActivated: messageView.scrollPage(-1)
+    }
+    Shortcut {
+        sequences: [StandardKey.MoveToNextPage]
+        enabled: page.visible
+        onActivated: messageView.scrollPage(1)
+    }
+    Shortcut {
+        sequence: "Esc"
+        enabled: page.visible
+        onActivated: page.focusComposer()
+    }
+    Shortcut {
+        sequence: "F1"
+        enabled: page.visible
+        onActivated: shortcutsDialog.open()
+    }
+    // "?" is text in a text field; elsewhere it opens the list too.
+    Shortcut {
+        sequence: "?"
+        enabled: {
+            const item = page.Window.activeFocusItem
+            return page.visible && (!item || item.cursorPosition === undefined)
+        }
+        onActivated: shortcutsDialog.open()
+    }
 }

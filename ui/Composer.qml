@@ -3,19 +3,46 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Redwire.Models
 
-// Enter sends, Shift+Enter adds a line. Says before sending when a message is over the size
-// limit; what the user typed is never dropped (it waits in the outbox while disconnected).
+// Enter sends, Shift+Enter adds a line; Tab and Shift+Tab move the focus on (Ctrl+Tab types a
+// tab). Says before sending when a message is over the size limit; what the user typed is never
+// dropped: it waits in the outbox while disconnected, and each room keeps its draft across room
+// switches and restarts.
 Rectangle {
     id: composer
     required property ChatController chat
+    required property ChatSettings preferences
 
     function focusInput() { input.forceActiveFocus() }
 
     readonly property string problem: chat.sendProblem(input.text)
+    readonly property string roomKey: chat.currentRoomKey
 
     implicitHeight: Math.min(180, input.implicitHeight + 2 * Theme.spacing + (warning.visible ? warning.height : 0))
     color: Theme.surface
     Rectangle { anchors.top: parent.top; width: parent.width; height: 1; color: Theme.border }
+    // Where the keyboard is: the text field has no frame of its own.
+    Rectangle {
+        objectName: "composerFocusFrame"
+        anchors.fill: parent
+        anchors.margins: 2
+        color: "transparent"
+        radius: Theme.radius
+        border.width: 2
+        border.color: Theme.accent
+        visible: input.activeFocus
+    }
+
+    // The draft of the room now in view replaces the text (the text of the room left is kept
+    // already: every change is handed to the settings).
+    property bool loadingDraft: false
+    function loadDraft() {
+        loadingDraft = true
+        input.text = roomKey.length > 0 ? preferences.draft(roomKey) : ""
+        input.cursorPosition = input.length
+        loadingDraft = false
+    }
+    onRoomKeyChanged: loadDraft()
+    Component.onCompleted: loadDraft()
 
     ColumnLayout {
         anchors.fill: parent
@@ -47,6 +74,7 @@ Rectangle {
                     textFormat: TextEdit.PlainText
                     color: Theme.text
                     background: null
+                    Accessible.name: qsTr("Message")
                     Keys.onReturnPressed: (event) => {
                         if (event.modifiers & Qt.ShiftModifier) {
                             event.accepted = false
@@ -56,7 +84,30 @@ Rectangle {
                         }
                     }
                     Keys.onEnterPressed: (event) => Keys.returnPressed(event)
-                    onTextChanged: if (text.length > 0) composer.chat.userTyping()
+                    // A text area takes Tab as text; here it moves the focus like everywhere else.
+                    Keys.onTabPressed: (event) => {
+                        if (event.modifiers & Qt.ControlModifier) {
+                            input.insert(input.cursorPosition, "\t")
+                        } else {
+                            const next = input.nextItemInFocusChain(true)
+                            if (next)
+                                next.forceActiveFocus(Qt.TabFocusReason)
+                        }
+                        event.accepted = true
+                    }
+                    Keys.onBacktabPressed: (event) => {
+                        const previous = input.nextItemInFocusChain(false)
+                        if (previous)
+                            previous.forceActiveFocus(Qt.BacktabFocusReason)
+                        event.accepted = true
+                    }
+                    onTextChanged: {
+                        if (composer.loadingDraft)
+                            return
+                        if (text.length > 0)
+                            composer.chat.userTyping()
+                        composer.preferences.setDraft(composer.roomKey, text)
+                    }
                 }
             }
             Button {

@@ -53,7 +53,8 @@ Page {
                 maximumLength: 64
                 onTextEdited: Connection.nickname = text
                 Keys.onReturnPressed: connectButton.clicked()
-                Component.onCompleted: if (text.length === 0) forceActiveFocus()
+                // Enter connects from here, so the keyboard starts here (also after "Change server").
+                Component.onCompleted: forceActiveFocus()
             }
 
             Switch {

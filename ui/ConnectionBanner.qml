@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // The connection state, always visible: connected, connecting, or the error and a countdown to
-// the next attempt with a button to retry now.
+// the next attempt with a button to retry now. It names the server, and while there is no
+// connection offers to go back to the connect page (a wrong port, a server that is gone).
 Rectangle {
     id: banner
 
@@ -14,6 +15,7 @@ Rectangle {
     required property int retryInMs
     required property string endpoint
     signal retryNow()
+    signal changeServer()
 
     readonly property bool healthy: connectionState === "Connected"
     property int secondsLeft: Math.ceil(retryInMs / 1000)
@@ -30,6 +32,9 @@ Rectangle {
         onTriggered: banner.secondsLeft = Math.max(0, banner.secondsLeft - 1)
     }
     onRetryInMsChanged: secondsLeft = Math.ceil(retryInMs / 1000)
+
+    // An error as a sentence of its own: "Connection refused" -> "Connection refused."
+    function sentence(text) { return /[.!?…]$/.test(text) ? text : text + "." }
 
     RowLayout {
         id: row
@@ -53,23 +58,38 @@ Rectangle {
                 case "Connecting":
                     return qsTr("Connecting to %1…").arg(banner.endpoint)
                 case "Reconnecting":
-                    // The error as a sentence of its own ("Connection refused. Reconnecting in 2 s.").
-                    return qsTr("%1 Reconnecting in %n s.", "", banner.secondsLeft)
-                        .arg(/[.!?…]$/.test(banner.errorText) ? banner.errorText : banner.errorText + ".")
+                    // The error as a sentence of its own
+                    // ("127.0.0.1:6390: Connection refused. Reconnecting in 2 s.").
+                    return qsTr("%1: %2 Reconnecting in %n s.", "", banner.secondsLeft)
+                        .arg(banner.endpoint)
+                        .arg(banner.sentence(banner.errorText))
                 case "NotResponding":
                     return qsTr("%1 is not responding. Waiting for it; the connection stays open, so nothing it holds for us is lost.")
                         .arg(banner.endpoint)
                 case "Disconnected":
-                    return banner.errorText.length > 0 ? banner.errorText : qsTr("Not connected.")
+                    return banner.errorText.length > 0 ? qsTr("%1: %2").arg(banner.endpoint).arg(banner.sentence(banner.errorText))
+                                                       : qsTr("Not connected to %1.").arg(banner.endpoint)
                 default:
                     return ""
                 }
             }
         }
         Button {
+            id: retryButton
             visible: banner.connectionState === "Reconnecting" || banner.connectionState === "Disconnected"
             text: qsTr("Retry now")
             onClicked: banner.retryNow()
+            // The style's focus border is the accent colour, lost on this red: a white ring.
+            FocusFrame { control: retryButton; ringColor: "white"; anchors.margins: -3 }
+        }
+        Button {
+            id: changeButton
+            FocusFrame { control: changeButton; ringColor: "white"; anchors.margins: -3 }
+            objectName: "changeServerButton"
+            visible: banner.connectionState === "Connecting" || banner.connectionState === "Reconnecting"
+                     || banner.connectionState === "Disconnected"
+            text: qsTr("Change server")
+            onClicked: banner.changeServer()
         }
     }
 }

@@ -1,9 +1,11 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Layouts
 import Qt.labs.settings
 import Redwire.Models
 
-// The window: the connect page first, then the chat (and monitor) pages.
+// The window: the connect page first (or straight to the last server when the user was connected
+// there last time), then the chat (and monitor) pages.
 ApplicationWindow {
     id: window
 
@@ -44,10 +46,13 @@ ApplicationWindow {
         property alias y: window.y
         property alias width: window.width
         property alias height: window.height
-        property alias theme: window.themeMode
     }
-    property string themeMode: "system"
-    onThemeModeChanged: Theme.mode = themeMode
+    // The theme the user picked is in Preferences (ChatSettings), which keeps it.
+    Binding {
+        target: Theme
+        property: "mode"
+        value: Preferences.theme
+    }
 
     // A saved position can be off every screen now (a monitor unplugged, a smaller desktop):
     // bring the window back onto the first screen, no larger than it (after Settings restored it).
@@ -71,6 +76,7 @@ ApplicationWindow {
 
     StackView {
         id: stack
+        objectName: "stack"
         anchors.fill: parent
         initialItem: connectPage
     }
@@ -88,6 +94,9 @@ ApplicationWindow {
         target: Connection
         function onReady(options) {
             window.serverOptions = options
+            // A local server gets a new port each time: its drafts are kept under "local".
+            Preferences.setDraftScope(Connection.useLocalServer ? "local" : Connection.endpoint,
+                                      Connection.nickname)
             Chat.start(options, Connection.nickname, window.startRooms)
             if (Chat.started) {
                 stack.replace(null, chatPage)
@@ -109,19 +118,31 @@ ApplicationWindow {
             window.alert(0)
             toast.show(title, body)
         }
+        // A server that worked is the one to connect to at the next start.
+        function onConnectionChanged() {
+            if (Chat.connectionState === "Connected")
+                Preferences.autoConnect = true
+        }
     }
 
     Component {
         id: chatPage
         ChatPage {
             chat: Chat
-            onSignOut: {
-                Monitor.stop()
-                Chat.stop()
-                stack.replace(null, connectPage)
-            }
+            preferences: Preferences
+            onChangeServer: window.changeServer()
             onOpenMonitor: window.openMonitor()
         }
+    }
+
+    // Back to the connect page, which keeps what was filled in; the next start shows it too,
+    // until a connection works again.
+    function changeServer() {
+        Preferences.autoConnect = false
+        Preferences.flush()
+        Monitor.stop()
+        Chat.stop()
+        stack.replace(null, connectPage)
     }
 
     Component {
@@ -140,26 +161,46 @@ ApplicationWindow {
         stack.push(monitorPage)
     }
 
-    Toast { id: toast }
+    Toast { id: toast; objectName: "toast" }
 
     // What the user typed is never dropped silently: unsent messages are kept on disk and go out
-    // at the next start; closing the window with some still waiting says so first.
+    // at the next start, drafts wait in their rooms; closing the window with either says so first.
     property bool closeConfirmed: false
+    Shortcut {
+        sequences: [StandardKey.Quit]
+        onActivated: window.close()
+    }
+    readonly property list<string> draftRooms: Chat.started ? Preferences.draftRooms : []
     onClosing: (close) => {
-        if (!closeConfirmed && Chat.pendingCount > 0) {
+        if (!closeConfirmed && (Chat.pendingCount > 0 || draftRooms.length > 0)) {
             close.accepted = false
             quitDialog.open()
         }
     }
     Dialog {
         id: quitDialog
+        objectName: "quitDialog"
         anchors.centerIn: parent
         modal: true
-        title: qsTr("Messages not sent yet")
-        Label {
-            text: qsTr("%n message(s) could not be sent yet. They are kept, and sent the next time you connect to this server with this nickname.", "", Chat.pendingCount)
-            wrapMode: Text.Wrap
-            width: 320
+        title: Chat.pendingCount > 0 ? qsTr("Messages not sent yet") : qsTr("Draft not sent")
+        ColumnLayout {
+            spacing: Theme.spacing
+            Label {
+                objectName: "quitPendingText"
+                visible: Chat.pendingCount > 0
+                text: qsTr("%n message(s) could not be sent yet. They are kept, and sent the next time you connect to this server with this nickname.", "", Chat.pendingCount)
+                wrapMode: Text.Wrap
+                Layout.preferredWidth: 340
+            }
+            Label {
+                objectName: "quitDraftText"
+                visible: window.draftRooms.length > 0
+                text: qsTr("You typed a message you have not sent in %n room(s): %1. It is kept for the next time you open the room.", "", window.draftRooms.length)
+                      .arg(window.draftRooms.join(", "))
+                textFormat: Text.PlainText
+                wrapMode: Text.Wrap
+                Layout.preferredWidth: 340
+            }
         }
         footer: DialogButtonBox {
             Button {
@@ -179,8 +220,9 @@ ApplicationWindow {
 
     Component.onCompleted: {
         Qt.callLater(keepOnScreen)
-        Theme.mode = themeMode
         if (autoConnect && Connection.nickname.length > 0)
             Connection.prepare()
+        else if (Preferences.autoConnect && Connection.hasSavedServer && Connection.validate().length === 0)
+            Connection.prepareSaved()
     }
 }

@@ -4,7 +4,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Redwire.Models
 
-// Who is in the open room, online first; a click opens a direct conversation.
+// Who is in the open room, online first; a click (or Enter on the keyboard's row) opens a direct
+// conversation. The list is one stop of the Tab chain.
 Rectangle {
     id: pane
     required property ChatController chat
@@ -21,11 +22,22 @@ Rectangle {
             Layout.margins: Theme.spacing
         }
         ListView {
+            id: members
             objectName: "memberList"
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
             model: pane.chat.members
+            keyNavigationEnabled: true
+            activeFocusOnTab: count > 0
+            Accessible.name: qsTr("Members")
+            function openCurrent() {
+                if (currentItem && !currentItem.me)
+                    pane.chat.openDirect(currentItem.nickname)
+            }
+            Keys.onReturnPressed: openCurrent()
+            Keys.onEnterPressed: openCurrent()
+            Keys.onSpacePressed: openCurrent()
             delegate: ItemDelegate {
                 id: member
                 required property string nickname
@@ -35,7 +47,14 @@ Rectangle {
                 width: ListView.view.width
                 height: 30
                 enabled: !me
+                focusPolicy: Qt.NoFocus
                 onClicked: pane.chat.openDirect(nickname)
+                background: Rectangle {
+                    color: member.hovered ? Theme.raised : "transparent"
+                    border.width: member.ListView.isCurrentItem && members.activeFocus ? 2 : 0
+                    border.color: Theme.accent
+                    radius: 2
+                }
                 ToolTip.visible: hovered && !me
                 ToolTip.text: qsTr("Send a direct message")
                 contentItem: RowLayout {

@@ -34,6 +34,18 @@ ListView {
         if (following && count > 0)
             positionViewAtEnd()
     }
+    // Page Up / Page Down: most of a screen at a time, keeping a few lines of context. Back at the
+    // bottom, the view follows new messages again.
+    function scrollPage(direction) {
+        if (count === 0)
+            return
+        const top = originY
+        const bottom = Math.max(originY, originY + contentHeight - height)
+        contentY = Math.max(top, Math.min(bottom, contentY + direction * height * 0.85))
+        following = contentY >= bottom - 1
+        if (following)
+            positionViewAtEnd()
+    }
     onAtYBeginningChanged: if (atYBeginning && count > 0 && chat.messages.canLoadOlder) chat.loadOlder()
 
     header: Item {

@@ -31,7 +31,11 @@ Rectangle {
             color: Theme.mutedText
         }
         ToolButton {
+            id: muteButton
+            objectName: "muteButton"
             visible: header.chat.currentRoom.length > 0
+            focusPolicy: Qt.TabFocus
+            FocusFrame { control: muteButton }
             text: header.chat.currentRoomMuted ? qsTr("Unmute") : qsTr("Mute")
             onClicked: header.chat.setCurrentRoomMuted(!header.chat.currentRoomMuted)
         }

@@ -4,16 +4,22 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Redwire.Models
 
-// Joined rooms with unread badges; join a room by name; leave one from its context menu.
+// Joined rooms with unread badges; join a room by name; leave one from its context menu. The
+// list is one stop of the Tab chain: arrows move, Enter or Space opens the room.
 Rectangle {
     id: pane
     required property ChatController chat
+    required property ChatSettings preferences
     signal openMonitor()
-    signal signOut()
+    signal changeServer()
+    signal showShortcuts()
 
     color: Theme.sidebar
 
     AboutDialog { id: about; parent: Overlay.overlay }
+
+    // Where the keyboard starts when no room is open.
+    function focusJoinField() { joinField.forceActiveFocus() }
 
     ColumnLayout {
         anchors.fill: parent
@@ -22,27 +28,76 @@ Rectangle {
         RowLayout {
             Layout.fillWidth: true
             Layout.margins: Theme.spacing
-            Label {
-                text: pane.chat.nickname
-                textFormat: Text.PlainText
-                font.bold: true
-                color: Theme.text
-                elide: Text.ElideRight
+            ColumnLayout {
                 Layout.fillWidth: true
+                spacing: 0
+                Label {
+                    text: pane.chat.nickname
+                    textFormat: Text.PlainText
+                    font.bold: true
+                    color: Theme.text
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
+                // Which server: with auto-connect the user never saw the connect page.
+                Label {
+                    objectName: "serverLabel"
+                    text: pane.chat.endpoint
+                    textFormat: Text.PlainText
+                    color: Theme.mutedText
+                    font.pixelSize: Theme.smallFontSize
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
             }
             ToolButton {
+                id: menuButton
+                objectName: "menuButton"
                 text: "⋯"
                 Accessible.name: qsTr("Menu")
+                focusPolicy: Qt.TabFocus
                 onClicked: menu.open()
+                FocusFrame { control: menuButton }
                 Menu {
                     id: menu
+                    // The Basic style marks the keyboard's item with palette.light: the surface
+                    // colour here, invisible on the menu.
+                    palette.light: Theme.selection
                     MenuItem { text: qsTr("Channel monitor"); onTriggered: pane.openMonitor() }
-                    MenuItem {
-                        text: Theme.dark ? qsTr("Light theme") : qsTr("Dark theme")
-                        onTriggered: Theme.mode = Theme.dark ? "light" : "dark"
+                    Menu {
+                        title: qsTr("Theme")
+                        palette.light: Theme.selection
+                        // One of the three is checked, whatever is clicked.
+                        ButtonGroup { id: themeChoices }
+                        MenuItem {
+                            text: qsTr("Like the system")
+                            checkable: true
+                            ButtonGroup.group: themeChoices
+                            checked: pane.preferences.theme === "system"
+                            onTriggered: pane.preferences.theme = "system"
+                        }
+                        MenuItem {
+                            text: qsTr("Light")
+                            checkable: true
+                            ButtonGroup.group: themeChoices
+                            checked: pane.preferences.theme === "light"
+                            onTriggered: pane.preferences.theme = "light"
+                        }
+                        MenuItem {
+                            text: qsTr("Dark")
+                            checkable: true
+                            ButtonGroup.group: themeChoices
+                            checked: pane.preferences.theme === "dark"
+                            onTriggered: pane.preferences.theme = "dark"
+                        }
                     }
+                    MenuItem { text: qsTr("Keyboard shortcuts"); onTriggered: pane.showShortcuts() }
                     MenuItem { text: qsTr("About Redwire"); onTriggered: about.open() }
-                    MenuItem { text: qsTr("Sign out"); onTriggered: pane.signOut() }
+                    MenuItem {
+                        objectName: "changeServerItem"
+                        text: qsTr("Change server or nickname…")
+                        onTriggered: pane.changeServer()
+                    }
                 }
             }
         }
@@ -79,9 +134,27 @@ Rectangle {
             clip: true
             model: pane.chat.rooms
             keyNavigationEnabled: true
-            focus: true
+            activeFocusOnTab: true
+            Accessible.name: qsTr("Rooms")
+            // The keyboard's row starts at the room in view and follows it when it changes
+            // elsewhere (a click, Alt+Down, the switcher).
             currentIndex: pane.chat.rooms ? pane.chat.rooms.currentRow : -1
+            Connections {
+                target: pane.chat.rooms
+                function onCurrentRowChanged() { rooms.currentIndex = pane.chat.rooms.currentRow }
+            }
+            onActiveFocusChanged: if (activeFocus && pane.chat.rooms) currentIndex = pane.chat.rooms.currentRow
             Keys.onReturnPressed: pane.chat.selectRow(currentIndex)
+            Keys.onEnterPressed: pane.chat.selectRow(currentIndex)
+            Keys.onSpacePressed: pane.chat.selectRow(currentIndex)
+            // The context menu key (or Shift+F10) opens the row's menu, as a right click does.
+            Keys.onMenuPressed: if (currentItem) currentItem.openMenu()
+            Keys.onPressed: (event) => {
+                if (event.key === Qt.Key_F10 && (event.modifiers & Qt.ShiftModifier) && currentItem) {
+                    currentItem.openMenu()
+                    event.accepted = true
+                }
+            }
 
             delegate: ItemDelegate {
                 id: roomDelegate
@@ -99,9 +172,15 @@ Rectangle {
                 width: ListView.view.width
                 height: 34
                 highlighted: current
+                // The list is the Tab stop, not each room.
+                focusPolicy: Qt.NoFocus
+                readonly property bool keyboardRow: ListView.isCurrentItem && ListView.view.activeFocus
                 background: Rectangle {
                     color: roomDelegate.current ? Theme.selection
                                                 : (roomDelegate.hovered ? Theme.raised : "transparent")
+                    border.width: roomDelegate.keyboardRow ? 2 : 0
+                    border.color: Theme.accent
+                    radius: 2
                 }
                 onClicked: pane.chat.selectRow(index)
 
@@ -150,12 +229,16 @@ Rectangle {
                     }
                 }
 
+                function openMenu() {
+                    roomMenu.popup(roomDelegate, 0, roomDelegate.height)
+                }
                 TapHandler {
                     acceptedButtons: Qt.RightButton
                     onTapped: roomMenu.popup()
                 }
                 Menu {
                     id: roomMenu
+                    palette.light: Theme.selection
                     MenuItem {
                         text: roomDelegate.muted ? qsTr("Unmute") : qsTr("Mute")
                         onTriggered: pane.chat.setRowMuted(roomDelegate.index, !roomDelegate.muted)

@@ -2,6 +2,8 @@ import QtQuick
 import QtQuick.Controls
 
 // A short-lived banner for notifications inside the window (as well as the desktop's own).
+// Not closed by Esc: a popup that is would block the window's keyboard shortcuts while shown
+// (Qt Quick Controls does so for popups that close on Esc), and a toast never has the focus.
 Popup {
     id: toast
     property string title
@@ -18,7 +20,7 @@ Popup {
     y: 16
     width: Math.min(360, parent ? parent.width - 32 : 360)
     padding: 12
-    closePolicy: Popup.CloseOnPressOutside | Popup.CloseOnEscape
+    closePolicy: Popup.CloseOnPressOutside
     background: Rectangle {
         color: Theme.raised
         border.color: Theme.border

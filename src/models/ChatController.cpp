@@ -216,6 +216,12 @@ QString ChatController::currentRoom() const
     return room ? room->name() : QString();
 }
 
+QString ChatController::currentRoomKey() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room ? RoomListModel::keyFor(room) : QString();
+}
+
 QString ChatController::currentRoomProblem() const
 {
     ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;

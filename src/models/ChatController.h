@@ -37,6 +37,8 @@ class ChatController : public QObject
     Q_PROPERTY(Redwire::MessageListModel *messages READ messages NOTIFY currentRoomChanged)
     Q_PROPERTY(Redwire::MemberListModel *members READ members NOTIFY startedChanged)
     Q_PROPERTY(QString currentRoom READ currentRoom NOTIFY currentRoomChanged)
+    // "room:NAME" or "dm:NICK" (RoomListModel::keyFor): what per-room choices are kept under.
+    Q_PROPERTY(QString currentRoomKey READ currentRoomKey NOTIFY currentRoomChanged)
     Q_PROPERTY(bool currentRoomMuted READ currentRoomMuted NOTIFY currentRoomChanged)
     Q_PROPERTY(QString currentRoomProblem READ currentRoomProblem NOTIFY currentRoomProblemChanged)
     Q_PROPERTY(bool currentRoomRequest READ currentRoomRequest NOTIFY currentRoomProblemChanged)
@@ -59,6 +61,7 @@ public:
     MessageListModel *messages() const;
     MemberListModel *members() const { return m_members; }
     QString currentRoom() const;
+    QString currentRoomKey() const;
     bool currentRoomMuted() const;
     QString currentRoomProblem() const;
     // Asks the server again for the room in view after it refused it.

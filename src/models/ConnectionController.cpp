@@ -29,6 +29,7 @@ ConnectionController::ConnectionController(QObject *parent)
                 Q_EMIT settingsChanged();
             }
             setKeychainMessage(tr("Password loaded from the keychain."));
+            prepareAfterKeychain();
         });
     connect(m_credentials, &CredentialStore::passwordSaved, this,
         [this] { setKeychainMessage(tr("Password saved in the keychain.")); });
@@ -37,6 +38,7 @@ ConnectionController::ConnectionController(QObject *parent)
             if (m_rememberPassword)
                 setKeychainMessage(
                     tr("The password was not saved: no keychain is available (%1).").arg(reason));
+            prepareAfterKeychain();
         });
 }
 
@@ -245,6 +247,24 @@ void ConnectionController::prepare()
     else if (!m_rememberPassword)
         m_credentials->forgetPassword(account);
     Q_EMIT ready(m_options);
+}
+
+void ConnectionController::prepareSaved()
+{
+    if (!m_useLocalServer && m_rememberPassword && m_options.password.isEmpty()) {
+        m_prepareAfterKeychain = true;
+        loadSavedPassword();
+        return;
+    }
+    prepare();
+}
+
+void ConnectionController::prepareAfterKeychain()
+{
+    if (!m_prepareAfterKeychain)
+        return;
+    m_prepareAfterKeychain = false;
+    prepare();
 }
 
 void ConnectionController::emitLocalReady()

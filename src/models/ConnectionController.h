@@ -41,6 +41,7 @@ class ConnectionController : public QObject
     Q_PROPERTY(bool localServerStarting READ localServerStarting NOTIFY localServerChanged)
     Q_PROPERTY(QString keychainMessage READ keychainMessage NOTIFY keychainMessageChanged)
     Q_PROPERTY(QString endpoint READ endpoint NOTIFY settingsChanged)
+    Q_PROPERTY(bool hasSavedServer READ hasSavedServer NOTIFY settingsChanged)
 public:
     explicit ConnectionController(QObject *parent = nullptr);
     ~ConnectionController() override;
@@ -88,6 +89,9 @@ public:
     Q_INVOKABLE QString validate() const;
     // Saves the settings, starts the local server when chosen, then emits ready(options).
     Q_INVOKABLE void prepare();
+    // prepare() with what was saved, at start: when the password is kept in the keychain, it is
+    // read first (without a keychain the attempt goes ahead, and the server says what it lacks).
+    Q_INVOKABLE void prepareSaved();
     Q_INVOKABLE void loadSavedPassword();
 
     ConnectionOptions options() const { return m_options; }
@@ -104,12 +108,14 @@ private:
     void load();
     void setKeychainMessage(const QString &message);
     void emitLocalReady();
+    void prepareAfterKeychain();
 
     ConnectionOptions m_options;
     QString m_nickname;
     bool m_rememberPassword = false;
     bool m_useLocalServer = false;
     bool m_hasSavedServer = false;
+    bool m_prepareAfterKeychain = false;
     QString m_keychainMessage;
     LocalRedisServer *m_localServer;
     CredentialStore *m_credentials;

@@ -112,6 +112,29 @@ int RoomListModel::currentRow() const
     return m_session && m_session->currentRoom() ? m_session->indexOf(m_session->currentRoom()) : -1;
 }
 
+int RoomListModel::rowAfter(int step, bool unreadOnly) const
+{
+    const int count = rowCount();
+    if (count == 0 || step == 0)
+        return -1;
+    const int from = currentRow();
+    if (!unreadOnly) {
+        const int row = from < 0 ? (step > 0 ? 0 : count - 1) : from + step;
+        return row >= 0 && row < count ? row : -1;
+    }
+    const int direction = step > 0 ? 1 : -1;
+    const int start = from < 0 ? 0 : from;
+    for (int i = 1; i <= count; ++i) {
+        const int row = ((start + direction * i) % count + count) % count;
+        const ChatRoom *room = m_session->roomAt(row);
+        if (row == from || !room || room->unreadCount() == 0)
+            continue;
+        if (!m_muted.contains(keyFor(room)) || room->unreadMentionCount() > 0)
+            return row;
+    }
+    return -1;
+}
+
 void RoomListModel::setMuted(const QString &key, bool muted)
 {
     if (muted == m_muted.contains(key))

@@ -38,6 +38,10 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     int currentRow() const;
+    // For keyboard navigation: the row `step` rows from the room in view (no wrapping), or with
+    // `unreadOnly` the nearest room in that direction with unread messages that are not muted
+    // (muted rooms count when they mention us), wrapping round; -1 when there is none.
+    Q_INVOKABLE int rowAfter(int step, bool unreadOnly) const;
     bool isMuted(const QString &key) const { return m_muted.contains(key); }
     void setMuted(const QString &key, bool muted);
     QStringList mutedKeys() const { return QStringList(m_muted.begin(), m_muted.end()); }

@@ -2,6 +2,7 @@
 // delegates show: after a tall message in one room and a switch to another, the view shows only
 // the other room's messages, in order, from its first row; long messages are collapsed.
 #include "models/ChatController.h"
+#include "models/ChatSettings.h"
 #include "models/MessageListModel.h"
 #include "models/RoomListModel.h"
 
@@ -70,6 +71,7 @@ private:
     QQmlEngine m_engine;
     std::unique_ptr<RedwireTest::RedisServerProcess> m_server;
     std::unique_ptr<Redwire::ChatController> m_chat;
+    std::unique_ptr<Redwire::ChatSettings> m_preferences;
     std::unique_ptr<QObject> m_window;
     QQuickItem *m_view = nullptr;
 };
@@ -80,6 +82,7 @@ void TestChatView::initTestCase()
     QCoreApplication::setOrganizationDomain(QStringLiteral("tests.redwire.invalid"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_chatview"));
     m_engine.addImportPath(QStringLiteral("qrc:/"));
+    m_preferences = std::make_unique<Redwire::ChatSettings>();
 }
 
 void TestChatView::init()
@@ -94,11 +97,13 @@ void TestChatView::init()
     component.setData(
         "import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
         "Window { id: w; required property ChatController chat; width: 900; height: 600; visible: true\n"
-        "  ChatPage { anchors.fill: parent; chat: w.chat } }",
+        "  ChatPage { anchors.fill: parent; chat: w.chat; preferences: w.preferences }\n"
+        "  required property ChatSettings preferences }",
         QUrl(QStringLiteral("qrc:/chatview.qml")));
     QVERIFY2(component.isReady(), qPrintable(component.errorString()));
-    m_window.reset(component.createWithInitialProperties(
-        { { QStringLiteral("chat"), QVariant::fromValue(m_chat.get()) } }));
+    m_window.reset(
+        component.createWithInitialProperties({ { QStringLiteral("chat"), QVariant::fromValue(m_chat.get()) },
+            { QStringLiteral("preferences"), QVariant::fromValue(m_preferences.get()) } }));
     QVERIFY2(m_window, qPrintable(component.errorString()));
     QVERIFY(QTest::qWaitForWindowExposed(qobject_cast<QWindow *>(m_window.get())));
     m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));

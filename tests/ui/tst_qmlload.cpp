@@ -1,6 +1,7 @@
 // Every view in Redwire.Ui compiles and instantiates against the real C++ types, with no QML
 // warning: the cheapest guard against a typo that would leave a page blank at run time.
 #include "models/ChatController.h"
+#include "models/ChatSettings.h"
 #include "models/ConnectionController.h"
 #include "models/MonitorController.h"
 #include "monitor/MonitorMessageModel.h"
@@ -55,6 +56,7 @@ void TestQmlLoad::initTestCase()
         "Redwire.Models", 1, 0, "Connection", new Redwire::ConnectionController(this));
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", new Redwire::ChatController({}, this));
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Monitor", new Redwire::MonitorController(this));
+    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Preferences", new Redwire::ChatSettings(this));
     connect(&m_engine, &QQmlEngine::warnings, this,
         [this](const QList<QQmlError> &warnings) { m_warnings << warnings; });
 }
@@ -63,7 +65,8 @@ void TestQmlLoad::loads_data()
 {
     QTest::addColumn<QByteArray>("source");
     QTest::newRow("ConnectPage") << QByteArray("ConnectPage {}");
-    QTest::newRow("ChatPage") << QByteArray("ChatPage { chat: Chat; width: 900; height: 600 }");
+    QTest::newRow("ChatPage") << QByteArray(
+        "ChatPage { chat: Chat; preferences: Preferences; width: 900; height: 600 }");
     QTest::newRow("AboutDialog") << QByteArray("AboutDialog {}");
     QTest::newRow("Toast") << QByteArray("Toast {}");
     QTest::newRow("MonitorPage") << QByteArray("MonitorPage { monitor: Monitor; width: 1000; height: 700 }");
@@ -100,7 +103,8 @@ void TestQmlLoad::chatPageShowsLiveMessages()
     QVERIFY(chat.isStarted());
     m_warnings.clear();
     QQmlComponent component(&m_engine);
-    component.setData("import QtQuick\nimport Redwire.Ui\nChatPage { width: 900; height: 600 }",
+    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
+                      "ChatPage { width: 900; height: 600; preferences: Preferences }",
         QUrl(QStringLiteral("qrc:/probe2.qml")));
     QVERIFY2(component.isReady(), qPrintable(component.errorString()));
     std::unique_ptr<QObject> page(

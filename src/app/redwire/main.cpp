@@ -1,6 +1,8 @@
 // The Redwire desktop app: parses the command line, sets up the controllers and shows ui/Main.qml.
 #include "desktop/LaunchOptions.h"
+#include "desktop/Translations.h"
 #include "models/ChatController.h"
+#include "models/ChatSettings.h"
 #include "models/ConnectionController.h"
 #include "models/MonitorController.h"
 
@@ -52,6 +54,7 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("redwire"));
 #endif
     QLoggingCategory::setFilterRules(QStringLiteral("redwire.*.debug=false"));
+    Redwire::installTranslations(app);
 
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
         QQuickStyle::setStyle(QStringLiteral("Basic"));
@@ -61,6 +64,9 @@ int main(int argc, char *argv[])
         connection->applyLaunchOptions(
             launch.hasServer ? launch.connection : connection->options(), launch.nickname);
 
+    // Theme, auto-connect and drafts; destroyed after the engine, before the application, so
+    // that the last drafts are written.
+    Redwire::ChatSettings preferences;
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
     // Unsent messages survive a crash: kept in the app's data folder (0700), one file per
@@ -71,6 +77,7 @@ int main(int argc, char *argv[])
     auto *chat = new Redwire::ChatController(chatConfig, &app);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", connection);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", chat);
+    qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Preferences", &preferences);
     auto *monitor = new Redwire::MonitorController(&app);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Monitor", monitor);
     QObject::connect(

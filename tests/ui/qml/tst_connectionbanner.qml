@@ -3,7 +3,8 @@ import QtTest
 import Redwire.Ui
 
 // The connection banner: hidden (a thin bar) when connected, the error with a countdown and a
-// retry button while reconnecting.
+// retry button while reconnecting; it names the server and offers to change it while there is
+// no connection.
 TestCase {
     id: test
     name: "ConnectionBanner"
@@ -24,6 +25,7 @@ TestCase {
     }
 
     SignalSpy { id: retrySpy; signalName: "retryNow" }
+    SignalSpy { id: changeSpy; signalName: "changeServer" }
 
     function findText(item, text) {
         if (item.text !== undefined && String(item.text).indexOf(text) >= 0 && item.visible)
@@ -64,8 +66,35 @@ TestCase {
         verify(findText(banner, "Connection refused. Reconnecting in 2 s.") !== null)
     }
 
+    function test_reconnectingNamesTheServerAndOffersAnother() {
+        const banner = createTemporaryObject(bannerComponent, test, {
+            connectionState: "Reconnecting", errorText: "Connection refused", retryInMs: 3000 })
+        verify(findText(banner, "127.0.0.1:6379: Connection refused. Reconnecting in 3 s.") !== null)
+        changeSpy.target = banner
+        const button = findText(banner, "Change server")
+        verify(button !== null)
+        mouseClick(button)
+        compare(changeSpy.count, 1)
+    }
+
+    function test_disconnectedNamesTheServer() {
+        const banner = createTemporaryObject(bannerComponent, test, {
+            connectionState: "Disconnected", errorText: "Authentication failed" })
+        verify(findText(banner, "127.0.0.1:6379: Authentication failed.") !== null)
+        verify(findText(banner, "Change server") !== null)
+    }
+
+    // A server that stops answering keeps its connection: waiting is right, no way out offered.
+    function test_notRespondingWaits() {
+        const banner = createTemporaryObject(bannerComponent, test, { connectionState: "NotResponding" })
+        verify(findText(banner, "127.0.0.1:6379 is not responding.") !== null)
+        compare(findText(banner, "Change server"), null)
+        compare(findText(banner, "Retry now"), null)
+    }
+
     function test_connectingNamesTheServer() {
         const banner = createTemporaryObject(bannerComponent, test, { connectionState: "Connecting" })
         verify(findText(banner, "Connecting to 127.0.0.1:6379") !== null)
+        verify(findText(banner, "Change server") !== null)
     }
 }
