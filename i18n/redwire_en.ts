@@ -29,6 +29,16 @@
     </message>
 </context>
 <context>
+    <name>MonitorPage</name>
+    <message numerus="yes">
+        <source>%1 dropped, more possibly missed in %n gap(s)</source>
+        <translation>
+            <numerusform>%1 dropped, more possibly missed in %n gap</numerusform>
+            <numerusform>%1 dropped, more possibly missed in %n gaps</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>QuickSwitcher</name>
     <message numerus="yes">
         <source>%n unread</source>
@@ -40,6 +50,13 @@
 </context>
 <context>
     <name>Redwire::MonitorController</name>
+    <message numerus="yes">
+        <source>%1 at %2, %n byte(s), via %3</source>
+        <translation>
+            <numerusform>%1 at %2, %n byte, via %3</numerusform>
+            <numerusform>%1 at %2, %n bytes, via %3</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>Published to %1: %n receiver(s).</source>
         <translation>
