@@ -334,6 +334,7 @@ void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
     for (const ChatMessage &message : fresh) {
         if (message.own || !message.isConversation())
             continue;
+        Q_EMIT messageArrived(message);
         if (message.mentionsMe)
             Q_EMIT mentioned(message);
         if (!m_inView) {

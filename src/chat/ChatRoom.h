@@ -97,6 +97,9 @@ Q_SIGNALS:
     void typingUsersChanged();
     void syncedChanged();
     void historyStateChanged();
+    // A new conversation message from someone else arrived (live or recovered after a
+    // reconnect), once per message, in order.
+    void messageArrived(const Redwire::ChatMessage &message);
     // A new message naming us arrived (live or recovered after a reconnect).
     void mentioned(const Redwire::ChatMessage &message);
     // The room's subscription was refused (e.g. NOPERM); the reason is translated.

@@ -1,5 +1,7 @@
 #include "ChatController.h"
 
+#include "ChatNotificationPolicy.h"
+
 #include "DesktopNotifier.h"
 #include "MemberListModel.h"
 #include "MessageListModel.h"
@@ -26,7 +28,6 @@ QString acceptedPeersKey(const QString &nickname)
     return QStringLiteral("chat/contacts/") + QString::fromLatin1(nickname.toUtf8().toHex());
 }
 // At most one "message request" notification this often: strangers cannot make a storm.
-constexpr qint64 RequestNotificationIntervalMs = 60 * 1000;
 
 QString stateName(RedisConnection::State state)
 {
@@ -43,10 +44,6 @@ QString stateName(RedisConnection::State state)
     return QStringLiteral("Disconnected");
 }
 
-QString titleFor(const ChatRoom *room)
-{
-    return room->isDirect() ? QLatin1Char('@') + room->name() : QLatin1Char('#') + room->name();
-}
 } // namespace
 
 ChatController::ChatController(const ChatConfig &config, QObject *parent)
@@ -54,8 +51,13 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
     , m_config(config)
     , m_emptyMessages(new MessageListModel(nullptr, this))
     , m_notifier(new DesktopNotifier(this))
+    , m_notifications(new ChatNotificationPolicy(m_notifier, this))
 {
     connect(m_notifier, &DesktopNotifier::notified, this, &ChatController::notified);
+    m_notifications->setMutedCheck(
+        [this](const ChatRoom *room) { return m_rooms && m_rooms->isMuted(RoomListModel::keyFor(room)); });
+    m_notifications->setCurrentRoomSource(
+        [this]() -> const ChatRoom * { return m_session ? m_session->currentRoom() : nullptr; });
 }
 
 ChatController::~ChatController() = default;
@@ -82,8 +84,8 @@ void ChatController::start(
     connect(m_session, &ChatSession::acceptedPeersChanged, this, [this] {
         QSettings().setValue(acceptedPeersKey(m_session->nickname()), m_session->acceptedPeers());
     });
-    connect(
-        m_session, &ChatSession::directConversationOpened, this, &ChatController::directConversationOpened);
+    connect(m_session, &ChatSession::directConversationOpened, m_notifications,
+        &ChatNotificationPolicy::requestOpened);
     m_rooms = new RoomListModel(m_session, this);
     m_members = new MemberListModel(nickname, this);
     QSettings settings;
@@ -92,7 +94,6 @@ void ChatController::start(
     connect(m_session, &ChatSession::roomAdded, this, &ChatController::roomAdded);
     connect(m_session, &ChatSession::roomAboutToBeRemoved, this, [this](int row) {
         ChatRoom *room = m_session->roomAt(row);
-        m_lastUnread.remove(room);
         if (MessageListModel *model = m_messageModels.take(room))
             model->deleteLater();
     });
@@ -130,7 +131,6 @@ void ChatController::stop()
     m_session->disconnectFromServer();
     qDeleteAll(m_messageModels);
     m_messageModels.clear();
-    m_lastUnread.clear();
     delete m_members;
     m_members = nullptr;
     delete m_rooms;
@@ -264,6 +264,7 @@ void ChatController::setWindowActive(bool active)
     if (m_windowActive == active)
         return;
     m_windowActive = active;
+    m_notifications->setWindowActive(active);
     // While the window is in the background, the room shown is not being read.
     if (m_session && m_session->currentRoom())
         m_session->currentRoom()->setInView(active);
@@ -275,28 +276,10 @@ void ChatController::roomAdded(int row)
     ChatRoom *room = m_session->roomAt(row);
     if (!room)
         return;
-    m_lastUnread.insert(room, room->unreadCount());
-    connect(room, &ChatRoom::unreadCountChanged, this, [this, room] { unreadChanged(room); });
-    connect(room, &ChatRoom::mentioned, this, [this, room](const ChatMessage &message) {
-        if ((m_windowActive && room == m_session->currentRoom()) || room->isRequest())
-            return;
-        m_notifier->notify(tr("%1 mentioned you in %2").arg(message.sender, titleFor(room)), message.text);
-    });
+    m_notifications->watch(room);
     connect(room, &ChatRoom::errorOccurred, this, &ChatController::setLastError);
     if (!m_restoring)
         saveRooms();
-}
-
-// Someone we never talked with wrote to us: one quiet notification (at most one a minute,
-// whoever writes), and the conversation waits in the room list as a request.
-void ChatController::directConversationOpened(ChatRoom *room)
-{
-    if (!room || !room->isRequest())
-        return;
-    if (m_lastRequestNotice.isValid() && m_lastRequestNotice.elapsed() < RequestNotificationIntervalMs)
-        return;
-    m_lastRequestNotice.start();
-    m_notifier->notify(tr("Message request"), tr("%1 wants to talk with you.").arg(room->name()));
 }
 
 void ChatController::acceptCurrentRequest()
@@ -309,29 +292,6 @@ bool ChatController::currentRoomRequest() const
 {
     ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
     return room && room->isRequest();
-}
-
-void ChatController::unreadChanged(ChatRoom *room)
-{
-    const int previous = m_lastUnread.value(room, 0);
-    const int now = room->unreadCount();
-    m_lastUnread.insert(room, now);
-    if (now <= previous || m_rooms->isMuted(RoomListModel::keyFor(room)) || room->isRequest())
-        return;
-    if (m_windowActive && room == m_session->currentRoom())
-        return;
-    // The newest message someone else wrote; mentions have their own notification.
-    const RoomTimeline *timeline = room->timeline();
-    for (int row = timeline->count() - 1; row >= 0; --row) {
-        const ChatMessage &message = timeline->at(row);
-        if (message.own || !message.isConversation())
-            continue;
-        if (message.mentionsMe)
-            return;
-        const QString sender = message.external ? tr("external") : message.sender;
-        m_notifier->notify(titleFor(room), sender + QStringLiteral(": ") + message.text.left(200));
-        return;
-    }
 }
 
 void ChatController::currentChanged()

@@ -114,12 +114,10 @@ Q_SIGNALS:
 
 private:
     void roomProblemChanged();
-    void directConversationOpened(ChatRoom *room);
     void setLastError(const QString &message);
     void watchConnections();
     void roomAdded(int row);
     void currentChanged();
-    void unreadChanged(ChatRoom *room);
     void saveRooms() const;
     // Created on first use: rooms never shown cost no model.
     MessageListModel *modelFor(ChatRoom *room) const;
@@ -131,13 +129,11 @@ private:
     MemberListModel *m_members = nullptr;
     MessageListModel *m_emptyMessages;
     DesktopNotifier *m_notifier;
+    class ChatNotificationPolicy *m_notifications;
     mutable QHash<ChatRoom *, MessageListModel *> m_messageModels;
-    QHash<ChatRoom *, int> m_lastUnread;
-    QElapsedTimer m_lastRequestNotice;
     QString m_lastError;
     bool m_windowActive = true;
     bool m_restoring = false;
-    QTimer m_countdown;
 };
 
 } // namespace Redwire
