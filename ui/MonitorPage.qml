@@ -429,14 +429,18 @@ Page {
 
     FileNameDialog {
         id: exportDialog
+        objectName: "exportDialog"
         property string format: "jsonl"
         title: qsTr("Export the buffer")
         suggestedName: "redwire-export." + format
+        nameFilters: format === "csv" ? [qsTr("CSV (*.csv)")] : [qsTr("JSON Lines (*.jsonl)")]
         onChosen: (path) => page.monitor.exportTo(path, format)
     }
     FileNameDialog {
         id: recordDialog
+        objectName: "recordDialog"
         title: qsTr("Record to a file (JSON Lines)")
+        nameFilters: [qsTr("JSON Lines (*.jsonl)")]
         suggestedName: "redwire-recording.jsonl"
         onChosen: (path) => page.monitor.startRecording(path, "jsonl")
     }

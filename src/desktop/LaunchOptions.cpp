@@ -44,7 +44,7 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments, const QString &
     }
     if (!positional.isEmpty()) {
         QString error;
-        result.connection = ConnectionOptions::fromUrl(QUrl(positional.first(), QUrl::StrictMode), &error);
+        result.connection = ConnectionOptions::fromUrl(positional.first(), &error, QUrl::StrictMode);
         if (!error.isEmpty()) {
             result.error = error;
             return result;

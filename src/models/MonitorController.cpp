@@ -50,7 +50,7 @@ MonitorController::MonitorController(QObject *parent)
     });
     connect(m_export, &MessageExport::finished, this, [this](bool ok, const QString &error) {
         m_exportPercent = 100;
-        setStatus(ok ? tr("Export finished.") : tr("Export failed: %1").arg(error));
+        setStatus(ok ? tr("Export finished.") : error); // the error names the file and the reason
         Q_EMIT exportChanged();
     });
     connect(m_recorder, &MessageRecorder::recordingChanged, this, &MonitorController::recordingChanged);
@@ -302,7 +302,7 @@ void MonitorController::exportTo(const QString &pathOrUrl, const QString &format
         return;
     m_exportPercent = 0;
     if (!m_export->start(m_monitor->buffer(), localPath(pathOrUrl), formatNamed(format)))
-        setStatus(tr("Cannot export: %1").arg(m_export->errorString()));
+        setStatus(m_export->errorString()); // a whole sentence: "Cannot export to <file>: <why>"
     else
         setStatus(tr("Exporting to %1…").arg(localPath(pathOrUrl)));
     Q_EMIT exportChanged();
@@ -311,7 +311,7 @@ void MonitorController::exportTo(const QString &pathOrUrl, const QString &format
 void MonitorController::startRecording(const QString &pathOrUrl, const QString &format)
 {
     if (!m_recorder->start(localPath(pathOrUrl), formatNamed(format)))
-        setStatus(tr("Cannot record: %1").arg(m_recorder->errorString()));
+        setStatus(m_recorder->errorString()); // "Cannot record to <file>: <why>"
     else
         setStatus(tr("Recording to %1").arg(localPath(pathOrUrl)));
 }

@@ -14,20 +14,33 @@ QByteArray CsvMessageFormatter::header() const
     return QByteArrayLiteral("time,channel,pattern,size,payload,payload_base64\r\n");
 }
 
+bool CsvMessageFormatter::looksLikeFormula(const QByteArray &text)
+{
+    if (text.isEmpty())
+        return false;
+    const char first = text.front();
+    return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r';
+}
+
 void CsvMessageFormatter::appendField(const QByteArray &text, QByteArray &out)
 {
     const char *data = text.constData();
     const qsizetype size = text.size();
+    const bool defuse = looksLikeFormula(text);
     bool needsQuotes = false;
     for (qsizetype i = 0; i < size && !needsQuotes; ++i) {
         const char c = data[i];
         needsQuotes = c == ',' || c == '"' || c == '\r' || c == '\n';
     }
     if (!needsQuotes) {
+        if (defuse)
+            out.append('\'');
         ByteAppend::bytes(out, text);
         return;
     }
     out.append('"');
+    if (defuse)
+        out.append('\'');
     qsizetype runStart = 0;
     for (qsizetype i = 0; i < size; ++i) {
         if (data[i] == '"') {

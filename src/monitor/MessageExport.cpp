@@ -3,6 +3,8 @@
 #include "MessageRingBuffer.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QTimer>
 
 namespace Redwire {
@@ -31,9 +33,16 @@ bool MessageExport::start(
         m_error = tr("An export is already running.");
         return false;
     }
+    // The folder may not exist yet: the suggested ~/Documents is missing on many systems.
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QDir().mkpath(folder)) {
+        m_error = tr("Cannot export to %1: cannot create the folder %2.")
+                      .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(folder));
+        return false;
+    }
     m_file = std::make_unique<QSaveFile>(path);
     if (!m_file->open(QIODevice::WriteOnly)) {
-        m_error = tr("Cannot export to %1: %2").arg(path, m_file->errorString());
+        m_error = tr("Cannot export to %1: %2").arg(QDir::toNativeSeparators(path), m_file->errorString());
         m_file.reset();
         return false;
     }

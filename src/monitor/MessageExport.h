@@ -25,7 +25,8 @@ public:
     explicit MessageExport(QObject *parent = nullptr);
     ~MessageExport() override;
 
-    // False (with errorString()) when the file cannot be opened or an export is running.
+    // Creates the file's folder when it is missing. False (with errorString(), a whole sentence
+    // that names the file) when the folder or the file cannot be made, or an export is running.
     bool start(const MessageRingBuffer &buffer, const QString &path, MessageFormatter::Format format);
     void cancel();
 

@@ -1,6 +1,8 @@
 #include "MessageRecorder.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 
 namespace Redwire {
 
@@ -31,9 +33,15 @@ bool MessageRecorder::start(const QString &path, MessageFormatter::Format format
 {
     stop();
     m_error.clear();
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QDir().mkpath(folder)) {
+        m_error = tr("Cannot record to %1: cannot create the folder %2.")
+                      .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(folder));
+        return false;
+    }
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append)) {
-        m_error = tr("Cannot record to %1: %2").arg(path, m_file.errorString());
+        m_error = tr("Cannot record to %1: %2").arg(QDir::toNativeSeparators(path), m_file.errorString());
         return false;
     }
     m_formatter = MessageFormatter::create(format);

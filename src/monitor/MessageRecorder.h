@@ -23,7 +23,8 @@ public:
     explicit MessageRecorder(QObject *parent = nullptr);
     ~MessageRecorder() override;
 
-    // Opens `path` for appending (a CSV header is written when the file is empty).
+    // Opens `path` for appending (a CSV header is written when the file is empty), creating its
+    // folder when it is missing.
     bool start(const QString &path, MessageFormatter::Format format);
     void stop();
     // Writes what is waiting now.

@@ -3,7 +3,40 @@
 #include <QCoreApplication>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 namespace Redwire {
+
+namespace {
+QString invalidPort(const QString &port)
+{
+    return QCoreApplication::translate(
+        "Redwire::ConnectionOptions", "Invalid port: %1 (a number from 1 to 65535)")
+        .arg(port);
+}
+
+// The port part of a URL's authority ("redis://user@[::1]:6380/2" -> "6380"); empty when there is
+// none.
+QStringView portOf(QStringView url)
+{
+    const qsizetype schemeEnd = url.indexOf(u"://");
+    if (schemeEnd <= 0)
+        return {};
+    QStringView authority = url.mid(schemeEnd + 3);
+    const auto authorityEnd = std::find_if(
+        authority.begin(), authority.end(), [](QChar c) { return c == u'/' || c == u'?' || c == u'#'; });
+    authority = authority.left(authorityEnd - authority.begin());
+    authority = authority.mid(authority.lastIndexOf(u'@') + 1);
+    if (authority.startsWith(u'[')) {
+        const qsizetype bracket = authority.indexOf(u']');
+        if (bracket < 0)
+            return {};
+        authority = authority.mid(bracket + 1);
+    }
+    const qsizetype colon = authority.indexOf(u':');
+    return colon < 0 ? QStringView() : authority.mid(colon + 1);
+}
+} // namespace
 
 QString ConnectionOptions::endpointDisplayName() const
 {
@@ -53,9 +86,12 @@ ConnectionOptions ConnectionOptions::fromUrl(const QUrl &url, QString *errorMess
     };
     ConnectionOptions options;
     const QString scheme = url.scheme().toLower();
-    if (!url.isValid())
-        return fail(QCoreApplication::translate("Redwire::ConnectionOptions", "Not a valid URL: %1")
-                        .arg(url.errorString()));
+    if (!url.isValid()) {
+        // QUrl appends its internals ("; source was ...; scheme = ..."): the reason is enough.
+        const QString reason = url.errorString().section(QStringLiteral("; source was"), 0, 0);
+        return fail(
+            QCoreApplication::translate("Redwire::ConnectionOptions", "Not a valid URL: %1").arg(reason));
+    }
     if (!url.password().isEmpty())
         return fail(QCoreApplication::translate("Redwire::ConnectionOptions",
             "Put no password in the URL; use REDWIRE_PASSWORD or the keychain instead."));
@@ -72,7 +108,7 @@ ConnectionOptions ConnectionOptions::fromUrl(const QUrl &url, QString *errorMess
             options.host = url.host();
         const int port = url.port(6379);
         if (port <= 0 || port > 65535)
-            return fail(QCoreApplication::translate("Redwire::ConnectionOptions", "Invalid port."));
+            return fail(invalidPort(QString::number(port)));
         options.port = quint16(port);
         const QString path = url.path();
         if (path.size() > 1) {
@@ -99,6 +135,24 @@ ConnectionOptions ConnectionOptions::fromUrl(const QUrl &url, QString *errorMess
     if (errorMessage)
         errorMessage->clear();
     return options;
+}
+
+ConnectionOptions ConnectionOptions::fromUrl(
+    const QString &text, QString *errorMessage, QUrl::ParsingMode mode)
+{
+    // Nothing after the colon ("host:") is the default port, as QUrl has it.
+    const QStringView port = portOf(text);
+    if (!port.isEmpty()) {
+        const bool digitsOnly
+            = std::all_of(port.begin(), port.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+        const uint number = digitsOnly && port.size() <= 5 ? port.toUInt() : 0;
+        if (number == 0 || number > 65535) {
+            if (errorMessage)
+                *errorMessage = invalidPort(port.toString());
+            return ConnectionOptions();
+        }
+    }
+    return fromUrl(QUrl(text, mode), errorMessage);
 }
 
 } // namespace Redwire

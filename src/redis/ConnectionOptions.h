@@ -65,6 +65,10 @@ struct ConnectionOptions
     // Parses redis://[user@]host[:port][/db], rediss://... (TLS) and unix:///path?db=N.
     // A password in the URL is refused (it would end up in shell history and process lists).
     static ConnectionOptions fromUrl(const QUrl &url, QString *errorMessage = nullptr);
+    // The same from what the user typed: a port QUrl refuses (99999, "abc") is named in the error,
+    // not reported as QUrl's internals.
+    static ConnectionOptions fromUrl(
+        const QString &text, QString *errorMessage = nullptr, QUrl::ParsingMode mode = QUrl::TolerantMode);
 };
 
 } // namespace Redwire

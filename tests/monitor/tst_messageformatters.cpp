@@ -97,6 +97,9 @@ private Q_SLOTS:
     void jsonExact();
     void csvExact_data();
     void csvExact();
+    void csvFormulaCellsDefused_data();
+    void csvFormulaCellsDefused();
+    void formulasUntouchedOutsideCsv();
     void csvHeader();
     void timestamps();
     void utf8Validation_data();
@@ -322,6 +325,73 @@ void TestMessageFormatters::csvExact()
     QFETCH(QByteArray, expected);
     CsvMessageFormatter formatter;
     QCOMPARE(formatter.formatted(sample(payload, channel)), expected);
+}
+
+// A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a ' in front; the
+// size column still gives the payload's own length, so a reader can take the ' off again.
+void TestMessageFormatters::csvFormulaCellsDefused_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QByteArray>("channel");
+    QTest::addColumn<QByteArray>("pattern");
+    QTest::addColumn<QByteArray>("expected"); // after the time and a comma
+    QTest::newRow("hyperlink") << QByteArray(R"(=HYPERLINK("http://evil.invalid","click"))")
+                               << QByteArray("news") << QByteArray()
+                               << QByteArray(R"x(news,,41,"'=HYPERLINK(""http://evil.invalid"",""click"")",)x"
+                                             "\r\n");
+    QTest::newRow("plus") << QByteArray("+1+1") << QByteArray("news") << QByteArray()
+                          << QByteArray("news,,4,'+1+1,\r\n");
+    QTest::newRow("minus") << QByteArray("-2+3") << QByteArray("news") << QByteArray()
+                           << QByteArray("news,,4,'-2+3,\r\n");
+    QTest::newRow("at") << QByteArray("@SUM(A1:A9)") << QByteArray("news") << QByteArray()
+                        << QByteArray("news,,11,'@SUM(A1:A9),\r\n");
+    QTest::newRow("tab") << QByteArray("\t=1+1") << QByteArray("news") << QByteArray()
+                         << QByteArray("news,,5,'\t=1+1,\r\n");
+    QTest::newRow("carriage return") << QByteArray("\r=1+1") << QByteArray("news") << QByteArray()
+                                     << QByteArray("news,,5,\"'\r=1+1\",\r\n");
+    QTest::newRow("lone equals") << QByteArray("=") << QByteArray("news") << QByteArray()
+                                 << QByteArray("news,,1,'=,\r\n");
+    QTest::newRow("channel and pattern")
+        << QByteArray("x") << QByteArray("=cmd|' /C calc'!A0") << QByteArray("-*")
+        << QByteArray("'=cmd|' /C calc'!A0,'-*,1,x,\r\n");
+    QTest::newRow("not first") << QByteArray("a=1+1") << QByteArray("news") << QByteArray()
+                               << QByteArray("news,,5,a=1+1,\r\n");
+    QTest::newRow("quote first") << QByteArray("'=1") << QByteArray("news") << QByteArray()
+                                 << QByteArray("news,,3,'=1,\r\n");
+    QTest::newRow("newline first") << QByteArray("\n=1") << QByteArray("news") << QByteArray()
+                                   << QByteArray("news,,3,\"\n=1\",\r\n");
+    QTest::newRow("binary stays base64")
+        << QByteArray("=\xff") << QByteArray("news") << QByteArray() << QByteArray("news,,2,,Pf8=\r\n");
+}
+
+void TestMessageFormatters::csvFormulaCellsDefused()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, channel);
+    QFETCH(QByteArray, pattern);
+    QFETCH(QByteArray, expected);
+    CsvMessageFormatter formatter;
+    const QByteArray record = formatter.formatted(sample(payload, channel, pattern));
+    QCOMPARE(record, "2024-05-01T12:34:56.789Z," + expected);
+    const QList<QByteArray> fields = readCsvRecord(record);
+    QCOMPARE(fields.size(), 6);
+    if (fields.at(4).isEmpty())
+        return;
+    // Undoing it: one ' more than the size says.
+    QByteArray cell = fields.at(4);
+    if (cell.size() == fields.at(3).toLongLong() + 1 && cell.startsWith('\''))
+        cell.remove(0, 1);
+    QCOMPARE(cell, payload);
+}
+
+void TestMessageFormatters::formulasUntouchedOutsideCsv()
+{
+    const MonitoredMessage message = sample("=HYPERLINK(\"x\")", "-chan");
+    QCOMPARE(JsonLinesMessageFormatter().formatted(message),
+        QByteArray(R"({"time":"2024-05-01T12:34:56.789Z","channel":"-chan","pattern":null,"size":15,)"
+                   R"x("payload":"=HYPERLINK(\"x\")"})x"
+                   "\n"));
+    QVERIFY(TextMessageFormatter().formatted(message).endsWith(" -chan =HYPERLINK(\"x\")\n"));
 }
 
 void TestMessageFormatters::csvHeader()

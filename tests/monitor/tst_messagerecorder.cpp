@@ -5,7 +5,9 @@
 #include "monitor/MessageRingBuffer.h"
 #include "monitor/MonitoredMessage.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -27,6 +29,15 @@ MonitoredMessage message(int i, const QByteArray &payload = QByteArray())
     return m;
 }
 
+// A path under a regular file: no one, not even root, can create a folder there.
+QString unreachablePath(const QTemporaryDir &dir, const QString &name)
+{
+    QFile blocker(dir.filePath(QStringLiteral("a-file")));
+    if (!blocker.open(QIODevice::WriteOnly))
+        return {};
+    return dir.filePath(QStringLiteral("a-file/sub/") + name);
+}
+
 QByteArray readAll(const QString &path)
 {
     QFile file(path);
@@ -45,6 +56,9 @@ private Q_SLOTS:
     void exportWritesTheBufferInChunks();
     void exportIsAllOrNothing();
     void exportRefusesASecondRun();
+    void exportCreatesTheFolder();
+    void exportSaysOnceWhyTheFolderCannotBeMade();
+    void recordingCreatesTheFolder();
 };
 
 void TestMessageRecorder::recordsJsonLines()
@@ -108,9 +122,11 @@ void TestMessageRecorder::flushesOnTheTimerAndWhenBig()
 void TestMessageRecorder::failsCleanlyOnABadPath()
 {
     MessageRecorder recorder;
-    QVERIFY(!recorder.start(QStringLiteral("/nonexistent-dir/x/rec.jsonl"), Format::JsonLines));
+    QTemporaryDir dir;
+    const QString bad = unreachablePath(dir, QStringLiteral("rec.jsonl"));
+    QVERIFY(!recorder.start(bad, Format::JsonLines));
     QVERIFY(!recorder.isRecording());
-    QVERIFY(recorder.errorString().contains(QStringLiteral("/nonexistent-dir/x/rec.jsonl")));
+    QVERIFY(recorder.errorString().contains(bad));
     recorder.messageAccepted(message(1)); // ignored
 #ifdef Q_OS_LINUX
     // A write error while recording (the device is full) stops it and says why.
@@ -164,7 +180,7 @@ void TestMessageRecorder::exportIsAllOrNothing()
     QVERIFY(!QFile::exists(path));
     QTest::qWait(20); // a queued chunk must not run after cancel
     QVERIFY(!QFile::exists(path));
-    QVERIFY(!exporter.start(buffer, QStringLiteral("/nonexistent-dir/x.jsonl"), Format::JsonLines));
+    QVERIFY(!exporter.start(buffer, unreachablePath(dir, QStringLiteral("x.jsonl")), Format::JsonLines));
     QVERIFY(!exporter.errorString().isEmpty());
 }
 
@@ -181,6 +197,53 @@ void TestMessageRecorder::exportRefusesASecondRun()
     QCOMPARE(readAll(dir.filePath(QStringLiteral("a.jsonl"))).count('\n'), 1);
     QVERIFY(exporter.start(buffer, dir.filePath(QStringLiteral("b.jsonl")), Format::JsonLines));
     QVERIFY(finished.wait(5000));
+}
+
+// The default path, ~/Documents/redwire-export.csv, must work on a system without ~/Documents.
+void TestMessageRecorder::exportCreatesTheFolder()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("Documents/exports/export.csv"));
+    MessageRingBuffer buffer(10);
+    buffer.append(message(1, "=1+1"));
+    MessageExport exporter;
+    QSignalSpy finished(&exporter, &MessageExport::finished);
+    QVERIFY2(exporter.start(buffer, path, Format::Csv), qPrintable(exporter.errorString()));
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(finished.first().at(0).toBool(), true);
+    QVERIFY(readAll(path).endsWith(",ch,,4,'=1+1,\r\n"));
+}
+
+void TestMessageRecorder::exportSaysOnceWhyTheFolderCannotBeMade()
+{
+    QTemporaryDir dir;
+    const QString path = unreachablePath(dir, QStringLiteral("export.csv"));
+    MessageRingBuffer buffer(10);
+    buffer.append(message(1));
+    MessageExport exporter;
+    QSignalSpy finished(&exporter, &MessageExport::finished);
+    QVERIFY(!exporter.start(buffer, path, Format::Csv));
+    QCOMPARE(exporter.errorString(),
+        QStringLiteral("Cannot export to %1: cannot create the folder %2.")
+            .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+    QCOMPARE(finished.count(), 0);
+    QVERIFY(!exporter.isRunning());
+}
+
+void TestMessageRecorder::recordingCreatesTheFolder()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("Documents/rec.jsonl"));
+    MessageRecorder recorder;
+    QVERIFY2(recorder.start(path, Format::JsonLines), qPrintable(recorder.errorString()));
+    recorder.messageAccepted(message(1, "x"));
+    recorder.stop();
+    QCOMPARE(readAll(path).count('\n'), 1);
+    const QString bad = unreachablePath(dir, QStringLiteral("rec.jsonl"));
+    QVERIFY(!recorder.start(bad, Format::JsonLines));
+    QCOMPARE(recorder.errorString(),
+        QStringLiteral("Cannot record to %1: cannot create the folder %2.")
+            .arg(QDir::toNativeSeparators(bad), QDir::toNativeSeparators(QFileInfo(bad).absolutePath())));
 }
 
 QTEST_MAIN(TestMessageRecorder)

@@ -11,11 +11,23 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
 
 #include <csignal>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#ifdef __APPLE__
+#include <util.h> // forkpty
+#else
+#include <pty.h> // forkpty
+#endif
 
 using RedwireTest::RedisServerProcess;
 
@@ -156,6 +168,16 @@ private Q_SLOTS:
     void terminationSignalsFlush_data();
     void terminationSignalsFlush();
     void tlsOptions();
+    void csvDefusesFormulaCells();
+    void grepOnPayloads_data();
+    void grepOnPayloads();
+    void grepUsageErrors_data();
+    void grepUsageErrors();
+    void statsReportTheWindows();
+    void statsCountOneMessage();
+    void badPortInUri_data();
+    void badPortInUri();
+    void ctrlCAtAskpassRestoresEcho();
 };
 
 void TestRedwireMonitor::initTestCase()
@@ -170,9 +192,9 @@ void TestRedwireMonitor::versionAndHelp()
     QCOMPARE(version.out(), QByteArray("redwire-monitor " REDWIRE_VERSION "\n"));
     MonitorProcess help({ QStringLiteral("--help") });
     CHECK_EXIT(help, 0);
-    for (const char *option :
-        { "--host", "--port", "--socket", "--user", "--db", "--askpass", "--channel", "--format", "--count",
-            "--duration", "--stats", "--filter", "--no-reconnect", "--version", "--help" })
+    for (const char *option : { "--host", "--port", "--socket", "--user", "--db", "--askpass", "--channel",
+             "--format", "--count", "--duration", "--stats", "--filter", "--grep", "--grep-regex",
+             "--no-reconnect", "--version", "--help" })
         QVERIFY2(help.out().contains(option), option);
     QVERIFY(help.out().contains("REDWIRE_PASSWORD"));
 }
@@ -282,7 +304,7 @@ void TestRedwireMonitor::formatNoneWithStats()
     publish(server, QStringLiteral("a"), QStringLiteral("12345"));
     CHECK_EXIT(run, 0);
     QVERIFY(run.out().isEmpty());
-    QVERIFY2(run.err().contains("-- total: 4 messages, 16 bytes on 2 channel(s)"), run.err().constData());
+    QVERIFY2(run.err().contains("-- total: 4 message(s), 16 byte(s) on 2 channel(s)"), run.err().constData());
     QVERIFY(run.err().contains(" a\n"));
     QVERIFY(run.err().contains(" b\n"));
 }
@@ -635,11 +657,11 @@ void TestRedwireMonitor::terminationSignalsFlush()
     QVERIFY(run.waitForSubscribed());
     for (int i = 0; i < 3; ++i)
         publish(server, QStringLiteral("x"), QString::number(i));
-    QVERIFY(run.waitForStderr("(3 messages in total)"));
+    QVERIFY(run.waitForStderr(", 3 message(s) in total"));
     QCOMPARE(::kill(pid_t(run.process().processId()), signalNumber), 0);
     CHECK_EXIT(run, 0);
     QCOMPARE(run.lines().size(), 3);
-    QVERIFY(run.err().contains("-- total: 3 messages"));
+    QVERIFY(run.err().contains("-- total: 3 message(s)"));
 }
 
 void TestRedwireMonitor::tlsOptions()
@@ -669,6 +691,240 @@ void TestRedwireMonitor::tlsOptions()
     CHECK_EXIT(run, 2);
     QVERIFY(run.err().contains("tls"));
 #endif
+}
+
+// A payload a spreadsheet would run (=HYPERLINK, +, -, @, tab, CR first) is written with a ' in
+// front; so is such a channel name. The size is the payload's own.
+void TestRedwireMonitor::csvDefusesFormulaCells()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--count", "7", "--format", "csv" });
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("news"), QStringLiteral("=HYPERLINK(\"http://evil.invalid\",\"click\")"));
+    publish(server, QStringLiteral("news"), QStringLiteral("+1+1"));
+    publish(server, QStringLiteral("news"), QStringLiteral("-1+1"));
+    publish(server, QStringLiteral("news"), QStringLiteral("@SUM(A1)"));
+    publish(server, QStringLiteral("news"), QStringLiteral("\t=1"));
+    publish(server, QStringLiteral("news"), QStringLiteral("\r=1"));
+    publish(server, QStringLiteral("=chan"), QStringLiteral("a=b"));
+    CHECK_EXIT(run, 0);
+    const QList<QByteArray> rows = run.out().split('\n');
+    QCOMPARE(rows.size(), 9); // header, 7 rows (one with a CR inside), and nothing after the last CRLF
+    QVERIFY2(rows.at(1).endsWith(R"x(,news,*,41,"'=HYPERLINK(""http://evil.invalid"",""click"")",)x"
+                                 "\r"),
+        rows.at(1).constData());
+    QVERIFY2(rows.at(2).endsWith(",news,*,4,'+1+1,\r"), rows.at(2).constData());
+    QVERIFY2(rows.at(3).endsWith(",news,*,4,'-1+1,\r"), rows.at(3).constData());
+    QVERIFY2(rows.at(4).endsWith(",news,*,8,'@SUM(A1),\r"), rows.at(4).constData());
+    QVERIFY2(rows.at(5).endsWith(",news,*,3,'\t=1,\r"), rows.at(5).constData());
+    QVERIFY2(rows.at(6).endsWith(",news,*,3,\"'\r=1\",\r"), rows.at(6).constData());
+    QVERIFY2(rows.at(7).endsWith(",'=chan,*,3,a=b,\r"), rows.at(7).constData());
+}
+
+// --grep is a substring of the payload, --grep-regex a regular expression searched in it; both
+// case-sensitive ((?i) in a regex ignores case). Channels are not searched.
+void TestRedwireMonitor::grepOnPayloads_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("--grep") << QStringList { "--grep", "needle" }
+                            << QStringList { "a needle here", "needle" };
+    QTest::newRow("--grep is case-sensitive")
+        << QStringList { "--grep", "NEEDLE" } << QStringList { "NEEDLE upper" };
+    QTest::newRow("--grep-regex") << QStringList { "--grep-regex", "^id=[0-9]+$" } << QStringList { "id=42" };
+    QTest::newRow("--grep-regex (?i)")
+        << QStringList { "--grep-regex", "(?i)^needle" } << QStringList { "NEEDLE upper", "needle" };
+    QTest::newRow("--grep with --filter")
+        << QStringList { "--grep", "=", "--filter", "^pay" } << QStringList { "id=42" };
+}
+
+void TestRedwireMonitor::grepOnPayloads()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QStringList, expected);
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server)
+        + QStringList { "--format", "jsonl", "--stats", "60", "--count", QString::number(expected.size()) }
+        + arguments);
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("needle"), QStringLiteral("hay")); // a channel name does not match
+    for (const char *payload : { "a needle here", "NEEDLE upper", "id=42", "needle", "xid=7" })
+        publish(server, QStringLiteral("payloads"), QString::fromLatin1(payload));
+    CHECK_EXIT(run, 0);
+    QStringList payloads;
+    for (const QByteArray &line : run.lines())
+        payloads << QJsonDocument::fromJson(line).object().value(QLatin1String("payload")).toString();
+    QCOMPARE(payloads, expected);
+    // --stats counts what passes, as with --filter.
+    const QByteArray total = "-- total: " + QByteArray::number(expected.size()) + " message(s)";
+    QVERIFY2(run.err().contains(total), run.err().constData());
+}
+
+void TestRedwireMonitor::grepUsageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("invalid regex") << QStringList { "--grep-regex",
+        "(unclosed" } << QByteArray("Invalid --grep-regex: Invalid regular expression at offset 9: ");
+    QTest::newRow("both") << QStringList { "--grep", "a", "--grep-regex", "b" }
+                          << QByteArray("--grep and --grep-regex");
+    QTest::newRow("twice") << QStringList { "--grep", "a", "--grep", "b" } << QByteArray("--grep");
+    QTest::newRow("empty") << QStringList { "--grep", "" } << QByteArray("--grep");
+    QTest::newRow("empty regex") << QStringList { "--grep-regex", "" } << QByteArray("--grep-regex");
+    QTest::newRow("missing value") << QStringList { "--grep" } << QByteArray("grep");
+}
+
+void TestRedwireMonitor::grepUsageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, message);
+    MonitorProcess run(arguments);
+    CHECK_EXIT(run, 2);
+    QVERIFY(run.out().isEmpty());
+    QVERIFY2(run.err().startsWith("redwire-monitor: "), run.err().constData());
+    QVERIFY2(run.err().contains(message), run.err().constData());
+    QVERIFY(run.err().contains("--help"));
+}
+
+namespace {
+// The rows of the last complete --stats report in `err`: channel name -> the msg/s columns.
+QHash<QByteArray, QList<double>> lastStatsReport(const QByteArray &err)
+{
+    QHash<QByteArray, QList<double>> rows;
+    const QList<QByteArray> lines = err.split('\n');
+    qsizetype start = -1;
+    for (qsizetype i = lines.size() - 1; i >= 0 && start < 0; --i)
+        if (lines.at(i).startsWith("-- ") && !lines.at(i).startsWith("-- total") && i + 1 < lines.size()
+            && lines.at(i + 1).contains("60 s"))
+            start = i + 2;
+    for (qsizetype i = start; start >= 0 && i < lines.size(); ++i) {
+        const QList<QByteArray> fields = lines.at(i).simplified().split(' ');
+        if (lines.at(i).startsWith("-- ") || fields.size() < 4)
+            break;
+        rows.insert(
+            fields.last(), { fields.at(0).toDouble(), fields.at(1).toDouble(), fields.at(2).toDouble() });
+    }
+    return rows;
+}
+} // namespace
+
+// --stats reports each channel over the last second, ten seconds and minute: after a burst, the
+// one-second column goes back to 0 while the longer windows still count it.
+void TestRedwireMonitor::statsReportTheWindows()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--format", "none", "--stats", "0.1" });
+    QVERIFY(run.waitForSubscribed());
+    for (int i = 0; i < 3; ++i)
+        publish(server, QStringLiteral("burst"), QStringLiteral("12345"));
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        lastStatsReport(run.err()).value("burst").value(0) > 0, run.err().constData(), 10000);
+    QVERIFY2(run.err().contains("msg/s 1 s"), run.err().constData());
+    QVERIFY(run.err().contains("10 s"));
+    QVERIFY(run.err().contains("60 s"));
+    QVERIFY(lastStatsReport(run.err()).contains("(all)"));
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        lastStatsReport(run.err()).value("burst").value(0, -1) == 0, run.err().constData(), 10000);
+    const QList<double> burst = lastStatsReport(run.err()).value("burst");
+    QVERIFY2(burst.size() == 3 && burst.at(1) > 0 && burst.at(2) > 0, run.err().constData());
+    // Ten seconds and a minute hold the same 3 messages; the minute divides by no less time.
+    QVERIFY(burst.at(1) >= burst.at(2));
+    QCOMPARE(::kill(pid_t(run.process().processId()), SIGTERM), 0);
+    CHECK_EXIT(run, 0);
+}
+
+void TestRedwireMonitor::statsCountOneMessage()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(
+        portArgs(server) + QStringList { "--format", "none", "--stats", "0.1", "--count", "1" });
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("one"), QStringLiteral("x"));
+    CHECK_EXIT(run, 0);
+    QVERIFY2(run.err().contains("1 message(s) in total"), run.err().constData());
+    QVERIFY2(run.err().contains("-- total: 1 message(s), 1 byte(s) on 1 channel(s)"), run.err().constData());
+    QVERIFY2(!run.err().contains("1 messages"), run.err().constData());
+}
+
+// A URL with a port QUrl refuses: our words, not QUrl's internals ("source was ...").
+void TestRedwireMonitor::badPortInUri_data()
+{
+    QTest::addColumn<QString>("uri");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("too big") << "redis://127.0.0.1:99999"
+                             << QByteArray("Invalid --uri: Invalid port: 99999 (a number from 1 to 65535)");
+    QTest::newRow("65536") << "redis://127.0.0.1:65536"
+                           << QByteArray("Invalid --uri: Invalid port: 65536 (a number from 1 to 65535)");
+    QTest::newRow("text") << "redis://localhost:abc/2"
+                          << QByteArray("Invalid --uri: Invalid port: abc (a number from 1 to 65535)");
+    QTest::newRow("negative") << "rediss://user@host:-5"
+                              << QByteArray("Invalid --uri: Invalid port: -5 (a number from 1 to 65535)");
+    QTest::newRow("zero") << "redis://[::1]:0"
+                          << QByteArray("Invalid --uri: Invalid port: 0 (a number from 1 to 65535)");
+    QTest::newRow("not a port") << "redis://[::1:6379" << QByteArray("Invalid --uri: Not a valid URL: ");
+}
+
+void TestRedwireMonitor::badPortInUri()
+{
+    QFETCH(QString, uri);
+    QFETCH(QByteArray, message);
+    MonitorProcess run({ "--uri", uri });
+    CHECK_EXIT(run, 2);
+    QVERIFY2(run.err().startsWith("redwire-monitor: " + message), run.err().constData());
+    QVERIFY2(!run.err().contains("source was") && !run.err().contains("scheme ="), run.err().constData());
+    QCOMPARE(run.err().count('\n'), 2); // the message, then where to find help
+}
+
+// Ctrl-C at the --askpass prompt, in a real terminal (a pty): the tool dies of SIGINT as it
+// should, and the terminal has its echo back. The test holds the terminal open, as a shell does.
+void TestRedwireMonitor::ctrlCAtAskpassRestoresEcho()
+{
+    int master = -1;
+    const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+    QVERIFY2(pid >= 0, strerror(errno));
+    if (pid == 0) {
+        ::execl(REDWIRE_MONITOR_EXECUTABLE, "redwire-monitor", "--askpass", "--port", "1", nullptr);
+        ::_exit(127);
+    }
+    const int terminal = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
+    bool exited = false;
+    auto cleanup = qScopeGuard([&] {
+        if (!exited && ::waitpid(pid, nullptr, WNOHANG) == 0) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+        ::close(terminal);
+        ::close(master);
+    });
+    QVERIFY2(terminal >= 0, strerror(errno));
+    ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+    QByteArray screen;
+    const auto readScreen = [&] {
+        char buffer[256];
+        for (ssize_t n; (n = ::read(master, buffer, sizeof buffer)) > 0;)
+            screen.append(buffer, n);
+        return screen;
+    };
+    const auto echoOn = [&] {
+        termios settings {};
+        return ::tcgetattr(terminal, &settings) == 0 && (settings.c_lflag & ECHO) != 0;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(readScreen().contains("Password: "), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!echoOn(), 10000); // the prompt turns it off just after printing
+    QCOMPARE(::write(master, "sec", 3), 3);
+    QCOMPARE(::write(master, "\x03", 1), 1); // Ctrl-C: the terminal sends SIGINT
+    int status = 0;
+    // waitpid() reaps once; QTRY_VERIFY evaluates its condition again at the end.
+    const auto hasExited = [&] { return exited = exited || ::waitpid(pid, &status, WNOHANG) == pid; };
+    QTRY_VERIFY_WITH_TIMEOUT(hasExited(), 10000);
+    QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT,
+        qPrintable(QStringLiteral("status %1, screen: %2").arg(status).arg(QString::fromUtf8(readScreen()))));
+    QVERIFY2(echoOn(), "the terminal's echo is still off");
+    QVERIFY(!readScreen().contains("sec"));
 }
 
 QTEST_MAIN(TestRedwireMonitor)

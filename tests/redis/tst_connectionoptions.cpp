@@ -13,6 +13,8 @@ class TestConnectionOptions : public QObject
 private Q_SLOTS:
     void fromUrl_data();
     void fromUrl();
+    void fromUrlTextNamesABadPort_data();
+    void fromUrlTextNamesABadPort();
     void validate_data();
     void validate();
     void backoffGrowsAndCaps();
@@ -67,6 +69,46 @@ void TestConnectionOptions::fromUrl()
     QCOMPARE(options.database, db);
     QCOMPARE(options.tls.enabled, tls);
     QCOMPARE(options.unixSocket, socket);
+}
+
+// What the user typed, with a port QUrl refuses: the port is named, QUrl's internals are not shown.
+void TestConnectionOptions::fromUrlTextNamesABadPort_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("error"); // empty: parsed
+    QTest::addColumn<int>("port");
+    const QString range = QStringLiteral(" (a number from 1 to 65535)");
+    QTest::newRow("too big") << "redis://h:99999"
+                             << "Invalid port: 99999" + range << 0;
+    QTest::newRow("65536") << "redis://h:65536/1"
+                           << "Invalid port: 65536" + range << 0;
+    QTest::newRow("text") << "rediss://bob@h:abc"
+                          << "Invalid port: abc" + range << 0;
+    QTest::newRow("sign") << "redis://h:+80"
+                          << "Invalid port: +80" + range << 0;
+    QTest::newRow("zero") << "redis://[::1]:0?db=1"
+                          << "Invalid port: 0" + range << 0;
+    QTest::newRow("huge") << "redis://h:123456789012"
+                          << "Invalid port: 123456789012" + range << 0;
+    QTest::newRow("max") << "redis://h:65535" << QString() << 65535;
+    QTest::newRow("ipv6") << "redis://bob@[::1]:6380/2" << QString() << 6380;
+    QTest::newRow("no port") << "redis://h/3" << QString() << 6379;
+    QTest::newRow("empty port") << "redis://h:" << QString() << 6379;
+    QTest::newRow("unix") << "unix:///run/redis.sock" << QString() << 6379;
+    QTest::newRow("other QUrl error") << "redis://[::1:6379"
+                                      << "Not a valid URL: Expected ']' to match '[' in hostname" << 0;
+}
+
+void TestConnectionOptions::fromUrlTextNamesABadPort()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, error);
+    QFETCH(int, port);
+    QString problem;
+    const ConnectionOptions options = ConnectionOptions::fromUrl(url, &problem, QUrl::StrictMode);
+    QCOMPARE(problem, error);
+    if (error.isEmpty())
+        QCOMPARE(int(options.port), port);
 }
 
 void TestConnectionOptions::validate_data()

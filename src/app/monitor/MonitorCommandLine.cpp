@@ -4,7 +4,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QUrl>
 
 #include <cmath>
 
@@ -68,9 +67,17 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     const QCommandLineOption duration(
         QStringLiteral("duration"), tr("Exits after this many seconds."), tr("seconds"));
     const QCommandLineOption stats(QStringLiteral("stats"),
-        tr("Prints messages/s and bytes/s per channel to stderr at this interval."), tr("seconds"));
+        tr("Prints messages/s and bytes/s over the last 1 s, 10 s and 60 s, in total and per channel, "
+           "to stderr at this interval."),
+        tr("seconds"));
     const QCommandLineOption filter(
         QStringLiteral("filter"), tr("Shows only channels matching this regular expression."), tr("regex"));
+    const QCommandLineOption grep(QStringLiteral("grep"),
+        tr("Shows only messages whose payload contains this text (case-sensitive)."), tr("text"));
+    const QCommandLineOption grepRegex(QStringLiteral("grep-regex"),
+        tr("Shows only messages whose payload matches this regular expression (case-sensitive; "
+           "(?i) at its start ignores case)."),
+        tr("regex"));
     const QCommandLineOption noReconnect(QStringLiteral("no-reconnect"),
         tr("Exits (code 1) when the connection is lost instead of reconnecting."));
     const QCommandLineOption includeInternal(QStringLiteral("include-internal"),
@@ -78,7 +85,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     const QCommandLineOption quiet(
         { QStringLiteral("q"), QStringLiteral("quiet") }, tr("No notes on stderr, only errors."));
     parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, format, count,
-        duration, stats, filter, noReconnect, includeInternal, quiet });
+        duration, stats, filter, grep, grepRegex, noReconnect, includeInternal, quiet });
 #ifdef REDWIRE_BUILD_HAS_TLS
     const QCommandLineOption tls(QStringLiteral("tls"), tr("Connects with TLS."));
     const QCommandLineOption cacert(QStringLiteral("cacert"), tr("CA certificate bundle (PEM)."), tr("file"));
@@ -110,7 +117,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     ConnectionOptions &connection = options.connection;
     if (parser.isSet(uri)) {
         QString problem;
-        connection = ConnectionOptions::fromUrl(QUrl(parser.value(uri)), &problem);
+        connection = ConnectionOptions::fromUrl(parser.value(uri), &problem);
         if (!problem.isEmpty()) {
             m_error = tr("Invalid --uri: %1").arg(problem);
             return Outcome::UsageError;
@@ -122,7 +129,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         bool ok = false;
         const uint value = parser.value(port).toUInt(&ok);
         if (!ok || value == 0 || value > 65535) {
-            m_error = tr("Invalid port: %1").arg(parser.value(port));
+            m_error = tr("Invalid port: %1 (a number from 1 to 65535)").arg(parser.value(port));
             return Outcome::UsageError;
         }
         connection.port = quint16(value);
@@ -200,6 +207,33 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         const QString problem = Redwire::MessageFilter::regularExpressionError(options.channelRegex);
         if (!problem.isEmpty()) {
             m_error = tr("Invalid --filter: %1").arg(problem);
+            return Outcome::UsageError;
+        }
+    }
+    if (parser.isSet(grep) && parser.isSet(grepRegex)) {
+        m_error = tr("--grep and --grep-regex cannot be combined: give one of them.");
+        return Outcome::UsageError;
+    }
+    for (const QCommandLineOption *option : { &grep, &grepRegex }) {
+        if (!parser.isSet(*option))
+            continue;
+        const QString name = QStringLiteral("--") + option->names().constFirst();
+        const QStringList values = parser.values(*option);
+        if (values.size() > 1) {
+            m_error = tr("%1 can be given only once.").arg(name);
+            return Outcome::UsageError;
+        }
+        if (values.constFirst().isEmpty()) {
+            m_error = tr("%1 needs some text to look for.").arg(name);
+            return Outcome::UsageError;
+        }
+        options.payloadPattern = values.constFirst();
+        options.payloadPatternIsRegex = option == &grepRegex;
+    }
+    if (options.payloadPatternIsRegex) {
+        const QString problem = Redwire::MessageFilter::regularExpressionError(options.payloadPattern);
+        if (!problem.isEmpty()) {
+            m_error = tr("Invalid --grep-regex: %1").arg(problem);
             return Outcome::UsageError;
         }
     }

@@ -20,6 +20,8 @@ struct MonitorOptions
     qint64 durationMs = 0; // 0: no limit
     qint64 statsIntervalMs = 0; // 0: no statistics
     QString channelRegex; // --filter; empty: every channel
+    QString payloadPattern; // --grep (a substring) or --grep-regex; empty: every payload
+    bool payloadPatternIsRegex = false; // --grep-regex
     bool reconnect = true;
     bool includeInternal = false; // show __redwire:… channels
     bool askPassword = false;

@@ -1,6 +1,7 @@
 #include "MonitorSession.h"
 
 #include "OutputWriter.h"
+#include "StatisticsReport.h"
 
 #include "monitor/ChannelMonitor.h"
 #include "monitor/MessageFilter.h"
@@ -43,9 +44,14 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     m_monitor->setTimestampsEnabled(options.printMessages);
     m_monitor->setFilterAppliesToStatistics(true);
     m_monitor->setInternalChannelsShown(options.includeInternal);
-    if (!options.channelRegex.isEmpty()) {
+    if (!options.channelRegex.isEmpty() || !options.payloadPattern.isEmpty()) {
         MessageFilter filter;
-        filter.setChannelFilter(options.channelRegex, MessageFilter::ChannelSyntax::RegularExpression);
+        if (!options.channelRegex.isEmpty())
+            filter.setChannelFilter(options.channelRegex, MessageFilter::ChannelSyntax::RegularExpression);
+        if (!options.payloadPattern.isEmpty())
+            filter.setPayloadFilter(options.payloadPattern,
+                options.payloadPatternIsRegex ? MessageFilter::PayloadSyntax::RegularExpression
+                                              : MessageFilter::PayloadSyntax::Substring);
         m_monitor->setFilter(filter);
     }
     if (options.printMessages) {
@@ -130,7 +136,6 @@ void MonitorSession::start()
         m_output->appended();
     }
     m_runClock.start();
-    m_sinceReport.start();
     if (m_options.durationMs > 0)
         m_durationTimer.start(std::chrono::milliseconds(m_options.durationMs));
     if (m_options.statsIntervalMs > 0)
@@ -226,7 +231,7 @@ void MonitorSession::reportGap(const SubscriptionGap &gap)
 
 void MonitorSession::printStatistics()
 {
-    writeStderr(m_report.next(m_monitor->statistics(), m_sinceReport.restart()));
+    writeStderr(StatisticsReport::report(m_monitor->statistics(), QDateTime::currentMSecsSinceEpoch()));
 }
 
 void MonitorSession::note(const QString &text)
@@ -250,8 +255,7 @@ void MonitorSession::finish(int exitCode)
     m_durationTimer.stop();
     m_statsTimer.stop();
     if (m_options.statsIntervalMs > 0) {
-        if (m_sinceReport.elapsed() > 0)
-            printStatistics();
+        printStatistics();
         writeStderr(StatisticsReport::summary(m_monitor->statistics(), m_runClock.elapsed()));
     }
     m_output->flush();

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "MonitorOptions.h"
-#include "StatisticsReport.h"
 
 #include "monitor/MessageSink.h"
 
@@ -61,11 +60,9 @@ private:
     OutputWriter *m_output;
     Redwire::ChannelMonitor *m_monitor;
     std::unique_ptr<Redwire::MessageFormatter> m_formatter;
-    StatisticsReport m_report;
     QTimer m_durationTimer;
     QTimer m_statsTimer;
     QElapsedTimer m_runClock;
-    QElapsedTimer m_sinceReport;
     qint64 m_printed = 0;
     int m_topicsWanted = 0;
     int m_topicsConfirmed = 0;

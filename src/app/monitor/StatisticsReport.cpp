@@ -7,73 +7,109 @@
 #include <QTime>
 
 #include <algorithm>
+#include <array>
+#include <limits>
+#include <vector>
+
+using Redwire::ChannelRateMeter;
 
 namespace {
+
 QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 {
     return QCoreApplication::translate("StatisticsReport", text, disambiguation, n);
 }
 
-QString bytesPerSecond(double rate)
+// "%n message(s)" for counts past what tr() takes (an int): a long run carries more bytes than that.
+QString counted(const char *text, quint64 n)
+{
+    constexpr int Largest = std::numeric_limits<int>::max();
+    if (n <= quint64(Largest))
+        return tr(text, nullptr, int(n));
+    return tr(text, nullptr, Largest).replace(QString::number(Largest), QString::number(n));
+}
+
+QString bytes(double rate)
 {
     if (rate >= 1e9)
-        return tr("%1 GB/s").arg(rate / 1e9, 0, 'f', 2);
+        return tr("%1 GB").arg(rate / 1e9, 0, 'f', 2);
     if (rate >= 1e6)
-        return tr("%1 MB/s").arg(rate / 1e6, 0, 'f', 2);
+        return tr("%1 MB").arg(rate / 1e6, 0, 'f', 2);
     if (rate >= 1e3)
-        return tr("%1 kB/s").arg(rate / 1e3, 0, 'f', 1);
-    return tr("%1 B/s").arg(rate, 0, 'f', 0);
+        return tr("%1 kB").arg(rate / 1e3, 0, 'f', 1);
+    return tr("%1 B").arg(rate, 0, 'f', 0);
 }
+
+constexpr std::array<ChannelRateMeter::Window, 3> Windows { ChannelRateMeter::Window::OneSecond,
+    ChannelRateMeter::Window::TenSeconds, ChannelRateMeter::Window::OneMinute };
+// Column widths: messages/s for the three windows, then bytes/s for them.
+constexpr int MessageWidths[3] = { 11, 9, 9 };
+constexpr int ByteWidths[3] = { 14, 10, 10 };
+
+using Rates = std::array<ChannelRateMeter::Rate, 3>;
+
+QString row(const Rates &rates, const QString &name)
+{
+    QString text;
+    for (size_t i = 0; i < Windows.size(); ++i)
+        text += QStringLiteral("%1").arg(rates[i].messagesPerSecond, MessageWidths[i], 'f', 1);
+    for (size_t i = 0; i < Windows.size(); ++i)
+        text += QStringLiteral("%1").arg(bytes(rates[i].bytesPerSecond), ByteWidths[i]);
+    return text + QStringLiteral("  ") + name + QLatin1Char('\n');
+}
+
+QString header()
+{
+    return QStringLiteral("%1%2%3%4%5%6  %7\n")
+        .arg(tr("msg/s 1 s"), MessageWidths[0])
+        .arg(tr("10 s"), MessageWidths[1])
+        .arg(tr("60 s"), MessageWidths[2])
+        .arg(tr("bytes/s 1 s"), ByteWidths[0])
+        .arg(tr("10 s"), ByteWidths[1])
+        .arg(tr("60 s"), ByteWidths[2])
+        .arg(tr("channel"));
+}
+
 } // namespace
 
-QByteArray StatisticsReport::next(const Redwire::ChannelStatistics &statistics, qint64 elapsedMs)
+QByteArray StatisticsReport::report(const Redwire::ChannelStatistics &statistics, qint64 nowMs)
 {
-    const double seconds = double(qMax<qint64>(1, elapsedMs)) / 1000.0;
-    const size_t channels = size_t(statistics.channelCount());
-    m_messages.resize(channels, 0);
-    m_bytes.resize(channels, 0);
-
-    struct Row
+    struct Active
     {
-        size_t index;
-        quint64 messages;
-        quint64 bytes;
+        qsizetype index;
+        Rates rates;
     };
-    std::vector<Row> active;
-    quint64 totalMessages = 0;
-    quint64 totalBytes = 0;
-    for (size_t i = 0; i < channels; ++i) {
-        const auto &channel = statistics.channel(qsizetype(i));
-        const quint64 messages = channel.messages - m_messages[i];
-        const quint64 bytes = channel.bytes - m_bytes[i];
-        m_messages[i] = channel.messages;
-        m_bytes[i] = channel.bytes;
-        totalMessages += messages;
-        totalBytes += bytes;
-        if (messages > 0)
-            active.push_back({ i, messages, bytes });
+    std::vector<Active> active;
+    for (qsizetype i = 0; i < statistics.channelCount(); ++i) {
+        Active channel { i, {} };
+        for (size_t w = 0; w < Windows.size(); ++w)
+            channel.rates[w] = statistics.rate(i, Windows[w], nowMs);
+        if (channel.rates[2].messagesPerSecond > 0) // heard from in the last minute
+            active.push_back(channel);
     }
-    std::sort(active.begin(), active.end(), [](const Row &a, const Row &b) {
-        return a.messages != b.messages ? a.messages > b.messages : a.index < b.index;
+    std::sort(active.begin(), active.end(), [](const Active &a, const Active &b) {
+        for (size_t w = 0; w < Windows.size(); ++w)
+            if (a.rates[w].messagesPerSecond != b.rates[w].messagesPerSecond)
+                return a.rates[w].messagesPerSecond > b.rates[w].messagesPerSecond;
+        return a.index < b.index;
     });
 
-    QString text = tr("-- %1  %n active channel(s)", nullptr, int(active.size()))
-                       .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
-    text += tr("  %1 msg/s  %2  (%3 messages in total)\n")
-                .arg(double(totalMessages) / seconds, 0, 'f', 1)
-                .arg(bytesPerSecond(double(totalBytes) / seconds))
-                .arg(statistics.totalMessages());
+    QString text = QStringLiteral("-- %1  %2, %3\n")
+                       .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")),
+                           tr("%n active channel(s)", nullptr, int(active.size())),
+                           counted("%n message(s) in total", statistics.totalMessages()));
+    text += header();
+    Rates total;
+    for (size_t w = 0; w < Windows.size(); ++w)
+        total[w] = statistics.totalRate(Windows[w], nowMs);
+    text += row(total, tr("(all)"));
     const size_t shown = std::min<size_t>(active.size(), MaxChannelsShown);
     for (size_t i = 0; i < shown; ++i) {
-        const Row &row = active[i];
-        const auto &channel = statistics.channel(qsizetype(row.index));
-        const QString name = channel.isOverflow
-            ? tr("(other channels)")
-            : QString::fromUtf8(Redwire::TextMessageFormatter::terminalSafe(channel.name));
-        text += tr("%1 msg/s %2  %3\n")
-                    .arg(double(row.messages) / seconds, 12, 'f', 1)
-                    .arg(bytesPerSecond(double(row.bytes) / seconds), 12)
-                    .arg(name);
+        const auto &channel = statistics.channel(active[i].index);
+        text += row(active[i].rates,
+            channel.isOverflow
+                ? tr("(other channels)")
+                : QString::fromUtf8(Redwire::TextMessageFormatter::terminalSafe(channel.name)));
     }
     if (active.size() > shown)
         text += tr("   ... and %n more channel(s)\n", nullptr, int(active.size() - shown));
@@ -83,10 +119,10 @@ QByteArray StatisticsReport::next(const Redwire::ChannelStatistics &statistics, 
 QByteArray StatisticsReport::summary(const Redwire::ChannelStatistics &statistics, qint64 runMs)
 {
     const double seconds = double(qMax<qint64>(1, runMs)) / 1000.0;
-    return tr("-- total: %1 messages, %2 bytes on %n channel(s) in %3 s (%4 msg/s)\n", nullptr,
-        int(statistics.channelCount()))
-        .arg(statistics.totalMessages())
-        .arg(statistics.totalBytes())
+    return tr("-- total: %1, %2 on %3 in %4 s (%5 msg/s)\n")
+        .arg(counted("%n message(s)", statistics.totalMessages()),
+            counted("%n byte(s)", statistics.totalBytes()),
+            tr("%n channel(s)", nullptr, int(statistics.channelCount())))
         .arg(seconds, 0, 'f', 1)
         .arg(double(statistics.totalMessages()) / seconds, 0, 'f', 1)
         .toUtf8();
