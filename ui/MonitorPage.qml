@@ -218,8 +218,22 @@ Page {
                 boundsBehavior: Flickable.StopAtBounds
                 reuseItems: true
                 ScrollBar.vertical: ScrollBar {}
-                onCountChanged: if (page.follow) Qt.callLater(positionViewAtEnd)
+                // No current item: the selection is the controller's (by buffer position). A current
+                // item would bring ListView's default highlight, an invisible item that glides
+                // towards row 0 at highlightMoveVelocity; once the buffer wraps, row 0 jumps further
+                // down with every batch and the glide repaints the window every frame for minutes.
+                currentIndex: -1
+                highlightFollowsCurrentItem: false
                 onMovementStarted: page.follow = false
+                // Follow on rows added, not on count: a full buffer drops as many rows as arrive,
+                // and the count stays the same.
+                Connections {
+                    target: page.monitor.messages
+                    function onRowsInserted() {
+                        if (page.follow)
+                            Qt.callLater(table.positionViewAtEnd)
+                    }
+                }
                 delegate: Rectangle {
                     id: row
                     required property int index

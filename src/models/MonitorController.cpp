@@ -384,6 +384,11 @@ void MonitorController::setInternalChannelsShown(bool shown)
     Q_EMIT internalChannelsShownChanged();
 }
 
+void MonitorController::setRateSampleIntervalMs(int intervalMs)
+{
+    m_sampler.setInterval(qMax(10, intervalMs));
+}
+
 void MonitorController::setStatus(const QString &message)
 {
     m_statusMessage = message;
@@ -423,9 +428,12 @@ void MonitorController::sampleRates()
         history.insert(name, points);
     }
     m_history = history;
+    Q_EMIT countersChanged();
+    // An unchanged chart is not repainted: nothing is drawn while nothing arrives.
+    if (series == m_rateHistory)
+        return;
     m_rateHistory = series;
     Q_EMIT rateHistoryChanged();
-    Q_EMIT countersChanged();
 }
 
 } // namespace Redwire

@@ -84,6 +84,8 @@ public:
     // [{channel, color, points: [msgs/s, ...oldest first]}], the busiest channels of the last 10 s.
     QVariantList rateHistory() const { return m_rateHistory; }
     ChannelMonitor *monitor() const { return m_monitor; }
+    // How often the chart's rates are sampled (default once a second); for tests.
+    void setRateSampleIntervalMs(int intervalMs);
     bool internalChannelsShown() const { return m_internalShown; }
     void setInternalChannelsShown(bool shown);
     double selectedPosition() const { return double(m_selectedPosition); }
