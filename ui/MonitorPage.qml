@@ -374,11 +374,45 @@ Page {
 
             Label { text: qsTr("Busiest channels (msg/s, last minute)"); font.bold: true; color: Theme.text; Layout.leftMargin: Theme.spacing }
             RateChart {
+                objectName: "rateChart"
                 Layout.fillWidth: true
                 Layout.preferredHeight: 140
                 Layout.leftMargin: Theme.spacing
                 Layout.rightMargin: Theme.spacing
                 series: page.monitor.rateHistory
+                ceiling: page.monitor.rateCeiling
+                samples: page.monitor.rateHistorySamples
+            }
+            // Which line is which, and how high each went.
+            Flow {
+                objectName: "rateLegend"
+                visible: page.monitor.rateHistory.length > 0
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacing
+                Layout.rightMargin: Theme.spacing
+                spacing: Theme.spacing
+                Repeater {
+                    model: page.monitor.rateHistory
+                    delegate: Row {
+                        id: legendEntry
+                        required property var modelData
+                        spacing: 4
+                        Rectangle {
+                            anchors.verticalCenter: parent.verticalCenter
+                            width: 8; height: 8; radius: 4
+                            color: legendEntry.modelData.color
+                        }
+                        Label {
+                            width: Math.min(implicitWidth, 200)
+                            text: qsTr("%1 (peak %2/s)").arg(legendEntry.modelData.channel)
+                                    .arg(Number(legendEntry.modelData.peak).toLocaleString(Qt.locale(), "f", legendEntry.modelData.peak >= 10 ? 0 : 1))
+                            textFormat: Text.PlainText
+                            elide: Text.ElideMiddle
+                            color: Theme.mutedText
+                            font.pixelSize: Theme.smallFontSize
+                        }
+                    }
+                }
             }
 
             Label { text: qsTr("Channels"); font.bold: true; color: Theme.text; Layout.leftMargin: Theme.spacing }

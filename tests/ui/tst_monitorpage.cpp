@@ -20,6 +20,7 @@
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -69,6 +70,7 @@ class TestMonitorPage : public QObject
 private Q_SLOTS:
     void initTestCase();
     void idlePageDrawsNothingAfterAWrappingBurst();
+    void chartKeepsAMinuteOfEveryChannel();
 
 private:
     // MonitorPage filling a window of this size, shown and exposed.
@@ -179,6 +181,93 @@ void TestMonitorPage::idlePageDrawsNothingAfterAWrappingBurst()
     const int before = frames;
     QTest::qWait(1000);
     QCOMPARE(frames - before, 0);
+    monitor.stop();
+}
+
+namespace {
+// The chart's series for `channel` (empty when it is not charted).
+QVariantMap seriesFor(const QVariantList &history, const QString &channel)
+{
+    for (const QVariant &entry : history)
+        if (entry.toMap().value(QStringLiteral("channel")).toString() == channel)
+            return entry.toMap();
+    return {};
+}
+
+QList<double> pointsOf(const QVariantMap &series)
+{
+    QList<double> points;
+    for (const QVariant &point : series.value(QStringLiteral("points")).toList())
+        points.append(point.toDouble());
+    return points;
+}
+
+// Samples since the last one that counted a message; -1 when none did.
+int samplesSinceLastMessage(const QList<double> &points)
+{
+    for (qsizetype i = points.size() - 1; i >= 0; --i)
+        if (points[i] > 0)
+            return int(points.size() - 1 - i);
+    return -1;
+}
+} // namespace
+
+// About 1,000 msg/s on one channel for two seconds, then 1 msg/s on five others (as heartbeats
+// would be): twelve seconds after the plateau ended it is still charted, all of it, and the scale
+// is the plateau's, not the small channels'. Real time: the chart samples once a second.
+void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("rates.*")));
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1100, 720));
+    QVERIFY(window);
+    auto *page = window->property("page").value<QQuickItem *>();
+    auto *chart = page->findChild<QQuickItem *>(QStringLiteral("rateChart"));
+    QVERIFY(chart);
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+
+    PacedPublisher plateau(options, "rates.big", 2000, 10);
+    QTRY_VERIFY_WITH_TIMEOUT(plateau.isConnected(), 10000);
+    plateau.start();
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.monitor()->receivedCount(), quint64(2000), 20000);
+
+    Redwire::CommandConnection chatter(options);
+    chatter.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(chatter.isConnected(), 10000);
+    QTimer heartbeats;
+    heartbeats.setInterval(1000);
+    connect(&heartbeats, &QTimer::timeout, this, [&chatter] {
+        for (int i = 1; i <= 5; ++i)
+            chatter.send({ "PUBLISH", "rates.small" + QByteArray::number(i), "beat" });
+    });
+    heartbeats.start();
+
+    const QString big = QStringLiteral("rates.big");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        samplesSinceLastMessage(pointsOf(seriesFor(monitor.rateHistory(), big))) >= 12, 40000);
+    heartbeats.stop();
+
+    const QList<double> points = pointsOf(seriesFor(monitor.rateHistory(), big));
+    const double peak = *std::max_element(points.cbegin(), points.cend());
+    const auto plateauSamples = std::count_if(points.cbegin(), points.cend(), [](double p) { return p > 0; });
+    QVERIFY2(plateauSamples >= 2, qPrintable(QStringLiteral("%1 samples with messages").arg(plateauSamples)));
+    QVERIFY2(peak >= 200, qPrintable(QStringLiteral("peak %1 msg/s").arg(peak)));
+    QCOMPARE(seriesFor(monitor.rateHistory(), big).value(QStringLiteral("peak")).toDouble(), peak);
+    // The busiest first; the small channels charted too, on the plateau's scale.
+    QCOMPARE(monitor.rateHistory().first().toMap().value(QStringLiteral("channel")).toString(), big);
+    QVERIFY(!seriesFor(monitor.rateHistory(), QStringLiteral("rates.small1")).isEmpty());
+    const double ceiling = monitor.rateCeiling();
+    QVERIFY2(ceiling >= peak && ceiling < 2.5 * peak,
+        qPrintable(QStringLiteral("ceiling %1 for a peak of %2").arg(ceiling).arg(peak)));
+    // What the chart on the page draws.
+    QTRY_COMPARE(chart->property("ceiling").toDouble(), ceiling);
+    QCOMPARE(chart->property("series").toList().size(), monitor.rateHistory().size());
+    QCOMPARE(chart->property("samples").toInt(), 60);
     monitor.stop();
 }
 
