@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFontMetricsF>
 #include <QQmlComponent>
 #include <QQmlEngine>
 #include <QQuickItem>
@@ -69,6 +70,7 @@ class TestMonitorPage : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void smallWindowKeepsEveryControlReachable();
     void idlePageDrawsNothingAfterAWrappingBurst();
     void chartKeepsAMinuteOfEveryChannel();
 
@@ -107,6 +109,166 @@ std::unique_ptr<QQuickWindow> TestMonitorPage::showPage(Redwire::MonitorControll
     return window;
 }
 
+namespace {
+// Where an item is in the window.
+QRectF sceneRect(const QQuickItem *item)
+{
+    return item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));
+}
+
+// Inside, give or take half a pixel of rounding.
+bool inside(const QRectF &outer, const QRectF &inner)
+{
+    return outer.adjusted(-0.5, -0.5, 0.5, 0.5).contains(inner);
+}
+
+bool overlap(const QRectF &a, const QRectF &b)
+{
+    return a.adjusted(0.5, 0.5, -0.5, -0.5).intersects(b.adjusted(0.5, 0.5, -0.5, -0.5));
+}
+
+QString describe(const QQuickItem *item)
+{
+    const QRectF r = sceneRect(item);
+    return QStringLiteral("%1 at %2,%3 %4x%5")
+        .arg(item->objectName())
+        .arg(r.x())
+        .arg(r.y())
+        .arg(r.width())
+        .arg(r.height());
+}
+} // namespace
+
+// At 800×600 every control of the toolbar is in the window or in its overflow menu (which opens
+// inside the window and works), the filter fields keep room for their placeholder text, the column
+// headers stay left of the side panel, and nothing in the filter bar, the side panel or the
+// footer runs off the window or into its neighbour.
+void TestMonitorPage::smallWindowKeepsEveryControlReachable()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("small.*")));
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
+    QVERIFY(window);
+    QCOMPARE(window->size(), QSize(800, 600));
+    auto *page = window->property("page").value<QQuickItem *>();
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+    for (const char *payload : { "one", "two", "three" })
+        QCOMPARE(server.cli({ "PUBLISH", "small.orders", payload }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.messages()->count(), 3, 5000);
+
+    const QRectF windowRect(QPointF(0, 0), QSizeF(window->size()));
+    auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
+    // Laid out: polish has run and the window drew the result.
+    QTRY_VERIFY(!window->contentItem()->childItems().isEmpty() && item("sidePanel")->width() > 0);
+    const QRectF sidePanel = sceneRect(item("sidePanel"));
+    const QRectF tablePane = sceneRect(item("tablePane"));
+    QVERIFY2(sidePanel.left() >= tablePane.right() - 0.5, qPrintable(describe(item("sidePanel"))));
+
+    // Every visible control inside the window and apart from the others of its bar.
+    auto checkBar = [&](const QList<const char *> &names, const QRectF &area) {
+        QList<QQuickItem *> shown;
+        for (const char *name : names) {
+            QQuickItem *control = item(name);
+            if (!control)
+                return QStringLiteral("no %1").arg(QLatin1String(name));
+            if (!control->isVisible())
+                continue;
+            if (control->width() < 1 || !inside(windowRect, sceneRect(control))
+                || !inside(area, sceneRect(control)))
+                return QStringLiteral("outside: %1").arg(describe(control));
+            for (QQuickItem *other : std::as_const(shown))
+                if (overlap(sceneRect(other), sceneRect(control)))
+                    return QStringLiteral("%1 overlaps %2").arg(describe(control), describe(other));
+            shown << control;
+        }
+        return QString();
+    };
+    const QList<const char *> toolbar { "backButton", "topicField", "subscribeButton", "exactChannelBox",
+        "pauseButton", "clearButton", "exportButton", "recordButton", "overflowButton" };
+    QString problem = checkBar(toolbar, windowRect);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = checkBar({ "channelFilter", "channelRegex", "payloadFilter", "payloadRegex", "internalSwitch",
+                           "followSwitch" },
+        tablePane);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = checkBar({ "publishChannel", "publishPayload", "publishButton" }, sidePanel);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = checkBar({ "rateLabel", "shownLabel", "droppedLabel", "serverLabel" }, windowRect);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    for (const char *name : { "backButton", "topicField", "subscribeButton", "exactChannelBox", "pauseButton",
+             "channelFilter", "payloadFilter", "internalSwitch", "followSwitch", "publishButton" })
+        QVERIFY2(item(name)->isVisible(), name);
+
+    // The filter fields show their whole placeholder ("Filter channels (glob)"), not "Filter …".
+    for (const char *name : { "channelFilter", "payloadFilter" }) {
+        QQuickItem *field = item(name);
+        const QFontMetricsF metrics(field->property("font").value<QFont>());
+        const qreal needed = metrics.horizontalAdvance(field->property("placeholderText").toString())
+            + field->property("leftPadding").toReal() + field->property("rightPadding").toReal();
+        QVERIFY2(field->width() >= needed,
+            qPrintable(QStringLiteral("%1 is %2 px wide, its placeholder needs %3")
+                           .arg(QLatin1String(name))
+                           .arg(field->width())
+                           .arg(needed)));
+    }
+
+    // Column headers: whole, in order, left of the side panel.
+    QQuickItem *headers = item("columnHeaders");
+    QVERIFY(headers);
+    qreal right = tablePane.left();
+    int labels = 0;
+    for (QQuickItem *label : headers->childItems()) {
+        const QRectF r = sceneRect(label);
+        QVERIFY2(r.left() >= right - 0.5 && r.right() <= sidePanel.left() + 0.5 && inside(tablePane, r),
+            qPrintable(QStringLiteral("header %1 at %2-%3, side panel from %4")
+                           .arg(label->property("text").toString())
+                           .arg(r.left())
+                           .arg(r.right())
+                           .arg(sidePanel.left())));
+        QVERIFY2(!label->property("truncated").toBool(), qPrintable(label->property("text").toString()));
+        right = r.right();
+        ++labels;
+    }
+    QCOMPARE(labels, 5);
+
+    // What the toolbar does not show, the overflow menu does: inside the window, and working.
+    QStringList inMenu;
+    if (!item("clearButton")->isVisible())
+        inMenu << QStringLiteral("clearMenuItem");
+    if (!item("exportButton")->isVisible())
+        inMenu << QStringLiteral("exportJsonMenuItem") << QStringLiteral("exportCsvMenuItem");
+    if (!item("recordButton")->isVisible())
+        inMenu << QStringLiteral("recordMenuItem");
+    QVERIFY2(!inMenu.isEmpty(), "at 800×600 the toolbar cannot hold every control");
+    QQuickItem *overflow = item("overflowButton");
+    QVERIFY(overflow->isVisible());
+    auto *menu = page->findChild<QObject *>(QStringLiteral("overflowMenu"));
+    QVERIFY(menu);
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(overflow).center().toPoint());
+    QTRY_VERIFY(menu->property("opened").toBool());
+    QQuickItem *clearItem = nullptr;
+    for (const QString &name : std::as_const(inMenu)) {
+        auto *entry = page->findChild<QQuickItem *>(name);
+        QVERIFY2(entry, qPrintable(name));
+        QVERIFY2(
+            entry->isVisible() && entry->property("enabled").toBool() && inside(windowRect, sceneRect(entry)),
+            qPrintable(describe(entry)));
+        if (name == QLatin1String("clearMenuItem"))
+            clearItem = entry;
+    }
+    if (clearItem) {
+        QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(clearItem).center().toPoint());
+        QTRY_COMPARE(monitor.messages()->count(), 0);
+        QTRY_VERIFY(!menu->property("visible").toBool());
+    }
+    monitor.stop();
+}
+
 // A paced burst that wraps a small buffer while the table follows the tail: the table ends on
 // the newest message, and then the idle page draws nothing. The frames are counted over a fixed
 // second of idleness: proving that nothing happens takes watching for a while; one second is 60
@@ -143,12 +305,20 @@ void TestMonitorPage::idlePageDrawsNothingAfterAWrappingBurst()
 
     // Following: the view ends on the newest message, although the count stopped changing when
     // the buffer filled.
-    QTRY_VERIFY_WITH_TIMEOUT(table->property("atYEnd").toBool(), 5000);
     const QString newest = QStringLiteral("message %1").arg(total - 1);
-    QCOMPARE(monitor.messages()
-                 ->data(monitor.messages()->index(99), Redwire::MonitorMessageModel::PreviewRole)
-                 .toString(),
-        newest);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.messages()
+            ->data(monitor.messages()->index(99), Redwire::MonitorMessageModel::PreviewRole)
+            .toString(),
+        newest, 5000);
+    const auto lastVisibleRow = [table] {
+        int row = -1;
+        QMetaObject::invokeMethod(table, "indexAt", Q_RETURN_ARG(int, row), Q_ARG(qreal, 10),
+            Q_ARG(qreal, table->property("contentY").toReal() + table->height() - 2));
+        return row;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(lastVisibleRow(), 99, 5000);
+    QTRY_VERIFY(table->property("atYEnd").toBool());
 
     // With the once-a-second refreshes running, the rates shown still decay (they cover the last
     // 1 s, 10 s and minute) and the chart moves on: at most a frame per refresh, and the frame
