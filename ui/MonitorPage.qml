@@ -18,10 +18,21 @@ Page {
     header: ToolBar {
         background: Rectangle { color: Theme.surface; Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border } }
         RowLayout {
+            id: toolRow
             anchors.fill: parent
             spacing: Theme.spacing
-            ToolButton { text: qsTr("‹ Chat"); onClicked: page.back() }
+            // Clear, Export and Record move to the overflow menu (⋯) when the row cannot hold them
+            // next to a usable topic field: measured from the controls' own widths, so a longer
+            // translation moves them sooner.
+            readonly property real inlineWidth: backButton.implicitWidth + statusDot.implicitWidth
+                + topicField.Layout.minimumWidth + addButton.implicitWidth + exactBox.implicitWidth
+                + pauseButton.implicitWidth + clearButton.implicitWidth + exportButton.implicitWidth
+                + recordButton.implicitWidth + 8 * spacing
+            readonly property bool compact: width < inlineWidth
+
+            ToolButton { id: backButton; objectName: "backButton"; text: qsTr("‹ Chat"); onClicked: page.back() }
             Rectangle {
+                id: statusDot
                 implicitWidth: 10; implicitHeight: 10; radius: 5
                 color: page.monitor.connected ? Theme.ok : Theme.danger
                 ToolTip.visible: connectedHover.hovered
@@ -31,12 +42,16 @@ Page {
             TextField {
                 id: topicField
                 objectName: "topicField"
+                Layout.fillWidth: true
+                Layout.minimumWidth: 150
                 Layout.preferredWidth: 220
+                Layout.maximumWidth: 320
                 placeholderText: qsTr("Pattern or channel, e.g. orders.*")
                 onAccepted: addButton.clicked()
             }
             Button {
                 id: addButton
+                objectName: "subscribeButton"
                 text: qsTr("Subscribe")
                 enabled: topicField.text.trim().length > 0
                 onClicked: {
@@ -44,29 +59,70 @@ Page {
                         topicField.clear()
                 }
             }
-            CheckBox { id: exactBox; text: qsTr("Exact channel") }
+            CheckBox { id: exactBox; objectName: "exactChannelBox"; text: qsTr("Exact channel") }
             Item { Layout.fillWidth: true }
             Button {
+                id: pauseButton
                 objectName: "pauseButton"
                 text: page.monitor.paused ? qsTr("Resume (%1 held)").arg(page.monitor.heldCount) : qsTr("Pause")
                 onClicked: page.monitor.paused = !page.monitor.paused
             }
-            Button { text: qsTr("Clear"); onClicked: page.monitor.clear() }
+            Button { id: clearButton; objectName: "clearButton"; visible: !toolRow.compact; action: clearAction }
             Button {
+                id: exportButton
+                objectName: "exportButton"
+                visible: !toolRow.compact
                 text: qsTr("Export")
                 enabled: !page.monitor.exporting
                 onClicked: exportMenu.open()
                 Menu {
                     id: exportMenu
-                    MenuItem { text: qsTr("JSON Lines…"); onTriggered: { exportDialog.format = "jsonl"; exportDialog.open() } }
-                    MenuItem { text: qsTr("CSV…"); onTriggered: { exportDialog.format = "csv"; exportDialog.open() } }
+                    MenuItem { action: exportJsonAction }
+                    MenuItem { action: exportCsvAction }
                 }
             }
-            Button {
-                text: page.monitor.recording ? qsTr("Stop recording") : qsTr("Record…")
-                onClicked: page.monitor.recording ? page.monitor.stopRecording() : recordDialog.open()
+            Button { id: recordButton; objectName: "recordButton"; visible: !toolRow.compact; action: recordAction }
+            ToolButton {
+                id: overflowButton
+                objectName: "overflowButton"
+                visible: toolRow.compact
+                text: "⋯"
+                Accessible.name: qsTr("More actions")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Clear, export, record")
+                onClicked: overflowMenu.open()
+                Menu {
+                    id: overflowMenu
+                    objectName: "overflowMenu"
+                    x: overflowButton.width - width
+                    y: overflowButton.height
+                    MenuItem { objectName: "clearMenuItem"; action: clearAction }
+                    MenuItem { objectName: "exportJsonMenuItem"; action: exportJsonAction; text: qsTr("Export as JSON Lines…") }
+                    MenuItem { objectName: "exportCsvMenuItem"; action: exportCsvAction; text: qsTr("Export as CSV…") }
+                    MenuItem { objectName: "recordMenuItem"; action: recordAction }
+                }
             }
         }
+    }
+
+    // The toolbar's buttons and the overflow menu do the same things.
+    Action { id: clearAction; text: qsTr("Clear"); onTriggered: page.monitor.clear() }
+    Action {
+        id: exportJsonAction
+        text: qsTr("JSON Lines…")
+        enabled: !page.monitor.exporting
+        onTriggered: { exportDialog.format = "jsonl"; exportDialog.open() }
+    }
+    Action {
+        id: exportCsvAction
+        text: qsTr("CSV…")
+        enabled: !page.monitor.exporting
+        onTriggered: { exportDialog.format = "csv"; exportDialog.open() }
+    }
+    Action {
+        id: recordAction
+        text: page.monitor.recording ? qsTr("Stop recording") : qsTr("Record…")
+        onTriggered: page.monitor.recording ? page.monitor.stopRecording() : recordDialog.open()
     }
 
     footer: Rectangle {
@@ -78,13 +134,18 @@ Page {
             anchors.margins: 4
             anchors.leftMargin: Theme.spacing
             spacing: Theme.spacing * 2
+            // In a small window the labels shrink (elided) rather than run off its edge: a layout
+            // shrinks its items towards their minimum width (0) when their preferred widths do not fit.
             Label {
+                objectName: "rateLabel"
+                elide: Text.ElideRight
                 text: qsTr("%1 msg/s · %2 KiB/s").arg(page.monitor.statistics.messagesPerSecond.toFixed(1))
                                                     .arg((page.monitor.statistics.bytesPerSecond / 1024).toFixed(1))
                 color: Theme.text
             }
             Label {
                 objectName: "shownLabel"
+                elide: Text.ElideRight
                 // The filter is a view: what it hides is still in the buffer.
                 text: page.monitor.messages.filtered
                       ? qsTr("%1 of %2 shown").arg(page.monitor.messages.count).arg(page.monitor.messages.totalCount)
@@ -93,6 +154,7 @@ Page {
             }
             Label {
                 objectName: "droppedLabel"
+                elide: Text.ElideRight
                 // After a break in the subscription, "0 dropped" would be a false all-clear.
                 text: page.monitor.gapCount > 0
                       ? qsTr("%1 dropped, more possibly missed in %n gap(s)", "", page.monitor.gapCount).arg(page.monitor.droppedCount)
@@ -102,10 +164,13 @@ Page {
             Label {
                 objectName: "interruptedLabel"
                 visible: page.monitor.subscriptionInterrupted
+                elide: Text.ElideRight
                 text: qsTr("Not subscribed: messages are being missed")
                 color: Theme.danger
             }
             Label {
+                objectName: "serverLabel"
+                elide: Text.ElideRight
                 text: qsTr("server: %1 channels, %2 patterns").arg(page.monitor.statistics.serverChannelCount)
                         .arg(page.monitor.statistics.serverPatternCount < 0 ? "?" : page.monitor.statistics.serverPatternCount)
                 color: Theme.mutedText
@@ -129,8 +194,18 @@ Page {
         anchors.fill: parent
 
         ColumnLayout {
+            id: tablePane
+            objectName: "tablePane"
             SplitView.fillWidth: true
+            SplitView.minimumWidth: 420
             spacing: 0
+            // Column widths, shared by the headers and the rows; narrower in a small window, where
+            // the payload column keeps what is left.
+            readonly property bool narrow: width < 640
+            readonly property int timeWidth: 96
+            readonly property int channelWidth: narrow ? 110 : 170
+            readonly property int viaWidth: narrow ? 56 : 90
+            readonly property int sizeWidth: narrow ? 44 : 60
 
             // Before Redis drops us as a slow subscriber.
             Rectangle {
@@ -149,27 +224,61 @@ Page {
                 }
             }
 
-            RowLayout {
+            // The filters and the view's switches: one row when two filter fields of a usable width
+            // fit beside the switches, else two (each filter with its regex box, a switch after).
+            GridLayout {
+                id: filterBar
+                objectName: "filterBar"
+                readonly property int fieldWidth: 200
+                readonly property bool oneRow: tablePane.width - 2 * Theme.spacing >= 2 * fieldWidth
+                    + channelRegex.implicitWidth + payloadRegex.implicitWidth + internalSwitch.implicitWidth
+                    + followSwitch.implicitWidth + 5 * columnSpacing
                 Layout.fillWidth: true
                 Layout.margins: Theme.spacing
+                columns: oneRow ? 6 : 3
+                columnSpacing: Theme.spacing
+                rowSpacing: 4
                 TextField {
                     id: channelFilter
                     objectName: "channelFilter"
+                    Layout.row: 0
+                    Layout.column: 0
                     Layout.fillWidth: true
+                    Layout.minimumWidth: 120
                     placeholderText: qsTr("Filter channels (glob)")
                     onTextChanged: filterError.text = page.monitor.setFilter(text, channelRegex.checked, payloadFilter.text, payloadRegex.checked)
                 }
-                CheckBox { id: channelRegex; text: qsTr("regex"); onToggled: channelFilter.textChanged() }
+                CheckBox {
+                    id: channelRegex
+                    objectName: "channelRegex"
+                    Layout.row: 0
+                    Layout.column: 1
+                    text: qsTr("regex")
+                    onToggled: channelFilter.textChanged()
+                }
                 TextField {
                     id: payloadFilter
                     objectName: "payloadFilter"
+                    Layout.row: filterBar.oneRow ? 0 : 1
+                    Layout.column: filterBar.oneRow ? 2 : 0
                     Layout.fillWidth: true
+                    Layout.minimumWidth: 120
                     placeholderText: qsTr("Filter payloads (text)")
                     onTextChanged: filterError.text = page.monitor.setFilter(channelFilter.text, channelRegex.checked, text, payloadRegex.checked)
                 }
-                CheckBox { id: payloadRegex; text: qsTr("regex"); onToggled: payloadFilter.textChanged() }
                 CheckBox {
+                    id: payloadRegex
+                    objectName: "payloadRegex"
+                    Layout.row: filterBar.oneRow ? 0 : 1
+                    Layout.column: filterBar.oneRow ? 3 : 1
+                    text: qsTr("regex")
+                    onToggled: payloadFilter.textChanged()
+                }
+                CheckBox {
+                    id: internalSwitch
                     objectName: "internalSwitch"
+                    Layout.row: 0
+                    Layout.column: filterBar.oneRow ? 4 : 2
                     text: qsTr("Internal")
                     checked: page.monitor.internalChannelsShown
                     onToggled: page.monitor.internalChannelsShown = checked
@@ -177,7 +286,10 @@ Page {
                     ToolTip.text: qsTr("Show Redwire's own channels (__redwire:…), such as other clients' heartbeats")
                 }
                 Switch {
+                    id: followSwitch
                     objectName: "followSwitch"
+                    Layout.row: filterBar.oneRow ? 0 : 1
+                    Layout.column: filterBar.oneRow ? 5 : 2
                     text: qsTr("Follow")
                     checked: page.follow
                     onToggled: page.follow = checked
@@ -196,15 +308,17 @@ Page {
                 Layout.fillWidth: true
                 implicitHeight: 24
                 color: Theme.raised
+                clip: true
                 RowLayout {
+                    objectName: "columnHeaders"
                     anchors.fill: parent
                     anchors.leftMargin: Theme.spacing
                     spacing: Theme.spacing
-                    Label { text: qsTr("Time"); Layout.preferredWidth: 96; font.bold: true; color: Theme.text }
-                    Label { text: qsTr("Channel"); Layout.preferredWidth: 170; font.bold: true; color: Theme.text }
-                    Label { text: qsTr("Via"); Layout.preferredWidth: 90; font.bold: true; color: Theme.text }
-                    Label { text: qsTr("Size"); Layout.preferredWidth: 60; font.bold: true; color: Theme.text; horizontalAlignment: Text.AlignRight }
-                    Label { text: qsTr("Payload"); Layout.fillWidth: true; font.bold: true; color: Theme.text }
+                    Label { text: qsTr("Time"); Layout.preferredWidth: tablePane.timeWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
+                    Label { text: qsTr("Channel"); Layout.preferredWidth: tablePane.channelWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
+                    Label { text: qsTr("Via"); Layout.preferredWidth: tablePane.viaWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
+                    Label { text: qsTr("Size"); Layout.preferredWidth: tablePane.sizeWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text; horizontalAlignment: Text.AlignRight }
+                    Label { text: qsTr("Payload"); Layout.fillWidth: true; Layout.minimumWidth: 40; elide: Text.ElideRight; font.bold: true; color: Theme.text }
                 }
             }
 
@@ -218,8 +332,22 @@ Page {
                 boundsBehavior: Flickable.StopAtBounds
                 reuseItems: true
                 ScrollBar.vertical: ScrollBar {}
-                onCountChanged: if (page.follow) Qt.callLater(positionViewAtEnd)
+                // No current item: the selection is the controller's (by buffer position). A current
+                // item would bring ListView's default highlight, an invisible item that glides
+                // towards row 0 at highlightMoveVelocity; once the buffer wraps, row 0 jumps further
+                // down with every batch and the glide repaints the window every frame for minutes.
+                currentIndex: -1
+                highlightFollowsCurrentItem: false
                 onMovementStarted: page.follow = false
+                // Follow on rows added, not on count: a full buffer drops as many rows as arrive,
+                // and the count stays the same.
+                Connections {
+                    target: page.monitor.messages
+                    function onRowsInserted() {
+                        if (page.follow)
+                            Qt.callLater(table.positionViewAtEnd)
+                    }
+                }
                 delegate: Rectangle {
                     id: row
                     required property int index
@@ -264,14 +392,15 @@ Page {
                         anchors.fill: parent
                         anchors.leftMargin: Theme.spacing
                         spacing: Theme.spacing
-                        Label { text: row.time; Layout.preferredWidth: 96; color: Theme.mutedText; font.family: "monospace" }
-                        Label { text: row.channel; Layout.preferredWidth: 170; color: row.channelColor; elide: Text.ElideRight; textFormat: Text.PlainText; font.bold: true }
+                        Label { text: row.time; Layout.preferredWidth: tablePane.timeWidth; color: Theme.mutedText; font.family: "monospace" }
+                        Label { text: row.channel; Layout.preferredWidth: tablePane.channelWidth; color: row.channelColor; elide: Text.ElideRight; textFormat: Text.PlainText; font.bold: true }
                         // Every subscription of ours that delivered it (one row per published message).
-                        Label { text: row.subscriptions; Layout.preferredWidth: 90; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
-                        Label { text: row.size; Layout.preferredWidth: 60; color: Theme.mutedText; horizontalAlignment: Text.AlignRight }
+                        Label { text: row.subscriptions; Layout.preferredWidth: tablePane.viaWidth; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
+                        Label { text: row.size; Layout.preferredWidth: tablePane.sizeWidth; color: Theme.mutedText; horizontalAlignment: Text.AlignRight }
                         Label {
                             text: row.preview
                             Layout.fillWidth: true
+                            Layout.minimumWidth: 40
                             elide: Text.ElideRight
                             textFormat: Text.PlainText
                             color: row.binary ? Theme.warning : Theme.text
@@ -321,8 +450,11 @@ Page {
         }
 
         ColumnLayout {
-            SplitView.preferredWidth: 360
-            SplitView.minimumWidth: 260
+            id: sidePanel
+            objectName: "sidePanel"
+            // A third of a small window, 360 px in a large one: the table keeps the rest.
+            SplitView.preferredWidth: Math.round(Math.max(260, Math.min(360, page.width / 3)))
+            SplitView.minimumWidth: 240
             spacing: Theme.spacing
 
             Label { text: qsTr("Subscriptions"); font.bold: true; color: Theme.text; Layout.margins: Theme.spacing }
@@ -358,13 +490,57 @@ Page {
                 }
             }
 
-            Label { text: qsTr("Busiest channels (msg/s, last minute)"); font.bold: true; color: Theme.text; Layout.leftMargin: Theme.spacing }
-            RateChart {
+            Label {
+                text: qsTr("Busiest channels (msg/s, last minute)")
+                font.bold: true
+                color: Theme.text
+                wrapMode: Text.Wrap
                 Layout.fillWidth: true
-                Layout.preferredHeight: 140
+                Layout.leftMargin: Theme.spacing
+                Layout.rightMargin: Theme.spacing
+            }
+            RateChart {
+                objectName: "rateChart"
+                Layout.fillWidth: true
+                // Shorter in a short window, where the channel list needs the room.
+                Layout.preferredHeight: page.height < 700 ? 110 : 140
                 Layout.leftMargin: Theme.spacing
                 Layout.rightMargin: Theme.spacing
                 series: page.monitor.rateHistory
+                ceiling: page.monitor.rateCeiling
+                samples: page.monitor.rateHistorySamples
+            }
+            // Which line is which, and how high each went; in a short window the channel list
+            // below (the same colours) keeps the room.
+            Flow {
+                objectName: "rateLegend"
+                visible: page.monitor.rateHistory.length > 0 && page.height >= 700
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacing
+                Layout.rightMargin: Theme.spacing
+                spacing: Theme.spacing
+                Repeater {
+                    model: page.monitor.rateHistory
+                    delegate: Row {
+                        id: legendEntry
+                        required property var modelData
+                        spacing: 4
+                        Rectangle {
+                            anchors.verticalCenter: parent.verticalCenter
+                            width: 8; height: 8; radius: 4
+                            color: legendEntry.modelData.color
+                        }
+                        Label {
+                            width: Math.min(implicitWidth, sidePanel.width - 3 * Theme.spacing - 12)
+                            text: qsTr("%1 (peak %2/s)").arg(legendEntry.modelData.channel)
+                                    .arg(Number(legendEntry.modelData.peak).toLocaleString(Qt.locale(), "f", legendEntry.modelData.peak >= 10 ? 0 : 1))
+                            textFormat: Text.PlainText
+                            elide: Text.ElideMiddle
+                            color: Theme.mutedText
+                            font.pixelSize: Theme.smallFontSize
+                        }
+                    }
+                }
             }
 
             Label { text: qsTr("Channels"); font.bold: true; color: Theme.text; Layout.leftMargin: Theme.spacing }
@@ -410,15 +586,41 @@ Page {
             }
 
             Label { text: qsTr("Publish a test message"); font.bold: true; color: Theme.text; Layout.leftMargin: Theme.spacing }
-            RowLayout {
+            // One row when wide enough, else the payload gets a row of its own.
+            GridLayout {
+                id: publishBar
+                readonly property bool oneRow: width >= publishButton.implicitWidth + 100 + 120 + 2 * columnSpacing
                 Layout.fillWidth: true
                 Layout.leftMargin: Theme.spacing
                 Layout.rightMargin: Theme.spacing
                 Layout.bottomMargin: Theme.spacing
-                TextField { id: publishChannel; placeholderText: qsTr("channel"); Layout.preferredWidth: 100 }
-                TextField { id: publishPayload; placeholderText: qsTr("payload"); Layout.fillWidth: true; onAccepted: publishButton.clicked() }
+                columns: oneRow ? 3 : 2
+                columnSpacing: Theme.spacing
+                rowSpacing: 4
+                TextField {
+                    id: publishChannel
+                    objectName: "publishChannel"
+                    placeholderText: qsTr("channel")
+                    Layout.row: 0
+                    Layout.column: 0
+                    Layout.preferredWidth: 100
+                    Layout.fillWidth: !publishBar.oneRow
+                }
+                TextField {
+                    id: publishPayload
+                    objectName: "publishPayload"
+                    placeholderText: qsTr("payload")
+                    Layout.row: publishBar.oneRow ? 0 : 1
+                    Layout.column: publishBar.oneRow ? 1 : 0
+                    Layout.columnSpan: publishBar.oneRow ? 1 : 2
+                    Layout.fillWidth: true
+                    onAccepted: publishButton.clicked()
+                }
                 Button {
                     id: publishButton
+                    objectName: "publishButton"
+                    Layout.row: 0
+                    Layout.column: publishBar.oneRow ? 2 : 1
                     text: qsTr("Publish")
                     enabled: publishChannel.text.trim().length > 0
                     onClicked: page.monitor.publish(publishChannel.text, publishPayload.text)

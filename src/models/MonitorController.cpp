@@ -119,6 +119,7 @@ void MonitorController::start(const ConnectionOptions &options)
                      "use PING instead."));
     });
     m_monitor->start();
+    resetRateHistory();
     m_sampler.start();
     Q_EMIT startedChanged();
     Q_EMIT topicsChanged();
@@ -139,12 +140,10 @@ void MonitorController::stop()
     m_monitor->stop();
     delete m_monitor;
     m_monitor = nullptr;
-    m_history.clear();
-    m_rateHistory.clear();
+    resetRateHistory();
     Q_EMIT startedChanged();
     Q_EMIT connectedChanged();
     Q_EMIT topicsChanged();
-    Q_EMIT rateHistoryChanged();
     Q_EMIT gapsChanged();
 }
 
@@ -280,9 +279,7 @@ void MonitorController::clear()
     clearSelection();
     if (m_monitor)
         m_monitor->clear();
-    m_history.clear();
-    m_rateHistory.clear();
-    Q_EMIT rateHistoryChanged();
+    resetRateHistory();
     Q_EMIT countersChanged();
 }
 
@@ -384,48 +381,61 @@ void MonitorController::setInternalChannelsShown(bool shown)
     Q_EMIT internalChannelsShownChanged();
 }
 
+void MonitorController::setRateSampleIntervalMs(int intervalMs)
+{
+    m_sampler.setInterval(qMax(10, intervalMs));
+}
+
 void MonitorController::setStatus(const QString &message)
 {
     m_statusMessage = message;
     Q_EMIT statusMessageChanged();
 }
 
-// Once a second: the busiest channels over the last 10 s, and each one's rate history.
+// Once a second: a sample of every channel's rate; the chart shows the channels with the most
+// messages in the last minute, on a scale that fits the highest rate among them.
 void MonitorController::sampleRates()
 {
     if (!m_monitor)
         return;
     const ChannelStatistics &stats = m_monitor->statistics();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QList<QPair<double, qsizetype>> busiest;
-    for (qsizetype i = 0; i < stats.channelCount(); ++i) {
-        const double rate = stats.rate(i, ChannelRateMeter::Window::TenSeconds, now).messagesPerSecond;
-        if (rate > 0)
-            busiest.append({ rate, i });
-    }
-    std::sort(busiest.begin(), busiest.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-    busiest = busiest.mid(0, ChartedChannels);
-
-    QHash<QByteArray, QList<double>> history;
+    m_history.sample(stats, QDateTime::currentMSecsSinceEpoch());
     QVariantList series;
-    for (const auto &[rate, index] : std::as_const(busiest)) {
-        Q_UNUSED(rate)
-        const QByteArray &name = stats.channel(index).name;
-        QList<double> points = m_history.value(name);
-        points.append(stats.rate(index, ChannelRateMeter::Window::OneSecond, now).messagesPerSecond);
-        if (points.size() > HistorySeconds)
-            points.remove(0, points.size() - HistorySeconds);
-        QVariantList values;
-        for (double p : std::as_const(points))
-            values.append(p);
-        series.append(QVariantMap { { QStringLiteral("channel"), QString::fromUtf8(name) },
-            { QStringLiteral("color"), m_palette->colorFor(name) }, { QStringLiteral("points"), values } });
-        history.insert(name, points);
+    double peak = 0;
+    for (const ChannelRateHistory::Series &entry : m_history.busiest(ChartedChannels)) {
+        const ChannelStatistics::Channel &channel = stats.channel(entry.channelIndex);
+        QVariantList points;
+        points.reserve(entry.rates.size());
+        for (double rate : entry.rates)
+            points.append(rate);
+        peak = std::max(peak, entry.peak);
+        series.append(QVariantMap {
+            { QStringLiteral("channel"),
+                channel.isOverflow ? tr("(other channels)") : QString::fromUtf8(channel.name) },
+            { QStringLiteral("color"), m_palette->colorFor(channel.name) },
+            { QStringLiteral("peak"), entry.peak },
+            { QStringLiteral("points"), points },
+        });
     }
-    m_history = history;
-    m_rateHistory = series;
-    Q_EMIT rateHistoryChanged();
+    const double ceiling = ChannelRateHistory::niceCeiling(peak);
     Q_EMIT countersChanged();
+    // An unchanged chart is not repainted: nothing is drawn while nothing arrives.
+    if (series == m_rateHistory && ceiling == m_rateCeiling)
+        return;
+    m_rateHistory = series;
+    m_rateCeiling = ceiling;
+    Q_EMIT rateHistoryChanged();
+}
+
+void MonitorController::resetRateHistory()
+{
+    if (m_monitor)
+        m_history.reset(m_monitor->statistics(), QDateTime::currentMSecsSinceEpoch());
+    const bool changed = !m_rateHistory.isEmpty() || m_rateCeiling != 1;
+    m_rateHistory.clear();
+    m_rateCeiling = 1;
+    if (changed)
+        Q_EMIT rateHistoryChanged();
 }
 
 } // namespace Redwire

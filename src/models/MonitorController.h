@@ -2,6 +2,7 @@
 
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelPalette.h"
+#include "monitor/ChannelRateHistory.h"
 #include "monitor/ChannelStatisticsModel.h"
 #include "monitor/MonitorMessageModel.h"
 #include "redis/ConnectionOptions.h"
@@ -46,6 +47,9 @@ class MonitorController : public QObject
     Q_PROPERTY(int exportPercent READ exportPercent NOTIFY exportChanged)
     Q_PROPERTY(QString statusMessage READ statusMessage NOTIFY statusMessageChanged)
     Q_PROPERTY(QVariantList rateHistory READ rateHistory NOTIFY rateHistoryChanged)
+    // The top of the chart's scale: 1, 2 or 5 times a power of ten, at least the highest rate charted.
+    Q_PROPERTY(double rateCeiling READ rateCeiling NOTIFY rateHistoryChanged)
+    Q_PROPERTY(int rateHistorySamples READ rateHistorySamples CONSTANT)
     // Redwire's own `__redwire:…` channels (other clients' heartbeats): hidden unless shown.
     Q_PROPERTY(bool internalChannelsShown READ internalChannelsShown WRITE setInternalChannelsShown NOTIFY
             internalChannelsShownChanged)
@@ -56,7 +60,7 @@ class MonitorController : public QObject
     Q_PROPERTY(QString selectedDetail READ selectedDetail NOTIFY selectionChanged)
     Q_PROPERTY(QString selectedKind READ selectedKind NOTIFY selectionChanged)
 public:
-    static constexpr int HistorySeconds = 60;
+    static constexpr int HistorySeconds = ChannelRateHistory::DefaultSamples;
     static constexpr int ChartedChannels = 5;
 
     explicit MonitorController(QObject *parent = nullptr);
@@ -81,9 +85,14 @@ public:
     bool isExporting() const;
     int exportPercent() const { return m_exportPercent; }
     QString statusMessage() const { return m_statusMessage; }
-    // [{channel, color, points: [msgs/s, ...oldest first]}], the busiest channels of the last 10 s.
+    // [{channel, color, peak, points: [msgs/s, ...oldest first]}]: the channels with the most
+    // messages in the last minute, the busiest first; one point per second, up to a minute of them.
     QVariantList rateHistory() const { return m_rateHistory; }
+    double rateCeiling() const { return m_rateCeiling; }
+    int rateHistorySamples() const { return HistorySeconds; }
     ChannelMonitor *monitor() const { return m_monitor; }
+    // How often the chart's rates are sampled (default once a second); for tests.
+    void setRateSampleIntervalMs(int intervalMs);
     bool internalChannelsShown() const { return m_internalShown; }
     void setInternalChannelsShown(bool shown);
     double selectedPosition() const { return double(m_selectedPosition); }
@@ -127,6 +136,7 @@ Q_SIGNALS:
 private:
     void setStatus(const QString &message);
     void sampleRates();
+    void resetRateHistory();
 
     ChannelMonitor *m_monitor = nullptr;
     ChannelPalette *m_palette;
@@ -138,8 +148,9 @@ private:
     int m_exportPercent = 0;
     QString m_statusMessage;
     QTimer m_sampler;
-    QHash<QByteArray, QList<double>> m_history;
+    ChannelRateHistory m_history;
     QVariantList m_rateHistory;
+    double m_rateCeiling = 1;
     bool m_internalShown = false;
     qint64 m_selectedPosition = -1;
     QString m_selectedTitle;

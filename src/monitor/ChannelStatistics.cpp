@@ -102,6 +102,7 @@ void ChannelStatistics::clear(qint64 originMs)
     m_totalMessages = 0;
     m_totalBytes = 0;
     m_total = ChannelRateMeter(originMs);
+    ++m_generation;
 }
 
 } // namespace Redwire

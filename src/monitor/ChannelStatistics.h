@@ -62,6 +62,8 @@ public:
 
     // Forgets every channel and total; rates measure from `originMs` on.
     void clear(qint64 originMs);
+    // How many times clear() was called: what was counted before belongs to another generation.
+    quint64 generation() const { return m_generation; }
 
 private:
     qsizetype entryFor(const QByteArray &channel, bool *added);
@@ -75,6 +77,7 @@ private:
     qsizetype m_lastIndex = -1; // a flood on one channel skips the hash lookup
     quint64 m_totalMessages = 0;
     quint64 m_totalBytes = 0;
+    quint64 m_generation = 0;
     ChannelRateMeter m_total;
 };
 

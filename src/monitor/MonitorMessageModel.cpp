@@ -91,11 +91,11 @@ void MonitorMessageModel::setMonitor(ChannelMonitor *monitor)
                 m_rows.clear();
                 endRemoveRows();
             }
-            Q_EMIT countChanged();
+            announceCount();
         });
         sync();
     }
-    Q_EMIT countChanged();
+    announceCount();
 }
 
 int MonitorMessageModel::totalCount() const
@@ -121,7 +121,7 @@ void MonitorMessageModel::setFilter(const MessageFilter &filter)
         m_scanned = buffer.endPosition();
     }
     endResetModel();
-    Q_EMIT countChanged();
+    announceCount();
 }
 
 void MonitorMessageModel::setPalette(ChannelPalette *palette)
@@ -165,7 +165,16 @@ void MonitorMessageModel::sync()
             endInsertRows();
         }
     }
-    // The total changes with every message, shown or not.
+    // The total changes with every message, shown or not; once the buffer is full, neither it
+    // nor the count does (as many rows leave as arrive), and the view is not told otherwise.
+    if (count() != m_announcedCount || totalCount() != m_announcedTotal)
+        announceCount();
+}
+
+void MonitorMessageModel::announceCount()
+{
+    m_announcedCount = count();
+    m_announcedTotal = totalCount();
     Q_EMIT countChanged();
 }
 

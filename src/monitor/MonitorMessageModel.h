@@ -84,11 +84,15 @@ private:
     QPointer<ChannelMonitor> m_monitor;
     QPointer<ChannelPalette> m_palette;
     bool passes(const MonitoredMessage &entry) const;
+    void announceCount();
 
     MessageFilter m_filter;
     // The buffer positions the rows show, ascending; and the first position not yet looked at.
     std::deque<quint64> m_rows;
     quint64 m_scanned = 0;
+    // What countChanged last announced (count, totalCount).
+    int m_announcedCount = 0;
+    int m_announcedTotal = 0;
     mutable TimestampFormatter m_time { TimestampFormatter::Style::LocalTimeOfDay };
 };
 

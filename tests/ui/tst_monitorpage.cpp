@@ -1,0 +1,445 @@
+// The monitor page in a real window (Basic style, as the app) with a real MonitorController against
+// a private redis-server: what an operator sees after a burst, at 800×600, and in the rate chart.
+#include "models/MonitorController.h"
+#include "monitor/ChannelMonitor.h"
+#include "monitor/ChannelStatisticsModel.h"
+#include "monitor/MonitorMessageModel.h"
+#include "redis/CommandConnection.h"
+
+#include "RedisServerProcess.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFontMetricsF>
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(Redwire_ModelsPlugin)
+Q_IMPORT_QML_PLUGIN(Redwire_UiPlugin)
+
+namespace {
+
+// Publishes `total` messages to `channel`, `perTick` every 10 ms, over its own connection: a
+// paced flood, as a busy server delivers it (many small batches), not one pipelined block.
+class PacedPublisher : public QObject
+{
+public:
+    PacedPublisher(const Redwire::ConnectionOptions &options, QByteArray channel, int total, int perTick)
+        : m_connection(options)
+        , m_channel(std::move(channel))
+        , m_total(total)
+        , m_perTick(perTick)
+    {
+        m_timer.setInterval(10);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            for (int i = 0; i < m_perTick && m_sent < m_total; ++i, ++m_sent)
+                m_connection.send({ "PUBLISH", m_channel, "message " + QByteArray::number(m_sent) });
+            if (m_sent >= m_total)
+                m_timer.stop();
+        });
+        m_connection.connectToServer();
+    }
+    bool isConnected() const { return m_connection.isConnected(); }
+    void start() { m_timer.start(); }
+    bool isDone() const { return m_sent >= m_total; }
+
+private:
+    Redwire::CommandConnection m_connection;
+    QByteArray m_channel;
+    QTimer m_timer;
+    int m_total;
+    int m_perTick;
+    int m_sent = 0;
+};
+
+} // namespace
+
+class TestMonitorPage : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void smallWindowKeepsEveryControlReachable();
+    void idlePageDrawsNothingAfterAWrappingBurst();
+    void chartKeepsAMinuteOfEveryChannel();
+
+private:
+    // MonitorPage filling a window of this size, shown and exposed.
+    std::unique_ptr<QQuickWindow> showPage(Redwire::MonitorController *monitor, QSize size);
+
+    QQmlEngine m_engine;
+};
+
+void TestMonitorPage::initTestCase()
+{
+    // As the app does (src/app/redwire/main.cpp): the sizes and the controls are Basic's.
+    QQuickStyle::setStyle(QStringLiteral("Basic"));
+    m_engine.addImportPath(QStringLiteral("qrc:/"));
+}
+
+std::unique_ptr<QQuickWindow> TestMonitorPage::showPage(Redwire::MonitorController *monitor, QSize size)
+{
+    QQmlComponent component(&m_engine);
+    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
+                      "Window { id: window; required property MonitorController monitor\n"
+                      "property alias page: page; visible: true\n"
+                      "MonitorPage { id: page; anchors.fill: parent; monitor: window.monitor } }",
+        QUrl(QStringLiteral("qrc:/tst_monitorpage.qml")));
+    std::unique_ptr<QObject> object(
+        component.createWithInitialProperties({ { QStringLiteral("monitor"), QVariant::fromValue(monitor) },
+            { QStringLiteral("width"), size.width() }, { QStringLiteral("height"), size.height() } }));
+    if (!object) {
+        qWarning() << component.errorString();
+        return {};
+    }
+    std::unique_ptr<QQuickWindow> window(qobject_cast<QQuickWindow *>(object.release()));
+    if (window && !QTest::qWaitForWindowExposed(window.get()))
+        return {};
+    return window;
+}
+
+namespace {
+// Where an item is in the window.
+QRectF sceneRect(const QQuickItem *item)
+{
+    return item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));
+}
+
+// Inside, give or take half a pixel of rounding.
+bool inside(const QRectF &outer, const QRectF &inner)
+{
+    return outer.adjusted(-0.5, -0.5, 0.5, 0.5).contains(inner);
+}
+
+bool overlap(const QRectF &a, const QRectF &b)
+{
+    return a.adjusted(0.5, 0.5, -0.5, -0.5).intersects(b.adjusted(0.5, 0.5, -0.5, -0.5));
+}
+
+QString describe(const QQuickItem *item)
+{
+    const QRectF r = sceneRect(item);
+    return QStringLiteral("%1 at %2,%3 %4x%5")
+        .arg(item->objectName())
+        .arg(r.x())
+        .arg(r.y())
+        .arg(r.width())
+        .arg(r.height());
+}
+} // namespace
+
+// At 800×600 every control of the toolbar is in the window or in its overflow menu (which opens
+// inside the window and works), the filter fields keep room for their placeholder text, the column
+// headers stay left of the side panel, and nothing in the filter bar, the side panel or the
+// footer runs off the window or into its neighbour.
+void TestMonitorPage::smallWindowKeepsEveryControlReachable()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("small.*")));
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
+    QVERIFY(window);
+    QCOMPARE(window->size(), QSize(800, 600));
+    auto *page = window->property("page").value<QQuickItem *>();
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+    for (const char *payload : { "one", "two", "three" })
+        QCOMPARE(server.cli({ "PUBLISH", "small.orders", payload }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.messages()->count(), 3, 5000);
+
+    const QRectF windowRect(QPointF(0, 0), QSizeF(window->size()));
+    auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
+    // Laid out: polish has run and the window drew the result.
+    QTRY_VERIFY(!window->contentItem()->childItems().isEmpty() && item("sidePanel")->width() > 0);
+    const QRectF sidePanel = sceneRect(item("sidePanel"));
+    const QRectF tablePane = sceneRect(item("tablePane"));
+    QVERIFY2(sidePanel.left() >= tablePane.right() - 0.5, qPrintable(describe(item("sidePanel"))));
+
+    // Every visible control inside the window and apart from the others of its bar.
+    auto checkBar = [&](const QList<const char *> &names, const QRectF &area) {
+        QList<QQuickItem *> shown;
+        for (const char *name : names) {
+            QQuickItem *control = item(name);
+            if (!control)
+                return QStringLiteral("no %1").arg(QLatin1String(name));
+            if (!control->isVisible())
+                continue;
+            if (control->width() < 1 || !inside(windowRect, sceneRect(control))
+                || !inside(area, sceneRect(control)))
+                return QStringLiteral("outside: %1").arg(describe(control));
+            for (QQuickItem *other : std::as_const(shown))
+                if (overlap(sceneRect(other), sceneRect(control)))
+                    return QStringLiteral("%1 overlaps %2").arg(describe(control), describe(other));
+            shown << control;
+        }
+        return QString();
+    };
+    const QList<const char *> toolbar { "backButton", "topicField", "subscribeButton", "exactChannelBox",
+        "pauseButton", "clearButton", "exportButton", "recordButton", "overflowButton" };
+    QString problem = checkBar(toolbar, windowRect);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = checkBar({ "channelFilter", "channelRegex", "payloadFilter", "payloadRegex", "internalSwitch",
+                           "followSwitch" },
+        tablePane);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = checkBar({ "publishChannel", "publishPayload", "publishButton" }, sidePanel);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = checkBar({ "rateLabel", "shownLabel", "droppedLabel", "serverLabel" }, windowRect);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    for (const char *name : { "backButton", "topicField", "subscribeButton", "exactChannelBox", "pauseButton",
+             "channelFilter", "payloadFilter", "internalSwitch", "followSwitch", "publishButton" })
+        QVERIFY2(item(name)->isVisible(), name);
+
+    // The filter fields show their whole placeholder ("Filter channels (glob)"), not "Filter …".
+    for (const char *name : { "channelFilter", "payloadFilter" }) {
+        QQuickItem *field = item(name);
+        const QFontMetricsF metrics(field->property("font").value<QFont>());
+        const qreal needed = metrics.horizontalAdvance(field->property("placeholderText").toString())
+            + field->property("leftPadding").toReal() + field->property("rightPadding").toReal();
+        QVERIFY2(field->width() >= needed,
+            qPrintable(QStringLiteral("%1 is %2 px wide, its placeholder needs %3")
+                           .arg(QLatin1String(name))
+                           .arg(field->width())
+                           .arg(needed)));
+    }
+
+    // Column headers: whole, in order, left of the side panel.
+    QQuickItem *headers = item("columnHeaders");
+    QVERIFY(headers);
+    qreal right = tablePane.left();
+    int labels = 0;
+    for (QQuickItem *label : headers->childItems()) {
+        const QRectF r = sceneRect(label);
+        QVERIFY2(r.left() >= right - 0.5 && r.right() <= sidePanel.left() + 0.5 && inside(tablePane, r),
+            qPrintable(QStringLiteral("header %1 at %2-%3, side panel from %4")
+                           .arg(label->property("text").toString())
+                           .arg(r.left())
+                           .arg(r.right())
+                           .arg(sidePanel.left())));
+        QVERIFY2(!label->property("truncated").toBool(), qPrintable(label->property("text").toString()));
+        right = r.right();
+        ++labels;
+    }
+    QCOMPARE(labels, 5);
+
+    // What the toolbar does not show, the overflow menu does: inside the window, and working.
+    QStringList inMenu;
+    if (!item("clearButton")->isVisible())
+        inMenu << QStringLiteral("clearMenuItem");
+    if (!item("exportButton")->isVisible())
+        inMenu << QStringLiteral("exportJsonMenuItem") << QStringLiteral("exportCsvMenuItem");
+    if (!item("recordButton")->isVisible())
+        inMenu << QStringLiteral("recordMenuItem");
+    QVERIFY2(!inMenu.isEmpty(), "at 800×600 the toolbar cannot hold every control");
+    QQuickItem *overflow = item("overflowButton");
+    QVERIFY(overflow->isVisible());
+    auto *menu = page->findChild<QObject *>(QStringLiteral("overflowMenu"));
+    QVERIFY(menu);
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(overflow).center().toPoint());
+    QTRY_VERIFY(menu->property("opened").toBool());
+    QQuickItem *clearItem = nullptr;
+    for (const QString &name : std::as_const(inMenu)) {
+        auto *entry = page->findChild<QQuickItem *>(name);
+        QVERIFY2(entry, qPrintable(name));
+        QVERIFY2(
+            entry->isVisible() && entry->property("enabled").toBool() && inside(windowRect, sceneRect(entry)),
+            qPrintable(describe(entry)));
+        if (name == QLatin1String("clearMenuItem"))
+            clearItem = entry;
+    }
+    if (clearItem) {
+        QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(clearItem).center().toPoint());
+        QTRY_COMPARE(monitor.messages()->count(), 0);
+        QTRY_VERIFY(!menu->property("visible").toBool());
+    }
+    monitor.stop();
+}
+
+// A paced burst that wraps a small buffer while the table follows the tail: the table ends on
+// the newest message, and then the idle page draws nothing. The frames are counted over a fixed
+// second of idleness: proving that nothing happens takes watching for a while; one second is 60
+// frames of the redraw this guards against (the table's invisible current-item highlight gliding
+// after row 0, which jumps down with every batch once the buffer wraps).
+void TestMonitorPage::idlePageDrawsNothingAfterAWrappingBurst()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.setBufferCapacity(100); // the smallest the page offers
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("burst.*")));
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1100, 720));
+    QVERIFY(window);
+    // frameSwapped comes from the render thread with a threaded render loop.
+    std::atomic<int> frames { 0 };
+    connect(
+        window.get(), &QQuickWindow::frameSwapped, this, [&frames] { ++frames; }, Qt::DirectConnection);
+    auto *page = window->property("page").value<QQuickItem *>();
+    auto *table = page->findChild<QQuickItem *>(QStringLiteral("messageTable"));
+    QVERIFY(table);
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+
+    const int total = 4000;
+    PacedPublisher publisher(options, "burst.a", total, 40);
+    QTRY_VERIFY_WITH_TIMEOUT(publisher.isConnected(), 10000);
+    publisher.start();
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.monitor()->receivedCount(), quint64(total), 30000);
+    QCOMPARE(monitor.messages()->count(), 100);
+    QVERIFY(monitor.droppedCount() >= quint64(total - 100));
+
+    // Following: the view ends on the newest message, although the count stopped changing when
+    // the buffer filled.
+    const QString newest = QStringLiteral("message %1").arg(total - 1);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.messages()
+            ->data(monitor.messages()->index(99), Redwire::MonitorMessageModel::PreviewRole)
+            .toString(),
+        newest, 5000);
+    const auto lastVisibleRow = [table] {
+        int row = -1;
+        QMetaObject::invokeMethod(table, "indexAt", Q_RETURN_ARG(int, row), Q_ARG(qreal, 10),
+            Q_ARG(qreal, table->property("contentY").toReal() + table->height() - 2));
+        return row;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(lastVisibleRow(), 99, 5000);
+    QTRY_VERIFY(table->property("atYEnd").toBool());
+
+    // With the once-a-second refreshes running, the rates shown still decay (they cover the last
+    // 1 s, 10 s and minute) and the chart moves on: at most a frame per refresh, and the frame
+    // that may be under way when counting starts.
+    {
+        QSignalSpy statisticsRefreshed(monitor.statistics(), &Redwire::ChannelStatisticsModel::totalsChanged);
+        QSignalSpy chartChanged(&monitor, &Redwire::MonitorController::rateHistoryChanged);
+        const int before = frames;
+        QTest::qWait(1000);
+        const int drawn = frames - before;
+        QVERIFY2(drawn <= statisticsRefreshed.count() + chartChanged.count() + 1,
+            qPrintable(
+                QStringLiteral("%1 frames in an idle second, %2 statistics refreshes, %3 chart changes")
+                    .arg(drawn)
+                    .arg(statisticsRefreshed.count())
+                    .arg(chartChanged.count())));
+    }
+
+    // Time held still (the statistics' clock frozen, the chart not sampled): nothing shown can
+    // change, and nothing is drawn.
+    const qint64 frozen = QDateTime::currentMSecsSinceEpoch();
+    monitor.statistics()->setClock([frozen] { return frozen; });
+    monitor.setRateSampleIntervalMs(3600 * 1000);
+    monitor.statistics()->refresh();
+    // One frame that shows the held values (and whatever was pending) ...
+    const int beforeFlush = frames;
+    window->update();
+    QTRY_VERIFY(frames > beforeFlush);
+    // ... and then none.
+    const int before = frames;
+    QTest::qWait(1000);
+    QCOMPARE(frames - before, 0);
+    monitor.stop();
+}
+
+namespace {
+// The chart's series for `channel` (empty when it is not charted).
+QVariantMap seriesFor(const QVariantList &history, const QString &channel)
+{
+    for (const QVariant &entry : history)
+        if (entry.toMap().value(QStringLiteral("channel")).toString() == channel)
+            return entry.toMap();
+    return {};
+}
+
+QList<double> pointsOf(const QVariantMap &series)
+{
+    QList<double> points;
+    for (const QVariant &point : series.value(QStringLiteral("points")).toList())
+        points.append(point.toDouble());
+    return points;
+}
+
+// Samples since the last one that counted a message; -1 when none did.
+int samplesSinceLastMessage(const QList<double> &points)
+{
+    for (qsizetype i = points.size() - 1; i >= 0; --i)
+        if (points[i] > 0)
+            return int(points.size() - 1 - i);
+    return -1;
+}
+} // namespace
+
+// About 1,000 msg/s on one channel for two seconds, then 1 msg/s on five others (as heartbeats
+// would be): twelve seconds after the plateau ended it is still charted, all of it, and the scale
+// is the plateau's, not the small channels'. Real time: the chart samples once a second.
+void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("rates.*")));
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1100, 720));
+    QVERIFY(window);
+    auto *page = window->property("page").value<QQuickItem *>();
+    auto *chart = page->findChild<QQuickItem *>(QStringLiteral("rateChart"));
+    QVERIFY(chart);
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+
+    PacedPublisher plateau(options, "rates.big", 2000, 10);
+    QTRY_VERIFY_WITH_TIMEOUT(plateau.isConnected(), 10000);
+    plateau.start();
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.monitor()->receivedCount(), quint64(2000), 20000);
+
+    Redwire::CommandConnection chatter(options);
+    chatter.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(chatter.isConnected(), 10000);
+    QTimer heartbeats;
+    heartbeats.setInterval(1000);
+    connect(&heartbeats, &QTimer::timeout, this, [&chatter] {
+        for (int i = 1; i <= 5; ++i)
+            chatter.send({ "PUBLISH", "rates.small" + QByteArray::number(i), "beat" });
+    });
+    heartbeats.start();
+
+    const QString big = QStringLiteral("rates.big");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        samplesSinceLastMessage(pointsOf(seriesFor(monitor.rateHistory(), big))) >= 12, 40000);
+    heartbeats.stop();
+
+    const QList<double> points = pointsOf(seriesFor(monitor.rateHistory(), big));
+    const double peak = *std::max_element(points.cbegin(), points.cend());
+    const auto plateauSamples = std::count_if(points.cbegin(), points.cend(), [](double p) { return p > 0; });
+    QVERIFY2(plateauSamples >= 2, qPrintable(QStringLiteral("%1 samples with messages").arg(plateauSamples)));
+    QVERIFY2(peak >= 200, qPrintable(QStringLiteral("peak %1 msg/s").arg(peak)));
+    QCOMPARE(seriesFor(monitor.rateHistory(), big).value(QStringLiteral("peak")).toDouble(), peak);
+    // The busiest first; the small channels charted too, on the plateau's scale.
+    QCOMPARE(monitor.rateHistory().first().toMap().value(QStringLiteral("channel")).toString(), big);
+    QVERIFY(!seriesFor(monitor.rateHistory(), QStringLiteral("rates.small1")).isEmpty());
+    const double ceiling = monitor.rateCeiling();
+    QVERIFY2(ceiling >= peak && ceiling < 2.5 * peak,
+        qPrintable(QStringLiteral("ceiling %1 for a peak of %2").arg(ceiling).arg(peak)));
+    // What the chart on the page draws.
+    QTRY_COMPARE(chart->property("ceiling").toDouble(), ceiling);
+    QCOMPARE(chart->property("series").toList().size(), monitor.rateHistory().size());
+    QCOMPARE(chart->property("samples").toInt(), 60);
+    monitor.stop();
+}
+
+QTEST_MAIN(TestMonitorPage)
+#include "tst_monitorpage.moc"
