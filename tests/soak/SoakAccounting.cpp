@@ -103,12 +103,17 @@ QJsonObject Tally::toJson() const
     return object;
 }
 
-bool SoakAccounting::inGap(const MonitorRun &monitor, qint64 fromMs, qint64 toMs) const
+qint64 SoakAccounting::distanceToGap(const MonitorRun &monitor, qint64 fromMs, qint64 toMs)
 {
-    for (const MonitorRun::Gap &gap : monitor.gaps())
-        if (fromMs <= gap.timeMs + m_slackMs && toMs >= gap.sinceMs - m_slackMs)
-            return true;
-    return false;
+    qint64 best = -1;
+    for (const MonitorRun::Gap &gap : monitor.gaps()) {
+        const qint64 distance = toMs < gap.sinceMs ? gap.sinceMs - toMs
+            : fromMs > gap.timeMs                  ? fromMs - gap.timeMs
+                                                   : 0;
+        if (best < 0 || distance < best)
+            best = distance;
+    }
+    return best;
 }
 
 Tally SoakAccounting::monitorRaw(const RawPublisher &publisher, const MonitorRun &monitor) const
@@ -123,6 +128,7 @@ Tally SoakAccounting::monitorRaw(const RawPublisher &publisher, const MonitorRun
     qint64 inGapsUnsubscribed = 0;
     qint64 inGapsBurst = 0;
     qint64 inGapsDelivered = 0;
+    qint64 slackUsed = 0; // the most any message in a gap needed of the slack
     for (size_t number = 0; number < publications.size(); ++number) {
         const RawPublisher::Publication &publication = publications[number];
         const int copies = monitor.rawCount(int(number));
@@ -149,9 +155,11 @@ Tally SoakAccounting::monitorRaw(const RawPublisher &publisher, const MonitorRun
         case Outcome::Unknown:
             ++tally.unconfirmed;
             break;
-        case Outcome::Published:
-            if (inGap(monitor, publication.sentMs, publication.answeredMs)) {
+        case Outcome::Published: {
+            const qint64 distance = distanceToGap(monitor, publication.sentMs, publication.answeredMs);
+            if (distance >= 0 && distance <= m_slackMs) {
                 ++tally.inGaps;
+                slackUsed = qMax(slackUsed, distance);
                 if (publication.burst)
                     ++inGapsBurst;
                 else if (publication.receivers > 0)
@@ -171,11 +179,13 @@ Tally SoakAccounting::monitorRaw(const RawPublisher &publisher, const MonitorRun
             }
             break;
         }
+        }
     }
     const qint64 unknownNumbers = qMax<qint64>(0, monitor.rawNumbersSeen() - qint64(publications.size()));
     if (unknownNumbers > 0)
         note(tally, QStringLiteral("%1 raw number(s) arrived that were never published").arg(unknownNumbers));
     tally.details.insert(QStringLiteral("burstMessages"), burst);
+    tally.details.insert(QStringLiteral("slackUsedMs"), slackUsed);
     tally.details.insert(QStringLiteral("inGapsPublishedToNoSubscriber"), inGapsUnsubscribed);
     tally.details.insert(QStringLiteral("inGapsFromBursts"), inGapsBurst);
     tally.details.insert(QStringLiteral("inGapsAfterReachingTheMonitorsConnection"), inGapsDelivered);
@@ -187,6 +197,7 @@ Tally SoakAccounting::monitorChat(const QList<StreamEntry> &stream, const Monito
 {
     Tally tally;
     tally.path = QStringLiteral("monitor, chat channel");
+    qint64 slackUsed = 0;
     for (const StreamEntry &entry : stream) {
         ++tally.sent;
         const int copies = monitor.chatCounts().value(entry.envelopeId);
@@ -201,8 +212,10 @@ Tally SoakAccounting::monitorChat(const QList<StreamEntry> &stream, const Monito
         }
         // The stream ID is the server's clock when the script stored and published the entry.
         const qint64 publishedMs = qint64(entry.id.milliseconds());
-        if (inGap(monitor, publishedMs, publishedMs)) {
+        const qint64 distance = distanceToGap(monitor, publishedMs, publishedMs);
+        if (distance >= 0 && distance <= m_slackMs) {
             ++tally.inGaps;
+            slackUsed = qMax(slackUsed, distance);
         } else {
             ++tally.unaccounted;
             note(tally,
@@ -212,6 +225,7 @@ Tally SoakAccounting::monitorChat(const QList<StreamEntry> &stream, const Monito
         }
     }
     tally.details.insert(QStringLiteral("linesReceived"), monitor.chatLines());
+    tally.details.insert(QStringLiteral("slackUsedMs"), slackUsed);
     return tally;
 }
 

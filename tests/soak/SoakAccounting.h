@@ -78,7 +78,8 @@ public:
     // The fault (index into events) a gap belongs to, or -1.
     static int faultOfGap(const QList<FaultInjector::Event> &events, const MonitorRun::Gap &gap);
 
-    bool inGap(const MonitorRun &monitor, qint64 fromMs, qint64 toMs) const;
+    // How far [fromMs, toMs] lies outside the nearest reported gap: 0 inside one, -1 without gaps.
+    static qint64 distanceToGap(const MonitorRun &monitor, qint64 fromMs, qint64 toMs);
 
 private:
     qint64 m_slackMs;

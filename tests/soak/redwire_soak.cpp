@@ -476,8 +476,12 @@ int main(int argc, char *argv[])
     say(QStringLiteral("chat order: alice's timeline %1; bob's timeline %2; stream entries %3")
             .arg(order.value(QLatin1String("alice")).toString(), order.value(QLatin1String("bob")).toString())
             .arg(stream.size()));
-    say(QStringLiteral("clock slack around gaps: %1 ms; monitor exit code %2")
+    say(QStringLiteral(
+        "clock slack around gaps: %1 ms, of which used: %2 ms (raw), %3 ms (chat channel); monitor "
+        "exit code %4")
             .arg(options.slackMs)
+            .arg(tallies.at(0).details.value(QLatin1String("slackUsedMs")).toInteger())
+            .arg(tallies.at(1).details.value(QLatin1String("slackUsedMs")).toInteger())
             .arg(monitorExit));
     for (const QString &failure : failures)
         say(QStringLiteral("FAIL: ") + failure);
