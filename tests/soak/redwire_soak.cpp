@@ -15,6 +15,7 @@
 #include "MonitorRun.h"
 #include "RawPublisher.h"
 #include "SoakAccounting.h"
+#include "SoakSummary.h"
 #include "SoakWait.h"
 
 #include "chat/ChatEnvelope.h"
@@ -213,19 +214,6 @@ bool readStream(const ConnectionOptions &options, const QByteArray &key, QList<S
     }
 }
 
-QString row(const Tally &tally)
-{
-    return QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8")
-        .arg(tally.path, -24)
-        .arg(tally.sent, 9)
-        .arg(tally.received, 9)
-        .arg(tally.inGaps, 8)
-        .arg(tally.notPublished, 9)
-        .arg(tally.unconfirmed, 11)
-        .arg(tally.unaccounted, 11)
-        .arg(tally.duplicates, 10);
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -421,113 +409,34 @@ int main(int argc, char *argv[])
         failures.append(QStringLiteral("monitor printed a line the soak does not understand: %1")
                             .arg(QString::fromUtf8(line.left(200))));
 
-    // The summary.
+    // The summary and the report.
+    SoakFindings findings;
+    findings.tallies = tallies;
+    findings.chatOrder = order;
+    findings.streamEntries = int(stream.size());
+    findings.perFault = accounting.perFault(injector.events(), monitor, publisher);
+    findings.faults = injector.events();
+    findings.gaps = monitor.gaps();
+    findings.monitorExitCode = monitorExit;
+    findings.failures = failures;
     say(QString());
-    say(QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8")
-            .arg(QStringLiteral("path"), -24)
-            .arg(QStringLiteral("sent"), 9)
-            .arg(QStringLiteral("received"), 9)
-            .arg(QStringLiteral("in gaps"), 8)
-            .arg(QStringLiteral("not publ."), 9)
-            .arg(QStringLiteral("unconfirmed"), 11)
-            .arg(QStringLiteral("unaccounted"), 11)
-            .arg(QStringLiteral("duplicates"), 10));
-    for (const Tally &tally : tallies)
-        say(row(tally));
-    const QJsonObject &raw = tallies.first().details;
-    say(QStringLiteral(
-        "%1: of the %2 in gaps, %3 were in bursts, %4 published while no one was subscribed, %5 lost "
-        "after PUBLISH handed them to the monitor's connection")
-            .arg(tallies.first().path)
-            .arg(tallies.first().inGaps)
-            .arg(raw.value(QLatin1String("inGapsFromBursts")).toInteger())
-            .arg(raw.value(QLatin1String("inGapsPublishedToNoSubscriber")).toInteger())
-            .arg(raw.value(QLatin1String("inGapsAfterReachingTheMonitorsConnection")).toInteger()));
-    for (const Tally &tally : tallies.mid(2))
-        say(QStringLiteral("%1: %2 live, %3 recovered from the stream, %4 gap marker(s)")
-                .arg(tally.path)
-                .arg(tally.details.value(QLatin1String("receivedLive")).toInteger())
-                .arg(tally.details.value(QLatin1String("recoveredFromTheStream")).toInteger())
-                .arg(tally.details.value(QLatin1String("gapMarkers")).toInteger()));
-    const QJsonObject perFault = accounting.perFault(injector.events(), monitor, publisher);
-    say(QString());
-    say(QStringLiteral("%1 %2 %3 %4  %5")
-            .arg(QStringLiteral("fault"), -20)
-            .arg(QStringLiteral("injected"), 8)
-            .arg(QStringLiteral("monitor gaps"), 12)
-            .arg(QStringLiteral("raw missed in them"), 18)
-            .arg(QStringLiteral("gap causes")));
-    for (auto it = perFault.begin(); it != perFault.end(); ++it) {
-        const QJsonObject counts = it.value().toObject();
-        QStringList causes;
-        const QJsonObject causeCounts = counts.value(QLatin1String("gapCauses")).toObject();
-        for (auto cause = causeCounts.begin(); cause != causeCounts.end(); ++cause)
-            causes.append(QStringLiteral("%1 x%2").arg(cause.key()).arg(cause.value().toInt()));
-        const int wrong = counts.value(QLatin1String("injectionsThatWentWrong")).toInt();
-        say(QStringLiteral("%1 %2 %3 %4  %5%6")
-                .arg(it.key(), -20)
-                .arg(counts.value(QLatin1String("injected")).toInt(), 8)
-                .arg(counts.value(QLatin1String("monitorGaps")).toInt(), 12)
-                .arg(counts.value(QLatin1String("rawMissedInThoseGaps")).toInteger(), 18)
-                .arg(causes.join(QStringLiteral(", ")),
-                    wrong ? QStringLiteral(" (%1 injection(s) went wrong)").arg(wrong) : QString()));
-    }
-    say(QString());
-    say(QStringLiteral("chat order: alice's timeline %1; bob's timeline %2; stream entries %3")
-            .arg(order.value(QLatin1String("alice")).toString(), order.value(QLatin1String("bob")).toString())
-            .arg(stream.size()));
-    say(QStringLiteral(
-        "clock slack around gaps: %1 ms, of which used: %2 ms (raw), %3 ms (chat channel); monitor "
-        "exit code %4")
-            .arg(options.slackMs)
-            .arg(tallies.at(0).details.value(QLatin1String("slackUsedMs")).toInteger())
-            .arg(tallies.at(1).details.value(QLatin1String("slackUsedMs")).toInteger())
-            .arg(monitorExit));
+    for (const QString &line : summaryLines(findings, options.slackMs))
+        say(line);
     for (const QString &failure : failures)
         say(QStringLiteral("FAIL: ") + failure);
     say(failures.isEmpty() ? QStringLiteral("PASS: every message accounted for (%1)").arg(reproduce)
                            : QStringLiteral("FAILED (%1)").arg(reproduce));
-
-    // The report.
-    QJsonArray faultLog;
-    for (const FaultInjector::Event &event : injector.events())
-        faultLog.append(
-            QJsonObject { { QStringLiteral("fault"), QString::fromLatin1(FaultInjector::name(event.fault)) },
-                { QStringLiteral("start"), iso(event.startMs) }, { QStringLiteral("end"), iso(event.endMs) },
-                { QStringLiteral("ok"), event.ok }, { QStringLiteral("detail"), event.detail } });
-    QJsonArray gaps;
-    for (const MonitorRun::Gap &gap : monitor.gaps()) {
-        const int fault = SoakAccounting::faultOfGap(injector.events(), gap);
-        gaps.append(QJsonObject { { QStringLiteral("since"), iso(gap.sinceMs) },
-            { QStringLiteral("time"), iso(gap.timeMs) }, { QStringLiteral("cause"), gap.cause },
-            { QStringLiteral("resumed"), gap.resumed },
-            { QStringLiteral("fault"),
-                fault < 0 ? QJsonValue()
-                          : QJsonValue(QString::fromLatin1(
-                              FaultInjector::name(injector.events().at(fault).fault))) } });
-    }
-    QJsonArray paths;
-    for (const Tally &tally : tallies)
-        paths.append(tally.toJson());
-    const QJsonObject report {
-        { QStringLiteral("command"), reproduce },
-        { QStringLiteral("seed"), QString::number(options.seed) },
-        { QStringLiteral("minutes"), options.minutes },
-        { QStringLiteral("rawIntervalMs"), options.rawIntervalMs },
-        { QStringLiteral("chatIntervalMs"), options.chatIntervalMs },
-        { QStringLiteral("slackMs"), options.slackMs },
-        { QStringLiteral("trafficEnded"), iso(trafficEndMs) },
-        { QStringLiteral("workDirectory"), workDirectory },
-        { QStringLiteral("paths"), paths },
-        { QStringLiteral("chatOrder"), order },
-        { QStringLiteral("streamEntries"), int(stream.size()) },
-        { QStringLiteral("perFault"), perFault },
-        { QStringLiteral("faults"), faultLog },
-        { QStringLiteral("monitorGaps"), gaps },
-        { QStringLiteral("monitorExitCode"), monitorExit },
-        { QStringLiteral("failures"), QJsonArray::fromStringList(failures) },
-        { QStringLiteral("ok"), failures.isEmpty() },
-    };
+    const QJsonObject report = reportJson(findings,
+        QJsonObject {
+            { QStringLiteral("command"), reproduce },
+            { QStringLiteral("seed"), QString::number(options.seed) },
+            { QStringLiteral("minutes"), options.minutes },
+            { QStringLiteral("rawIntervalMs"), options.rawIntervalMs },
+            { QStringLiteral("chatIntervalMs"), options.chatIntervalMs },
+            { QStringLiteral("slackMs"), options.slackMs },
+            { QStringLiteral("trafficEnded"), iso(trafficEndMs) },
+            { QStringLiteral("workDirectory"), workDirectory },
+        });
     const QByteArray json = QJsonDocument(report).toJson();
     for (const QString &path : { work.filePath(QStringLiteral("report.json")), options.reportFile }) {
         QFile file(path);
