@@ -18,7 +18,6 @@
 #include "SoakSummary.h"
 #include "SoakWait.h"
 
-#include "chat/ChatEnvelope.h"
 #include "chat/ChatRoom.h"
 #include "chat/RoomAddress.h"
 #include "chat/RoomTimeline.h"
@@ -33,7 +32,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -240,8 +238,16 @@ int main(int argc, char *argv[])
         g_log = &log;
         qInstallMessageHandler(logMessage);
     }
-    const QString reproduce
+    // The command that replays this schedule (the rates and the slack only when not the defaults).
+    QString reproduce
         = QStringLiteral("redwire_soak --minutes %1 --seed %2").arg(options.minutes).arg(options.seed);
+    const SoakOptions defaults;
+    if (options.rawIntervalMs != defaults.rawIntervalMs)
+        reproduce += QStringLiteral(" --raw-interval-ms %1").arg(options.rawIntervalMs);
+    if (options.chatIntervalMs != defaults.chatIntervalMs)
+        reproduce += QStringLiteral(" --chat-interval-ms %1").arg(options.chatIntervalMs);
+    if (options.slackMs != defaults.slackMs)
+        reproduce += QStringLiteral(" --slack-ms %1").arg(options.slackMs);
     say(QStringLiteral("%1   (logs in %2)").arg(reproduce, workDirectory));
 
     RedwireTest::RedisServerProcess server;
