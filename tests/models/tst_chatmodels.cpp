@@ -90,7 +90,16 @@ void TestChatModels::messageModelBatchesAFlood()
 
     constexpr int Count = 2000;
     QVERIFY(floodPlain(server, "flood", Count));
-    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), before + Count, 10000);
+    // Every flood message in the model (a late notice, such as our own "joined" from the presence
+    // heartbeat, may add a row of its own).
+    const auto floodRows = [&model] {
+        int rows = 0;
+        for (int row = 0; row < model.rowCount(); ++row)
+            rows += model.messageAt(row).text.startsWith(QLatin1String("flood ")) ? 1 : 0;
+        return rows;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(floodRows(), Count, 10000);
+    QVERIFY(model.rowCount() >= before + Count);
     // Two thousand messages arrived as a handful of inserts (one per frame), not one each.
     const int batches = model.batchesApplied() - batchesBefore;
     QVERIFY2(batches < Count / 10, qPrintable(QStringLiteral("%1 batches").arg(batches)));
