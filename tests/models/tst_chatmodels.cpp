@@ -106,7 +106,11 @@ void TestChatModels::messageModelBatchesAFlood()
     QCOMPARE(model.rowCount(), room->timeline()->count());
     for (int row = 0; row < model.rowCount(); ++row)
         QCOMPARE(model.messageAt(row).text, room->timeline()->at(row).text);
-    const QModelIndex last = model.index(model.rowCount() - 1);
+    // The flood's last message (a late notice may follow it).
+    int lastFlood = model.rowCount() - 1;
+    while (lastFlood > 0 && !model.messageAt(lastFlood).text.startsWith(QLatin1String("flood ")))
+        --lastFlood;
+    const QModelIndex last = model.index(lastFlood);
     QCOMPARE(
         last.data(MessageListModel::PlainTextRole).toString(), QStringLiteral("flood %1").arg(Count - 1));
     QCOMPARE(last.data(MessageListModel::ExternalRole).toBool(), true);
