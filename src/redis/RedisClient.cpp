@@ -3,11 +3,6 @@
 #include "RedisSubscription.h"
 #include "SubscriberLiveness.h"
 
-#include <QCoreApplication>
-#include <QLoggingCategory>
-
-Q_DECLARE_LOGGING_CATEGORY(lcRedis)
-
 namespace Redwire {
 
 RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
