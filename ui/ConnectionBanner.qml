@@ -60,7 +60,10 @@ Rectangle {
                 case "Reconnecting":
                     // The error as a sentence of its own
                     // ("127.0.0.1:6390: Connection refused. Reconnecting in 2 s.").
-                    return qsTr("%1: %2 Reconnecting in %n s.", "", banner.secondsLeft)
+                    // The countdown reaches 0 before the attempt's outcome is known: say so.
+                    return (banner.secondsLeft > 0
+                            ? qsTr("%1: %2 Reconnecting in %n s.", "", banner.secondsLeft)
+                            : qsTr("%1: %2 Reconnecting…"))
                         .arg(banner.endpoint)
                         .arg(banner.sentence(banner.errorText))
                 case "NotResponding":

@@ -66,6 +66,16 @@ TestCase {
         verify(findText(banner, "Connection refused. Reconnecting in 2 s.") !== null)
     }
 
+    // The countdown ends before the attempt's outcome is known: no "Reconnecting in 0 s."
+    function test_countdownAtZeroSaysReconnecting() {
+        const banner = createTemporaryObject(bannerComponent, test, {
+            connectionState: "Reconnecting", errorText: "Connection refused", retryInMs: 1000 })
+        verify(findText(banner, "Reconnecting in 1 s.") !== null)
+        tryVerify(() => banner.secondsLeft === 0, 3000)
+        verify(findText(banner, "127.0.0.1:6379: Connection refused. Reconnecting…") !== null)
+        compare(findText(banner, "in 0 s"), null)
+    }
+
     function test_reconnectingNamesTheServerAndOffersAnother() {
         const banner = createTemporaryObject(bannerComponent, test, {
             connectionState: "Reconnecting", errorText: "Connection refused", retryInMs: 3000 })
