@@ -85,4 +85,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>Redwire::PayloadPresentation</name>
+    <message numerus="yes">
+        <source>… %n more byte(s) not shown</source>
+        <translation>
+            <numerusform>… %n more byte not shown</numerusform>
+            <numerusform>… %n more bytes not shown</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

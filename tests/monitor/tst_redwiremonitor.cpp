@@ -304,7 +304,7 @@ void TestRedwireMonitor::formatNoneWithStats()
     publish(server, QStringLiteral("a"), QStringLiteral("12345"));
     CHECK_EXIT(run, 0);
     QVERIFY(run.out().isEmpty());
-    QVERIFY2(run.err().contains("-- total: 4 message(s), 16 byte(s) on 2 channel(s)"), run.err().constData());
+    QVERIFY2(run.err().contains("-- total: 4 messages, 16 bytes on 2 channels"), run.err().constData());
     QVERIFY(run.err().contains(" a\n"));
     QVERIFY(run.err().contains(" b\n"));
 }
@@ -315,7 +315,7 @@ void TestRedwireMonitor::channelsAndPatterns()
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     MonitorProcess run(portArgs(server)
         + QStringList { "--format", "jsonl", "--count", "3", "--channel", "exact", "-c", "other", "room.*" });
-    QVERIFY(run.waitForStderr("subscribed to 3 topic(s)"));
+    QVERIFY(run.waitForStderr("subscribed to 3 topics"));
     QCOMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1")); // only room.*, not the default *
     publish(server, QStringLiteral("exactly"), QStringLiteral("no"));
     publish(server, QStringLiteral("exact"), QStringLiteral("1"));
@@ -493,7 +493,7 @@ void TestRedwireMonitor::serverRestartResubscribes()
     publish(server, QStringLiteral("chan"), QStringLiteral("before"));
     QVERIFY(run.waitForStdoutLines(1));
     QVERIFY(server.restart());
-    QVERIFY2(run.waitForStderr("resubscribed to 2 topic(s)", 15000), run.err().constData());
+    QVERIFY2(run.waitForStderr("resubscribed to 2 topics", 15000), run.err().constData());
     QVERIFY(run.err().contains("lost"));
     publish(server, QStringLiteral("pat.x"), QStringLiteral("after"));
     CHECK_EXIT(run, 0);
@@ -576,7 +576,7 @@ void TestRedwireMonitor::outputBufferLimitIsAGap()
     }
     QCOMPARE(::kill(pid, SIGCONT), 0);
     QVERIFY2(dropped, "the server never dropped the subscriber");
-    QVERIFY2(run.waitForStderr("resubscribed to 1 topic(s)", 15000), run.err().constData());
+    QVERIFY2(run.waitForStderr("resubscribed to 1 topic", 15000), run.err().constData());
     const QByteArray last = floodPayload(++published);
     publish(server, QStringLiteral("flood"), QString::fromLatin1(last));
     QTRY_VERIFY_WITH_TIMEOUT(run.out().contains(last), 15000);
@@ -657,11 +657,11 @@ void TestRedwireMonitor::terminationSignalsFlush()
     QVERIFY(run.waitForSubscribed());
     for (int i = 0; i < 3; ++i)
         publish(server, QStringLiteral("x"), QString::number(i));
-    QVERIFY(run.waitForStderr(", 3 message(s) in total"));
+    QVERIFY(run.waitForStderr(", 3 messages in total"));
     QCOMPARE(::kill(pid_t(run.process().processId()), signalNumber), 0);
     CHECK_EXIT(run, 0);
     QCOMPARE(run.lines().size(), 3);
-    QVERIFY(run.err().contains("-- total: 3 message(s)"));
+    QVERIFY(run.err().contains("-- total: 3 messages"));
 }
 
 void TestRedwireMonitor::tlsOptions()
@@ -758,7 +758,8 @@ void TestRedwireMonitor::grepOnPayloads()
         payloads << QJsonDocument::fromJson(line).object().value(QLatin1String("payload")).toString();
     QCOMPARE(payloads, expected);
     // --stats counts what passes, as with --filter.
-    const QByteArray total = "-- total: " + QByteArray::number(expected.size()) + " message(s)";
+    const QByteArray total = "-- total: " + QByteArray::number(expected.size())
+        + (expected.size() == 1 ? " message" : " messages");
     QVERIFY2(run.err().contains(total), run.err().constData());
 }
 
@@ -845,8 +846,8 @@ void TestRedwireMonitor::statsCountOneMessage()
     QVERIFY(run.waitForSubscribed());
     publish(server, QStringLiteral("one"), QStringLiteral("x"));
     CHECK_EXIT(run, 0);
-    QVERIFY2(run.err().contains("1 message(s) in total"), run.err().constData());
-    QVERIFY2(run.err().contains("-- total: 1 message(s), 1 byte(s) on 1 channel(s)"), run.err().constData());
+    QVERIFY2(run.err().contains("1 message in total"), run.err().constData());
+    QVERIFY2(run.err().contains("-- total: 1 message, 1 byte on 1 channel"), run.err().constData());
     QVERIFY2(!run.err().contains("1 messages"), run.err().constData());
 }
 

@@ -6,7 +6,9 @@
 #include "TerminationSignals.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 #include <QLoggingCategory>
+#include <QTranslator>
 
 #include <csignal>
 #include <cstdio>
@@ -17,6 +19,19 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("redwire-monitor", text);
+}
+
+// The user's language if there is a translation, else English: its plural forms turn
+// "%n message(s)" into "1 message" / "2 messages" (see i18n/redwire-monitor_en.ts).
+void installTranslations(QCoreApplication &app)
+{
+    auto *translator = new QTranslator(&app);
+    const QString directory = QStringLiteral(":/i18n");
+    if (translator->load(QLocale(), QStringLiteral("redwire-monitor"), QStringLiteral("_"), directory)
+        || translator->load(QStringLiteral("redwire-monitor_en"), directory))
+        QCoreApplication::installTranslator(translator);
+    else
+        delete translator;
 }
 
 void printTo(std::FILE *stream, const QString &text)
@@ -34,6 +49,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("redwire-monitor"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REDWIRE_VERSION));
+    installTranslations(app);
     // The session reports what matters on stderr in its own words; the library's log lines would
     // repeat it. QT_LOGGING_RULES (e.g. "redwire.*=true") still turns them on for debugging.
     QLoggingCategory::setFilterRules(QStringLiteral("redwire.*=false"));
