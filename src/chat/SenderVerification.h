@@ -1,0 +1,25 @@
+#pragma once
+
+#include "EnvelopeSignature.h"
+#include "SenderTrust.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+
+namespace Redwire {
+
+class KeyPinStore;
+
+// The trust decision for one envelope, once the sender's published key for the claimed "kid" is
+// known (or known to be missing). Pins the key on first use.
+namespace SenderVerification {
+
+enum class PublishedKey { NotFetched, Missing, Found };
+
+SenderTrust assess(const QString &nickname, const EnvelopeSignature::Claim &claim, PublishedKey lookup,
+    const QByteArray &publishedKey, KeyPinStore &pins, qint64 nowMs);
+
+} // namespace SenderVerification
+} // namespace Redwire
