@@ -26,6 +26,23 @@ Q_IMPORT_QML_PLUGIN(Redwire_UiPlugin)
 
 using namespace Redwire;
 
+namespace {
+// An item by objectName among the visual descendants (items a Repeater makes are not QObject
+// children of the delegate).
+QQuickItem *findItem(QQuickItem *root, const QString &name)
+{
+    if (!root)
+        return nullptr;
+    for (QQuickItem *child : root->childItems()) {
+        if (child->objectName() == name)
+            return child;
+        if (QQuickItem *found = findItem(child, name))
+            return found;
+    }
+    return nullptr;
+}
+} // namespace
+
 class TestMessageActions : public QObject
 {
     Q_OBJECT
@@ -242,22 +259,21 @@ void TestMessageActions::reactionChipsCountAndToggle()
     QTRY_VERIFY_WITH_TIMEOUT(!idOf(QStringLiteral("release is out")).isEmpty(), 10000);
     const QString id = idOf(QStringLiteral("release is out"));
     QVERIFY(m_bobRoom->toggleReaction(id, QStringLiteral("😮")));
-    QTRY_VERIFY_WITH_TIMEOUT(delegateFor(id)
-            && delegateFor(id)->findChild<QQuickItem *>(QStringLiteral("reaction:😮"))
-            && delegateFor(id)->findChild<QQuickItem *>(QStringLiteral("reaction:😮"))->isVisible(),
+    QTRY_VERIFY_WITH_TIMEOUT(delegateFor(id) && findItem(delegateFor(id), QStringLiteral("reaction:😮"))
+            && findItem(delegateFor(id), QStringLiteral("reaction:😮"))->isVisible(),
         10000);
-    QQuickItem *chip = delegateFor(id)->findChild<QQuickItem *>(QStringLiteral("reaction:😮"));
+    QQuickItem *chip = findItem(delegateFor(id), QStringLiteral("reaction:😮"));
     QCOMPARE(chip->property("text").toString(), QStringLiteral("😮 1"));
     click(chip); // alice adds hers
     QTRY_COMPARE_WITH_TIMEOUT(
-        delegateFor(id)->findChild<QQuickItem *>(QStringLiteral("reaction:😮"))->property("text").toString(),
+        findItem(delegateFor(id), QStringLiteral("reaction:😮"))->property("text").toString(),
         QStringLiteral("😮 2"), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(
         m_bobRoom->timeline()->at(m_bobRoom->timeline()->rowOfId(id)).reactions.value(0).count, 2, 10000);
     shot(QStringLiteral("reactions"));
-    click(delegateFor(id)->findChild<QQuickItem *>(QStringLiteral("reaction:😮"))); // and takes it back
+    click(findItem(delegateFor(id), QStringLiteral("reaction:😮"))); // and takes it back
     QTRY_COMPARE_WITH_TIMEOUT(
-        delegateFor(id)->findChild<QQuickItem *>(QStringLiteral("reaction:😮"))->property("text").toString(),
+        findItem(delegateFor(id), QStringLiteral("reaction:😮"))->property("text").toString(),
         QStringLiteral("😮 1"), 10000);
 }
 
