@@ -108,6 +108,8 @@ Page {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 chat: page.chat
+                onReplyRequested: (messageId, sender, text) => composer.startReply(messageId, sender, text)
+                onEditRequested: (messageId, text) => composer.startEdit(messageId, text)
             }
             TypingLine {
                 Layout.fillWidth: true
@@ -200,7 +202,10 @@ Page {
     Shortcut {
         sequence: "Esc"
         enabled: page.visible
-        onActivated: page.focusComposer()
+        onActivated: {
+            composer.cancelMode() // a reply or an edit under way
+            page.focusComposer()
+        }
     }
     Shortcut {
         sequence: "F1"

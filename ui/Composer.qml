@@ -6,7 +6,8 @@ import Redwire.Models
 // Enter sends, Shift+Enter adds a line; Tab and Shift+Tab move the focus on (Ctrl+Tab types a
 // tab). Says before sending when a message is over the size limit; what the user typed is never
 // dropped: it waits in the outbox while disconnected, and each room keeps its draft across room
-// switches and restarts.
+// switches and restarts. It can also answer a message (a reply, shown quoted) or change one of
+// ours (edit): a bar above the text says which, and Esc or its ✕ goes back to a new message.
 Rectangle {
     id: composer
     required property ChatController chat
@@ -14,10 +15,47 @@ Rectangle {
 
     function focusInput() { input.forceActiveFocus() }
 
+    // A reply: the message answered. An edit: the message changed (its text is in the field
+    // meanwhile; the draft waits in the settings).
+    property string replyToId: ""
+    property string replySender: ""
+    property string replyText: ""
+    property string editingId: ""
+    readonly property bool inMode: replyToId.length > 0 || editingId.length > 0
+
+    function startReply(messageId, sender, text) {
+        if (editingId.length > 0)
+            cancelMode()
+        replyToId = messageId
+        replySender = sender
+        replyText = text
+        focusInput()
+    }
+    function startEdit(messageId, text) {
+        replyToId = ""
+        editingId = messageId
+        loadingDraft = true
+        input.text = text
+        input.cursorPosition = input.length
+        loadingDraft = false
+        focusInput()
+    }
+    // Back to a new message, with the draft.
+    function cancelMode() {
+        const wasEditing = editingId.length > 0
+        replyToId = ""
+        replySender = ""
+        replyText = ""
+        editingId = ""
+        if (wasEditing)
+            loadDraft()
+    }
+
     readonly property string problem: chat.sendProblem(input.text)
     readonly property string roomKey: chat.currentRoomKey
 
-    implicitHeight: Math.min(180, input.implicitHeight + 2 * Theme.spacing + (warning.visible ? warning.height : 0))
+    implicitHeight: Math.min(180, input.implicitHeight + 2 * Theme.spacing + (warning.visible ? warning.height : 0)
+                                  + (modeBar.visible ? modeBar.implicitHeight + 2 : 0))
     color: Theme.surface
     Rectangle { anchors.top: parent.top; width: parent.width; height: 1; color: Theme.border }
     // Where the keyboard is: the text field has no frame of its own.
@@ -41,13 +79,47 @@ Rectangle {
         input.cursorPosition = input.length
         loadingDraft = false
     }
-    onRoomKeyChanged: loadDraft()
+    onRoomKeyChanged: {
+        replyToId = ""
+        editingId = ""
+        loadDraft()
+    }
     Component.onCompleted: loadDraft()
 
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.spacing
         spacing: 2
+        RowLayout {
+            id: modeBar
+            objectName: "composerModeBar"
+            visible: composer.inMode
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+            Label {
+                objectName: "composerModeText"
+                Layout.fillWidth: true
+                textFormat: Text.PlainText
+                elide: Text.ElideRight
+                maximumLineCount: 1
+                color: Theme.mutedText
+                font.pixelSize: Theme.smallFontSize
+                text: composer.editingId.length > 0
+                      ? qsTr("Editing your message (Esc to cancel)")
+                      : qsTr("Replying to %1: %2").arg(composer.replySender)
+                            .arg(composer.replyText.split("\n")[0].substring(0, 120))
+            }
+            ToolButton {
+                objectName: "composerModeCancel"
+                text: "✕"
+                font.pixelSize: Theme.smallFontSize
+                Accessible.name: composer.editingId.length > 0 ? qsTr("Cancel editing") : qsTr("Cancel reply")
+                onClicked: {
+                    composer.cancelMode()
+                    composer.focusInput()
+                }
+            }
+        }
         Label {
             id: warning
             objectName: "composerWarning"
@@ -84,6 +156,10 @@ Rectangle {
                         }
                     }
                     Keys.onEnterPressed: (event) => Keys.returnPressed(event)
+                    Keys.onEscapePressed: (event) => {
+                        event.accepted = composer.inMode
+                        composer.cancelMode()
+                    }
                     // A text area takes Tab as text; here it moves the focus like everywhere else.
                     Keys.onTabPressed: (event) => {
                         if (event.modifiers & Qt.ControlModifier) {
@@ -102,7 +178,7 @@ Rectangle {
                         event.accepted = true
                     }
                     onTextChanged: {
-                        if (composer.loadingDraft)
+                        if (composer.loadingDraft || composer.editingId.length > 0)
                             return
                         if (text.length > 0)
                             composer.chat.userTyping()
@@ -112,7 +188,7 @@ Rectangle {
             }
             Button {
                 objectName: "sendButton"
-                text: qsTr("Send")
+                text: composer.editingId.length > 0 ? qsTr("Save") : qsTr("Send")
                 highlighted: true
                 enabled: input.text.trim().length > 0 && composer.problem.length === 0
                 onClicked: composer.send()
@@ -124,7 +200,14 @@ Rectangle {
     function send() {
         if (input.text.trim().length === 0 || problem.length > 0)
             return
-        if (chat.send(input.text))
+        if (editingId.length > 0) {
+            if (chat.editMessage(editingId, input.text))
+                cancelMode()
+            return
+        }
+        if (chat.send(input.text, replyToId)) {
             input.clear()
+            cancelMode()
+        }
     }
 }

@@ -5,7 +5,9 @@ import Redwire.Models
 
 // One message. Messages from the same sender in a row share one header; a day separator starts
 // each day. What a remote party wrote is shown as text only (the model escapes it; links are the
-// only markup, and only http and https open).
+// only markup, and only http and https open). A reply shows the start of the message it answers
+// (a click goes there); edits are marked, deleted messages say so; reactions are chips under the
+// text (a click gives or takes back ours). Hovering shows the actions; the view owns the menus.
 Item {
     id: root
 
@@ -28,16 +30,35 @@ Item {
     required property bool showHeader
     required property bool showDay
     required property string dayLabel
+    required property string replyTo
+    required property string quoteSender
+    required property string quoteText
+    required property bool edited
+    required property bool deleted
+    required property var reactions // [{ reaction, count, mine }]
+    required property bool canChange
+    required property bool canReact
+
+    // Briefly set when the view jumps here from a reply's quote.
+    property bool highlighted: false
 
     signal retry(string messageId)
     signal copyText(string text)
     signal setExpanded(int row, bool expanded)
+    signal reply(string messageId, string sender, string text)
+    signal react(string messageId, string reaction)
+    signal jumpTo(string messageId)
+    // The view opens its menus next to `anchor` for this delegate.
+    signal actionsRequested(Item anchor)
+    signal reactionsRequested(Item anchor)
 
     // A long message shows its start until the user asks for the rest (laying out 60 KB of text
     // is slow, and a wall of text buries the conversation). The model keeps the choice.
     readonly property bool collapsed: root.longText && !root.expanded
 
     implicitHeight: column.implicitHeight
+
+    HoverHandler { id: hover }
 
     ColumnLayout {
         id: column
@@ -86,10 +107,61 @@ Item {
         }
 
         Rectangle {
+            id: messageBox
             visible: root.kind === MessageListModel.Message
             Layout.fillWidth: true
             implicitHeight: body.implicitHeight + 6
-            color: root.mention ? Theme.mention : "transparent"
+            color: root.highlighted ? Theme.selection : (root.mention ? Theme.mention : "transparent")
+            Behavior on color { ColorAnimation { duration: 300 } }
+
+            // Reply, react, more: while the pointer is over the message.
+            Rectangle {
+                objectName: "messageActions"
+                visible: root.canReact && (hover.hovered || root.activeFocus)
+                z: 2
+                anchors.top: parent.top
+                anchors.right: parent.right
+                anchors.rightMargin: Theme.spacing * 2
+                anchors.topMargin: -4
+                implicitWidth: actions.implicitWidth + 4
+                implicitHeight: actions.implicitHeight + 4
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: Theme.border
+                Row {
+                    id: actions
+                    anchors.centerIn: parent
+                    ToolButton {
+                        objectName: "replyButton"
+                        text: "↩"
+                        font.pixelSize: Theme.smallFontSize
+                        Accessible.name: qsTr("Reply")
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Reply")
+                        onClicked: root.reply(root.messageId, root.sender, root.plainText)
+                    }
+                    ToolButton {
+                        id: reactButton
+                        objectName: "reactButton"
+                        text: "☺"
+                        font.pixelSize: Theme.smallFontSize
+                        Accessible.name: qsTr("React")
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("React")
+                        onClicked: root.reactionsRequested(reactButton)
+                    }
+                    ToolButton {
+                        id: moreButton
+                        objectName: "moreButton"
+                        text: "⋯"
+                        font.pixelSize: Theme.smallFontSize
+                        Accessible.name: qsTr("More actions")
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("More actions")
+                        onClicked: root.actionsRequested(moreButton)
+                    }
+                }
+            }
 
             ColumnLayout {
                 id: body
@@ -132,8 +204,50 @@ Item {
                     }
                 }
 
+                // The message this one answers: who, and how it starts. A click goes there.
+                Rectangle {
+                    objectName: "replyQuote"
+                    visible: root.replyTo.length > 0 && !root.deleted
+                    Layout.fillWidth: true
+                    Layout.topMargin: 2
+                    implicitHeight: quoteLabel.implicitHeight + 6
+                    color: Theme.raised
+                    radius: 3
+                    Accessible.role: Accessible.Button
+                    Accessible.name: qsTr("Go to the message this answers")
+                    Rectangle { width: 3; height: parent.height; radius: 1; color: Theme.accent }
+                    Label {
+                        id: quoteLabel
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        anchors.verticalCenter: parent.verticalCenter
+                        anchors.leftMargin: 10
+                        anchors.rightMargin: 6
+                        textFormat: Text.PlainText
+                        elide: Text.ElideRight
+                        maximumLineCount: 1
+                        color: Theme.mutedText
+                        font.pixelSize: Theme.smallFontSize
+                        text: root.quoteSender.length > 0
+                              ? qsTr("↪ %1: %2").arg(root.quoteSender).arg(root.quoteText)
+                              : qsTr("↪ Reply to an earlier message")
+                    }
+                    TapHandler { onTapped: root.jumpTo(root.replyTo) }
+                    HoverHandler { cursorShape: Qt.PointingHandCursor }
+                }
+
+                Label {
+                    objectName: "deletedNotice"
+                    visible: root.deleted
+                    text: qsTr("This message was deleted.")
+                    color: Theme.mutedText
+                    font.italic: true
+                    font.pixelSize: Theme.fontSize
+                }
+
                 TextEdit {
                     id: textItem
+                    visible: !root.deleted
                     Layout.fillWidth: true
                     readOnly: true
                     selectByMouse: true
@@ -153,6 +267,39 @@ Item {
                             Qt.openUrlExternally(link)
                     }
                     HoverHandler { cursorShape: textItem.hoveredLink.length > 0 ? Qt.PointingHandCursor : Qt.IBeamCursor }
+                }
+
+                Label {
+                    objectName: "editedMarker"
+                    visible: root.edited && !root.deleted
+                    text: qsTr("(edited)")
+                    color: Theme.mutedText
+                    font.pixelSize: Theme.smallFontSize
+                }
+
+                Flow {
+                    objectName: "reactions"
+                    visible: root.reactions.length > 0
+                    Layout.fillWidth: true
+                    Layout.topMargin: 2
+                    spacing: 4
+                    Repeater {
+                        model: root.reactions
+                        delegate: Button {
+                            required property var modelData
+                            objectName: "reaction:" + modelData.reaction
+                            text: modelData.reaction + " " + modelData.count
+                            font.pixelSize: Theme.smallFontSize
+                            flat: !modelData.mine
+                            highlighted: modelData.mine
+                            topPadding: 2
+                            bottomPadding: 2
+                            Accessible.name: modelData.mine
+                                             ? qsTr("%1, %2 (yours): take it back").arg(modelData.reaction).arg(modelData.count)
+                                             : qsTr("%1, %2: react with it").arg(modelData.reaction).arg(modelData.count)
+                            onClicked: root.react(root.messageId, modelData.reaction)
+                        }
+                    }
                 }
 
                 RowLayout {

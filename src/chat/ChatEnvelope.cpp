@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTextBoundaryFinder>
 #include <QUuid>
 
 #include <cmath>
@@ -87,6 +88,17 @@ bool readFields(const QJsonObject &object, ChatEnvelope *envelope)
     if (reason.isString())
         envelope->reason = UntrustedText::sanitized(reason.toString(), UntrustedText::Lines::Flatten)
                                .left(MaxReasonLength);
+    envelope->hasText = text.isString();
+    // A ref that is not a valid ID is no ref: a reply shows as a plain message, a change is
+    // ignored (changeProblem()).
+    const QJsonValue ref = object.value(QLatin1String("ref"));
+    if (ref.isString() && !ref.toString().isEmpty() && ref.toString().size() <= ChatEnvelope::MaxIdLength)
+        envelope->ref = ref.toString();
+    const QJsonValue reaction = object.value(QLatin1String("reaction"));
+    if (reaction.isString() && ChatEnvelope::isValidReaction(reaction.toString()))
+        envelope->reaction = reaction.toString();
+    const QJsonValue on = object.value(QLatin1String("on"));
+    envelope->reactionOn = !on.isBool() || on.toBool();
     return true;
 }
 } // namespace
@@ -102,6 +114,12 @@ QString ChatEnvelope::kindToString(Kind kind)
         return QStringLiteral("leave");
     case Kind::Typing:
         return QStringLiteral("typing");
+    case Kind::Edit:
+        return QStringLiteral("edit");
+    case Kind::Delete:
+        return QStringLiteral("delete");
+    case Kind::React:
+        return QStringLiteral("react");
     case Kind::Unknown:
         break;
     }
@@ -110,10 +128,39 @@ QString ChatEnvelope::kindToString(Kind kind)
 
 ChatEnvelope::Kind ChatEnvelope::kindFromString(const QString &name)
 {
-    for (const Kind kind : { Kind::Message, Kind::Join, Kind::Leave, Kind::Typing })
+    for (const Kind kind :
+        { Kind::Message, Kind::Join, Kind::Leave, Kind::Typing, Kind::Edit, Kind::Delete, Kind::React })
         if (name == kindToString(kind))
             return kind;
     return Kind::Unknown;
+}
+
+bool ChatEnvelope::isValidReaction(const QString &reaction)
+{
+    if (reaction.isEmpty() || reaction.size() > MaxReactionLength)
+        return false;
+    if (UntrustedText::sanitized(reaction, UntrustedText::Lines::Flatten) != reaction)
+        return false; // controls, bidi controls, invalid UTF-16
+    for (const QChar c : reaction)
+        if (c.isSpace())
+            return false;
+    // One grapheme: "👍🏽" and "❤️" are one, "lol" or "👍👍" are not (nothing to read as a word
+    // under someone's message).
+    QTextBoundaryFinder graphemes(QTextBoundaryFinder::Grapheme, reaction);
+    return graphemes.toNextBoundary() == reaction.size();
+}
+
+QString ChatEnvelope::changeProblem() const
+{
+    if (!isChange())
+        return QStringLiteral("not a change");
+    if (ref.isEmpty())
+        return QStringLiteral("no valid \"ref\"");
+    if (kind == Kind::Edit && (!hasText || text.trimmed().isEmpty()))
+        return QStringLiteral("an edit without text");
+    if (kind == Kind::React && reaction.isEmpty())
+        return QStringLiteral("no valid \"reaction\"");
+    return {};
 }
 
 QString ChatEnvelope::truncationMarker(qsizetype shownBytes, qsizetype receivedBytes)
@@ -131,6 +178,7 @@ ChatEnvelope ChatEnvelope::create(Kind kind, const QString &sender, const QStrin
     envelope.kindName = kindToString(kind);
     envelope.sender = sender;
     envelope.text = text;
+    envelope.hasText = !text.isEmpty() || kind == Kind::Message;
     envelope.timestampMs = QDateTime::currentMSecsSinceEpoch();
     return envelope;
 }
@@ -177,6 +225,12 @@ QByteArray ChatEnvelope::encode() const
         object.insert(QLatin1String("sid"), QString::fromLatin1(streamId.toByteArray()));
     if (!reason.isEmpty())
         object.insert(QLatin1String("reason"), reason);
+    if (!ref.isEmpty())
+        object.insert(QLatin1String("ref"), ref);
+    if (!reaction.isEmpty()) {
+        object.insert(QLatin1String("reaction"), reaction);
+        object.insert(QLatin1String("on"), reactionOn);
+    }
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 

@@ -16,7 +16,9 @@ namespace Redwire {
 class ChatEnvelope
 {
 public:
-    enum class Kind { Message, Join, Leave, Typing, Unknown };
+    // Edit, Delete and React change an earlier message (`ref`); they are stored and published
+    // like messages, and clients that do not know them show their text as a message.
+    enum class Kind { Message, Join, Leave, Typing, Edit, Delete, React, Unknown };
 
     static constexpr int ProtocolVersion = 1;
     static constexpr int MaxIdLength = 128;
@@ -24,6 +26,9 @@ public:
     // What the send script adds when it publishes ("sid":"<20 digits>-<20 digits>",): an
     // envelope must leave this much room under the payload limit.
     static constexpr int StreamIdOverhead = 64;
+    // A reaction is one grapheme (an emoji, possibly with modifiers) of at most this many UTF-16
+    // units.
+    static constexpr int MaxReactionLength = 32;
 
     // Fields on the wire.
     int version = ProtocolVersion; // "v"
@@ -36,6 +41,12 @@ public:
     QString text; // "text"
     qint64 timestampMs = 0; // "ts": sender's clock, ms since the epoch; 0 when absent or unusable
     QString reason; // "reason" of a leave: "left" or "timeout"
+    // "ref": the message this one answers (message), replaces (edit), removes (delete) or reacts
+    // to (react); empty when absent or not a valid ID.
+    QString ref;
+    QString reaction; // "reaction" of a react; empty when absent or not one short grapheme
+    bool reactionOn = true; // "on" of a react: false takes the reaction back
+    bool hasText = false; // "text" was present (an edit needs one)
 
     // How the payload was read.
     bool external = false; // not our envelope: text is the payload, sender is empty
@@ -48,6 +59,18 @@ public:
     static ChatEnvelope decode(const QByteArray &payload, qsizetype payloadLimit);
     // Compact JSON; "sid" only when streamId is set, "text" only when non-empty or a message.
     QByteArray encode() const;
+
+    // An edit, delete or react.
+    bool isChange() const
+    {
+        return !external && (kind == Kind::Edit || kind == Kind::Delete || kind == Kind::React);
+    }
+    // Why a change cannot be applied (no ref, an edit without text, a react without a valid
+    // reaction), for the log; empty when it can.
+    QString changeProblem() const;
+    // Whether `reaction` is one grapheme of at most MaxReactionLength units, without spaces or
+    // controls.
+    static bool isValidReaction(const QString &reaction);
 
     static QString kindToString(Kind kind);
     static Kind kindFromString(const QString &name);

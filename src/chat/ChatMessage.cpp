@@ -30,6 +30,8 @@ ChatMessage ChatMessage::fromEnvelope(
     message.senderSuspicious = envelope.senderSuspicious;
     message.text = envelope.text;
     message.reason = envelope.reason;
+    if (envelope.kind == ChatEnvelope::Kind::Message)
+        message.replyTo = envelope.ref;
     message.timestampMs = envelope.timestampMs > 0 ? envelope.timestampMs : receivedAtMs;
     message.external = envelope.external;
     message.own = !envelope.external && !myNickname.isEmpty() && envelope.sender == myNickname;
@@ -74,9 +76,10 @@ bool ChatMessage::textMentions(QStringView text, QStringView nickname)
 qsizetype ChatMessage::memoryCost() const
 {
     constexpr qsizetype overhead = 160; // the struct, string headers, the timeline's bookkeeping
-    return overhead + raw.size()
+    return overhead + raw.size() + qsizetype(reactions.size()) * 48
         + 2
-        * (id.size() + kindName.size() + sender.size() + text.size() + reason.size() + failureReason.size());
+        * (id.size() + kindName.size() + sender.size() + text.size() + reason.size() + failureReason.size()
+            + replyTo.size());
 }
 
 } // namespace Redwire

@@ -4,6 +4,7 @@
 #include "StreamId.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QMetaType>
 #include <QString>
 
@@ -40,6 +41,23 @@ struct ChatMessage
     QByteArray raw;
     Delivery delivery = Delivery::Received;
     QString failureReason; // for Failed
+
+    // Replies and changes (MessageChanges applies edits, deletes and reactions).
+    struct Reaction
+    {
+        QString reaction; // one grapheme (ChatEnvelope::isValidReaction)
+        int count = 0; // distinct senders
+        bool mine = false; // one of them is us
+        bool operator==(const Reaction &other) const
+        {
+            return reaction == other.reaction && count == other.count && mine == other.mine;
+        }
+        bool operator!=(const Reaction &other) const { return !(*this == other); }
+    };
+    QString replyTo; // the envelope ID this message answers; empty when none
+    bool edited = false; // text is its author's latest edit
+    bool deleted = false; // its author deleted it: text is empty
+    QList<Reaction> reactions; // in the order each was first given
 
     // The marker for lost history (see historyGap), stamped `atMs`.
     static ChatMessage gapMarker(qint64 atMs);

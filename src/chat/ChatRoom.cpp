@@ -1,6 +1,7 @@
 #include "ChatRoom.h"
 
 #include "ChatLogging.h"
+#include "MessageChanges.h"
 #include "Outbox.h"
 #include "PresenceTracker.h"
 #include "RoomTimeline.h"
@@ -29,9 +30,14 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     , m_nickname(nickname)
     , m_config(config)
     , m_timeline(new RoomTimeline(config.maxMessagesInMemory, config.maxBytesInMemory, this))
+    // Changes of messages not held (scrolled out, or not read yet) are kept for twice as many.
+    , m_changes(new MessageChanges(nickname, 2 * config.maxMessagesInMemory,
+          qMax<qint64>(1024 * 1024, config.maxBytesInMemory / 4), this))
     , m_sync(new TimelineSync(m_timeline, client->commands(), outbox, address, nickname, config, this))
     , m_typing(new TypingIndicator(config, this))
 {
+    m_sync->setChanges(m_changes);
+    connect(m_changes, &MessageChanges::changed, this, &ChatRoom::messageChanged);
     connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::syncedChanged);
     connect(m_sync, &TimelineSync::historyStateChanged, this, &ChatRoom::historyStateChanged);
     connect(m_sync, &TimelineSync::messagesRecovered, this, &ChatRoom::countUnread);
@@ -199,11 +205,13 @@ QString ChatRoom::sendProblem(const QString &text) const
     return {};
 }
 
-bool ChatRoom::sendMessage(const QString &text)
+bool ChatRoom::sendMessage(const QString &text, const QString &replyTo)
 {
     if (!sendProblem(text).isEmpty())
         return false;
-    const ChatEnvelope envelope = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text);
+    ChatEnvelope envelope = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text);
+    if (!replyTo.isEmpty() && replyTo.size() <= ChatEnvelope::MaxIdLength)
+        envelope.ref = replyTo;
     const QByteArray payload = envelope.encode();
     ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, envelope.timestampMs);
     message.text = UntrustedText::sanitized(text);
@@ -240,6 +248,11 @@ void ChatRoom::showUnsent(const Outbox::Item &item)
     if (m_timeline->rowOfId(item.id) >= 0)
         return;
     const ChatEnvelope envelope = ChatEnvelope::decode(item.envelope, m_config.payloadLimitBytes);
+    if (envelope.isChange()) {
+        // An edit, delete or reaction of ours not stored yet: it shows at once, as when it was made.
+        recordChange(envelope);
+        return;
+    }
     ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, envelope.timestampMs);
     message.id = item.id;
     message.own = true;
@@ -247,6 +260,99 @@ void ChatRoom::showUnsent(const Outbox::Item &item)
     m_timeline->addPending(message);
     if (item.state == Outbox::State::Failed)
         m_timeline->setDelivery(item.id, ChatMessage::Delivery::Failed, {}, item.failureReason);
+}
+
+bool ChatRoom::canChange(const ChatMessage &message) const
+{
+    if (m_left || message.deleted || message.delivery == ChatMessage::Delivery::Failed)
+        return false;
+    ChatEnvelope mine;
+    mine.sender = m_nickname;
+    return MessageChanges::mayChange(message, mine);
+}
+
+bool ChatRoom::editMessage(const QString &id, const QString &text)
+{
+    const int row = m_timeline->rowOfId(id);
+    if (row < 0 || !canChange(m_timeline->at(row)) || text.trimmed().isEmpty())
+        return false;
+    if (m_timeline->at(row).text == UntrustedText::sanitized(text))
+        return true; // nothing to change
+    ChatEnvelope change = ChatEnvelope::create(ChatEnvelope::Kind::Edit, m_nickname, text);
+    change.ref = id;
+    return sendChange(change);
+}
+
+bool ChatRoom::deleteMessage(const QString &id)
+{
+    const int row = m_timeline->rowOfId(id);
+    if (row < 0)
+        return false;
+    const ChatMessage &message = m_timeline->at(row);
+    // Never sent: nothing to tell anyone, it goes.
+    if (message.own && message.delivery == ChatMessage::Delivery::Failed)
+        return discardMessage(id);
+    if (!canChange(message))
+        return false;
+    // What clients that do not know deletes show.
+    ChatEnvelope change
+        = ChatEnvelope::create(ChatEnvelope::Kind::Delete, m_nickname, tr("(deleted a message)"));
+    change.ref = id;
+    return sendChange(change);
+}
+
+bool ChatRoom::toggleReaction(const QString &id, const QString &reaction)
+{
+    const int row = m_timeline->rowOfId(id);
+    if (m_left || row < 0 || !ChatEnvelope::isValidReaction(reaction))
+        return false;
+    const ChatMessage &message = m_timeline->at(row);
+    if (!MessageChanges::isChangeable(message) || message.deleted)
+        return false;
+    bool given = false;
+    for (const ChatMessage::Reaction &existing : message.reactions)
+        given = given || (existing.reaction == reaction && existing.mine);
+    // The text is what clients that do not know reactions show.
+    ChatEnvelope change = ChatEnvelope::create(
+        ChatEnvelope::Kind::React, m_nickname, given ? tr("(took back %1)").arg(reaction) : reaction);
+    change.ref = id;
+    change.reaction = reaction;
+    change.reactionOn = !given;
+    return sendChange(change);
+}
+
+// Shows our change at once and queues it like a message: stored, so that history replays it.
+bool ChatRoom::sendChange(ChatEnvelope change)
+{
+    const QByteArray payload = change.encode();
+    if (payload.size() > qsizetype(m_config.payloadLimitBytes) - ChatEnvelope::StreamIdOverhead)
+        return false;
+    recordChange(change);
+    if (!m_outbox->enqueue(m_address, change.id, payload)) {
+        Q_EMIT errorOccurred(tr("Your change could not be queued."));
+        return false;
+    }
+    return true;
+}
+
+void ChatRoom::recordChange(const ChatEnvelope &change)
+{
+    const int row = m_timeline->rowOfId(change.ref);
+    m_changes->record(change, row >= 0 ? &m_timeline->at(row) : nullptr);
+}
+
+// A change to a message arrived (or was made): the row shows it.
+void ChatRoom::messageChanged(const QString &id)
+{
+    const int row = m_timeline->rowOfId(id);
+    if (row < 0)
+        return;
+    ChatMessage message = m_timeline->at(row);
+    m_changes->applyTo(message);
+    const ChatMessage &before = m_timeline->at(row);
+    if (message.text != before.text || message.edited != before.edited || message.deleted != before.deleted
+        || message.reactions != before.reactions)
+        m_timeline->updateMessage(row, message);
 }
 
 bool ChatRoom::retryMessage(const QString &id)
@@ -284,6 +390,10 @@ void ChatRoom::receive(const QByteArray &payload)
     if (m_left)
         return;
     const ChatEnvelope envelope = ChatEnvelope::decode(payload, m_config.payloadLimitBytes);
+    if (envelope.isChange()) {
+        recordChange(envelope);
+        return;
+    }
     if (!envelope.external) {
         switch (envelope.kind) {
         case ChatEnvelope::Kind::Typing:
@@ -302,12 +412,17 @@ void ChatRoom::receive(const QByteArray &payload)
         case ChatEnvelope::Kind::Unknown:
             m_typing->messageReceivedFrom(envelope.sender);
             break;
+        case ChatEnvelope::Kind::Edit:
+        case ChatEnvelope::Kind::Delete:
+        case ChatEnvelope::Kind::React:
+            break; // handled above
         }
     }
     ChatMessage message
         = ChatMessage::fromEnvelope(envelope, m_nickname, QDateTime::currentMSecsSinceEpoch());
     if (!m_outbox->queuedByUs(message.id))
         message.disown(m_nickname);
+    m_changes->applyTo(message); // changes that came before it
     if (!showNotice(message))
         return;
     if (m_sync->addLive(message) == RoomTimeline::Added::New)
@@ -357,6 +472,9 @@ void ChatRoom::messageSent(const QString &id, const StreamId &streamId)
 
 void ChatRoom::messageFailed(const QString &id, const QString &reason)
 {
+    if (const Outbox::Item *item = m_outbox->item(id);
+        item && ChatEnvelope::decode(item->envelope, m_config.payloadLimitBytes).isChange())
+        Q_EMIT errorOccurred(tr("Your change to a message could not be sent: %1").arg(reason));
     // Not allowed to write here: the room says so, not only the message.
     if (reason.startsWith(QLatin1String("NOPERM")))
         setProblem(tr("The server refused your message: %1").arg(reason));

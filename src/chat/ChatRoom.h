@@ -13,6 +13,7 @@
 
 namespace Redwire {
 
+class MessageChanges;
 class PresenceTracker;
 class RedisClient;
 class RedisSubscription;
@@ -76,7 +77,18 @@ public:
     // Why `text` cannot be sent (translated), or an empty string.
     Q_INVOKABLE QString sendProblem(const QString &text) const;
     // Adds the message at the bottom as pending and queues it; false when sendProblem() says so.
-    Q_INVOKABLE bool sendMessage(const QString &text);
+    // `replyTo`: the ID of the message it answers (shown quoted above it), or empty.
+    Q_INVOKABLE bool sendMessage(const QString &text, const QString &replyTo = {});
+    // Changes one of our messages (ID `id`): the change shows at once and is sent (stored and
+    // published, so that history replays it). False when the message is not ours, not here, or
+    // the text cannot be sent.
+    Q_INVOKABLE bool editMessage(const QString &id, const QString &text);
+    Q_INVOKABLE bool deleteMessage(const QString &id);
+    // Gives our `reaction` to message `id`, or takes it back when we gave it.
+    Q_INVOKABLE bool toggleReaction(const QString &id, const QString &reaction);
+    // Whether we may edit or delete `message` (ours by name, stored or on its way).
+    bool canChange(const ChatMessage &message) const;
+    MessageChanges *changes() const { return m_changes; }
     Q_INVOKABLE bool retryMessage(const QString &id);
     Q_INVOKABLE bool discardMessage(const QString &id);
     Q_INVOKABLE bool loadOlderMessages();
@@ -113,6 +125,9 @@ private:
     void messageSent(const QString &id, const StreamId &streamId);
     void messageFailed(const QString &id, const QString &reason);
     void showUnsent(const Outbox::Item &item);
+    bool sendChange(ChatEnvelope change);
+    void recordChange(const ChatEnvelope &change);
+    void messageChanged(const QString &id);
     bool showNotice(const ChatMessage &message);
     void attachLive();
     void setProblem(const QString &problem, bool followRefused = false);
@@ -124,6 +139,7 @@ private:
     const QString m_nickname;
     const ChatConfig m_config;
     RoomTimeline *m_timeline;
+    MessageChanges *m_changes;
     TimelineSync *m_sync;
     TypingIndicator *m_typing;
     PresenceTracker *m_presence = nullptr; // rooms only

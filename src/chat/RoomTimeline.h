@@ -79,6 +79,11 @@ public:
     // Updates the delivery state of our message `id` (and its stream ID once known).
     bool setDelivery(const QString &id, ChatMessage::Delivery delivery, const StreamId &streamId = {},
         const QString &failureReason = {});
+    // Replaces the message at `row` with a changed copy of itself (an edit, a reaction).
+    void updateMessage(int row, const ChatMessage &message) { replaceMessage(row, message); }
+    // An entry that is not a row (an edit, a reaction) was read from the stream in a page: the
+    // stream up to it has been read, as for a row's ID (newestVerifiedStreamId()).
+    void noteRead(const StreamId &streamId) { m_newestVerified = qMax(m_newestVerified, streamId); }
     // Drops an unplaced message of ours (a failed send the user discards).
     bool removeUnplaced(const QString &id);
     // Pages read every stored message from `first` to `last`: a live message in that range

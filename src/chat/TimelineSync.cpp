@@ -1,6 +1,7 @@
 #include "TimelineSync.h"
 
 #include "ChatLogging.h"
+#include "MessageChanges.h"
 #include "Outbox.h"
 #include "RoomAddress.h"
 
@@ -180,7 +181,7 @@ QList<ChatMessage> TimelineSync::toMessages(const QList<ChatEnvelope> &envelopes
     QList<ChatMessage> messages;
     messages.reserve(envelopes.size());
     for (const ChatEnvelope &envelope : envelopes)
-        if (envelope.external || envelope.kind != ChatEnvelope::Kind::Typing) {
+        if (envelope.external || (envelope.kind != ChatEnvelope::Kind::Typing && !envelope.isChange())) {
             ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, now);
             if (!m_outbox || !m_outbox->queuedByUs(message.id))
                 message.disown(m_nickname);
@@ -193,10 +194,41 @@ QList<ChatMessage> TimelineSync::toMessages(const QList<ChatEnvelope> &envelopes
     return messages;
 }
 
+// The page's changes are kept first, then its messages get them: a change may come in the page
+// before or after its message, or in a page read earlier (MessageChanges keeps it).
+void TimelineSync::applyChanges(
+    const QList<ChatEnvelope> &envelopes, QList<ChatMessage> &messages, bool noteRead)
+{
+    QHash<QString, qsizetype> byId;
+    for (qsizetype i = 0; i < messages.size(); ++i)
+        if (!messages.at(i).id.isEmpty())
+            byId.insert(messages.at(i).id, i);
+    for (const ChatEnvelope &envelope : envelopes) {
+        if (!envelope.isChange())
+            continue;
+        if (noteRead && !envelope.streamId.isNull())
+            m_timeline->noteRead(envelope.streamId);
+        if (!m_changes)
+            continue;
+        const ChatMessage *original = nullptr;
+        if (const auto at = byId.constFind(envelope.ref); at != byId.cend())
+            original = &messages.at(at.value());
+        else if (const int row = m_timeline->rowOfId(envelope.ref); row >= 0)
+            original = &m_timeline->at(row);
+        m_changes->record(envelope, original);
+    }
+    if (m_changes)
+        for (ChatMessage &message : messages)
+            m_changes->applyTo(message);
+}
+
 void TimelineSync::pageLoaded(HistoryBackfill::Purpose purpose, const QList<ChatEnvelope> &ascending,
     bool finished, bool reachedStart, int tag)
 {
-    const QList<ChatMessage> messages = toMessages(ascending, purpose != HistoryBackfill::Purpose::Older);
+    const bool current = purpose == HistoryBackfill::Purpose::Older || (tag == m_epoch && m_live);
+    QList<ChatMessage> messages = toMessages(ascending, purpose != HistoryBackfill::Purpose::Older);
+    if (current)
+        applyChanges(ascending, messages, purpose != HistoryBackfill::Purpose::Older);
     learnServerClock(messages);
     StreamId pageFirst;
     StreamId pageLast;

@@ -12,6 +12,7 @@
 namespace Redwire {
 
 class CommandConnection;
+class MessageChanges;
 class Outbox;
 class RoomAddress;
 
@@ -46,6 +47,10 @@ public:
         m_noticeFilter = std::move(filter);
     }
 
+    // Where edits, deletes and reactions read from the stream go; the messages of a page get
+    // theirs before they are placed.
+    void setChanges(MessageChanges *changes) { m_changes = changes; }
+
     bool loadOlder();
     int epoch() const { return m_epoch; }
     bool isLive() const { return m_live; }
@@ -67,6 +72,7 @@ private:
         bool reachedStart, int tag);
     void readFailed(HistoryBackfill::Purpose purpose, int tag);
     QList<ChatMessage> toMessages(const QList<ChatEnvelope> &envelopes, bool filterNotices) const;
+    void applyChanges(const QList<ChatEnvelope> &envelopes, QList<ChatMessage> &messages, bool noteRead);
     void learnServerClock(const QList<ChatMessage> &stored);
     void dropUnconfirmed(const StreamId &first, const StreamId &last);
     void entriesLost(const StreamId &after, int tag);
@@ -75,6 +81,7 @@ private:
     CommandConnection *m_commands;
     const Outbox *m_outbox;
     std::function<bool(const ChatMessage &)> m_noticeFilter;
+    MessageChanges *m_changes = nullptr;
     HistoryBackfill *m_backfill;
     const QString m_nickname;
     const ChatConfig m_config;

@@ -373,16 +373,41 @@ void ChatController::setCurrentRoomMuted(bool muted)
         setRowMuted(m_session->indexOf(m_session->currentRoom()), muted);
 }
 
-bool ChatController::send(const QString &text)
+bool ChatController::send(const QString &text, const QString &replyTo)
 {
     ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
     if (!room)
         return false;
-    if (!room->sendMessage(text)) {
+    if (!room->sendMessage(text, replyTo)) {
         setLastError(room->sendProblem(text));
         return false;
     }
     return true;
+}
+
+bool ChatController::editMessage(const QString &messageId, const QString &text)
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    if (!room)
+        return false;
+    if (!room->editMessage(messageId, text)) {
+        const QString problem = room->sendProblem(text);
+        setLastError(problem.isEmpty() ? tr("This message cannot be edited.") : problem);
+        return false;
+    }
+    return true;
+}
+
+bool ChatController::deleteMessage(const QString &messageId)
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room && room->deleteMessage(messageId);
+}
+
+bool ChatController::toggleReaction(const QString &messageId, const QString &reaction)
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room && room->toggleReaction(messageId, reaction);
 }
 
 void ChatController::copyToClipboard(const QString &text) const

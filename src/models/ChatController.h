@@ -90,7 +90,13 @@ public:
     Q_INVOKABLE void leaveRow(int row);
     Q_INVOKABLE void setRowMuted(int row, bool muted);
     Q_INVOKABLE void setCurrentRoomMuted(bool muted);
-    Q_INVOKABLE bool send(const QString &text);
+    // Sends `text` to the room in view; `replyTo` is the ID of the message it answers, or empty.
+    Q_INVOKABLE bool send(const QString &text, const QString &replyTo = {});
+    // Our message `messageId` in the room in view gets `text` / is deleted (see ChatRoom).
+    Q_INVOKABLE bool editMessage(const QString &messageId, const QString &text);
+    Q_INVOKABLE bool deleteMessage(const QString &messageId);
+    // Gives `reaction` to a message of the room in view, or takes ours back.
+    Q_INVOKABLE bool toggleReaction(const QString &messageId, const QString &reaction);
     Q_INVOKABLE void retry(const QString &messageId);
     Q_INVOKABLE void loadOlder();
     Q_INVOKABLE void userTyping();

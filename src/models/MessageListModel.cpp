@@ -2,6 +2,7 @@
 
 #include "MessageHtml.h"
 #include "chat/ChatRoom.h"
+#include "chat/MessageChanges.h"
 #include "chat/RoomTimeline.h"
 
 #include <QDateTime>
@@ -43,6 +44,28 @@ MessageListModel::DeliveryState deliveryOf(ChatMessage::Delivery delivery)
     return MessageListModel::Received;
 }
 
+// A quote is one line: the start of the first line of the message answered.
+constexpr int QuoteCharacters = 120;
+
+QString quoteOf(const ChatMessage &message)
+{
+    if (message.deleted)
+        return MessageListModel::tr("(deleted message)");
+    QString line = message.text.section(QLatin1Char('\n'), 0, 0, QString::SectionSkipEmpty).simplified();
+    if (line.size() > QuoteCharacters)
+        line = line.left(QuoteCharacters) + QStringLiteral("…");
+    return line;
+}
+
+QVariantList reactionsOf(const ChatMessage &message)
+{
+    QVariantList list;
+    for (const ChatMessage::Reaction &reaction : message.reactions)
+        list.append(QVariantMap { { QStringLiteral("reaction"), reaction.reaction },
+            { QStringLiteral("count"), reaction.count }, { QStringLiteral("mine"), reaction.mine } });
+    return list;
+}
+
 QDate localDay(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms).date();
@@ -60,8 +83,11 @@ MessageListModel::MessageListModel(ChatRoom *room, QObject *parent)
         return;
     RoomTimeline *timeline = room->timeline();
     m_rows.reserve(timeline->count());
-    for (int row = 0; row < timeline->count(); ++row)
+    for (int row = 0; row < timeline->count(); ++row) {
         m_rows.append(makeRow(timeline->at(row)));
+        if (!timeline->at(row).replyTo.isEmpty())
+            m_quoted.insert(timeline->at(row).replyTo);
+    }
 
     connect(timeline, &RoomTimeline::messagesInserted, this, [this, timeline](int first, int last) {
         QList<ChatMessage> messages;
@@ -136,6 +162,14 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { PreviewHtmlRole, "previewHtml" },
         { ExpandedRole, "expanded" },
         { SenderSuspiciousRole, "senderSuspicious" },
+        { ReplyToRole, "replyTo" },
+        { QuoteSenderRole, "quoteSender" },
+        { QuoteTextRole, "quoteText" },
+        { EditedRole, "edited" },
+        { DeletedRole, "deleted" },
+        { ReactionsRole, "reactions" },
+        { CanChangeRole, "canChange" },
+        { CanReactRole, "canReact" },
     };
     return names;
 }
@@ -182,6 +216,26 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return showHeader(index.row());
     case ShowDayRole:
         return showDay(index.row());
+    case ReplyToRole:
+        return m.replyTo;
+    case QuoteSenderRole:
+    case QuoteTextRole: {
+        const int quoted = m.replyTo.isEmpty() ? -1 : rowOfId(m.replyTo);
+        if (quoted < 0)
+            return QString();
+        const ChatMessage &original = m_rows.at(quoted).message;
+        return role == QuoteSenderRole ? original.sender : quoteOf(original);
+    }
+    case EditedRole:
+        return m.edited;
+    case DeletedRole:
+        return m.deleted;
+    case ReactionsRole:
+        return reactionsOf(m);
+    case CanChangeRole:
+        return m_room && m_room->canChange(m);
+    case CanReactRole:
+        return MessageChanges::isChangeable(m) && !m.deleted;
     case DayLabelRole: {
         const QDate day = localDay(m.timestampMs);
         const QDate today = QDate::currentDate();
@@ -210,6 +264,26 @@ bool MessageListModel::showHeader(int row) const
     const ChatMessage &current = m_rows.at(row).message;
     return !previous.isConversation() || previous.sender != current.sender
         || previous.external != current.external || current.timestampMs - previous.timestampMs > GroupGapMs;
+}
+
+int MessageListModel::rowOfId(const QString &messageId) const
+{
+    if (messageId.isEmpty())
+        return -1;
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row)
+        if (m_rows.at(row).message.id == messageId)
+            return row;
+    return -1;
+}
+
+// The quotes of the replies to `messageId` show what it says now (edited, deleted, loaded).
+void MessageListModel::quotedMessageChanged(const QString &messageId)
+{
+    if (messageId.isEmpty() || !m_quoted.contains(messageId))
+        return;
+    for (int row = 0; row < m_rows.size(); ++row)
+        if (m_rows.at(row).message.replyTo == messageId)
+            Q_EMIT dataChanged(index(row), index(row), { QuoteSenderRole, QuoteTextRole });
 }
 
 void MessageListModel::setExpanded(int row, bool expanded)
@@ -276,10 +350,17 @@ void MessageListModel::apply(Change &change)
     switch (change.type) {
     case Change::Type::Insert:
         beginInsertRows({}, change.first, change.last);
-        for (int i = 0; i < change.messages.size(); ++i)
+        for (int i = 0; i < change.messages.size(); ++i) {
             m_rows.insert(change.first + i, makeRow(change.messages.at(i)));
+            if (!change.messages.at(i).replyTo.isEmpty())
+                m_quoted.insert(change.messages.at(i).replyTo);
+        }
         endInsertRows();
         neighbourChanged(change.last + 1);
+        // An older page may bring what replies below answer.
+        if (!m_quoted.isEmpty())
+            for (const ChatMessage &message : std::as_const(change.messages))
+                quotedMessageChanged(message.id);
         break;
     case Change::Type::Remove:
         beginRemoveRows({}, change.first, change.last);
@@ -307,6 +388,7 @@ void MessageListModel::apply(Change &change)
         m_rows[change.first].expanded = expanded;
         Q_EMIT dataChanged(index(change.first), index(change.first));
         neighbourChanged(change.first + 1);
+        quotedMessageChanged(change.messages.first().id);
         break;
     }
     }

@@ -6,6 +6,7 @@
 
 #include <QAbstractListModel>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
@@ -44,6 +45,14 @@ public:
         PreviewHtmlRole, // "previewHtml": the start of a long message (as html), else the html
         ExpandedRole, // "expanded": the user asked to see all of a long message
         SenderSuspiciousRole, // "senderSuspicious": the name has hidden or look-alike characters
+        ReplyToRole, // "replyTo": the ID of the message this one answers, or empty
+        QuoteSenderRole, // "quoteSender": who wrote the message answered; empty when not loaded
+        QuoteTextRole, // "quoteText": the start of the message answered, one line, plain
+        EditedRole, // "edited": the text is its author's edit
+        DeletedRole, // "deleted": its author deleted it
+        ReactionsRole, // "reactions": list of { reaction, count, mine }
+        CanChangeRole, // "canChange": ours, so we may edit or delete it
+        CanReactRole, // "canReact": a message that takes replies and reactions
     };
     Q_ENUM(Role)
 
@@ -69,6 +78,9 @@ public:
     bool canLoadOlder() const;
     bool isLoadingOlder() const;
     const ChatMessage &messageAt(int row) const { return m_rows.at(row).message; }
+
+    // The row of the message with envelope ID `messageId`, or -1 when it is not loaded.
+    Q_INVOKABLE int rowOfId(const QString &messageId) const;
 
     // Shows all of a long message, or only its start again.
     Q_INVOKABLE void setExpanded(int row, bool expanded);
@@ -103,6 +115,7 @@ private:
     void neighbourChanged(int row);
     bool showHeader(int row) const;
     bool showDay(int row) const;
+    void quotedMessageChanged(const QString &messageId);
     static Row makeRow(const ChatMessage &message);
 
 public:
@@ -114,6 +127,7 @@ public:
 
     QPointer<ChatRoom> m_room;
     QList<Row> m_rows;
+    QSet<QString> m_quoted; // IDs that replies (held now or earlier) answer
     std::vector<Change> m_pending;
     QTimer m_frame;
     int m_batches = 0;

@@ -59,6 +59,10 @@ private Q_SLOTS:
     void messageFromEnvelope();
     void mentions_data();
     void mentions();
+    void changeKinds_data();
+    void changeKinds();
+    void changesEncodeRoundTrip();
+    void replyFromEnvelope();
 };
 
 void TestChatEnvelope::decodesFields_data()
@@ -419,6 +423,171 @@ void TestChatEnvelope::mentions()
     QFETCH(QString, text);
     QFETCH(bool, mentions);
     QCOMPARE(ChatMessage::textMentions(text, u"bob"), mentions);
+}
+
+namespace {
+// An edit, delete, react or reply envelope with `fields` replacing the defaults.
+QByteArray changeWith(const QString &kind, const QJsonObject &fields)
+{
+    QJsonObject object { { "v", 1 }, { "id", "c-1" }, { "kind", kind }, { "from", "alice" }, { "ref", "m-1" },
+        { "ts", qint64(1700000000000) } };
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+        object.insert(it.key(), it.value());
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+} // namespace
+
+void TestChatEnvelope::changeKinds_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("ref");
+    QTest::addColumn<QString>("reaction");
+    QTest::addColumn<bool>("on");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("applicable"); // changeProblem() is empty
+
+    QTest::newRow("edit") << changeWith("edit", { { "text", "new text" } }) << int(Kind::Edit) << "m-1"
+                          << "" << true << "new text" << true;
+    QTest::newRow("delete") << changeWith("delete", { { "text", "(deleted a message)" } })
+                            << int(Kind::Delete) << "m-1"
+                            << "" << true << "(deleted a message)" << true;
+    QTest::newRow("delete without text") << changeWith("delete", {}) << int(Kind::Delete) << "m-1"
+                                         << "" << true << "" << true;
+    QTest::newRow("react") << changeWith("react", { { "reaction", "👍" }, { "text", "👍" } })
+                           << int(Kind::React) << "m-1"
+                           << "👍" << true << "👍" << true;
+    QTest::newRow("react off") << changeWith("react", { { "reaction", "👍" }, { "on", false } })
+                               << int(Kind::React) << "m-1"
+                               << "👍" << false << "" << true;
+    QTest::newRow("react with skin tone")
+        << changeWith("react", { { "reaction", "👍🏽" } }) << int(Kind::React) << "m-1"
+        << "👍🏽" << true << "" << true;
+    QTest::newRow("react zwj family")
+        << changeWith("react", { { "reaction", "👨‍👩‍👧" } }) << int(Kind::React) << "m-1"
+        << "👨‍👩‍👧" << true << "" << true;
+    QTest::newRow("message with ref is a reply")
+        << changeWith("message", { { "text", "yes" } }) << int(Kind::Message) << "m-1"
+        << "" << true << "yes" << false;
+
+    // Hostile or broken: still envelopes (old clients show their text), never applied.
+    QTest::newRow("edit: missing ref")
+        << QByteArray(R"({"v":1,"id":"c-1","kind":"edit","from":"alice","text":"x"})") << int(Kind::Edit)
+        << ""
+        << "" << true << "x" << false;
+    QTest::newRow("edit: ref is a number")
+        << changeWith("edit", { { "ref", 42 }, { "text", "x" } }) << int(Kind::Edit) << ""
+        << "" << true << "x" << false;
+    QTest::newRow("edit: ref is an object")
+        << changeWith("edit", { { "ref", QJsonObject { { "id", "m-1" } } }, { "text", "x" } })
+        << int(Kind::Edit) << ""
+        << "" << true << "x" << false;
+    QTest::newRow("edit: empty ref") << changeWith("edit", { { "ref", "" }, { "text", "x" } })
+                                     << int(Kind::Edit) << ""
+                                     << "" << true << "x" << false;
+    QTest::newRow("edit: ref too long")
+        << changeWith("edit", { { "ref", QString(129, 'r') }, { "text", "x" } }) << int(Kind::Edit) << ""
+        << "" << true << "x" << false;
+    QTest::newRow("edit: no text") << changeWith("edit", {}) << int(Kind::Edit) << "m-1"
+                                   << "" << true << "" << false;
+    QTest::newRow("edit: blank text")
+        << changeWith("edit", { { "text", "  \n " } }) << int(Kind::Edit) << "m-1"
+        << "" << true << "  \n " << false;
+    QTest::newRow("edit: huge text") << changeWith("edit", { { "text", QString(60000, 'x') } })
+                                     << int(Kind::Edit) << "m-1"
+                                     << "" << true << QString(60000, 'x') << true;
+    QTest::newRow("react: no reaction") << changeWith("react", {}) << int(Kind::React) << "m-1"
+                                        << "" << true << "" << false;
+    QTest::newRow("react: a word") << changeWith("react", { { "reaction", "FREE" } }) << int(Kind::React)
+                                   << "m-1"
+                                   << "" << true << "" << false;
+    QTest::newRow("react: two emoji")
+        << changeWith("react", { { "reaction", "👍👍" } }) << int(Kind::React) << "m-1"
+        << "" << true << "" << false;
+    QTest::newRow("react: huge") << changeWith("react", { { "reaction", QString(5000, 'x') } })
+                                 << int(Kind::React) << "m-1"
+                                 << "" << true << "" << false;
+    QTest::newRow("react: bidi control")
+        << changeWith("react", { { "reaction", QStringLiteral("\u202e") + "a" } }) << int(Kind::React)
+        << "m-1"
+        << "" << true << "" << false;
+    QTest::newRow("react: space") << changeWith("react", { { "reaction", " " } }) << int(Kind::React) << "m-1"
+                                  << "" << true << "" << false;
+    QTest::newRow("react: reaction is a number")
+        << changeWith("react", { { "reaction", 1 } }) << int(Kind::React) << "m-1"
+        << "" << true << "" << false;
+    QTest::newRow("react: on is a string (ignored: on)")
+        << changeWith("react", { { "reaction", "😮" }, { "on", "false" } }) << int(Kind::React) << "m-1"
+        << "😮" << true << "" << true;
+    QTest::newRow("delete: text is a number (not an envelope)")
+        << changeWith("delete", { { "text", 5 } }) << int(Kind::Message) << ""
+        << "" << true << QString::fromUtf8(changeWith("delete", { { "text", 5 } })) << false;
+}
+
+void TestChatEnvelope::changeKinds()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(int, kind);
+    QFETCH(QString, ref);
+    QFETCH(QString, reaction);
+    QFETCH(bool, on);
+    QFETCH(QString, text);
+    QFETCH(bool, applicable);
+
+    const ChatEnvelope envelope = ChatEnvelope::decode(payload, Limit);
+    QCOMPARE(int(envelope.kind), kind);
+    QCOMPARE(envelope.ref, ref);
+    QCOMPARE(envelope.reaction, reaction);
+    QCOMPARE(envelope.reactionOn, on);
+    QCOMPARE(envelope.text, text);
+    QCOMPARE(envelope.changeProblem().isEmpty(), applicable);
+    QVERIFY(!hasControlOrBidi(envelope.text));
+    QVERIFY(!hasControlOrBidi(envelope.reaction));
+}
+
+void TestChatEnvelope::changesEncodeRoundTrip()
+{
+    ChatEnvelope edit = ChatEnvelope::create(Kind::Edit, QStringLiteral("bob"), QStringLiteral("fixed"));
+    edit.ref = QStringLiteral("m-7");
+    ChatEnvelope decoded = ChatEnvelope::decode(edit.encode(), Limit);
+    QCOMPARE(decoded.kind, Kind::Edit);
+    QCOMPARE(decoded.kindName, QStringLiteral("edit"));
+    QCOMPARE(decoded.ref, QStringLiteral("m-7"));
+    QCOMPARE(decoded.text, QStringLiteral("fixed"));
+    QVERIFY(decoded.changeProblem().isEmpty());
+
+    ChatEnvelope react
+        = ChatEnvelope::create(Kind::React, QStringLiteral("bob"), QStringLiteral("(took back ❤️)"));
+    react.ref = QStringLiteral("m-7");
+    react.reaction = QStringLiteral("❤️");
+    react.reactionOn = false;
+    const QJsonObject json = QJsonDocument::fromJson(react.encode()).object();
+    QCOMPARE(json.value("kind").toString(), QStringLiteral("react"));
+    QCOMPARE(json.value("reaction").toString(), QStringLiteral("❤️"));
+    QCOMPARE(json.value("on").toBool(true), false);
+    QCOMPARE(json.value("text").toString(), QStringLiteral("(took back ❤️)")); // what old clients show
+    decoded = ChatEnvelope::decode(react.encode(), Limit);
+    QCOMPARE(decoded.reaction, QStringLiteral("❤️"));
+    QVERIFY(!decoded.reactionOn);
+
+    // A plain message has no ref, reaction or on.
+    const QJsonObject plain
+        = QJsonDocument::fromJson(ChatEnvelope::create(Kind::Message, QStringLiteral("bob"), "hi").encode())
+              .object();
+    QVERIFY(!plain.contains("ref") && !plain.contains("reaction") && !plain.contains("on"));
+}
+
+void TestChatEnvelope::replyFromEnvelope()
+{
+    const ChatMessage reply = ChatMessage::fromEnvelope(
+        ChatEnvelope::decode(changeWith("message", { { "text", "yes" } }), Limit), QStringLiteral("bob"), 1);
+    QCOMPARE(reply.replyTo, QStringLiteral("m-1"));
+    QCOMPARE(reply.text, QStringLiteral("yes"));
+    QVERIFY(reply.isConversation());
+    // Only a message answers: a ref on a notice means nothing.
+    const ChatMessage join = ChatMessage::fromEnvelope(
+        ChatEnvelope::decode(changeWith("join", {}), Limit), QStringLiteral("bob"), 1);
+    QVERIFY(join.replyTo.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestChatEnvelope)

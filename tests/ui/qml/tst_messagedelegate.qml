@@ -36,6 +36,14 @@ TestCase {
             showHeader: true
             showDay: true
             dayLabel: "Today"
+            replyTo: ""
+            quoteSender: ""
+            quoteText: ""
+            edited: false
+            deleted: false
+            reactions: []
+            canChange: false
+            canReact: true
         }
     }
 
