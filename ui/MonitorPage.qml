@@ -213,14 +213,14 @@ Page {
             // the payload column keeps what is left.
             readonly property bool narrow: width < 640
             readonly property int timeWidth: 96
-            readonly property int channelWidth: narrow ? 110 : 170
+            readonly property int channelWidth: narrow ? 110 : (keyColumns ? 130 : 170)
             readonly property int viaWidth: narrow ? 56 : 90
             readonly property int sizeWidth: narrow ? 44 : 60
             // With a keyspace watch: the notification's database, key and event.
             readonly property bool keyColumns: page.monitor.keyspaceWatched
-            readonly property int dbWidth: 30
-            readonly property int keyWidth: narrow ? 90 : 150
-            readonly property int eventWidth: narrow ? 50 : 70
+            readonly property int dbWidth: 26
+            readonly property int keyWidth: narrow ? 70 : 130
+            readonly property int eventWidth: narrow ? 44 : 60
 
             // Before Redis drops us as a slow subscriber.
             Rectangle {
