@@ -26,8 +26,8 @@ Page {
             // translation moves them sooner.
             readonly property real inlineWidth: backButton.implicitWidth + statusDot.implicitWidth
                 + topicField.Layout.minimumWidth + addButton.implicitWidth + exactBox.implicitWidth
-                + pauseButton.implicitWidth + clearButton.implicitWidth + exportButton.implicitWidth
-                + recordButton.implicitWidth + 8 * spacing
+                + keysBox.implicitWidth + pauseButton.implicitWidth + clearButton.implicitWidth
+                + exportButton.implicitWidth + recordButton.implicitWidth + 9 * spacing
             readonly property bool compact: width < inlineWidth
 
             ToolButton { id: backButton; objectName: "backButton"; text: qsTr("‹ Chat"); onClicked: page.back() }
@@ -46,20 +46,30 @@ Page {
                 Layout.minimumWidth: 150
                 Layout.preferredWidth: 220
                 Layout.maximumWidth: 320
-                placeholderText: qsTr("Pattern or channel, e.g. orders.*")
+                placeholderText: keysBox.checked ? qsTr("Key pattern, e.g. user:* (empty: every key)")
+                                                 : qsTr("Pattern or channel, e.g. orders.*")
                 onAccepted: addButton.clicked()
             }
             Button {
                 id: addButton
                 objectName: "subscribeButton"
                 text: qsTr("Subscribe")
-                enabled: topicField.text.trim().length > 0
+                enabled: topicField.text.trim().length > 0 || keysBox.checked
                 onClicked: {
-                    if (page.monitor.addTopic(topicField.text, exactBox.checked))
+                    if (keysBox.checked ? page.monitor.addKeyWatch(topicField.text)
+                                        : page.monitor.addTopic(topicField.text, exactBox.checked))
                         topicField.clear()
                 }
             }
-            CheckBox { id: exactBox; objectName: "exactChannelBox"; text: qsTr("Exact channel") }
+            CheckBox { id: exactBox; objectName: "exactChannelBox"; text: qsTr("Exact channel"); enabled: !keysBox.checked }
+            // Keyspace notifications: the text is a pattern of keys in the connection's database.
+            CheckBox {
+                id: keysBox
+                objectName: "keysBox"
+                text: qsTr("Key events")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Watch changes to keys matching the pattern (keyspace notifications)")
+            }
             Item { Layout.fillWidth: true }
             Button {
                 id: pauseButton
@@ -203,9 +213,14 @@ Page {
             // the payload column keeps what is left.
             readonly property bool narrow: width < 640
             readonly property int timeWidth: 96
-            readonly property int channelWidth: narrow ? 110 : 170
+            readonly property int channelWidth: narrow ? 110 : (keyColumns ? 130 : 170)
             readonly property int viaWidth: narrow ? 56 : 90
             readonly property int sizeWidth: narrow ? 44 : 60
+            // With a keyspace watch: the notification's database, key and event.
+            readonly property bool keyColumns: page.monitor.keyspaceWatched
+            readonly property int dbWidth: 26
+            readonly property int keyWidth: narrow ? 70 : 130
+            readonly property int eventWidth: narrow ? 44 : 60
 
             // Before Redis drops us as a slow subscriber.
             Rectangle {
@@ -221,6 +236,39 @@ Page {
                     textFormat: Text.PlainText
                     color: "white"
                     wrapMode: Text.Wrap
+                }
+            }
+
+            // Key events only come when the server publishes them (notify-keyspace-events).
+            Rectangle {
+                objectName: "keyspaceBanner"
+                visible: page.monitor.keyspaceWatched && page.monitor.keyspaceNotifications !== "on"
+                         && page.monitor.keyspaceMessage.length > 0
+                Layout.fillWidth: true
+                implicitHeight: keyspaceRow.implicitHeight + 12
+                color: Theme.warning
+                RowLayout {
+                    id: keyspaceRow
+                    anchors.fill: parent
+                    anchors.margins: 6
+                    spacing: Theme.spacing
+                    Label {
+                        objectName: "keyspaceMessage"
+                        Layout.fillWidth: true
+                        text: page.monitor.keyspaceMessage
+                        textFormat: Text.PlainText
+                        color: "white"
+                        wrapMode: Text.Wrap
+                    }
+                    Button {
+                        objectName: "enableKeyspaceButton"
+                        visible: page.monitor.keyspaceNotifications === "off"
+                        enabled: !page.monitor.keyspaceEnabling
+                        text: qsTr("Enable")
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Turn keyspace notifications on (CONFIG SET notify-keyspace-events)")
+                        onClicked: page.monitor.enableKeyspaceNotifications()
+                    }
                 }
             }
 
@@ -316,6 +364,9 @@ Page {
                     spacing: Theme.spacing
                     Label { text: qsTr("Time"); Layout.preferredWidth: tablePane.timeWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
                     Label { text: qsTr("Channel"); Layout.preferredWidth: tablePane.channelWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
+                    Label { visible: tablePane.keyColumns; text: qsTr("DB"); Layout.preferredWidth: tablePane.dbWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
+                    Label { visible: tablePane.keyColumns; text: qsTr("Key"); Layout.preferredWidth: tablePane.keyWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
+                    Label { visible: tablePane.keyColumns; text: qsTr("Event"); Layout.preferredWidth: tablePane.eventWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
                     Label { text: qsTr("Via"); Layout.preferredWidth: tablePane.viaWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text }
                     Label { text: qsTr("Size"); Layout.preferredWidth: tablePane.sizeWidth; elide: Text.ElideRight; font.bold: true; color: Theme.text; horizontalAlignment: Text.AlignRight }
                     Label { text: qsTr("Payload"); Layout.fillWidth: true; Layout.minimumWidth: 40; elide: Text.ElideRight; font.bold: true; color: Theme.text }
@@ -362,6 +413,9 @@ Page {
                     // A break in the subscription rather than a message: shown whatever the filter.
                     required property bool gap
                     required property string gapSince
+                    required property int keyspaceDb
+                    required property string keyspaceKey
+                    required property string keyspaceEvent
                     width: ListView.view.width
                     height: 22
                     color: page.monitor.selectedPosition === row.position ? Theme.selection
@@ -394,6 +448,9 @@ Page {
                         spacing: Theme.spacing
                         Label { text: row.time; Layout.preferredWidth: tablePane.timeWidth; color: Theme.mutedText; font.family: "monospace" }
                         Label { text: row.channel; Layout.preferredWidth: tablePane.channelWidth; color: row.channelColor; elide: Text.ElideRight; textFormat: Text.PlainText; font.bold: true }
+                        Label { objectName: "dbCell"; visible: tablePane.keyColumns; text: row.keyspaceDb < 0 ? "" : row.keyspaceDb; Layout.preferredWidth: tablePane.dbWidth; color: Theme.mutedText }
+                        Label { objectName: "keyCell"; visible: tablePane.keyColumns; text: row.keyspaceKey; Layout.preferredWidth: tablePane.keyWidth; color: Theme.text; elide: Text.ElideRight; textFormat: Text.PlainText; font.family: "monospace" }
+                        Label { objectName: "eventCell"; visible: tablePane.keyColumns; text: row.keyspaceEvent; Layout.preferredWidth: tablePane.eventWidth; color: Theme.text; elide: Text.ElideRight; textFormat: Text.PlainText }
                         // Every subscription of ours that delivered it (one row per published message).
                         Label { text: row.subscriptions; Layout.preferredWidth: tablePane.viaWidth; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
                         Label { text: row.size; Layout.preferredWidth: tablePane.sizeWidth; color: Theme.mutedText; horizontalAlignment: Text.AlignRight }
@@ -474,7 +531,11 @@ Page {
                             id: chip
                             anchors.verticalCenter: parent.verticalCenter
                             x: 8
-                            text: parent.modelData.replace("pattern:", "⁕ ").replace("channel:", "# ")
+                            text: {
+                                const keys = /^pattern:__keyspace@(\d+)__:([\s\S]*)$/.exec(parent.modelData)
+                                return keys ? qsTr("keys in db %1: %2").arg(keys[1]).arg(keys[2])
+                                            : parent.modelData.replace("pattern:", "⁕ ").replace("channel:", "# ")
+                            }
                             textFormat: Text.PlainText
                             color: Theme.text
                         }
@@ -577,7 +638,8 @@ Page {
                         elide: Text.ElideRight
                         color: Theme.mutedText
                         font.pixelSize: Theme.smallFontSize
-                        text: qsTr("%1 / %2 / %3 msg/s · %4 total · %5 subscribers")
+                        // NUMSUB: clients subscribed to the channel by name (pattern subscribers are not counted).
+                        text: qsTr("%1 / %2 / %3 msg/s · %4 total · %5 subscribers (by name)")
                                 .arg(Number(stat.messageRate1s).toFixed(1)).arg(Number(stat.messageRate10s).toFixed(1))
                                 .arg(Number(stat.messageRate60s).toFixed(1)).arg(stat.messages)
                                 .arg(stat.subscribers < 0 ? "?" : stat.subscribers)

@@ -4,6 +4,8 @@
 
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelPalette.h"
+#include "monitor/KeyspaceNotification.h"
+#include "monitor/KeyspaceNotificationConfig.h"
 #include "monitor/MessageExport.h"
 #include "monitor/MessageRecorder.h"
 #include "monitor/SlowSubscriberWatch.h"
@@ -71,6 +73,11 @@ void MonitorController::start(const ConnectionOptions &options)
     ConnectionOptions monitorOptions = options;
     monitorOptions.clientName = QStringLiteral("redwire-monitor");
     m_monitor = new ChannelMonitor(monitorOptions, this);
+    m_database = monitorOptions.database;
+    m_keyspaceConfig = new KeyspaceNotificationConfig(m_monitor->client()->commands(), m_monitor);
+    connect(m_keyspaceConfig, &KeyspaceNotificationConfig::changed, this,
+        &MonitorController::keyspaceNotificationsChanged);
+    connect(m_keyspaceConfig, &KeyspaceNotificationConfig::enableFailed, this, &MonitorController::setStatus);
     m_monitor->setBufferCapacity(m_bufferCapacity);
     m_monitor->setInternalChannelsShown(m_internalShown);
     m_monitor->addSink(m_recorder);
@@ -138,13 +145,15 @@ void MonitorController::stop()
     m_messages->setMonitor(nullptr);
     m_statistics->setMonitor(nullptr);
     m_monitor->stop();
-    delete m_monitor;
+    delete m_monitor; // and the keyspace config it owns
     m_monitor = nullptr;
+    m_keyspaceConfig = nullptr;
     resetRateHistory();
     Q_EMIT startedChanged();
     Q_EMIT connectedChanged();
     Q_EMIT topicsChanged();
     Q_EMIT gapsChanged();
+    Q_EMIT keyspaceNotificationsChanged();
 }
 
 bool MonitorController::isConnected() const
@@ -186,6 +195,58 @@ bool MonitorController::addTopic(const QString &topic, bool forceChannel)
         : m_monitor->subscribeChannel(trimmed.toUtf8());
     Q_EMIT topicsChanged();
     return ok;
+}
+
+bool MonitorController::addKeyWatch(const QString &keyPattern)
+{
+    if (!m_monitor)
+        return false;
+    const bool ok = m_monitor->subscribePattern(
+        KeyspaceNotification::keyspacePattern(m_database, keyPattern.trimmed().toUtf8()));
+    if (ok)
+        m_keyspaceConfig->check();
+    Q_EMIT topicsChanged();
+    return ok;
+}
+
+bool MonitorController::isKeyspaceWatched() const
+{
+    if (!m_monitor)
+        return false;
+    const QList<QByteArray> patterns = m_monitor->patterns();
+    return std::any_of(patterns.cbegin(), patterns.cend(),
+        [](const QByteArray &pattern) { return KeyspaceNotification::mayBe(pattern); });
+}
+
+QString MonitorController::keyspaceNotifications() const
+{
+    if (!m_keyspaceConfig)
+        return QStringLiteral("unknown");
+    switch (m_keyspaceConfig->state()) {
+    case KeyspaceNotificationConfig::State::On:
+        return QStringLiteral("on");
+    case KeyspaceNotificationConfig::State::Off:
+        return QStringLiteral("off");
+    case KeyspaceNotificationConfig::State::Unknown:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+QString MonitorController::keyspaceMessage() const
+{
+    return m_keyspaceConfig ? m_keyspaceConfig->message() : QString();
+}
+
+bool MonitorController::isKeyspaceEnabling() const
+{
+    return m_keyspaceConfig && m_keyspaceConfig->isEnabling();
+}
+
+void MonitorController::enableKeyspaceNotifications()
+{
+    if (m_keyspaceConfig)
+        m_keyspaceConfig->enable();
 }
 
 void MonitorController::removeTopic(const QString &entry)
@@ -349,6 +410,16 @@ void MonitorController::selectRow(int row)
         = QDateTime::fromMSecsSinceEpoch(entry->timestampMs).toString(QStringLiteral("HH:mm:ss.zzz"));
     if (entry->isGap()) {
         m_selectedTitle = tr("Gap in the subscription, back at %1").arg(time);
+    } else if (const auto notification = KeyspaceNotification::mayBe(entry->channel)
+            ? KeyspaceNotification::parse(entry->channel, entry->payload)
+            : std::nullopt) {
+        const QModelIndex index = m_messages->index(row);
+        // One arg() call: a key that holds "%3" stays as it is.
+        m_selectedTitle
+            = tr("Key %1 in db %2: %3 at %4")
+                  .arg(m_messages->data(index, MonitorMessageModel::KeyspaceKeyRole).toString(),
+                      QString::number(notification->db),
+                      m_messages->data(index, MonitorMessageModel::KeyspaceEventRole).toString(), time);
     } else {
         const QString subscriptions
             = m_messages->data(m_messages->index(row), MonitorMessageModel::SubscriptionsRole).toString();

@@ -16,6 +16,7 @@ namespace Redwire {
 
 class ChannelMonitor;
 class ChannelPalette;
+class KeyspaceNotificationConfig;
 class MessageExport;
 class MessageRecorder;
 
@@ -59,6 +60,13 @@ class MonitorController : public QObject
     Q_PROPERTY(QString selectedTitle READ selectedTitle NOTIFY selectionChanged)
     Q_PROPERTY(QString selectedDetail READ selectedDetail NOTIFY selectionChanged)
     Q_PROPERTY(QString selectedKind READ selectedKind NOTIFY selectionChanged)
+    // Keyspace watches (addKeyWatch): whether there is one, and whether the server publishes what
+    // they listen to: "unknown", "off" or "on" (notify-keyspace-events), with a sentence when
+    // not on or when turning them on was refused.
+    Q_PROPERTY(bool keyspaceWatched READ isKeyspaceWatched NOTIFY topicsChanged)
+    Q_PROPERTY(QString keyspaceNotifications READ keyspaceNotifications NOTIFY keyspaceNotificationsChanged)
+    Q_PROPERTY(QString keyspaceMessage READ keyspaceMessage NOTIFY keyspaceNotificationsChanged)
+    Q_PROPERTY(bool keyspaceEnabling READ isKeyspaceEnabling NOTIFY keyspaceNotificationsChanged)
 public:
     static constexpr int HistorySeconds = ChannelRateHistory::DefaultSamples;
     static constexpr int ChartedChannels = 5;
@@ -99,12 +107,21 @@ public:
     QString selectedTitle() const { return m_selectedTitle; }
     QString selectedDetail() const { return m_selectedDetail; }
     QString selectedKind() const { return m_selectedKind; }
+    bool isKeyspaceWatched() const;
+    QString keyspaceNotifications() const;
+    QString keyspaceMessage() const;
+    bool isKeyspaceEnabling() const;
 
     Q_INVOKABLE void start(const Redwire::ConnectionOptions &options);
     Q_INVOKABLE void stop();
     // A topic with glob characters (* ? [) is a pattern unless asked otherwise.
     Q_INVOKABLE bool addTopic(const QString &topic, bool forceChannel = false);
     Q_INVOKABLE void removeTopic(const QString &entry);
+    // Watches changes to keys matching `keyPattern` (empty: every key) in the connection's
+    // database: a pattern subscription to its keyspace channels.
+    Q_INVOKABLE bool addKeyWatch(const QString &keyPattern);
+    // CONFIG SET notify-keyspace-events, for a user allowed to; a refusal is keyspaceMessage.
+    Q_INVOKABLE void enableKeyspaceNotifications();
     // Returns an error message for a bad regular expression, or an empty string.
     Q_INVOKABLE QString setFilter(
         const QString &channel, bool channelIsRegex, const QString &payload, bool payloadIsRegex);
@@ -132,6 +149,7 @@ Q_SIGNALS:
     void rateHistoryChanged();
     void internalChannelsShownChanged();
     void selectionChanged();
+    void keyspaceNotificationsChanged();
 
 private:
     void setStatus(const QString &message);
@@ -139,6 +157,8 @@ private:
     void resetRateHistory();
 
     ChannelMonitor *m_monitor = nullptr;
+    KeyspaceNotificationConfig *m_keyspaceConfig = nullptr; // with the monitor
+    int m_database = 0;
     ChannelPalette *m_palette;
     MonitorMessageModel *m_messages;
     ChannelStatisticsModel *m_statistics;

@@ -1,6 +1,7 @@
 #include "CsvMessageFormatter.h"
 
 #include "ByteAppend.h"
+#include "KeyspaceNotification.h"
 #include "MonitoredMessage.h"
 #include "SubscriptionGap.h"
 #include "Utf8Validator.h"
@@ -11,7 +12,9 @@ namespace Redwire {
 
 QByteArray CsvMessageFormatter::header() const
 {
-    return QByteArrayLiteral("time,channel,pattern,size,payload,payload_base64\r\n");
+    return m_keyspaceColumns
+        ? QByteArrayLiteral("time,channel,pattern,size,payload,payload_base64,db,key,event\r\n")
+        : QByteArrayLiteral("time,channel,pattern,size,payload,payload_base64\r\n");
 }
 
 bool CsvMessageFormatter::looksLikeFormula(const QByteArray &text)
@@ -95,12 +98,31 @@ void CsvMessageFormatter::append(const MessageView &message, QByteArray &out)
         && std::memchr(payload.constData(), '\0', size_t(payload.size())) == nullptr;
     if (asText) {
         appendField(payload, out);
-        ByteAppend::literal(out, ",\r\n");
+        out.append(',');
     } else {
         out.append(',');
         ByteAppend::bytes(out, payload.toBase64());
-        ByteAppend::literal(out, "\r\n");
     }
+    if (m_keyspaceColumns)
+        appendKeyspaceFields(message, out);
+    ByteAppend::literal(out, "\r\n");
+}
+
+void CsvMessageFormatter::appendKeyspaceFields(const MessageView &message, QByteArray &out)
+{
+    const auto notification = KeyspaceNotification::mayBe(message.channel)
+        ? KeyspaceNotification::parse(message.channel, message.payload)
+        : std::nullopt;
+    if (!notification) {
+        ByteAppend::literal(out, ",,,");
+        return;
+    }
+    out.append(',');
+    ByteAppend::number(out, quint64(notification->db));
+    out.append(',');
+    appendNameField(notification->key, out);
+    out.append(',');
+    appendNameField(notification->event, out);
 }
 
 void CsvMessageFormatter::appendGap(const SubscriptionGap &gap, QByteArray &out)
@@ -111,7 +133,10 @@ void CsvMessageFormatter::appendGap(const SubscriptionGap &gap, QByteArray &out)
     if (!gap.resumed)
         text += " (not subscribed again when the monitor stopped)";
     appendField(text, out);
-    ByteAppend::literal(out, ",\r\n");
+    out.append(',');
+    if (m_keyspaceColumns)
+        ByteAppend::literal(out, ",,,");
+    ByteAppend::literal(out, "\r\n");
 }
 
 } // namespace Redwire

@@ -14,6 +14,8 @@ namespace Redwire {
 // starts with =, +, -, @, a tab or CR, gets a single quote in front ("'=1+1"): opened in a
 // spreadsheet, a recorded payload must not run (=HYPERLINK(...), =cmd|...). The size column keeps
 // the payload's own length, so a reader can tell the added quote from one that was sent.
+// With keyspace columns on (redwire-monitor --keyspace), three more: db,key,event, filled for a
+// keyspace notification (the key written like a channel name) and empty for other messages.
 // A break in the subscription is a row with empty channel, pattern and size (a message row always
 // has a size) and the payload "gap since <ISO 8601 time>: <reason>"; its time is the gap's end.
 class CsvMessageFormatter : public MessageFormatter
@@ -23,6 +25,8 @@ public:
     QByteArray header() const override;
     void append(const MessageView &message, QByteArray &out) override;
     void appendGap(const SubscriptionGap &gap, QByteArray &out) override;
+    void setKeyspaceColumns(bool on) { m_keyspaceColumns = on; }
+    bool hasKeyspaceColumns() const { return m_keyspaceColumns; }
 
     // One text cell: defused when it starts like a formula, quoted when RFC 4180 needs it.
     static void appendField(const QByteArray &text, QByteArray &out);
@@ -30,8 +34,10 @@ public:
 
 private:
     static void appendNameField(const QByteArray &name, QByteArray &out);
+    static void appendKeyspaceFields(const MessageView &message, QByteArray &out);
 
     TimestampFormatter m_time { TimestampFormatter::Style::IsoUtc };
+    bool m_keyspaceColumns = false;
 };
 
 } // namespace Redwire

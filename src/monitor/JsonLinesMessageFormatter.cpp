@@ -1,6 +1,7 @@
 #include "JsonLinesMessageFormatter.h"
 
 #include "ByteAppend.h"
+#include "KeyspaceNotification.h"
 #include "MonitoredMessage.h"
 #include "SubscriptionGap.h"
 #include "Utf8Validator.h"
@@ -156,6 +157,7 @@ void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &o
     if (m_middle.isEmpty() || message.channel != m_middleChannel || message.pattern != m_middlePattern) {
         m_middleChannel = message.channel;
         m_middlePattern = message.pattern;
+        m_middleMayBeKeyspace = KeyspaceNotification::mayBe(message.channel);
         m_middle = "Z\",";
         appendBytesField("channel", message.channel, m_middle);
         if (message.pattern.isEmpty()) {
@@ -175,6 +177,17 @@ void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &o
     ByteAppend::number(out, quint64(message.payload.size()));
     out.append(',');
     appendBytesField("payload", message.payload, out);
+    if (m_middleMayBeKeyspace) {
+        if (const auto notification = KeyspaceNotification::parse(message.channel, message.payload)) {
+            ByteAppend::literal(out, ",\"keyspace\":{\"db\":");
+            ByteAppend::number(out, quint64(notification->db));
+            out.append(',');
+            appendBytesField("key", notification->key, out);
+            out.append(',');
+            appendBytesField("event", notification->event, out);
+            out.append('}');
+        }
+    }
     ByteAppend::literal(out, "}\n");
 }
 

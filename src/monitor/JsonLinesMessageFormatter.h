@@ -9,6 +9,10 @@ namespace Redwire {
 //   {"time":"2024-05-01T12:34:56.789Z","channel":"news","pattern":null,"size":5,"payload":"hello"}
 // A payload (or channel, or pattern) that is not valid UTF-8 is given base64-encoded in a field of
 // its own instead ("payload_base64"), so that the text fields are always exactly what was sent.
+// A keyspace notification (a `__keyspace@<db>__:<key>` or `__keyevent@<db>__:<event>` channel)
+// also has its parts in an object of their own (not "event": that key marks non-messages):
+//   ..."payload":"set","keyspace":{"db":0,"key":"user:1","event":"set"}}
+// with "key_base64" instead of "key" for a key that is not valid UTF-8.
 // A break in the subscription is a line of its own, told apart by its "event" key (messages have
 // none):
 //   {"event":"gap","time":"...","since":"...","reason":"...","cause":"killed","resumed":true}
@@ -36,6 +40,7 @@ private:
     QByteArray m_middleChannel;
     QByteArray m_middlePattern;
     QByteArray m_middle;
+    bool m_middleMayBeKeyspace = false;
 };
 
 } // namespace Redwire

@@ -2,6 +2,7 @@
 
 #include "ChannelMonitor.h"
 #include "ChannelPalette.h"
+#include "KeyspaceNotification.h"
 #include "PayloadPresentation.h"
 #include "SubscriptionGap.h"
 #include "TextMessageFormatter.h"
@@ -46,6 +47,11 @@ QVariant gapData(const MonitoredMessage &entry, int role, TimestampFormatter &ti
         return true;
     case MonitorMessageModel::GapSinceRole:
         return QString::fromLatin1(time.format(gap.sinceMs));
+    case MonitorMessageModel::KeyspaceDbRole:
+        return -1;
+    case MonitorMessageModel::KeyspaceKeyRole:
+    case MonitorMessageModel::KeyspaceEventRole:
+        return QString();
     default:
         return {};
     }
@@ -247,6 +253,19 @@ QVariant MonitorMessageModel::data(const QModelIndex &index, int role) const
                 names << QString::fromUtf8(TextMessageFormatter::terminalSafe(name));
         return names.join(QLatin1String(", "));
     }
+    case KeyspaceDbRole:
+    case KeyspaceKeyRole:
+    case KeyspaceEventRole: {
+        const auto notification = KeyspaceNotification::mayBe(message->channel)
+            ? KeyspaceNotification::parse(message->channel, message->payload)
+            : std::nullopt;
+        if (role == KeyspaceDbRole)
+            return notification ? notification->db : -1;
+        if (!notification)
+            return QString();
+        return QString::fromUtf8(TextMessageFormatter::terminalSafe(
+            role == KeyspaceKeyRole ? notification->key : notification->event));
+    }
     default:
         return {};
     }
@@ -268,6 +287,9 @@ QHash<int, QByteArray> MonitorMessageModel::roleNames() const
         { GapSinceRole, "gapSince" },
         { PositionRole, "position" },
         { SubscriptionsRole, "subscriptions" },
+        { KeyspaceDbRole, "keyspaceDb" },
+        { KeyspaceKeyRole, "keyspaceKey" },
+        { KeyspaceEventRole, "keyspaceEvent" },
     };
     return names;
 }

@@ -43,6 +43,10 @@ public:
         GapSinceRole, // QString: local time the break began (the last moment known subscribed)
         PositionRole, // double: the entry's buffer position, its identity while it is held
         SubscriptionsRole, // QString: every subscription of ours that delivered it, "a, b*"
+        // A keyspace notification's parts (KeyspaceNotification); -1 and empty for other rows.
+        KeyspaceDbRole, // int
+        KeyspaceKeyRole, // QString: the key, control characters and invalid UTF-8 escaped
+        KeyspaceEventRole, // QString: "set", "del", "expired" ...
     };
     Q_ENUM(Roles)
 

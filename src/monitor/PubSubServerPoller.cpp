@@ -81,25 +81,33 @@ void PubSubServerPoller::pollNow()
 void PubSubServerPoller::channelsAnswered(const QList<QByteArray> &channels)
 {
     m_serverChannels = channels;
-    // NUMSUB for the listed channels and for those the caller cares about, once each.
-    QList<QByteArray> args { "PUBSUB", "NUMSUB" };
-    QSet<QByteArray> asked;
-    auto ask = [&](const QByteArray &channel) {
-        if (args.size() - 2 < MaxChannelsPerPoll && !asked.contains(channel)) {
-            asked.insert(channel);
-            args.append(channel);
+    // NUMSUB for those the caller cares about (the channels it saw, by name or through a pattern)
+    // and the listed ones, once each; a window of them in turn when they do not all fit.
+    QList<QByteArray> wanted;
+    QSet<QByteArray> seen;
+    auto want = [&](const QByteArray &channel) {
+        if (!seen.contains(channel)) {
+            seen.insert(channel);
+            wanted.append(channel);
         }
     };
     if (m_channelSource)
         for (const QByteArray &channel : m_channelSource())
-            ask(channel);
+            want(channel);
     for (const QByteArray &channel : channels)
-        ask(channel);
-    if (args.size() == 2) {
+        want(channel);
+    if (wanted.isEmpty()) {
         m_subscribers.clear();
         finishPoll();
         return;
     }
+    QList<QByteArray> args { "PUBSUB", "NUMSUB" };
+    const qsizetype count = qMin<qsizetype>(wanted.size(), MaxChannelsPerPoll);
+    const qsizetype first = wanted.size() > MaxChannelsPerPoll ? m_nextChannel % wanted.size() : 0;
+    args.reserve(2 + count);
+    for (qsizetype i = 0; i < count; ++i)
+        args.append(wanted.at((first + i) % wanted.size()));
+    m_nextChannel = first + count;
     m_commands->send(args, [this](const RedisReply &reply, const RedisError &error) {
         if (error.isError() || !reply.isArray() || reply.size() % 2 != 0) {
             fail(replyProblem(reply, error));

@@ -14,13 +14,15 @@ class CommandConnection;
 
 // Asks the server, at an interval, what it knows about Pub/Sub: the active channels
 // (PUBSUB CHANNELS), the number of pattern subscriptions (PUBSUB NUMPAT) and the subscriber count
-// of each channel of interest (PUBSUB NUMSUB). One poll at a time; a poll that fails (not
-// connected, no permission) leaves the previous answer and reports why.
+// of each channel of interest (PUBSUB NUMSUB), whether we hear it by name or through a pattern.
+// One poll at a time, one NUMSUB per poll; a poll that fails (not connected, no permission) leaves
+// the previous answer and reports why.
 class PubSubServerPoller : public QObject
 {
     Q_OBJECT
 public:
-    // At most this many channels are asked about per poll (one NUMSUB command).
+    // At most this many channels are asked about per poll (one NUMSUB command). With more, each
+    // poll asks about the next ones in turn, so that every channel is counted every few polls.
     static constexpr int MaxChannelsPerPoll = 1000;
 
     explicit PubSubServerPoller(CommandConnection *commands, QObject *parent = nullptr);
@@ -37,6 +39,7 @@ public:
 
     QList<QByteArray> serverChannels() const { return m_serverChannels; }
     qint64 patternCount() const { return m_patternCount; } // -1: not known yet
+    // From the last poll's NUMSUB: the channels asked about then (-1 for the others).
     qint64 subscriberCount(const QByteArray &channel) const { return m_subscribers.value(channel, -1); }
     const QHash<QByteArray, qint64> &subscriberCounts() const { return m_subscribers; }
     QString errorString() const { return m_error; }
@@ -55,6 +58,7 @@ private:
     std::function<QList<QByteArray>()> m_channelSource;
     bool m_polling = false;
     int m_repliesLeft = 0;
+    qsizetype m_nextChannel = 0; // where the next poll's NUMSUB starts, when not all fit in one
     bool m_failed = false;
     QList<QByteArray> m_serverChannels;
     qint64 m_patternCount = -1;

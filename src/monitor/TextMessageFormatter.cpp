@@ -1,6 +1,7 @@
 #include "TextMessageFormatter.h"
 
 #include "ByteAppend.h"
+#include "KeyspaceNotification.h"
 #include "MonitoredMessage.h"
 #include "SubscriptionGap.h"
 #include "Utf8Validator.h"
@@ -110,6 +111,18 @@ void TextMessageFormatter::append(const MessageView &message, QByteArray &out)
 {
     m_time.append(message.timestampMs, out);
     out.append(' ');
+    if (KeyspaceNotification::mayBe(message.channel)) {
+        if (const auto notification = KeyspaceNotification::parse(message.channel, message.payload)) {
+            ByteAppend::literal(out, "db=");
+            ByteAppend::number(out, quint64(notification->db));
+            ByteAppend::literal(out, " event=");
+            appendTerminalSafe(notification->event, out);
+            ByteAppend::literal(out, " key=");
+            appendTerminalSafe(notification->key, out);
+            out.append('\n');
+            return;
+        }
+    }
     appendTerminalSafe(message.channel, out);
     if (m_showPatterns && !message.pattern.isEmpty()) {
         ByteAppend::literal(out, " (");

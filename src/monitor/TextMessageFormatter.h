@@ -9,6 +9,8 @@ namespace Redwire {
 // publisher sends cannot move the cursor, change colours or split the line: control characters,
 // escape sequences, bidirectional overrides and invalid UTF-8 are shown as escapes (\n, \e,
 // \x00, \u202e), and a backslash as \\.
+// A keyspace notification reads "14:34:56.789 db=0 event=set key=user:1" (the key last: it may
+// hold spaces).
 // A break in the subscription is a line marked with "***":
 //   14:35:02.120 *** gap since 14:34:58.004: messages may be missing (<reason>)
 class TextMessageFormatter : public MessageFormatter

@@ -12,6 +12,7 @@
 #include "RedisServerProcess.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -54,6 +55,8 @@ private Q_SLOTS:
     void receivesPatternAndChannelMessages();
     void publishesATestMessage();
     void pollsTheServer();
+    void countsSubscribersOfChannelsSeenThroughAPattern();
+    void pollsWithOneNumsubPerInterval();
     void sinksSeeEverythingEvenWhenPaused();
     void resubscribesAfterRestart();
     void unsubscribeStopsTraffic();
@@ -154,6 +157,85 @@ void TestChannelMonitor::pollsTheServer()
     // The slow-subscriber watch found our own connection.
     QTRY_COMPARE(monitor.slowSubscriberWatch()->level(), SlowSubscriberWatch::Level::Ok);
     QCOMPARE(monitor.slowSubscriberWatch()->outputBufferBytes(), 0);
+}
+
+// A channel heard only through `*` gets its subscriber count from NUMSUB like any other: 0 while
+// nobody subscribes to it by name, 1 once another client does.
+void TestChannelMonitor::countsSubscribersOfChannelsSeenThroughAPattern()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    ChannelMonitor monitor(optionsFor(server));
+    monitor.subscribePattern("*");
+    monitor.serverPoller()->setIntervalMs(100);
+    QVERIFY(startAndSubscribe(monitor, 1));
+    QCOMPARE(server.cli({ "PUBLISH", "sensor.temp", "21" }), QByteArray("1"));
+    QTRY_VERIFY(monitor.statistics().indexOf("sensor.temp") >= 0);
+    const qsizetype index = monitor.statistics().indexOf("sensor.temp");
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.statistics().channel(index).subscribers, 0, 10000);
+
+    RedisClient other(optionsFor(server));
+    other.subscriber()->subscribe("sensor.temp");
+    other.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        server.cli({ "PUBSUB", "NUMSUB", "sensor.temp" }), QByteArray("sensor.temp\n1"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.statistics().channel(index).subscribers, 1, 10000);
+    QCOMPARE(monitor.statistics().channel(index).messages, 1u);
+
+    // More channels than one NUMSUB asks about: each poll asks about the next ones, so the last
+    // channel seen gets its count too.
+    const int channels = PubSubServerPoller::MaxChannelsPerPoll + 500;
+    for (int i = 0; i < channels; ++i)
+        other.commands()->send({ "PUBLISH", "bulk." + QByteArray::number(i), "x" });
+    const QByteArray last = "bulk." + QByteArray::number(channels - 1);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.statistics().indexOf(last) >= 0, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.statistics().channel(monitor.statistics().indexOf(last)).subscribers, 0, 20000);
+    const ChannelStatistics &statistics = monitor.statistics();
+    for (qsizetype i = 0; i < statistics.channelCount(); ++i)
+        QVERIFY2(statistics.channel(i).subscribers >= 0, statistics.channel(i).name.constData());
+}
+
+namespace {
+// How many times the server ran `PUBSUB <subcommand>`, from INFO commandstats.
+int pubsubCalls(RedisServerProcess &server, const QByteArray &subcommand)
+{
+    const QByteArray stats = server.cli({ "INFO", "commandstats" });
+    const QByteArray prefix = "cmdstat_pubsub|" + subcommand + ":calls=";
+    const qsizetype at = stats.indexOf(prefix);
+    if (at < 0)
+        return 0;
+    const qsizetype start = at + prefix.size();
+    return stats.mid(start, stats.indexOf(',', start) - start).toInt();
+}
+} // namespace
+
+// However many channels there are, a poll sends one NUMSUB (with one PUBSUB CHANNELS and one
+// NUMPAT), and polls come no faster than the interval.
+void TestChannelMonitor::pollsWithOneNumsubPerInterval()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    ChannelMonitor monitor(optionsFor(server));
+    monitor.subscribePattern("*");
+    const int intervalMs = 200;
+    monitor.serverPoller()->setIntervalMs(intervalMs);
+    QSignalSpy updated(monitor.serverPoller(), &PubSubServerPoller::updated);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(startAndSubscribe(monitor, 1));
+    for (int i = 0; i < 50; ++i)
+        monitor.client()->commands()->send({ "PUBLISH", "c" + QByteArray::number(i), "x" });
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.statistics().channelCount(), 50, 10000);
+    const int from = int(updated.count());
+    QTRY_VERIFY_WITH_TIMEOUT(updated.count() >= from + 5, 20000);
+    monitor.serverPoller()->stop();
+    // The poll under way (if any) finishes; then every PUBSUB CHANNELS was followed by one NUMSUB.
+    QTRY_COMPARE_WITH_TIMEOUT(pubsubCalls(server, "numsub"), pubsubCalls(server, "channels"), 10000);
+    const int polls = pubsubCalls(server, "channels");
+    QCOMPARE(pubsubCalls(server, "numpat"), polls);
+    QVERIFY2(polls >= 5 && polls <= clock.elapsed() / intervalMs + 2,
+        qPrintable(QStringLiteral("%1 polls in %2 ms").arg(polls).arg(clock.elapsed())));
 }
 
 void TestChannelMonitor::sinksSeeEverythingEvenWhenPaused()

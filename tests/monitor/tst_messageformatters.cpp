@@ -101,6 +101,8 @@ private Q_SLOTS:
     void csvFormulaCellsDefused();
     void formulasUntouchedOutsideCsv();
     void csvHeader();
+    void keyspaceFields_data();
+    void keyspaceFields();
     void timestamps();
     void utf8Validation_data();
     void utf8Validation();
@@ -316,6 +318,67 @@ void TestMessageFormatters::csvExact_data()
     QTest::newRow("nul in channel") << QByteArray("x") << QByteArray("c\0d", 3)
                                     << time + ",c\\x00d,,1,x,\r\n";
     QTest::newRow("empty") << QByteArray() << QByteArray("news") << time + ",news,,0,,\r\n";
+}
+
+// Keyspace notifications get their db, key and event in every format; a channel that only looks
+// like one is formatted as any other message.
+void TestMessageFormatters::keyspaceFields_data()
+{
+    QTest::addColumn<QByteArray>("channel");
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QByteArray>("text"); // after the time
+    QTest::addColumn<QByteArray>("json"); // after the payload field
+    QTest::addColumn<QByteArray>("csv"); // the last three cells
+    using B = QByteArray;
+    QTest::newRow("keyspace") << B("__keyspace@0__:user:1") << B("set") << B("db=0 event=set key=user:1")
+                              << B(R"(,"keyspace":{"db":0,"key":"user:1","event":"set"}})")
+                              << B(",0,user:1,set");
+    QTest::newRow("keyevent") << B("__keyevent@12__:expired") << B("s:a b")
+                              << B("db=12 event=expired key=s:a b")
+                              << B(R"(,"keyspace":{"db":12,"key":"s:a b","event":"expired"}})")
+                              << B(",12,s:a b,expired");
+    QTest::newRow("binary key") << B("__keyspace@0__:k\xff\n", 18) << B("del")
+                                << B("db=0 event=del key=k\\xff\\n")
+                                << B(R"(,"keyspace":{"db":0,"key_base64":"a/8K","event":"del"}})")
+                                << B(",0,\"k\\xff\n\",del");
+    QTest::newRow("formula key") << B("__keyspace@0__:=1+1") << B("set") << B("db=0 event=set key==1+1")
+                                 << B(R"(,"keyspace":{"db":0,"key":"=1+1","event":"set"}})")
+                                 << B(",0,'=1+1,set");
+    QTest::newRow("malformed") << B("__keyspace@x__:k") << B("set") << B("__keyspace@x__:k set") << B("}")
+                               << B(",,,");
+    QTest::newRow("plain") << B("news") << B("hi") << B("news hi") << B("}") << B(",,,");
+}
+
+void TestMessageFormatters::keyspaceFields()
+{
+    QFETCH(QByteArray, channel);
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, json);
+    QFETCH(QByteArray, csv);
+    const MonitoredMessage message = sample(payload, channel);
+
+    TextMessageFormatter textFormatter;
+    const QByteArray time
+        = QDateTime::fromMSecsSinceEpoch(SampleTime).toString(QStringLiteral("HH:mm:ss.zzz")).toLatin1();
+    QCOMPARE(textFormatter.formatted(message), time + ' ' + text + '\n');
+
+    JsonLinesMessageFormatter jsonFormatter;
+    const QByteArray line = jsonFormatter.formatted(message);
+    QVERIFY2(line.endsWith(json + '\n'), line.constData());
+    QJsonParseError error;
+    const QJsonObject object = QJsonDocument::fromJson(line, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QVERIFY(!object.contains(QLatin1String("event"))); // "event" marks gaps, never messages
+
+    CsvMessageFormatter csvFormatter;
+    QCOMPARE(csvFormatter.header(), QByteArray("time,channel,pattern,size,payload,payload_base64\r\n"));
+    const QByteArray plainRow = csvFormatter.formatted(message);
+    csvFormatter.setKeyspaceColumns(true);
+    QCOMPARE(csvFormatter.header(),
+        QByteArray("time,channel,pattern,size,payload,payload_base64,db,key,event\r\n"));
+    const QByteArray row = csvFormatter.formatted(message);
+    QCOMPARE(row, plainRow.chopped(2) + csv + "\r\n");
 }
 
 void TestMessageFormatters::csvExact()

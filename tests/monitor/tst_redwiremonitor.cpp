@@ -178,6 +178,10 @@ private Q_SLOTS:
     void badPortInUri_data();
     void badPortInUri();
     void ctrlCAtAskpassRestoresEcho();
+    void keyspaceWatch_data();
+    void keyspaceWatch();
+    void keyspaceOffIsAWarning();
+    void keyspaceEnableRefusedSaysWhatToRun();
 };
 
 void TestRedwireMonitor::initTestCase()
@@ -219,6 +223,9 @@ void TestRedwireMonitor::usageErrors_data()
     QTest::newRow("db") << QStringList { "--db", "-1" } << QByteArray("database");
     QTest::newRow("empty pattern") << QStringList { "" } << QByteArray("pattern");
     QTest::newRow("empty channel") << QStringList { "--channel", "" } << QByteArray("channel");
+    QTest::newRow("empty key pattern") << QStringList { "--keyspace", "" } << QByteArray("--keyspace");
+    QTest::newRow("enable without keyspace")
+        << QStringList { "--enable-keyspace-events" } << QByteArray("--enable-keyspace-events");
     QTest::newRow("uri with password")
         << QStringList { "--uri", "redis://u:secret@localhost" } << QByteArray("uri");
 }
@@ -926,6 +933,95 @@ void TestRedwireMonitor::ctrlCAtAskpassRestoresEcho()
         qPrintable(QStringLiteral("status %1, screen: %2").arg(status).arg(QString::fromUtf8(readScreen()))));
     QVERIFY2(echoOn(), "the terminal's echo is still off");
     QVERIFY(!readScreen().contains("sec"));
+}
+
+// --keyspace PATTERN watches key changes in the connection's database, with
+// --enable-keyspace-events turning the notifications on; each format has the db, key and event.
+void TestRedwireMonitor::keyspaceWatch_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::newRow("text") << QStringLiteral("text");
+    QTest::newRow("jsonl") << QStringLiteral("jsonl");
+    QTest::newRow("csv") << QStringLiteral("csv");
+}
+
+void TestRedwireMonitor::keyspaceWatch()
+{
+    QFETCH(QString, format);
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server)
+        + QStringList { "--db", "2", "--keyspace", "user:*", "--enable-keyspace-events", "--format", format,
+            "--count", "3" });
+    QVERIFY2(run.waitForStderr("keyspace notifications are on"), run.err().constData());
+    QVERIFY2(run.waitForSubscribed(), run.err().constData());
+    QVERIFY(server.cli({ "CONFIG", "GET", "notify-keyspace-events" }).contains('K'));
+    QCOMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"));
+    server.cli({ "-n", "2", "SET", "user:1:name", "ada" });
+    server.cli({ "-n", "2", "SET", "orders:1", "not watched" });
+    server.cli({ "-n", "0", "SET", "user:1:name", "another database" });
+    server.cli({ "-n", "2", "EXPIRE", "user:1:name", "100" });
+    server.cli({ "-n", "2", "DEL", "user:1:name" });
+    CHECK_EXIT(run, 0);
+    QList<QByteArray> lines = run.lines();
+    if (format == QLatin1String("csv")) {
+        QCOMPARE(
+            lines.value(0), QByteArray("time,channel,pattern,size,payload,payload_base64,db,key,event\r"));
+        lines.removeFirst();
+    }
+    QCOMPARE(lines.size(), 3);
+    const QList<QByteArray> events { "set", "expire", "del" };
+    for (int i = 0; i < 3; ++i) {
+        const QByteArray &line = lines.at(i);
+        if (format == QLatin1String("text")) {
+            QVERIFY2(line.endsWith(" db=2 event=" + events.at(i) + " key=user:1:name"), line.constData());
+        } else if (format == QLatin1String("jsonl")) {
+            const QJsonObject object = QJsonDocument::fromJson(line).object();
+            QCOMPARE(object.value("channel").toString(), QStringLiteral("__keyspace@2__:user:1:name"));
+            const QJsonObject keyspace = object.value("keyspace").toObject();
+            QCOMPARE(keyspace.value("db").toInt(-1), 2);
+            QCOMPARE(keyspace.value("key").toString(), QStringLiteral("user:1:name"));
+            QCOMPARE(keyspace.value("event").toString(), QString::fromLatin1(events.at(i)));
+        } else {
+            QVERIFY2(line.endsWith(",2,user:1:name," + events.at(i) + '\r'), line.constData());
+        }
+    }
+}
+
+// Notifications off: the run goes on (they may be turned on later), with a warning on stderr that
+// says how to turn them on; nothing is changed without --enable-keyspace-events.
+void TestRedwireMonitor::keyspaceOffIsAWarning()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--keyspace", "--quiet", "--count", "1" });
+    QVERIFY2(run.waitForStderr("warning: Keyspace notifications are off"), run.err().constData());
+    QVERIFY2(run.err().contains("--enable-keyspace-events"), run.err().constData());
+    QVERIFY2(run.err().contains("CONFIG SET notify-keyspace-events KEA"), run.err().constData());
+    QCOMPARE(server.cli({ "CONFIG", "GET", "notify-keyspace-events" }), QByteArray("notify-keyspace-events"));
+    // `--keyspace` alone is every key of database 0, and no other pattern.
+    QTRY_COMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"));
+    server.cli({ "CONFIG", "SET", "notify-keyspace-events", "K$" });
+    publish(server, QStringLiteral("news"), QStringLiteral("not watched"));
+    server.cli({ "SET", "any:key", "1" });
+    CHECK_EXIT(run, 0);
+    QVERIFY2(run.out().endsWith(" db=0 event=set key=any:key\n"), run.out().constData());
+}
+
+void TestRedwireMonitor::keyspaceEnableRefusedSaysWhatToRun()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options options;
+    options.aclUsers << QStringLiteral("user watcher on >pw ~* &* +@all -config|set");
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    MonitorProcess run(
+        portArgs(server) + QStringList { "--user", "watcher", "--keyspace", "--enable-keyspace-events" },
+        QStringLiteral("pw"));
+    QVERIFY2(run.waitForStderr("CONFIG SET notify-keyspace-events KEA"), run.err().constData());
+    QVERIFY2(run.err().contains("may not change the server's configuration"), run.err().constData());
+    QCOMPARE(server.cli({ "CONFIG", "GET", "notify-keyspace-events" }), QByteArray("notify-keyspace-events"));
+    run.process().terminate();
+    CHECK_EXIT(run, 0);
 }
 
 QTEST_MAIN(TestRedwireMonitor)

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(Redwire_ModelsPlugin)
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void smallWindowKeepsEveryControlReachable();
     void idlePageDrawsNothingAfterAWrappingBurst();
     void chartKeepsAMinuteOfEveryChannel();
+    void keyWatchOffersToEnableAndShowsKeys();
 
 private:
     // MonitorPage filling a window of this size, shown and exposed.
@@ -189,7 +191,7 @@ void TestMonitorPage::smallWindowKeepsEveryControlReachable()
         return QString();
     };
     const QList<const char *> toolbar { "backButton", "topicField", "subscribeButton", "exactChannelBox",
-        "pauseButton", "clearButton", "exportButton", "recordButton", "overflowButton" };
+        "keysBox", "pauseButton", "clearButton", "exportButton", "recordButton", "overflowButton" };
     QString problem = checkBar(toolbar, windowRect);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     problem = checkBar({ "channelFilter", "channelRegex", "payloadFilter", "payloadRegex", "internalSwitch",
@@ -223,6 +225,8 @@ void TestMonitorPage::smallWindowKeepsEveryControlReachable()
     qreal right = tablePane.left();
     int labels = 0;
     for (QQuickItem *label : headers->childItems()) {
+        if (!label->isVisible()) // the keyspace columns, without a keyspace watch
+            continue;
         const QRectF r = sceneRect(label);
         QVERIFY2(r.left() >= right - 0.5 && r.right() <= sidePanel.left() + 0.5 && inside(tablePane, r),
             qPrintable(QStringLiteral("header %1 at %2-%3, side panel from %4")
@@ -444,6 +448,83 @@ void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
     QCOMPARE(chart->property("series").toList().size(), monitor.rateHistory().size());
     QCOMPARE(chart->property("samples").toInt(), 60);
     monitor.stop();
+}
+
+// A key watch added with the toolbar's "Key events" box: a banner says notifications are off and its
+// Enable button turns them on; then each change is a row with its db, key and event in columns
+// of their own.
+void TestMonitorPage::keyWatchOffersToEnableAndShowsKeys()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    options.database = 4;
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
+    QVERIFY(window);
+    auto *page = window->property("page").value<QQuickItem *>();
+    auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
+    auto click = [&](QQuickItem *target) {
+        QVERIFY(target && target->isVisible());
+        QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(target).center().toPoint());
+    };
+    QQuickItem *keysBox = item("keysBox");
+    click(keysBox);
+    QTRY_VERIFY(keysBox->property("checked").toBool());
+    QVERIFY(!item("exactChannelBox")->isEnabled());
+    item("topicField")->setProperty("text", QStringLiteral("user:*"));
+    click(item("subscribeButton"));
+    QTRY_VERIFY(monitor.isKeyspaceWatched());
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+    QCOMPARE(monitor.topics(), QStringList { QStringLiteral("pattern:__keyspace@4__:user:*") });
+
+    QQuickItem *banner = item("keyspaceBanner");
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+    QCOMPARE(monitor.keyspaceNotifications(), QStringLiteral("off"));
+    QVERIFY2(item("keyspaceMessage")->property("text").toString().contains("notify-keyspace-events"),
+        qPrintable(item("keyspaceMessage")->property("text").toString()));
+    click(item("enableKeyspaceButton"));
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.keyspaceNotifications(), QStringLiteral("on"), 10000);
+    QTRY_VERIFY(!banner->isVisible());
+    QVERIFY(server.cli({ "CONFIG", "GET", "notify-keyspace-events" }).contains('K'));
+
+    server.cli({ "-n", "4", "SET", "user:7:name", "ada" });
+    server.cli({ "-n", "4", "DEL", "user:7:name" });
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.messages()->count(), 2, 10000);
+    // What the rows show (delegates are reused: look at the visible ones).
+    QQuickItem *table = item("messageTable");
+    QVERIFY(table);
+    auto shown = [&](const char *cell) {
+        QStringList texts;
+        // Delegates are the view's items, not its QObject children: walk the item tree.
+        std::function<void(QQuickItem *)> walk = [&](QQuickItem *parent) {
+            for (QQuickItem *child : parent->childItems()) {
+                if (!child->isVisible())
+                    continue;
+                if (child->objectName() == QLatin1String(cell))
+                    texts << child->property("text").toString();
+                walk(child);
+            }
+        };
+        walk(table);
+        texts.sort();
+        return texts;
+    };
+    QTRY_COMPARE(shown("keyCell"), (QStringList { "user:7:name", "user:7:name" }));
+    QCOMPARE(shown("eventCell"), (QStringList { "del", "set" }));
+    QCOMPARE(shown("dbCell"), (QStringList { "4", "4" }));
+    QStringList headers;
+    for (QQuickItem *label : item("columnHeaders")->childItems())
+        if (label->isVisible())
+            headers << label->property("text").toString();
+    QCOMPARE(headers, (QStringList { "Time", "Channel", "DB", "Key", "Event", "Via", "Size", "Payload" }));
+
+    monitor.selectRow(0);
+    QVERIFY2(monitor.selectedTitle().startsWith(QStringLiteral("Key user:7:name in db 4: set at ")),
+        qPrintable(monitor.selectedTitle()));
 }
 
 QTEST_MAIN(TestMonitorPage)

@@ -27,6 +27,23 @@ qint64 secondsToMs(const QString &text)
     return qMax<qint64>(1, qint64(std::llround(seconds * 1000)));
 }
 
+// --keyspace takes an optional key pattern, which QCommandLineParser cannot express: a bare
+// --keyspace (last, or followed by another option) becomes --keyspace=*.
+QStringList withKeyspaceValues(const QStringList &arguments)
+{
+    QStringList result;
+    result.reserve(arguments.size());
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == QLatin1String("--"))
+            return result + arguments.mid(i);
+        const bool bare = argument == QLatin1String("--keyspace")
+            && (i + 1 >= arguments.size() || arguments.at(i + 1).startsWith(QLatin1Char('-')));
+        result.append(bare ? QStringLiteral("--keyspace=*") : argument);
+    }
+    return result;
+}
+
 } // namespace
 
 MonitorCommandLine::Outcome MonitorCommandLine::parse(
@@ -61,6 +78,14 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         tr("Reads the password from the terminal (echo off), or a line of stdin."));
     const QCommandLineOption channel({ QStringLiteral("c"), QStringLiteral("channel") },
         tr("Subscribes to this exact channel (repeatable)."), tr("name"));
+    const QCommandLineOption keyspace(QStringLiteral("keyspace"),
+        tr("Watches changes to keys matching this pattern (default: *) in the database of the "
+           "connection: keyspace notifications, shown with their db, key and event (repeatable). "
+           "Needs notify-keyspace-events on the server."),
+        tr("pattern"));
+    const QCommandLineOption enableKeyspaceEvents(QStringLiteral("enable-keyspace-events"),
+        tr("With --keyspace: turns the server's keyspace notifications on (CONFIG SET "
+           "notify-keyspace-events) when they are off."));
     const QCommandLineOption format({ QStringLiteral("f"), QStringLiteral("format") },
         tr("Output: text (default), jsonl, csv or none (print no messages)."), tr("format"));
     const QCommandLineOption count(QStringLiteral("count"), tr("Exits after this many messages."), tr("n"));
@@ -84,8 +109,9 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         tr("Also shows Redwire's own channels (__redwire:…, such as other clients' heartbeats)."));
     const QCommandLineOption quiet(
         { QStringLiteral("q"), QStringLiteral("quiet") }, tr("No notes on stderr, only errors."));
-    parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, format, count,
-        duration, stats, filter, grep, grepRegex, noReconnect, includeInternal, quiet });
+    parser.addOptions(
+        { help, version, host, port, socket, uri, user, db, askpass, channel, keyspace, enableKeyspaceEvents,
+            format, count, duration, stats, filter, grep, grepRegex, noReconnect, includeInternal, quiet });
 #ifdef REDWIRE_BUILD_HAS_TLS
     const QCommandLineOption tls(QStringLiteral("tls"), tr("Connects with TLS."));
     const QCommandLineOption cacert(QStringLiteral("cacert"), tr("CA certificate bundle (PEM)."), tr("file"));
@@ -100,11 +126,11 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     parser.addOptions({ tls, cacert, cacertdir, cert, key, sni, insecure });
 #endif
     parser.addPositionalArgument(QStringLiteral("pattern"),
-        tr("Patterns to subscribe to (default: * unless --channel is given)."),
+        tr("Patterns to subscribe to (default: * unless --channel or --keyspace is given)."),
         QStringLiteral("[PATTERN...]"));
     m_help = parser.helpText();
 
-    if (!parser.parse(arguments)) {
+    if (!parser.parse(withKeyspaceValues(arguments))) {
         m_error = parser.errorText();
         return Outcome::UsageError;
     }
@@ -244,6 +270,18 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         }
         options.channels.append(name.toUtf8());
     }
+    for (const QString &pattern : parser.values(keyspace)) {
+        if (pattern.isEmpty()) {
+            m_error = tr("--keyspace needs a key pattern (or none, for every key).");
+            return Outcome::UsageError;
+        }
+        options.keyPatterns.append(pattern.toUtf8());
+    }
+    options.enableKeyspaceEvents = parser.isSet(enableKeyspaceEvents);
+    if (options.enableKeyspaceEvents && options.keyPatterns.isEmpty()) {
+        m_error = tr("--enable-keyspace-events goes with --keyspace.");
+        return Outcome::UsageError;
+    }
     for (const QString &pattern : parser.positionalArguments()) {
         if (pattern.isEmpty()) {
             m_error = tr("A pattern cannot be empty.");
@@ -251,7 +289,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         }
         options.patterns.append(pattern.toUtf8());
     }
-    if (options.patterns.isEmpty() && options.channels.isEmpty())
+    if (options.patterns.isEmpty() && options.channels.isEmpty() && options.keyPatterns.isEmpty())
         options.patterns.append("*");
 
     const QString problem = connection.validate();

@@ -12,8 +12,12 @@
 struct MonitorOptions
 {
     Redwire::ConnectionOptions connection;
-    QList<QByteArray> patterns; // "*" when neither patterns nor channels are given
+    QList<QByteArray> patterns; // "*" when no patterns, channels or key patterns are given
     QList<QByteArray> channels;
+    // --keyspace: key patterns whose changes to watch in the connection's database
+    // (`__keyspace@<db>__:<pattern>`); --enable-keyspace-events turns the server's notifications on.
+    QList<QByteArray> keyPatterns;
+    bool enableKeyspaceEvents = false;
     bool printMessages = true; // false for --format none
     Redwire::MessageFormatter::Format format = Redwire::MessageFormatter::Format::Text;
     qint64 count = 0; // 0: no limit

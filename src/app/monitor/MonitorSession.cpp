@@ -4,6 +4,9 @@
 #include "StatisticsReport.h"
 
 #include "monitor/ChannelMonitor.h"
+#include "monitor/CsvMessageFormatter.h"
+#include "monitor/KeyspaceNotification.h"
+#include "monitor/KeyspaceNotificationConfig.h"
 #include "monitor/MessageFilter.h"
 #include "monitor/MessageFormatter.h"
 #include "monitor/SubscriptionGap.h"
@@ -58,6 +61,8 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
         m_formatter = MessageFormatter::create(options.format);
         if (auto *text = dynamic_cast<TextMessageFormatter *>(m_formatter.get()))
             text->setShowPatterns(options.patterns.size() + options.channels.size() > 1);
+        if (auto *csv = dynamic_cast<CsvMessageFormatter *>(m_formatter.get()))
+            csv->setKeyspaceColumns(!options.keyPatterns.isEmpty());
     }
     if (m_formatter || options.count > 0)
         m_monitor->addSink(this);
@@ -66,8 +71,19 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
         m_topicsWanted += m_monitor->subscribePattern(pattern) ? 1 : 0;
     for (const QByteArray &channel : options.channels)
         m_topicsWanted += m_monitor->subscribeChannel(channel) ? 1 : 0;
+    for (const QByteArray &keys : options.keyPatterns)
+        m_topicsWanted += m_monitor->subscribePattern(
+                              KeyspaceNotification::keyspacePattern(options.connection.database, keys))
+            ? 1
+            : 0;
 
     RedisClient *client = m_monitor->client();
+    if (!options.keyPatterns.isEmpty()) {
+        m_keyspaceConfig = new KeyspaceNotificationConfig(client->commands(), this);
+        connect(m_keyspaceConfig, &KeyspaceNotificationConfig::changed, this,
+            &MonitorSession::keyspaceConfigChanged);
+        m_keyspaceConfig->check(); // once connected
+    }
     watch(client->subscriber(), true);
     watch(client->commands(), false);
     connect(client->subscriber(), &SubscriberConnection::subscribed, this, &MonitorSession::topicConfirmed);
@@ -227,6 +243,39 @@ void MonitorSession::reportGap(const SubscriptionGap &gap)
         m_formatter->appendGap(gap, m_output->buffer());
         m_output->appended();
     }
+}
+
+// Key events only arrive when the server publishes them: say so when it does not (even with
+// --quiet: the run would otherwise wait in silence), and turn them on when asked to.
+void MonitorSession::keyspaceConfigChanged()
+{
+    using State = KeyspaceNotificationConfig::State;
+    if (m_keyspaceConfig->isEnabling())
+        return;
+    QString text;
+    if (m_keyspaceConfig->state() == State::Off && m_options.enableKeyspaceEvents && !m_keyspaceEnableTried) {
+        m_keyspaceEnableTried = true;
+        note(tr("keyspace notifications are off; turning them on (%1)")
+                 .arg(KeyspaceNotificationConfig::enableCommand(m_keyspaceConfig->flags())));
+        m_keyspaceConfig->enable();
+        return;
+    }
+    if (m_keyspaceConfig->state() == State::On) {
+        if (m_keyspaceEnableTried && m_keyspaceNote != QLatin1String("on"))
+            note(tr("keyspace notifications are on (notify-keyspace-events %1)")
+                     .arg(QString::fromLatin1(m_keyspaceConfig->flags())));
+        m_keyspaceNote = QStringLiteral("on");
+        return;
+    }
+    text = m_keyspaceConfig->message();
+    if (m_keyspaceConfig->state() == State::Off && !m_keyspaceEnableTried)
+        text += QLatin1Char(' ')
+            + tr("Run with --enable-keyspace-events, or have an administrator run: %1")
+                  .arg(KeyspaceNotificationConfig::enableCommand(m_keyspaceConfig->flags()));
+    if (text.isEmpty() || text == m_keyspaceNote)
+        return;
+    m_keyspaceNote = text;
+    error(tr("warning: %1").arg(text));
 }
 
 void MonitorSession::printStatistics()

@@ -15,6 +15,7 @@
 
 namespace Redwire {
 class ChannelMonitor;
+class KeyspaceNotificationConfig;
 class MessageFormatter;
 struct SubscriptionGap;
 } // namespace Redwire
@@ -51,6 +52,7 @@ private:
     void topicRefused(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name,
         const Redwire::RedisError &error);
     void reportGap(const Redwire::SubscriptionGap &gap);
+    void keyspaceConfigChanged();
     void printStatistics();
     void note(const QString &text);
     void error(const QString &text);
@@ -59,6 +61,9 @@ private:
     MonitorOptions m_options;
     OutputWriter *m_output;
     Redwire::ChannelMonitor *m_monitor;
+    Redwire::KeyspaceNotificationConfig *m_keyspaceConfig = nullptr; // with --keyspace
+    QString m_keyspaceNote; // the last one written, so that a re-check after a reconnect is quiet
+    bool m_keyspaceEnableTried = false;
     std::unique_ptr<Redwire::MessageFormatter> m_formatter;
     QTimer m_durationTimer;
     QTimer m_statsTimer;

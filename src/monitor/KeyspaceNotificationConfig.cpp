@@ -1,0 +1,141 @@
+#include "KeyspaceNotificationConfig.h"
+
+#include "redis/CommandConnection.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcKeyspaceConfig, "redwire.monitor.keyspace")
+
+namespace Redwire {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Redwire::KeyspaceNotificationConfig", text);
+}
+
+constexpr char Setting[] = "notify-keyspace-events";
+// The event classes of notify-keyspace-events (A is g$lshzxetd; m and n are only asked by name).
+constexpr char EventClasses[] = "g$lshzxetdmnA";
+} // namespace
+
+KeyspaceNotificationConfig::KeyspaceNotificationConfig(CommandConnection *commands, QObject *parent)
+    : QObject(parent)
+    , m_commands(commands)
+{
+    // A restarted or failed-over server may have another setting.
+    connect(m_commands, &RedisConnection::connected, this, [this] {
+        if (m_wanted)
+            ask();
+    });
+}
+
+bool KeyspaceNotificationConfig::publishesKeyspaceChannels(const QByteArray &flags)
+{
+    if (!flags.contains('K'))
+        return false;
+    for (const char *c = EventClasses; *c; ++c)
+        if (flags.contains(*c))
+            return true;
+    return false;
+}
+
+QByteArray KeyspaceNotificationConfig::enabledFlags(const QByteArray &current)
+{
+    QByteArray flags = current;
+    for (char c : { 'K', 'E', 'A' })
+        if (!flags.contains(c))
+            flags.append(c);
+    return flags;
+}
+
+QString KeyspaceNotificationConfig::enableCommand(const QByteArray &current)
+{
+    return QStringLiteral("CONFIG SET %1 %2")
+        .arg(QLatin1String(Setting), QString::fromLatin1(enabledFlags(current)));
+}
+
+void KeyspaceNotificationConfig::check()
+{
+    m_wanted = true;
+    ask();
+}
+
+void KeyspaceNotificationConfig::ask()
+{
+    if (m_asking || !m_commands->isConnected())
+        return;
+    m_asking = true;
+    m_commands->send({ "CONFIG", "GET", Setting }, [this](const RedisReply &reply, const RedisError &error) {
+        m_asking = false;
+        if (const RedisError failure = RedisError::forCommand(reply, error)) {
+            if (failure.code() == RedisError::Code::PermissionDenied || reply.isError())
+                setState(State::Unknown, {},
+                    tr("Cannot tell whether the server publishes keyspace notifications: %1. If no key "
+                       "events arrive, ask an administrator to run: %2")
+                        .arg(failure.message(), enableCommand({})));
+            return; // a lost connection: asked again once connected
+        }
+        // [name, value]; an unknown setting (a server without keyspace notifications) is [].
+        if (!reply.isArray() || reply.size() < 2) {
+            setState(State::Unknown, {},
+                tr("The server does not report %1: keyspace notifications may not be supported.")
+                    .arg(QLatin1String(Setting)));
+            return;
+        }
+        const QByteArray flags = reply.at(1).bytes();
+        if (publishesKeyspaceChannels(flags))
+            setState(State::On, flags, {});
+        else
+            setState(State::Off, flags,
+                flags.isEmpty() ? tr("Keyspace notifications are off on this server (%1 is empty): no key "
+                                     "events will arrive.")
+                                      .arg(QLatin1String(Setting))
+                                : tr("Keyspace notifications are off on this server for key channels (%1 is "
+                                     "\"%2\"): no key events will arrive.")
+                                      .arg(QLatin1String(Setting), QString::fromLatin1(flags)));
+    });
+}
+
+void KeyspaceNotificationConfig::enable()
+{
+    if (m_enabling || !m_commands->isConnected())
+        return;
+    m_enabling = true;
+    Q_EMIT changed();
+    const QByteArray flags = enabledFlags(m_flags);
+    m_commands->send(
+        { "CONFIG", "SET", Setting, flags }, [this, flags](const RedisReply &reply, const RedisError &error) {
+            m_enabling = false;
+            if (const RedisError failure = RedisError::forCommand(reply, error)) {
+                const QString message = failure.code() == RedisError::Code::PermissionDenied
+                    ? tr("This user may not change the server's configuration (%1). Ask an administrator to "
+                         "run: %2")
+                          .arg(failure.message(), enableCommand(m_flags))
+                    : tr("Cannot turn keyspace notifications on (%1). An administrator can run: %2")
+                          .arg(failure.message(), enableCommand(m_flags));
+                qCInfo(lcKeyspaceConfig) << "CONFIG SET refused:" << failure.message();
+                m_message = message;
+                Q_EMIT changed();
+                Q_EMIT enableFailed(message);
+                return;
+            }
+            qCInfo(lcKeyspaceConfig) << "notify-keyspace-events set to" << flags;
+            m_wanted = true;
+            ask();
+            Q_EMIT changed();
+        });
+}
+
+void KeyspaceNotificationConfig::setState(State state, const QByteArray &flags, const QString &message)
+{
+    if (state == m_state && flags == m_flags && message == m_message)
+        return;
+    m_state = state;
+    m_flags = flags;
+    m_message = message;
+    Q_EMIT changed();
+}
+
+} // namespace Redwire
