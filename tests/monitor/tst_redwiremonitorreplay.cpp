@@ -303,6 +303,9 @@ void TestRedwireMonitorReplay::usageErrors_data()
     QTest::newRow("format") << QStringList { QStringLiteral("--replay"), QStringLiteral("f"),
         QStringLiteral("--format"), QStringLiteral("csv") }
                             << QStringLiteral("--format cannot be combined with --replay");
+    QTest::newRow("bad --to") << QStringList { QStringLiteral("--replay"), QStringLiteral("f"),
+        QStringLiteral("--to"), QStringLiteral("redis://127.0.0.1:99999") }
+                              << QStringLiteral("Invalid --to: Invalid port: 99999");
     QTest::newRow("missing file") << QStringList { QStringLiteral("--replay"),
         QStringLiteral("/nonexistent/x.jsonl"), QStringLiteral("--dry-run") }
                                   << QStringLiteral("Cannot read /nonexistent/x.jsonl");

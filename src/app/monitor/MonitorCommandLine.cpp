@@ -143,7 +143,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         QString problem;
         connection = ConnectionOptions::fromUrl(parser.value(*option), &problem);
         if (!problem.isEmpty()) {
-            m_error = tr("Invalid --%1: %2").arg(option->names().constFirst(), problem);
+            m_error = tr("Invalid --%1: %2").arg(option->names().constLast(), problem);
             return Outcome::UsageError;
         }
     }
