@@ -11,6 +11,10 @@ Dialog {
     property string suggestedName: ""
     // For the file dialog, e.g. ["CSV (*.csv)"]; "All files (*)" is always offered as well.
     property var nameFilters: []
+    // An existing file to read (Replay…) rather than one to write.
+    property bool opensFile: false
+    // More controls below the path (e.g. the replay's speed).
+    property alias extraContent: extraColumn.data
     signal chosen(string path)
 
     // file:///home/me/a%20b.csv -> /home/me/a b.csv; file:///C:/x.csv -> C:/x.csv.
@@ -64,13 +68,14 @@ Dialog {
                 }
             }
         }
+        ColumnLayout { id: extraColumn; Layout.fillWidth: true }
     }
 
     FileDialog {
         id: fileDialog
         objectName: "fileDialog"
         title: dialog.title
-        fileMode: FileDialog.SaveFile
+        fileMode: dialog.opensFile ? FileDialog.OpenFile : FileDialog.SaveFile
         acceptLabel: qsTr("Choose") // nothing is written until the dialog above is accepted
         nameFilters: dialog.nameFilters.concat([qsTr("All files (*)")])
         onAccepted: pathField.text = dialog.localPath(selectedFile)

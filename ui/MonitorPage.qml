@@ -23,11 +23,12 @@ Page {
             spacing: Theme.spacing
             // Clear, Export and Record move to the overflow menu (⋯) when the row cannot hold them
             // next to a usable topic field: measured from the controls' own widths, so a longer
-            // translation moves them sooner.
+            // translation moves them sooner. The menu is always there: Replay… lives in it.
             readonly property real inlineWidth: backButton.implicitWidth + statusDot.implicitWidth
                 + topicField.Layout.minimumWidth + addButton.implicitWidth + exactBox.implicitWidth
                 + keysBox.implicitWidth + pauseButton.implicitWidth + clearButton.implicitWidth
-                + exportButton.implicitWidth + recordButton.implicitWidth + 9 * spacing
+                + exportButton.implicitWidth + recordButton.implicitWidth + overflowButton.implicitWidth
+                + 10 * spacing
             readonly property bool compact: width < inlineWidth
 
             ToolButton { id: backButton; objectName: "backButton"; text: qsTr("‹ Chat"); onClicked: page.back() }
@@ -95,21 +96,23 @@ Page {
             ToolButton {
                 id: overflowButton
                 objectName: "overflowButton"
-                visible: toolRow.compact
                 text: "⋯"
                 Accessible.name: qsTr("More actions")
-                ToolTip.visible: hovered
-                ToolTip.text: qsTr("Clear, export, record")
+                // Not over its own open menu.
+                ToolTip.visible: hovered && !overflowMenu.visible
+                ToolTip.text: qsTr("Clear, export, record, replay")
                 onClicked: overflowMenu.open()
                 Menu {
                     id: overflowMenu
                     objectName: "overflowMenu"
                     x: overflowButton.width - width
                     y: overflowButton.height
+                    // Everything the toolbar may have no room for, and Replay…
                     MenuItem { objectName: "clearMenuItem"; action: clearAction }
                     MenuItem { objectName: "exportJsonMenuItem"; action: exportJsonAction; text: qsTr("Export as JSON Lines…") }
                     MenuItem { objectName: "exportCsvMenuItem"; action: exportCsvAction; text: qsTr("Export as CSV…") }
                     MenuItem { objectName: "recordMenuItem"; action: recordAction }
+                    MenuItem { objectName: "replayMenuItem"; action: replayAction }
                 }
             }
         }
@@ -133,6 +136,13 @@ Page {
         id: recordAction
         text: page.monitor.recording ? qsTr("Stop recording") : qsTr("Record…")
         onTriggered: page.monitor.recording ? page.monitor.stopRecording() : recordDialog.open()
+    }
+
+    Action {
+        id: replayAction
+        text: page.monitor.replaying ? qsTr("Stop replay") : qsTr("Replay…")
+        enabled: page.monitor.replaying || page.monitor.connected
+        onTriggered: page.monitor.replaying ? page.monitor.stopReplay() : replayDialog.open()
     }
 
     footer: Rectangle {
@@ -189,6 +199,22 @@ Page {
                 visible: page.monitor.exporting
                 from: 0; to: 100; value: page.monitor.exportPercent
                 Layout.preferredWidth: 120
+            }
+            // A replay's progress through its file, and the way to stop it.
+            ProgressBar {
+                objectName: "replayProgress"
+                visible: page.monitor.replaying
+                from: 0; to: 100; value: page.monitor.replayPercent
+                Layout.preferredWidth: 80
+                ToolTip.visible: replayHover.hovered
+                ToolTip.text: qsTr("Replay: %1 published").arg(page.monitor.replayPublished)
+                HoverHandler { id: replayHover }
+            }
+            Button {
+                objectName: "stopReplayButton"
+                visible: page.monitor.replaying
+                text: qsTr("Stop replay")
+                onClicked: page.monitor.stopReplay()
             }
             Label {
                 Layout.fillWidth: true
@@ -373,134 +399,228 @@ Page {
                 }
             }
 
-            ListView {
-                id: table
-                objectName: "messageTable"
+            // The table above the selected message; the handle between them resizes both.
+            SplitView {
+                id: tableSplit
+                objectName: "tableSplit"
+                orientation: Qt.Vertical
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                clip: true
-                model: page.monitor.messages
-                boundsBehavior: Flickable.StopAtBounds
-                reuseItems: true
-                ScrollBar.vertical: ScrollBar {}
-                // No current item: the selection is the controller's (by buffer position). A current
-                // item would bring ListView's default highlight, an invisible item that glides
-                // towards row 0 at highlightMoveVelocity; once the buffer wraps, row 0 jumps further
-                // down with every batch and the glide repaints the window every frame for minutes.
-                currentIndex: -1
-                highlightFollowsCurrentItem: false
-                onMovementStarted: page.follow = false
-                // Follow on rows added, not on count: a full buffer drops as many rows as arrive,
-                // and the count stays the same.
-                Connections {
-                    target: page.monitor.messages
-                    function onRowsInserted() {
-                        if (page.follow)
-                            Qt.callLater(table.positionViewAtEnd)
+
+                ListView {
+                    id: table
+                    objectName: "messageTable"
+                    SplitView.fillHeight: true
+                    SplitView.minimumHeight: 80
+                    clip: true
+                    model: page.monitor.messages
+                    boundsBehavior: Flickable.StopAtBounds
+                    reuseItems: true
+                    ScrollBar.vertical: ScrollBar {}
+                    // No current item: the selection is the controller's (by buffer position). A current
+                    // item would bring ListView's default highlight, an invisible item that glides
+                    // towards row 0 at highlightMoveVelocity; once the buffer wraps, row 0 jumps further
+                    // down with every batch and the glide repaints the window every frame for minutes.
+                    currentIndex: -1
+                    highlightFollowsCurrentItem: false
+                    onMovementStarted: page.follow = false
+                    // Follow on rows added, not on count: a full buffer drops as many rows as arrive,
+                    // and the count stays the same.
+                    Connections {
+                        target: page.monitor.messages
+                        function onRowsInserted() {
+                            if (page.follow)
+                                Qt.callLater(table.positionViewAtEnd)
+                        }
                     }
-                }
-                delegate: Rectangle {
-                    id: row
-                    required property int index
-                    required property string time
-                    required property string channel
-                    required property string subscriptions
-                    required property double position
-                    required property int size
-                    required property string preview
-                    required property bool binary
-                    required property string channelColor
-                    // A break in the subscription rather than a message: shown whatever the filter.
-                    required property bool gap
-                    required property string gapSince
-                    required property int keyspaceDb
-                    required property string keyspaceKey
-                    required property string keyspaceEvent
-                    width: ListView.view.width
-                    height: 22
-                    color: page.monitor.selectedPosition === row.position ? Theme.selection
-                         : row.gap ? Qt.rgba(Theme.warning.r, Theme.warning.g, Theme.warning.b, 0.25)
-                         : (index % 2 ? Theme.surface : Theme.background)
-                    TapHandler { onTapped: page.monitor.selectRow(row.index) }
-                    Rectangle {
-                        visible: row.gap
-                        width: 4
-                        height: parent.height
-                        color: Theme.warning
-                    }
-                    Label {
-                        objectName: "gapLabel"
-                        visible: row.gap
-                        anchors.fill: parent
-                        anchors.leftMargin: Theme.spacing
-                        verticalAlignment: Text.AlignVCenter
-                        elide: Text.ElideRight
-                        textFormat: Text.PlainText
-                        font.bold: true
-                        color: Theme.text
-                        text: qsTr("⚠ Gap %1 – %2: messages published in between may be missing (%3)")
-                                .arg(row.gapSince).arg(row.time).arg(row.preview)
-                    }
-                    RowLayout {
-                        visible: !row.gap
-                        anchors.fill: parent
-                        anchors.leftMargin: Theme.spacing
-                        spacing: Theme.spacing
-                        Label { text: row.time; Layout.preferredWidth: tablePane.timeWidth; color: Theme.mutedText; font.family: "monospace" }
-                        Label { text: row.channel; Layout.preferredWidth: tablePane.channelWidth; color: row.channelColor; elide: Text.ElideRight; textFormat: Text.PlainText; font.bold: true }
-                        Label { objectName: "dbCell"; visible: tablePane.keyColumns; text: row.keyspaceDb < 0 ? "" : row.keyspaceDb; Layout.preferredWidth: tablePane.dbWidth; color: Theme.mutedText }
-                        Label { objectName: "keyCell"; visible: tablePane.keyColumns; text: row.keyspaceKey; Layout.preferredWidth: tablePane.keyWidth; color: Theme.text; elide: Text.ElideRight; textFormat: Text.PlainText; font.family: "monospace" }
-                        Label { objectName: "eventCell"; visible: tablePane.keyColumns; text: row.keyspaceEvent; Layout.preferredWidth: tablePane.eventWidth; color: Theme.text; elide: Text.ElideRight; textFormat: Text.PlainText }
-                        // Every subscription of ours that delivered it (one row per published message).
-                        Label { text: row.subscriptions; Layout.preferredWidth: tablePane.viaWidth; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
-                        Label { text: row.size; Layout.preferredWidth: tablePane.sizeWidth; color: Theme.mutedText; horizontalAlignment: Text.AlignRight }
+                    delegate: Rectangle {
+                        id: row
+                        required property int index
+                        required property string time
+                        required property string channel
+                        required property string subscriptions
+                        required property double position
+                        required property int size
+                        required property string preview
+                        required property bool binary
+                        required property string channelColor
+                        // A break in the subscription rather than a message: shown whatever the filter.
+                        required property bool gap
+                        required property string gapSince
+                        required property int keyspaceDb
+                        required property string keyspaceKey
+                        required property string keyspaceEvent
+                        width: ListView.view.width
+                        height: 22
+                        color: page.monitor.selectedPosition === row.position ? Theme.selection
+                             : row.gap ? Qt.rgba(Theme.warning.r, Theme.warning.g, Theme.warning.b, 0.25)
+                             : (index % 2 ? Theme.surface : Theme.background)
+                        TapHandler { onTapped: page.monitor.selectRow(row.index) }
+                        Rectangle {
+                            visible: row.gap
+                            width: 4
+                            height: parent.height
+                            color: Theme.warning
+                        }
                         Label {
-                            text: row.preview
-                            Layout.fillWidth: true
-                            Layout.minimumWidth: 40
+                            objectName: "gapLabel"
+                            visible: row.gap
+                            anchors.fill: parent
+                            anchors.leftMargin: Theme.spacing
+                            verticalAlignment: Text.AlignVCenter
                             elide: Text.ElideRight
                             textFormat: Text.PlainText
-                            color: row.binary ? Theme.warning : Theme.text
-                            font.family: "monospace"
+                            font.bold: true
+                            color: Theme.text
+                            text: qsTr("⚠ Gap %1 – %2: messages published in between may be missing (%3)")
+                                    .arg(row.gapSince).arg(row.time).arg(row.preview)
+                        }
+                        RowLayout {
+                            visible: !row.gap
+                            anchors.fill: parent
+                            anchors.leftMargin: Theme.spacing
+                            spacing: Theme.spacing
+                            Label { text: row.time; Layout.preferredWidth: tablePane.timeWidth; color: Theme.mutedText; font.family: "monospace" }
+                            Label { text: row.channel; Layout.preferredWidth: tablePane.channelWidth; color: row.channelColor; elide: Text.ElideRight; textFormat: Text.PlainText; font.bold: true }
+                            Label { objectName: "dbCell"; visible: tablePane.keyColumns; text: row.keyspaceDb < 0 ? "" : row.keyspaceDb; Layout.preferredWidth: tablePane.dbWidth; color: Theme.mutedText }
+                            Label { objectName: "keyCell"; visible: tablePane.keyColumns; text: row.keyspaceKey; Layout.preferredWidth: tablePane.keyWidth; color: Theme.text; elide: Text.ElideRight; textFormat: Text.PlainText; font.family: "monospace" }
+                            Label { objectName: "eventCell"; visible: tablePane.keyColumns; text: row.keyspaceEvent; Layout.preferredWidth: tablePane.eventWidth; color: Theme.text; elide: Text.ElideRight; textFormat: Text.PlainText }
+                            // Every subscription of ours that delivered it (one row per published message).
+                            Label { text: row.subscriptions; Layout.preferredWidth: tablePane.viaWidth; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
+                            Label { text: row.size; Layout.preferredWidth: tablePane.sizeWidth; color: Theme.mutedText; horizontalAlignment: Text.AlignRight }
+                            Label {
+                                text: row.preview
+                                Layout.fillWidth: true
+                                Layout.minimumWidth: 40
+                                elide: Text.ElideRight
+                                textFormat: Text.PlainText
+                                color: row.binary ? Theme.warning : Theme.text
+                                font.family: "monospace"
+                            }
                         }
                     }
                 }
-            }
 
-            // The selected message in full: the one clicked, until another is clicked, even when
-            // the buffer has moved on.
-            Rectangle {
-                Layout.fillWidth: true
-                Layout.preferredHeight: page.monitor.selectedPosition >= 0 ? 180 : 0
-                visible: page.monitor.selectedPosition >= 0
-                color: Theme.surface
-                border.color: Theme.border
-                Label {
-                    id: detailTitle
-                    objectName: "detailTitle"
-                    anchors.left: parent.left
-                    anchors.right: parent.right
-                    anchors.top: parent.top
-                    anchors.margins: 4
-                    text: page.monitor.selectedTitle
-                    elide: Text.ElideRight
-                    textFormat: Text.PlainText
-                    font.bold: true
-                    color: Theme.text
-                }
-                ScrollView {
-                    anchors.fill: parent
-                    anchors.margins: 4
-                    anchors.topMargin: detailTitle.height + 8
-                    TextArea {
-                        objectName: "payloadDetail"
-                        readOnly: true
-                        selectByMouse: true
-                        textFormat: TextEdit.PlainText
-                        font.family: "monospace"
-                        color: Theme.text
-                        text: page.monitor.selectedDetail
-                        background: null
+                // The selected message in full: the one clicked, until another is clicked, even when
+                // the buffer has moved on. Its header (channel, the subscriptions that delivered it,
+                // the time), the payload pretty (JSON indented with its keys in the order sent,
+                // MessagePack decoded to JSON) or raw, and copy buttons. Drag the handle to resize.
+                Rectangle {
+                    id: detailPane
+                    objectName: "detailPane"
+                    property bool pretty: true
+                    readonly property string kind: page.monitor.selectedKind
+                    visible: page.monitor.selectedPosition >= 0
+                    SplitView.preferredHeight: 220
+                    SplitView.minimumHeight: 120
+                    color: Theme.surface
+                    border.color: Theme.border
+
+                    ColumnLayout {
+                        anchors.fill: parent
+                        anchors.margins: 6
+                        spacing: 4
+                        GridLayout {
+                            Layout.fillWidth: true
+                            columns: 2
+                            columnSpacing: Theme.spacing
+                            rowSpacing: 0
+                            Label {
+                                text: detailPane.kind === "gap" ? qsTr("Gap") : qsTr("Channel")
+                                color: Theme.mutedText
+                            }
+                            Label {
+                                id: detailTitle
+                                objectName: "detailTitle"
+                                Layout.fillWidth: true
+                                // For a gap, the sentence that says when; for a message, its channel.
+                                text: detailPane.kind === "gap" ? page.monitor.selectedTitle : page.monitor.selectedChannel
+                                elide: Text.ElideRight
+                                textFormat: Text.PlainText
+                                font.bold: true
+                                color: Theme.text
+                            }
+                            Label { visible: detailPane.kind !== "gap"; text: qsTr("Via"); color: Theme.mutedText }
+                            Label {
+                                objectName: "detailVia"
+                                visible: detailPane.kind !== "gap"
+                                Layout.fillWidth: true
+                                text: page.monitor.selectedVia.length > 0 ? page.monitor.selectedVia : qsTr("a subscription since dropped")
+                                elide: Text.ElideRight
+                                textFormat: Text.PlainText
+                                color: Theme.text
+                            }
+                            Label { text: qsTr("Time"); color: Theme.mutedText }
+                            Label {
+                                objectName: "detailTime"
+                                Layout.fillWidth: true
+                                text: page.monitor.selectedTime
+                                elide: Text.ElideRight
+                                color: Theme.text
+                                font.family: "monospace"
+                            }
+                        }
+                        Flow {
+                            Layout.fillWidth: true
+                            spacing: Theme.spacing
+                            visible: detailPane.kind !== "gap"
+                            Label {
+                                objectName: "detailKind"
+                                height: prettyButton.height
+                                verticalAlignment: Text.AlignVCenter
+                                color: Theme.mutedText
+                                text: detailPane.kind === "json" ? qsTr("JSON")
+                                    : detailPane.kind === "msgpack" ? qsTr("MessagePack")
+                                    : detailPane.kind === "binary" ? qsTr("Binary")
+                                    : detailPane.kind === "empty" ? qsTr("Empty") : qsTr("Text")
+                            }
+                            Row {
+                                // Only where pretty differs from raw.
+                                visible: detailPane.kind === "json" || detailPane.kind === "msgpack"
+                                ButtonGroup { id: detailFormGroup }
+                                Button {
+                                    id: prettyButton
+                                    objectName: "prettyButton"
+                                    text: qsTr("Pretty")
+                                    checkable: true
+                                    checked: detailPane.pretty
+                                    ButtonGroup.group: detailFormGroup
+                                    onClicked: detailPane.pretty = true
+                                }
+                                Button {
+                                    objectName: "rawButton"
+                                    text: qsTr("Raw")
+                                    checkable: true
+                                    checked: !detailPane.pretty
+                                    ButtonGroup.group: detailFormGroup
+                                    onClicked: detailPane.pretty = false
+                                }
+                            }
+                            Button {
+                                objectName: "copyPayloadButton"
+                                text: qsTr("Copy payload")
+                                onClicked: page.monitor.copySelectedPayload()
+                            }
+                            Button {
+                                objectName: "copyJsonButton"
+                                text: qsTr("Copy as JSON")
+                                onClicked: page.monitor.copySelectedAsJson()
+                            }
+                        }
+                        ScrollView {
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            TextArea {
+                                objectName: "payloadDetail"
+                                readOnly: true
+                                selectByMouse: true
+                                textFormat: TextEdit.PlainText
+                                font.family: "monospace"
+                                color: Theme.text
+                                text: detailPane.pretty ? page.monitor.selectedDetail : page.monitor.selectedRaw
+                                background: null
+                            }
+                        }
                     }
                 }
             }
@@ -638,7 +758,6 @@ Page {
                         elide: Text.ElideRight
                         color: Theme.mutedText
                         font.pixelSize: Theme.smallFontSize
-                        // NUMSUB: clients subscribed to the channel by name (pattern subscribers are not counted).
                         text: qsTr("%1 / %2 / %3 msg/s · %4 total · %5 subscribers (by name)")
                                 .arg(Number(stat.messageRate1s).toFixed(1)).arg(Number(stat.messageRate10s).toFixed(1))
                                 .arg(Number(stat.messageRate60s).toFixed(1)).arg(stat.messages)
@@ -707,5 +826,29 @@ Page {
         nameFilters: [qsTr("JSON Lines (*.jsonl)")]
         suggestedName: "redwire-recording.jsonl"
         onChosen: (path) => page.monitor.startRecording(path, "jsonl")
+    }
+    FileNameDialog {
+        id: replayDialog
+        objectName: "replayDialog"
+        title: qsTr("Replay a recording (JSON Lines)")
+        opensFile: true
+        nameFilters: [qsTr("JSON Lines (*.jsonl)")]
+        suggestedName: "redwire-recording.jsonl"
+        extraContent: RowLayout {
+            Label { text: qsTr("Speed") }
+            ComboBox {
+                id: replaySpeed
+                objectName: "replaySpeed"
+                textRole: "text"
+                valueRole: "value"
+                model: [
+                    { text: qsTr("As recorded"), value: 1 },
+                    { text: qsTr("2× as fast"), value: 2 },
+                    { text: qsTr("10× as fast"), value: 10 },
+                    { text: qsTr("As fast as possible"), value: 0 }
+                ]
+            }
+        }
+        onChosen: (path) => page.monitor.startReplay(path, replaySpeed.currentValue)
     }
 }

@@ -4,13 +4,19 @@
 
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelPalette.h"
+#include "monitor/JsonLinesMessageFormatter.h"
 #include "monitor/KeyspaceNotification.h"
 #include "monitor/KeyspaceNotificationConfig.h"
 #include "monitor/MessageExport.h"
 #include "monitor/MessageRecorder.h"
+#include "monitor/PayloadPresentation.h"
+#include "monitor/RecordingReplay.h"
 #include "monitor/SlowSubscriberWatch.h"
+#include "monitor/Utf8Validator.h"
 
+#include <QClipboard>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QUrl>
 
 #include <algorithm>
@@ -43,6 +49,7 @@ MonitorController::MonitorController(QObject *parent)
     , m_statistics(new ChannelStatisticsModel(this))
     , m_export(new MessageExport(this))
     , m_recorder(new MessageRecorder(this))
+    , m_replay(new RecordingReplay(this))
 {
     m_messages->setPalette(m_palette);
     m_statistics->setPalette(m_palette);
@@ -58,6 +65,23 @@ MonitorController::MonitorController(QObject *parent)
     connect(m_recorder, &MessageRecorder::recordingChanged, this, &MonitorController::recordingChanged);
     connect(m_recorder, &MessageRecorder::failed, this,
         [this](const QString &message) { setStatus(tr("Recording stopped: %1").arg(message)); });
+    connect(m_replay, &RecordingReplay::progressed, this, &MonitorController::replayChanged);
+    connect(m_replay, &RecordingReplay::malformedLine, this, [this](qint64 line, const QString &problem) {
+        setStatus(tr("Replay: line %1 of %2 skipped: %3").arg(line).arg(m_replay->fileName(), problem));
+    });
+    connect(m_replay, &RecordingReplay::finished, this, [this](bool ok) {
+        const QString counts = tr("%1 published, %2 skipped, %3 malformed")
+                                   .arg(m_replay->published())
+                                   .arg(m_replay->skipped())
+                                   .arg(m_replay->malformed());
+        if (!ok)
+            setStatus(tr("Replay failed (%1): %2").arg(counts, m_replay->errorString()));
+        else if (m_replay->wasStopped())
+            setStatus(tr("Replay stopped: %1.").arg(counts));
+        else
+            setStatus(tr("Replay finished: %1.").arg(counts));
+        Q_EMIT replayChanged();
+    });
     m_sampler.setInterval(1000);
     connect(&m_sampler, &QTimer::timeout, this, &MonitorController::sampleRates);
 }
@@ -138,6 +162,8 @@ void MonitorController::stop()
     if (!m_monitor)
         return;
     m_sampler.stop();
+    m_replay->stop();
+    m_replay->setConnection(nullptr);
     m_monitor->finishOpenGap(); // into the recording too
     m_recorder->stop();
     m_export->cancel();
@@ -406,6 +432,13 @@ void MonitorController::selectRow(int row)
     m_selectedPosition = m_messages->positionAt(row);
     m_selectedDetail = m_messages->payloadDetail(row);
     m_selectedKind = m_messages->payloadKind(row);
+    m_selectedMessage = *entry;
+    m_selectedChannel = m_messages->data(m_messages->index(row), MonitorMessageModel::ChannelRole).toString();
+    m_selectedVia
+        = m_messages->data(m_messages->index(row), MonitorMessageModel::SubscriptionsRole).toString();
+    m_selectedTime = QDateTime::fromMSecsSinceEpoch(entry->timestampMs)
+                         .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    m_selectedRaw = entry->isGap() ? m_selectedDetail : PayloadPresentation::raw(entry->payload);
     const QString time
         = QDateTime::fromMSecsSinceEpoch(entry->timestampMs).toString(QStringLiteral("HH:mm:ss.zzz"));
     if (entry->isGap()) {
@@ -439,7 +472,74 @@ void MonitorController::clearSelection()
     m_selectedTitle.clear();
     m_selectedDetail.clear();
     m_selectedKind.clear();
+    m_selectedChannel.clear();
+    m_selectedVia.clear();
+    m_selectedTime.clear();
+    m_selectedRaw.clear();
+    m_selectedMessage = {};
     Q_EMIT selectionChanged();
+}
+
+void MonitorController::copySelectedPayload()
+{
+    if (m_selectedPosition < 0 || m_selectedMessage.isGap())
+        return;
+    const QByteArray &payload = m_selectedMessage.payload;
+    const bool text = Utf8Validator::isValid(payload);
+    QGuiApplication::clipboard()->setText(
+        text ? QString::fromUtf8(payload) : QString::fromLatin1(payload.toHex()));
+    setStatus(text ? tr("Payload copied.") : tr("Payload copied as hex digits (it is not text)."));
+}
+
+void MonitorController::copySelectedAsJson()
+{
+    if (m_selectedPosition < 0)
+        return;
+    JsonLinesMessageFormatter formatter;
+    QByteArray line;
+    if (m_selectedMessage.isGap())
+        formatter.appendGap(*m_selectedMessage.gap, line);
+    else
+        formatter.append(m_selectedMessage, line);
+    line.chop(1); // the newline
+    QGuiApplication::clipboard()->setText(QString::fromUtf8(line));
+    setStatus(tr("Message copied as JSON."));
+}
+
+bool MonitorController::isReplaying() const
+{
+    return m_replay->isRunning();
+}
+
+int MonitorController::replayPercent() const
+{
+    return m_replay->percent();
+}
+
+double MonitorController::replayPublished() const
+{
+    return double(m_replay->published());
+}
+
+void MonitorController::startReplay(const QString &pathOrUrl, double speed)
+{
+    if (!m_monitor || !m_monitor->client()->commands()->isConnected()) {
+        setStatus(tr("Cannot replay: not connected."));
+        return;
+    }
+    m_replay->setConnection(m_monitor->client()->commands());
+    m_replay->setSpeed(speed);
+    if (!m_replay->start(localPath(pathOrUrl))) {
+        setStatus(m_replay->errorString()); // "Cannot read <file>: <why>"
+        return;
+    }
+    setStatus(tr("Replaying %1…").arg(localPath(pathOrUrl)));
+    Q_EMIT replayChanged();
+}
+
+void MonitorController::stopReplay()
+{
+    m_replay->stop();
 }
 
 void MonitorController::setInternalChannelsShown(bool shown)

@@ -19,6 +19,7 @@ class ChannelPalette;
 class KeyspaceNotificationConfig;
 class MessageExport;
 class MessageRecorder;
+class RecordingReplay;
 
 // What the Monitor page talks to: the ChannelMonitor engine (src/monitor) and its two models,
 // the filters, pause, export and recording, publishing a test message, the slow-subscriber
@@ -67,6 +68,16 @@ class MonitorController : public QObject
     Q_PROPERTY(QString keyspaceNotifications READ keyspaceNotifications NOTIFY keyspaceNotificationsChanged)
     Q_PROPERTY(QString keyspaceMessage READ keyspaceMessage NOTIFY keyspaceNotificationsChanged)
     Q_PROPERTY(bool keyspaceEnabling READ isKeyspaceEnabling NOTIFY keyspaceNotificationsChanged)
+    // The selected message's header fields, and its payload as it came (text as is, binary as a
+    // hex dump) where selectedDetail is the pretty form (JSON indented, MessagePack decoded).
+    Q_PROPERTY(QString selectedChannel READ selectedChannel NOTIFY selectionChanged)
+    Q_PROPERTY(QString selectedVia READ selectedVia NOTIFY selectionChanged)
+    Q_PROPERTY(QString selectedTime READ selectedTime NOTIFY selectionChanged)
+    Q_PROPERTY(QString selectedRaw READ selectedRaw NOTIFY selectionChanged)
+    // A recording being published again (Replay…): its progress, 0 to 100, and what is sent so far.
+    Q_PROPERTY(bool replaying READ isReplaying NOTIFY replayChanged)
+    Q_PROPERTY(int replayPercent READ replayPercent NOTIFY replayChanged)
+    Q_PROPERTY(double replayPublished READ replayPublished NOTIFY replayChanged)
 public:
     static constexpr int HistorySeconds = ChannelRateHistory::DefaultSamples;
     static constexpr int ChartedChannels = 5;
@@ -111,6 +122,13 @@ public:
     QString keyspaceNotifications() const;
     QString keyspaceMessage() const;
     bool isKeyspaceEnabling() const;
+    QString selectedChannel() const { return m_selectedChannel; }
+    QString selectedVia() const { return m_selectedVia; }
+    QString selectedTime() const { return m_selectedTime; }
+    QString selectedRaw() const { return m_selectedRaw; }
+    bool isReplaying() const;
+    int replayPercent() const;
+    double replayPublished() const;
 
     Q_INVOKABLE void start(const Redwire::ConnectionOptions &options);
     Q_INVOKABLE void stop();
@@ -134,6 +152,14 @@ public:
     Q_INVOKABLE QString payloadKind(int row) const;
     Q_INVOKABLE void selectRow(int row);
     Q_INVOKABLE void clearSelection();
+    // The clipboard gets the selected payload (text as is, binary as hex digits), or the selected
+    // entry as a JSON Lines record (the format Record writes).
+    Q_INVOKABLE void copySelectedPayload();
+    Q_INVOKABLE void copySelectedAsJson();
+    // Publishes a JSON Lines recording again over the monitor's connection, paced as recorded
+    // (speed 2: twice as fast; 0: as fast as possible).
+    Q_INVOKABLE void startReplay(const QString &pathOrUrl, double speed = 1);
+    Q_INVOKABLE void stopReplay();
 
 Q_SIGNALS:
     void startedChanged();
@@ -150,6 +176,7 @@ Q_SIGNALS:
     void internalChannelsShownChanged();
     void selectionChanged();
     void keyspaceNotificationsChanged();
+    void replayChanged();
 
 private:
     void setStatus(const QString &message);
@@ -164,6 +191,7 @@ private:
     ChannelStatisticsModel *m_statistics;
     MessageExport *m_export;
     MessageRecorder *m_recorder;
+    RecordingReplay *m_replay;
     int m_bufferCapacity = 100000;
     int m_exportPercent = 0;
     QString m_statusMessage;
@@ -176,6 +204,11 @@ private:
     QString m_selectedTitle;
     QString m_selectedDetail;
     QString m_selectedKind;
+    QString m_selectedChannel;
+    QString m_selectedVia;
+    QString m_selectedTime;
+    QString m_selectedRaw;
+    MonitoredMessage m_selectedMessage;
 };
 
 } // namespace Redwire

@@ -309,17 +309,7 @@ QString MonitorMessageModel::payloadKind(int row) const
         return {};
     if (message->isGap())
         return QStringLiteral("gap");
-    switch (PayloadPresentation::kindOf(message->payload)) {
-    case PayloadPresentation::Kind::Empty:
-        return QStringLiteral("empty");
-    case PayloadPresentation::Kind::Json:
-        return QStringLiteral("json");
-    case PayloadPresentation::Kind::Text:
-        return QStringLiteral("text");
-    case PayloadPresentation::Kind::Binary:
-        return QStringLiteral("binary");
-    }
-    return {};
+    return PayloadPresentation::kindName(PayloadPresentation::kindOf(message->payload));
 }
 
 } // namespace Redwire

@@ -1,5 +1,7 @@
 #include "PayloadPresentation.h"
 
+#include "JsonIndenter.h"
+#include "MessagePackDecoder.h"
 #include "TextMessageFormatter.h"
 #include "Utf8Validator.h"
 
@@ -27,8 +29,12 @@ PayloadPresentation::Kind PayloadPresentation::kindOf(const QByteArray &payload)
 {
     if (payload.isEmpty())
         return Kind::Empty;
-    if (!Utf8Validator::isValid(payload))
+    if (!Utf8Validator::isValid(payload)) {
+        if (payload.size() <= MaxMessagePackBytes
+            && MessagePackDecoder::toJson(payload, MessagePackDecoder::Layout::Compact).ok())
+            return Kind::MessagePack;
         return Kind::Binary;
+    }
     if (looksLikeJson(payload)) {
         QJsonParseError error;
         QJsonDocument::fromJson(payload, &error);
@@ -72,11 +78,35 @@ QString PayloadPresentation::detail(const QByteArray &payload)
     case Kind::Empty:
         return {};
     case Kind::Json:
-        return QString::fromUtf8(QJsonDocument::fromJson(payload).toJson(QJsonDocument::Indented));
+        return QString::fromUtf8(JsonIndenter::indented(payload));
     case Kind::Text:
         return QString::fromUtf8(payload);
+    case Kind::MessagePack:
+        return QString::fromUtf8(MessagePackDecoder::toJson(payload).json);
     case Kind::Binary:
         return hexDump(payload);
+    }
+    return {};
+}
+
+QString PayloadPresentation::raw(const QByteArray &payload)
+{
+    return Utf8Validator::isValid(payload) ? QString::fromUtf8(payload) : hexDump(payload);
+}
+
+QString PayloadPresentation::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Empty:
+        return QStringLiteral("empty");
+    case Kind::Json:
+        return QStringLiteral("json");
+    case Kind::Text:
+        return QStringLiteral("text");
+    case Kind::MessagePack:
+        return QStringLiteral("msgpack");
+    case Kind::Binary:
+        return QStringLiteral("binary");
     }
     return {};
 }

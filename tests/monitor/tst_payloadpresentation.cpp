@@ -20,6 +20,7 @@ private Q_SLOTS:
     void previewDoesNotSplitCharacters();
     void previewOfBinaryIsHex();
     void detailPrettyPrintsJson();
+    void detailDecodesMessagePack();
     void detailOfTextIsVerbatim();
     void hexDumpLayout();
     void hexDumpIsBounded();
@@ -38,6 +39,12 @@ void TestPayloadPresentation::kinds_data()
     QTest::newRow("text") << QByteArray("hello") << int(Kind::Text);
     QTest::newRow("nul text") << QByteArray("a\0b", 3) << int(Kind::Text);
     QTest::newRow("binary") << QByteArray("\x89PNG\r\n\x1a\n\xff", 9) << int(Kind::Binary);
+    // {"id": 7, "ok": true} in MessagePack: not UTF-8 (0x82, 0xc3), one whole value.
+    QTest::newRow("msgpack") << QByteArray::fromHex("82a2696407a26f6bc3") << int(Kind::MessagePack);
+    QTest::newRow("msgpack with trailing bytes")
+        << QByteArray::fromHex("82a2696407a26f6bc3ff") << int(Kind::Binary);
+    // Valid MessagePack that is also UTF-8 text stays text ("a" is the fixint 97).
+    QTest::newRow("msgpack-looking text") << QByteArray("a") << int(Kind::Text);
 }
 
 void TestPayloadPresentation::kinds()
@@ -92,6 +99,18 @@ void TestPayloadPresentation::detailPrettyPrintsJson()
     const QString detail = PayloadPresentation::detail(R"({"user":"ann","tags":["a","b"]})");
     QVERIFY(detail.contains(QStringLiteral("\n    \"tags\": [\n")));
     QVERIFY(detail.contains(QStringLiteral("\"user\": \"ann\"")));
+    // Keys in the order they came, numbers as written (QJsonDocument would sort and reformat).
+    QCOMPARE(PayloadPresentation::detail(R"({"z":1.50,"a":{"y":0,"b":1}})"),
+        QStringLiteral("{\n    \"z\": 1.50,\n    \"a\": {\n        \"y\": 0,\n        \"b\": 1\n    }\n}"));
+    QCOMPARE(PayloadPresentation::raw(R"({"z":1.50})"), QStringLiteral(R"({"z":1.50})"));
+}
+
+void TestPayloadPresentation::detailDecodesMessagePack()
+{
+    const QByteArray payload = QByteArray::fromHex("82a2696407a26f6bc3");
+    QCOMPARE(PayloadPresentation::detail(payload), QStringLiteral("{\n    \"id\": 7,\n    \"ok\": true\n}"));
+    QVERIFY(PayloadPresentation::raw(payload).startsWith(QStringLiteral("00000000  82 a2 69 64")));
+    QCOMPARE(PayloadPresentation::kindName(Kind::MessagePack), QStringLiteral("msgpack"));
 }
 
 void TestPayloadPresentation::detailOfTextIsVerbatim()

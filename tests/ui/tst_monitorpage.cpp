@@ -8,15 +8,18 @@
 
 #include "RedisServerProcess.h"
 
+#include <QClipboard>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFontMetricsF>
+#include <QGuiApplication>
 #include <QQmlComponent>
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
@@ -75,6 +78,8 @@ private Q_SLOTS:
     void idlePageDrawsNothingAfterAWrappingBurst();
     void chartKeepsAMinuteOfEveryChannel();
     void keyWatchOffersToEnableAndShowsKeys();
+    void detailPaneShowsMessagePackAndOrderedJson();
+    void replayFromTheOverflowMenu();
 
 private:
     // MonitorPage filling a window of this size, shown and exposed.
@@ -525,6 +530,165 @@ void TestMonitorPage::keyWatchOffersToEnableAndShowsKeys()
     monitor.selectRow(0);
     QVERIFY2(monitor.selectedTitle().startsWith(QStringLiteral("Key user:7:name in db 4: set at ")),
         qPrintable(monitor.selectedTitle()));
+    monitor.stop();
+}
+
+// At 800×600: the detail pane of a MessagePack payload shows it decoded to JSON, a JSON payload
+// keeps its keys in the order sent; the header names the channel, the subscription and the time;
+// Raw shows the payload as it came; the copy buttons fill the clipboard; the pane sits in a split
+// view with the table, so it can be resized. REDWIRE_SCREENSHOT_DIR keeps pictures of both.
+void TestMonitorPage::detailPaneShowsMessagePackAndOrderedJson()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("detail.*")));
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
+    QVERIFY(window);
+    auto *page = window->property("page").value<QQuickItem *>();
+    auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+
+    Redwire::CommandConnection publisher(options);
+    publisher.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(publisher.isConnected(), 10000);
+    // {"sensor": "t-17", "reading": 21.5, "tags": ["a", "b"], "at": <timestamp>, 7: null}
+    const QByteArray messagePack = QByteArray::fromHex("85a673656e736f72a4742d3137a772656164696e67cb40358000"
+                                                       "00000000a47461677392a161a162a26174d6ff663236f007c0");
+    const QByteArray json = R"({"zone":"eu","alpha":{"y":1,"b":[true,null]},"count":2})";
+    publisher.send({ "PUBLISH", "detail.msgpack", messagePack });
+    publisher.send({ "PUBLISH", "detail.json", json });
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.messages()->count(), 2, 10000);
+
+    const QRectF windowRect(QPointF(0, 0), QSizeF(window->size()));
+    QQuickItem *detail = item("payloadDetail");
+    QQuickItem *pane = item("detailPane");
+    QVERIFY(detail && pane);
+    QVERIFY(!pane->isVisible());
+
+    monitor.selectRow(0);
+    QTRY_VERIFY(pane->isVisible() && pane->height() > 100);
+    QCOMPARE(item("detailKind")->property("text").toString(), QStringLiteral("MessagePack"));
+    QCOMPARE(item("detailTitle")->property("text").toString(), QStringLiteral("detail.msgpack"));
+    QCOMPARE(item("detailVia")->property("text").toString(), QStringLiteral("detail.*"));
+    QVERIFY(
+        item("detailTime")->property("text").toString().contains(QDate::currentDate().toString(Qt::ISODate))
+        || item("detailTime")->property("text").toString().size() == 23); // across midnight
+    const QString decoded = detail->property("text").toString();
+    QVERIFY2(decoded.startsWith(QStringLiteral("{\n    \"sensor\": \"t-17\",\n    \"reading\": 21.5,")),
+        qPrintable(decoded));
+    QVERIFY2(decoded.contains(QStringLiteral("\"at\": {\"$timestamp\":\"2024-05-01T12:34:56Z\"}")),
+        qPrintable(decoded));
+    QVERIFY2(decoded.contains(QStringLiteral("\"7\": null")), qPrintable(decoded));
+    // The pane and its controls are inside the window, in the split view below the table.
+    for (const char *name :
+        { "detailPane", "prettyButton", "rawButton", "copyPayloadButton", "copyJsonButton" }) {
+        QVERIFY2(item(name)->isVisible(), name);
+        QVERIFY2(inside(windowRect, sceneRect(item(name))), qPrintable(describe(item(name))));
+    }
+    // The table keeps room for rows above the pane.
+    QVERIFY2(item("messageTable")->height() >= 80, qPrintable(describe(item("messageTable"))));
+    QVERIFY(sceneRect(pane).top() >= sceneRect(item("messageTable")).bottom() - 0.5);
+    QCOMPARE(pane->parentItem()->parentItem(), item("tableSplit")); // the SplitView's content item
+    if (qEnvironmentVariableIsSet("REDWIRE_SCREENSHOT_DIR"))
+        window->grabWindow().save(
+            qEnvironmentVariable("REDWIRE_SCREENSHOT_DIR") + QStringLiteral("/detail-msgpack.png"));
+
+    // Raw: the bytes as they came, as a hex dump.
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(item("rawButton")).center().toPoint());
+    QTRY_VERIFY(detail->property("text").toString().startsWith(QStringLiteral("00000000  85 a6 73 65")));
+    QTest::mouseClick(
+        window.get(), Qt::LeftButton, {}, sceneRect(item("copyPayloadButton")).center().toPoint());
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(), QString::fromLatin1(messagePack.toHex()));
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(item("prettyButton")).center().toPoint());
+    QTRY_VERIFY(detail->property("text").toString().startsWith(QStringLiteral("{")));
+
+    // JSON: keys in the order sent (QJsonDocument would sort "alpha" first).
+    monitor.selectRow(1);
+    QTRY_COMPARE(item("detailKind")->property("text").toString(), QStringLiteral("JSON"));
+    QCOMPARE(detail->property("text").toString(),
+        QStringLiteral("{\n    \"zone\": \"eu\",\n    \"alpha\": {\n        \"y\": 1,\n        \"b\": [\n"
+                       "            true,\n            null\n        ]\n    },\n    \"count\": 2\n}"));
+    if (qEnvironmentVariableIsSet("REDWIRE_SCREENSHOT_DIR"))
+        window->grabWindow().save(
+            qEnvironmentVariable("REDWIRE_SCREENSHOT_DIR") + QStringLiteral("/detail-json.png"));
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(item("rawButton")).center().toPoint());
+    QTRY_COMPARE(detail->property("text").toString(), QString::fromUtf8(json));
+    QTest::mouseClick(
+        window.get(), Qt::LeftButton, {}, sceneRect(item("copyPayloadButton")).center().toPoint());
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(), QString::fromUtf8(json));
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(item("copyJsonButton")).center().toPoint());
+    QTRY_VERIFY(QGuiApplication::clipboard()->text().startsWith(QStringLiteral("{\"time\":\"")));
+    const QString asJson = QGuiApplication::clipboard()->text();
+    QVERIFY2(asJson.contains(QStringLiteral(
+                 "\"channel\":\"detail.json\",\"pattern\":\"detail.*\",\"size\":%1,\"payload\":")
+                                 .arg(json.size())),
+        qPrintable(asJson));
+    QVERIFY(!asJson.endsWith(QLatin1Char('\n')));
+    monitor.stop();
+}
+
+// Replay… in the overflow menu: the dialog takes a path, the recording is published over the
+// monitor's own connection (and so comes back into the table), the footer shows the progress.
+void TestMonitorPage::replayFromTheOverflowMenu()
+{
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    QVERIFY(monitor.addTopic(QStringLiteral("replayed.*")));
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
+    QVERIFY(window);
+    auto *page = window->property("page").value<QQuickItem *>();
+    auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("rec.jsonl"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(
+        R"({"time":"2024-05-01T12:34:56.000Z","channel":"replayed.a","pattern":null,"size":3,"payload":"one"})"
+        "\n"
+        R"({"event":"gap","time":"2024-05-01T12:34:56.100Z","since":"2024-05-01T12:34:56.050Z","reason":"r","cause":"killed","resumed":true})"
+        "\n"
+        R"({"time":"2024-05-01T12:34:56.200Z","channel":"replayed.b","pattern":null,"size":2,"payload_base64":"AP8="})"
+        "\n");
+    file.close();
+
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(item("overflowButton")).center().toPoint());
+    auto *menuItem = item("replayMenuItem");
+    QVERIFY(menuItem);
+    QTRY_VERIFY(menuItem->isVisible() && menuItem->property("enabled").toBool());
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(menuItem).center().toPoint());
+    auto *dialog = page->findChild<QObject *>(QStringLiteral("replayDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->property("opened").toBool());
+    auto *pathField = dialog->findChild<QQuickItem *>(QStringLiteral("pathField"));
+    QVERIFY(pathField);
+    pathField->setProperty("text", path);
+    QMetaObject::invokeMethod(dialog, "accept");
+
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.messages()->count(), 2, 10000);
+    QTRY_VERIFY(!monitor.isReplaying());
+    QCOMPARE(monitor.messages()
+                 ->data(monitor.messages()->index(0), Redwire::MonitorMessageModel::ChannelRole)
+                 .toString(),
+        QStringLiteral("replayed.a"));
+    QCOMPARE(monitor.messages()
+                 ->data(monitor.messages()->index(1), Redwire::MonitorMessageModel::ChannelRole)
+                 .toString(),
+        QStringLiteral("replayed.b"));
+    QVERIFY2(monitor.statusMessage().contains(QStringLiteral("2 published, 1 skipped, 0 malformed")),
+        qPrintable(monitor.statusMessage()));
+    QVERIFY(!item("stopReplayButton")->isVisible());
+    monitor.stop();
 }
 
 QTEST_MAIN(TestMonitorPage)

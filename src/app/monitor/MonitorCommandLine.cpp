@@ -56,7 +56,9 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
            "The password comes from the REDWIRE_PASSWORD environment variable or --askpass.\n"
            "Every break in the subscription (reconnect, restart, a subscriber killed or dropped as too "
            "slow) is reported on stderr, even with --quiet, and as a gap line in the output.\n"
-           "Exit codes: 0 done, 1 connection lost, 2 usage error, 3 cannot connect or authenticate."));
+           "--replay FILE publishes a recording again instead (see --speed, --to, --dry-run).\n"
+           "Exit codes: 0 done, 1 connection lost (or a replay's PUBLISH failed), 2 usage error, 3 cannot "
+           "connect or authenticate, 4 a replayed recording had malformed lines."));
     // -h is the host, as in redis-cli; help is --help and -?.
     const QCommandLineOption help({ QStringLiteral("?"), QStringLiteral("help") }, tr("Shows this help."));
     const QCommandLineOption version(
@@ -109,9 +111,22 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         tr("Also shows Redwire's own channels (__redwire:…, such as other clients' heartbeats)."));
     const QCommandLineOption quiet(
         { QStringLiteral("q"), QStringLiteral("quiet") }, tr("No notes on stderr, only errors."));
-    parser.addOptions(
-        { help, version, host, port, socket, uri, user, db, askpass, channel, keyspace, enableKeyspaceEvents,
-            format, count, duration, stats, filter, grep, grepRegex, noReconnect, includeInternal, quiet });
+    const QCommandLineOption replay(QStringLiteral("replay"),
+        tr("Publishes the messages of a JSON Lines recording (--format jsonl, or the app's Record) "
+           "again, each to its channel, with the recorded pacing; gap lines are skipped."),
+        tr("file"));
+    const QCommandLineOption speed(QStringLiteral("speed"),
+        tr("With --replay: plays the recording this many times faster (0.5: half as fast; default 1)."),
+        tr("factor"));
+    const QCommandLineOption asFastAsPossible(QStringLiteral("as-fast-as-possible"),
+        tr("With --replay: publishes without pauses, as fast as the server takes them."));
+    const QCommandLineOption to(QStringLiteral("to"),
+        tr("With --replay: the server to publish to, as a URI (the same as --uri)."), tr("uri"));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"),
+        tr("With --replay: prints what would be published (with its time offset) and publishes nothing."));
+    parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, keyspace,
+        enableKeyspaceEvents, format, count, duration, stats, filter, grep, grepRegex, noReconnect,
+        includeInternal, quiet, replay, speed, asFastAsPossible, to, dryRun });
 #ifdef REDWIRE_BUILD_HAS_TLS
     const QCommandLineOption tls(QStringLiteral("tls"), tr("Connects with TLS."));
     const QCommandLineOption cacert(QStringLiteral("cacert"), tr("CA certificate bundle (PEM)."), tr("file"));
@@ -141,11 +156,33 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
 
     MonitorOptions options;
     ConnectionOptions &connection = options.connection;
-    if (parser.isSet(uri)) {
+    if (!parseReplayOptions(parser, { replay, speed, asFastAsPossible, to, dryRun }, &options))
+        return Outcome::UsageError;
+    if (parser.isSet(uri) && parser.isSet(to)) {
+        m_error = tr("--to and --uri cannot be combined: give one of them.");
+        return Outcome::UsageError;
+    }
+    for (const QCommandLineOption *option : { &uri, &to }) {
+        if (!parser.isSet(*option))
+            continue;
         QString problem;
-        connection = ConnectionOptions::fromUrl(parser.value(uri), &problem);
+        connection = ConnectionOptions::fromUrl(parser.value(*option), &problem);
         if (!problem.isEmpty()) {
-            m_error = tr("Invalid --uri: %1").arg(problem);
+            m_error = tr("Invalid --%1: %2").arg(option->names().constLast(), problem);
+            return Outcome::UsageError;
+        }
+    }
+    if (!options.replayFile.isEmpty()) {
+        // A replay publishes: the options that choose or print what is received make no sense.
+        for (const QCommandLineOption *option : { &channel, &keyspace, &enableKeyspaceEvents, &format, &count,
+                 &duration, &stats, &filter, &grep, &grepRegex, &includeInternal }) {
+            if (parser.isSet(*option)) {
+                m_error = tr("--%1 cannot be combined with --replay.").arg(option->names().constLast());
+                return Outcome::UsageError;
+            }
+        }
+        if (!parser.positionalArguments().isEmpty()) {
+            m_error = tr("--replay takes no patterns.");
             return Outcome::UsageError;
         }
     }
@@ -289,7 +326,8 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         }
         options.patterns.append(pattern.toUtf8());
     }
-    if (options.patterns.isEmpty() && options.channels.isEmpty() && options.keyPatterns.isEmpty())
+    if (options.patterns.isEmpty() && options.channels.isEmpty() && options.keyPatterns.isEmpty()
+        && options.replayFile.isEmpty())
         options.patterns.append("*");
 
     const QString problem = connection.validate();
@@ -299,4 +337,47 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     }
     m_options = options;
     return Outcome::Run;
+}
+
+bool MonitorCommandLine::parseReplayOptions(
+    const QCommandLineParser &parser, const ReplayOptionSet &replay, MonitorOptions *options)
+{
+    if (!parser.isSet(replay.file)) {
+        for (const QCommandLineOption *option :
+            { &replay.speed, &replay.asFastAsPossible, &replay.to, &replay.dryRun }) {
+            if (parser.isSet(*option)) {
+                m_error = tr("--%1 needs --replay.").arg(option->names().constFirst());
+                return false;
+            }
+        }
+        return true;
+    }
+    const QStringList files = parser.values(replay.file);
+    if (files.size() > 1) {
+        m_error = tr("--replay can be given only once.");
+        return false;
+    }
+    if (files.constFirst().isEmpty()) {
+        m_error = tr("--replay needs a file name.");
+        return false;
+    }
+    options->replayFile = files.constFirst();
+    options->dryRun = parser.isSet(replay.dryRun);
+    if (parser.isSet(replay.speed) && parser.isSet(replay.asFastAsPossible)) {
+        m_error = tr("--speed and --as-fast-as-possible cannot be combined: give one of them.");
+        return false;
+    }
+    if (parser.isSet(replay.asFastAsPossible))
+        options->replaySpeed = 0;
+    if (parser.isSet(replay.speed)) {
+        bool ok = false;
+        const double value = parser.value(replay.speed).toDouble(&ok);
+        if (!ok || !std::isfinite(value) || value <= 0 || value > 1e6) {
+            m_error = tr("Invalid --speed: %1 (a number more than 0, e.g. 2 or 0.5)")
+                          .arg(parser.value(replay.speed));
+            return false;
+        }
+        options->replaySpeed = value;
+    }
+    return true;
 }

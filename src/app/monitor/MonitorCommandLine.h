@@ -2,6 +2,9 @@
 
 #include "MonitorOptions.h"
 
+class QCommandLineParser;
+
+#include <QCommandLineOption>
 #include <QString>
 #include <QStringList>
 
@@ -20,6 +23,17 @@ public:
     QString helpText() const { return m_help; }
 
 private:
+    struct ReplayOptionSet
+    {
+        const QCommandLineOption &file;
+        const QCommandLineOption &speed;
+        const QCommandLineOption &asFastAsPossible;
+        const QCommandLineOption &to;
+        const QCommandLineOption &dryRun;
+    };
+    bool parseReplayOptions(
+        const QCommandLineParser &parser, const ReplayOptionSet &replay, MonitorOptions *options);
+
     MonitorOptions m_options;
     QString m_error;
     QString m_help;

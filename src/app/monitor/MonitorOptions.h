@@ -30,4 +30,8 @@ struct MonitorOptions
     bool includeInternal = false; // show __redwire:… channels
     bool askPassword = false;
     bool quiet = false;
+    // --replay FILE: publish a recording's messages instead of watching.
+    QString replayFile;
+    double replaySpeed = 1; // --speed; 0 for --as-fast-as-possible
+    bool dryRun = false; // --dry-run: print what would be published
 };

@@ -3,6 +3,7 @@
 #include "MonitorSession.h"
 #include "OutputWriter.h"
 #include "PasswordPrompt.h"
+#include "ReplaySession.h"
 #include "TerminationSignals.h"
 
 #include <QCoreApplication>
@@ -77,6 +78,16 @@ int main(int argc, char *argv[])
     }
 
     OutputWriter output(STDOUT_FILENO);
+    if (!options.replayFile.isEmpty()) {
+        ReplaySession replay(options, &output);
+        TerminationSignals termination;
+        QObject::connect(&termination, &TerminationSignals::received, &replay, &ReplaySession::terminate);
+        QObject::connect(
+            &replay, &ReplaySession::finished, &app, [](int exitCode) { QCoreApplication::exit(exitCode); },
+            Qt::QueuedConnection);
+        replay.start();
+        return QCoreApplication::exec();
+    }
     MonitorSession session(options, &output);
     TerminationSignals termination;
     QObject::connect(&termination, &TerminationSignals::received, &session, &MonitorSession::terminate);
