@@ -50,6 +50,13 @@ qsizetype plainAsciiPrefix(const char *data, qsizetype size)
     }
     return i;
 }
+
+// Equal bytes; first by the data pointer, since the wrapper hands out one shared copy of a channel
+// name that repeats.
+bool sameBytes(const QByteArray &a, const QByteArray &b)
+{
+    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+}
 } // namespace
 
 void JsonLinesMessageFormatter::appendJsonString(const QByteArray &text, QByteArray &out)
@@ -158,7 +165,8 @@ void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &o
         m_head = "{\"time\":\"" + m_time.format(second * 1000).chopped(4); // without "000Z"
         m_headSecond = second;
     }
-    if (m_middle.isEmpty() || message.channel != m_middleChannel || message.pattern != m_middlePattern) {
+    if (m_middle.isEmpty() || !sameBytes(message.channel, m_middleChannel)
+        || !sameBytes(message.pattern, m_middlePattern)) {
         m_middleChannel = message.channel;
         m_middlePattern = message.pattern;
         m_middle = "Z\",";
