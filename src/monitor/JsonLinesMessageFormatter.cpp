@@ -51,6 +51,13 @@ qsizetype plainAsciiPrefix(const char *data, qsizetype size)
     }
     return i;
 }
+
+// Equal bytes; first by the data pointer, since the wrapper hands out one shared copy of a channel
+// name that repeats.
+bool sameBytes(const QByteArray &a, const QByteArray &b)
+{
+    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+}
 } // namespace
 
 void JsonLinesMessageFormatter::appendJsonString(const QByteArray &text, QByteArray &out)
@@ -126,12 +133,17 @@ void JsonLinesMessageFormatter::appendJsonString(
 
 void JsonLinesMessageFormatter::appendBytesField(const char *name, const QByteArray &bytes, QByteArray &out)
 {
+    // Most payloads are plain ASCII: one scan proves them valid and free of escapes.
+    appendBytesField(name, bytes, out, plainAsciiPrefix(bytes.constData(), bytes.size()));
+}
+
+void JsonLinesMessageFormatter::appendBytesField(
+    const char *name, const QByteArray &bytes, QByteArray &out, qsizetype plain)
+{
     out.append('"');
     ByteAppend::bytes(out, name, qsizetype(std::strlen(name)));
     const char *data = bytes.constData();
     const qsizetype size = bytes.size();
-    // Most payloads are plain ASCII: one scan proves them valid and free of escapes.
-    const qsizetype plain = plainAsciiPrefix(data, size);
     if (plain == size || Utf8Validator::isValid(data + plain, size - plain)) {
         ByteAppend::literal(out, "\":");
         appendJsonString(data, size, plain, out);
@@ -154,7 +166,8 @@ void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &o
         m_head = "{\"time\":\"" + m_time.format(second * 1000).chopped(4); // without "000Z"
         m_headSecond = second;
     }
-    if (m_middle.isEmpty() || message.channel != m_middleChannel || message.pattern != m_middlePattern) {
+    if (m_middle.isEmpty() || !sameBytes(message.channel, m_middleChannel)
+        || !sameBytes(message.pattern, m_middlePattern)) {
         m_middleChannel = message.channel;
         m_middlePattern = message.pattern;
         m_middleMayBeKeyspace = KeyspaceNotification::mayBe(message.channel);
@@ -169,14 +182,38 @@ void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &o
         }
         ByteAppend::literal(m_middle, "\"size\":");
     }
-    const char digits[3]
+    const char millisDigits[3]
         = { char('0' + millis / 100), char('0' + millis / 10 % 10), char('0' + millis % 10) };
+    const QByteArray &payload = message.payload;
+    char sizeDigits[20];
+    const char *sizeFirst = ByteAppend::decimal(sizeDigits, quint64(payload.size()));
+    const qsizetype sizeLength = sizeDigits + sizeof sizeDigits - sizeFirst;
+    const qsizetype plain = plainAsciiPrefix(payload.constData(), payload.size());
+    if (plain == payload.size() && !m_middleMayBeKeyspace) {
+        // Most payloads are printable ASCII, copied as they are: the line's length is known, so
+        // the output grows once and the parts are copied in without a check each.
+        static constexpr char payloadKey[] = ",\"payload\":\"";
+        static constexpr char end[] = "\"}\n";
+        const qsizetype length = m_head.size() + 3 + m_middle.size() + sizeLength
+            + qsizetype(sizeof payloadKey - 1) + payload.size() + qsizetype(sizeof end - 1);
+        const qsizetype old = out.size();
+        out.resize(old + length);
+        char *to = out.data() + old;
+        to = ByteAppend::copy(to, m_head);
+        to = ByteAppend::copy(to, millisDigits, 3);
+        to = ByteAppend::copy(to, m_middle);
+        to = ByteAppend::copy(to, sizeFirst, sizeLength);
+        to = ByteAppend::copy(to, payloadKey, sizeof payloadKey - 1);
+        to = ByteAppend::copy(to, payload);
+        ByteAppend::copy(to, end, sizeof end - 1);
+        return;
+    }
     ByteAppend::bytes(out, m_head);
-    ByteAppend::bytes(out, digits, 3);
+    ByteAppend::bytes(out, millisDigits, 3);
     ByteAppend::bytes(out, m_middle);
-    ByteAppend::number(out, quint64(message.payload.size()));
+    ByteAppend::bytes(out, sizeFirst, sizeLength);
     out.append(',');
-    appendBytesField("payload", message.payload, out);
+    appendBytesField("payload", payload, out, plain);
     if (m_middleMayBeKeyspace) {
         if (const auto notification = KeyspaceNotification::parse(message.channel, message.payload)) {
             ByteAppend::literal(out, ",\"keyspace\":{\"db\":");

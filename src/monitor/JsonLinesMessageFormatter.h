@@ -29,6 +29,8 @@ public:
 private:
     // "name":"text" for valid UTF-8, else "name_base64":"...".
     static void appendBytesField(const char *name, const QByteArray &bytes, QByteArray &out);
+    // The same, `plain` being the length of the bytes' leading run of plain ASCII.
+    static void appendBytesField(const char *name, const QByteArray &bytes, QByteArray &out, qsizetype plain);
     static void appendJsonString(const char *data, qsizetype size, qsizetype plainPrefix, QByteArray &out);
 
     // What repeats from one message to the next is encoded once: the line's head up to the second

@@ -25,6 +25,10 @@
 #          that falls 32 MB behind is disconnected: "kept pace" counts the runs that got all N.
 # Every client is timed the same way, from outside (bash's $EPOCHREALTIME around SIGCONT or the
 # publisher's start, and `wait` for its exit): process exit is included for all of them.
+# On a shared, loaded machine the wall clock says little (other processes take the cores): the
+# drain table also gives each client's CPU time (user + system, from /usr/bin/time, the whole
+# process) and the CPU ratio, the reference's CPU time divided by the client's. A drain is CPU-bound
+# in the client, so on an idle machine the two ratios agree.
 #
 # Environment (defaults in brackets):
 #   MONITOR_BENCH_RUNS [3]          runs per client and mode; the table shows medians
@@ -200,11 +204,11 @@ start_client() {
 }
 
 # run_client MODE CLIENT N [PREFIX...]: one run; prints
-# "RESULT client=... mode=... status=ok|... seconds=... rate=... rss_kb=... backlog=... pub_rate=..."
+# "RESULT client=... mode=... status=ok|... seconds=... rate=... rss_kb=... cpu_s=... backlog=... pub_rate=..."
 run_client() {
     local mode=$1 client=$2 n=$3
     shift 3
-    local channel=$CHANNEL t0 t1 rc status=ok backlog=0 pub="" rss=na
+    local channel=$CHANNEL t0 t1 rc status=ok backlog=0 pub="" rss=na cpu=na
     start_client "$client" "$channel" "$n" "$@"
     if ! wait_subscribed "$channel" "$WAIT_PID"; then
         log "  $client $mode: never subscribed: $(tail -3 "$TMP/sub.err" 2>/dev/null)"
@@ -264,12 +268,14 @@ run_client() {
     fi
     [[ $status == ok ]] || log "  $client $mode: status=$status rc=$rc $(tail -2 "$TMP/sub.err" 2>/dev/null)"
     if [[ -n $GNU_TIME && -s $TMP/rss ]]; then
-        rss=$(tail -1 "$TMP/rss")
+        # "%M %U %S": max RSS in kB, user and system seconds
+        read -r rss cpu_user cpu_system < <(tail -1 "$TMP/rss")
+        cpu=$(awk -v u="$cpu_user" -v s="$cpu_system" 'BEGIN { printf "%.2f", u + s }')
         rm -f "$TMP/rss"
     fi
     echo "RESULT client=$client mode=$mode n=$n status=$status seconds=$seconds" \
         "rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')" \
-        "rss_kb=$rss backlog=${backlog:-0} pub_rate=$(field "$pub" rate)"
+        "rss_kb=$rss cpu_s=$cpu backlog=${backlog:-0} pub_rate=$(field "$pub" rate)"
 }
 
 # callgrind_ir CLIENT N: total instructions of one drain run under callgrind (rediscli: skipped)
@@ -303,29 +309,30 @@ log "redis-server $VERSION_REDIS on 127.0.0.1:$PORT (pid $REDIS_PID); $VERSION_M
 log "bench binaries: $BIN; clients: ${present[*]}; N=$N x $SIZE B; runs: $RUNS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-declare -A RATE ALLRATES PACE RSS BACKLOG PUBRATE IR
+declare -A RATE ALLRATES PACE RSS CPU ALLCPU BACKLOG PUBRATE IR
 for mode in $MODES; do
     if [[ $mode == live ]]; then
         rcli config set client-output-buffer-limit "pubsub $LIVE_LIMIT" >/dev/null
     else
         rcli config set client-output-buffer-limit "pubsub 0 0 0" >/dev/null
     fi
-    declare -A rates=() kept=() rsses=() backlogs=() pubrates=()
+    declare -A rates=() kept=() rsses=() cpus=() backlogs=() pubrates=()
     # Clients take turns within each run, so that a change in the machine's load hits all of them.
     for ((run = 1; run <= RUNS; ++run)); do
         for c in "${present[@]}"; do
             prefix=()
-            [[ -n $GNU_TIME && $c != rediscli ]] && prefix=("$GNU_TIME" -f %M -o "$TMP/rss")
+            [[ -n $GNU_TIME && $c != rediscli ]] && prefix=("$GNU_TIME" -f "%M %U %S" -o "$TMP/rss")
             line=$(run_client "$mode" "$c" "$N" "${prefix[@]}")
             echo "run=$run $line" >>"$RAW"
             status=$(field "$line" status)
             rate=$(field "$line" rate)
-            log "$mode $c run $run: $(human "$rate")/s status=$status rss=$(field "$line" rss_kb) kB"
+            log "$mode $c run $run: $(human "$rate")/s status=$status rss=$(field "$line" rss_kb) kB cpu=$(field "$line" cpu_s) s"
             if [[ $status == ok ]]; then
                 rates[$c]+="$rate "
                 kept[$c]=$((${kept[$c]:-0} + 1))
             fi
             rsses[$c]+="$(field "$line" rss_kb) "
+            [[ $status == ok ]] && cpus[$c]+="$(field "$line" cpu_s) "
             backlogs[$c]+="$(field "$line" backlog) "
             pubrates[$c]+="$(field "$line" pub_rate) "
         done
@@ -336,10 +343,12 @@ for mode in $MODES; do
         ALLRATES[$key]=${rates[$c]:-}
         PACE[$key]="${kept[$c]:-0}/$RUNS"
         RSS[$key]=$(median <<<"${rsses[$c]:-}")
+        CPU[$key]=$(median <<<"${cpus[$c]:-}")
+        ALLCPU[$key]=${cpus[$c]:-}
         BACKLOG[$key]=$(median <<<"${backlogs[$c]:-}")
         PUBRATE[$key]=$(median <<<"${pubrates[$c]:-}")
     done
-    unset rates kept rsses backlogs pubrates
+    unset rates kept rsses cpus backlogs pubrates
 done
 
 if [[ $CALLGRIND == 1 ]] && command -v valgrind >/dev/null; then
@@ -359,18 +368,20 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 {
     echo "Redis $VERSION_REDIS on loopback; $VERSION_MONITOR; $(nproc) cores; load average $LOAD_BEFORE before,"
     echo "$LOAD_AFTER after; $N messages of $SIZE B per run; medians of $RUNS runs; ratio = messages/s divided by"
-    echo "hiredis + libevent's; max RSS from /usr/bin/time."
+    echo "hiredis + libevent's; max RSS and CPU time (user + system) from /usr/bin/time; CPU ratio = hiredis +"
+    echo "libevent's CPU time divided by the client's."
     if [[ " $MODES " == *" drain "* ]]; then
         echo
         echo "**Drain** (the backlog is queued while the client is stopped, then timed from SIGCONT to its exit)"
         echo
-        echo "| client | messages/s | ratio | Ir/message | max RSS | runs | server backlog |"
-        echo "|---|---:|---:|---:|---:|---|---:|"
+        echo "| client | messages/s | ratio | CPU s | CPU ratio | Ir/message | max RSS | runs | CPU s per run | server backlog |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---|---|---:|"
         for c in "${present[@]}"; do
             k=drain/$c
-            echo "| $c | $(human "${RATE[$k]}") | $(ratio "${RATE[$k]}" "${RATE[drain/libevent]:-na}") | ${IR[$c]:-–} |" \
+            echo "| $c | $(human "${RATE[$k]}") | $(ratio "${RATE[$k]}" "${RATE[drain/libevent]:-na}") |" \
+                "${CPU[$k]/na/–} | $(ratio "${CPU[drain/libevent]:-na}" "${CPU[$k]}") | ${IR[$c]:-–} |" \
                 "$(awk -v r="${RSS[$k]}" 'BEGIN { if (r == "na") print "–"; else printf "%.0f MB", r / 1024 }') |" \
-                "$(runs_list "${ALLRATES[$k]}") | $(awk -v b="${BACKLOG[$k]}" 'BEGIN { if (b == "na") print "–"; else printf "%.0f MB", b / 1e6 }') |"
+                "$(runs_list "${ALLRATES[$k]}") | ${ALLCPU[$k]% } | $(awk -v b="${BACKLOG[$k]}" 'BEGIN { if (b == "na") print "–"; else printf "%.0f MB", b / 1e6 }') |"
         done
     fi
     if [[ " $MODES " == *" live "* ]]; then

@@ -95,6 +95,8 @@ private Q_SLOTS:
     void textExact();
     void jsonExact_data();
     void jsonExact();
+    void jsonPlainPayloadLengths();
+    void jsonLinesShareOneBuffer();
     void csvExact_data();
     void csvExact();
     void csvFormulaCellsDefused_data();
@@ -295,6 +297,63 @@ void TestMessageFormatters::jsonExact()
     QFETCH(QByteArray, expected);
     JsonLinesMessageFormatter formatter;
     QCOMPARE(formatter.formatted(sample(payload, "news", pattern)), expected);
+}
+
+// A printable-ASCII payload is copied in without escapes, in steps of 16, 8, 4 or single bytes,
+// or by memcpy beyond 256 bytes: every length up to past that bound, and a few long ones.
+void TestMessageFormatters::jsonPlainPayloadLengths()
+{
+    JsonLinesMessageFormatter formatter;
+    QList<qsizetype> lengths;
+    for (qsizetype length = 0; length <= 300; ++length)
+        lengths.append(length);
+    lengths << 1000 << 4096 << 70000;
+    for (const qsizetype length : std::as_const(lengths)) {
+        QByteArray payload(length, Qt::Uninitialized);
+        for (qsizetype i = 0; i < length; ++i)
+            payload[i] = char(' ' + 1 + (i * 7 + length) % 90); // printable ASCII
+        payload.replace('"', '#').replace('\\', '/');
+        const QByteArray expected
+            = R"({"time":"2024-05-01T12:34:56.789Z","channel":"news","pattern":null,"size":)"
+            + QByteArray::number(length) + R"(,"payload":")" + payload + "\"}\n";
+        QCOMPARE(formatter.formatted(sample(payload)), expected);
+    }
+}
+
+// Lines appended one after another to one buffer, as redwire-monitor does: each line is whole,
+// whatever came before it (plain and escaped payloads, channel and pattern changes, a new second).
+void TestMessageFormatters::jsonLinesShareOneBuffer()
+{
+    JsonLinesMessageFormatter formatter;
+    QByteArray out = "start\n";
+    QByteArray expected = out;
+    struct Step
+    {
+        QByteArray payload;
+        QByteArray channel;
+        QByteArray pattern;
+        qint64 time;
+        QByteArray line;
+    };
+    const QList<Step> steps = {
+        { "a", "news", {}, SampleTime,
+            R"({"time":"2024-05-01T12:34:56.789Z","channel":"news","pattern":null,"size":1,"payload":"a"})" },
+        { "say \"hi\"", "news", {}, SampleTime + 1,
+            R"({"time":"2024-05-01T12:34:56.790Z","channel":"news","pattern":null,"size":8,"payload":"say \"hi\""})" },
+        { QByteArray(20, 'z'), "sport", "s*", SampleTime + 300,
+            R"({"time":"2024-05-01T12:34:57.089Z","channel":"sport","pattern":"s*","size":20,"payload":"zzzzzzzzzzzzzzzzzzzz"})" },
+        { "\xff", "sport", "s*", SampleTime + 300,
+            R"({"time":"2024-05-01T12:34:57.089Z","channel":"sport","pattern":"s*","size":1,"payload_base64":"/w=="})" },
+        { "", "news", {}, SampleTime + 1211,
+            R"({"time":"2024-05-01T12:34:58.000Z","channel":"news","pattern":null,"size":0,"payload":""})" },
+    };
+    for (const Step &step : steps) {
+        MonitoredMessage message = sample(step.payload, step.channel, step.pattern);
+        message.timestampMs = step.time;
+        formatter.append(message, out);
+        expected += step.line + '\n';
+        QCOMPARE(out, expected);
+    }
 }
 
 void TestMessageFormatters::csvExact_data()

@@ -18,6 +18,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <iterator>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -121,6 +122,19 @@ QByteArray floodPayload(int index)
     return QByteArray::number(index).rightJustified(7, '0') + ' ' + QByteArray(120, 'x');
 }
 
+// Payloads for a flood through --format jsonl: lengths around the formatter's copy steps (4, 8,
+// 16 and 256 bytes), text that needs escapes, and bytes that are not UTF-8.
+QByteArray variedPayload(int index)
+{
+    static const int lengths[] = { 0, 1, 3, 4, 7, 8, 15, 16, 17, 31, 64, 255, 256, 257, 1000 };
+    QByteArray payload(lengths[index % std::size(lengths)], char('a' + index % 26));
+    if (index % 7 == 5)
+        payload += "\"quoted\"\n\\";
+    else if (index % 7 == 6)
+        payload += "\xff\xfe";
+    return payload;
+}
+
 quint16 unusedPort()
 {
     QTcpServer probe;
@@ -167,6 +181,9 @@ private Q_SLOTS:
     void endingWhileDisconnectedReportsTheGap();
     void terminationSignalsFlush_data();
     void terminationSignalsFlush();
+    void quietTrafficIsWrittenPromptly();
+    void floodThenSignalLosesNothing_data();
+    void floodThenSignalLosesNothing();
     void tlsOptions();
     void csvDefusesFormulaCells();
     void grepOnPayloads_data();
@@ -669,6 +686,71 @@ void TestRedwireMonitor::terminationSignalsFlush()
     CHECK_EXIT(run, 0);
     QCOMPARE(run.lines().size(), 3);
     QVERIFY(run.err().contains("-- total: 3 messages"));
+}
+
+// The output is buffered for throughput, but a message on a quiet channel reaches the reader
+// while the monitor runs on (it is written at most about 100 ms after it came), not at the end of
+// the run.
+void TestRedwireMonitor::quietTrafficIsWrittenPromptly()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server) + QStringList { "--format", "jsonl", "--duration", "300" });
+    QVERIFY(run.waitForSubscribed());
+    publish(server, QStringLiteral("quiet"), QStringLiteral("first"));
+    QVERIFY(run.waitForStdoutLines(1));
+    QCOMPARE(run.process().state(), QProcess::Running);
+    publish(server, QStringLiteral("quiet"), QStringLiteral("second"));
+    QVERIFY(run.waitForStdoutLines(2));
+    QCOMPARE(run.process().state(), QProcess::Running);
+    QCOMPARE(::kill(pid_t(run.process().processId()), SIGTERM), 0);
+    CHECK_EXIT(run, 0);
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(QJsonDocument::fromJson(lines.at(0)).object().value(QLatin1String("payload")).toString(),
+        QStringLiteral("first"));
+    QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object().value(QLatin1String("payload")).toString(),
+        QStringLiteral("second"));
+}
+
+void TestRedwireMonitor::floodThenSignalLosesNothing_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+}
+
+// A flood, then a termination signal as soon as the monitor has counted the last message (most of
+// the last batch is then still in the output buffer): every message is in the output, whole, in
+// order and with its exact bytes.
+void TestRedwireMonitor::floodThenSignalLosesNothing()
+{
+    QFETCH(int, signalNumber);
+    constexpr int total = 20000;
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(
+        portArgs(server) + QStringList { "--format", "jsonl", "--stats", "0.02", "-c", "flood" });
+    QVERIFY(run.waitForSubscribed());
+    QByteArray commands;
+    for (int i = 0; i < total; ++i)
+        commands += RedisServerProcess::respCommand({ "PUBLISH", "flood", variedPayload(i) });
+    QVERIFY2(server.pipe(commands).endsWith("replies: 20000"), qPrintable(server.errorString()));
+    QVERIFY2(run.waitForStderr(", 20000 message", 60000), run.err().right(500).constData());
+    QCOMPARE(::kill(pid_t(run.process().processId()), signalNumber), 0);
+    CHECK_EXIT(run, 0);
+    QVERIFY(run.out().endsWith('\n'));
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), total);
+    for (int i = 0; i < total; ++i) {
+        const QJsonObject object = QJsonDocument::fromJson(lines.at(i)).object();
+        const QByteArray payload = object.contains(QLatin1String("payload"))
+            ? object.value(QLatin1String("payload")).toString().toUtf8()
+            : QByteArray::fromBase64(object.value(QLatin1String("payload_base64")).toString().toLatin1());
+        QVERIFY2(payload == variedPayload(i), lines.at(i).constData());
+        QCOMPARE(object.value(QLatin1String("size")).toInt(), variedPayload(i).size());
+        QCOMPARE(object.value(QLatin1String("channel")).toString(), QStringLiteral("flood"));
+    }
 }
 
 void TestRedwireMonitor::tlsOptions()

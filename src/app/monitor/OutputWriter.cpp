@@ -24,6 +24,7 @@ OutputWriter::~OutputWriter()
 bool OutputWriter::flush()
 {
     m_idleTimer.stop();
+    m_idleFlushScheduled = false;
     if (m_failed) {
         m_buffer.resize(0);
         return false;

@@ -23,10 +23,12 @@ public:
     QByteArray &buffer() { return m_buffer; }
     void appended()
     {
-        if (m_buffer.size() >= FlushThresholdBytes)
+        if (m_buffer.size() >= FlushThresholdBytes) {
             flush();
-        else if (!m_idleTimer.isActive())
+        } else if (!m_idleFlushScheduled) {
+            m_idleFlushScheduled = true;
             m_idleTimer.start();
+        }
     }
     bool flush();
     bool hasFailed() const { return m_failed; }
@@ -41,6 +43,7 @@ private:
     int m_fd;
     QByteArray m_buffer;
     QTimer m_idleTimer;
+    bool m_idleFlushScheduled = false; // m_idleTimer is running (cheaper to ask per message)
     bool m_failed = false;
     bool m_readerGone = false;
     QString m_error;
