@@ -103,6 +103,14 @@ Page {
                     }
                 }
             }
+            SearchBar {
+                id: searchBar
+                visible: false
+                Layout.fillWidth: true
+                chat: page.chat
+                onJumpTo: (streamId) => page.chat.messages.jumpTo(streamId)
+                onCloseRequested: page.focusComposer()
+            }
             MessageView {
                 id: messageView
                 Layout.fillWidth: true
@@ -139,7 +147,11 @@ Page {
     }
     Connections {
         target: page.chat
-        function onCurrentRoomChanged() { page.focusComposer() }
+        function onCurrentRoomChanged() {
+            if (searchBar.visible)
+                searchBar.close()
+            page.focusComposer()
+        }
     }
     Component.onCompleted: focusComposer()
 
@@ -200,7 +212,17 @@ Page {
     Shortcut {
         sequence: "Esc"
         enabled: page.visible
-        onActivated: page.focusComposer()
+        onActivated: {
+            if (searchBar.visible)
+                searchBar.close()
+            else
+                page.focusComposer()
+        }
+    }
+    Shortcut {
+        sequences: [StandardKey.Find]
+        enabled: page.visible && page.chat.currentRoom.length > 0
+        onActivated: searchBar.open()
     }
     Shortcut {
         sequence: "F1"

@@ -28,6 +28,9 @@ Item {
     required property bool showHeader
     required property bool showDay
     required property string dayLabel
+    required property string streamId
+    required property bool firstUnread // the "new messages" divider goes above
+    required property bool highlighted // a search result the user jumped to
 
     signal retry(string messageId)
     signal copyText(string text)
@@ -53,6 +56,19 @@ Item {
             Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
             Label { text: root.dayLabel; color: Theme.mutedText; font.pixelSize: Theme.smallFontSize }
             Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+        }
+
+        // Where the unread messages begin
+        RowLayout {
+            objectName: "unreadDivider"
+            visible: root.firstUnread
+            Layout.fillWidth: true
+            Layout.topMargin: Theme.spacing / 2
+            Layout.leftMargin: Theme.spacing * 2
+            Layout.rightMargin: Theme.spacing * 2
+            Rectangle { Layout.fillWidth: true; height: 1; color: Theme.danger }
+            Label { text: qsTr("New messages"); color: Theme.danger; font.pixelSize: Theme.smallFontSize; font.bold: true }
+            Rectangle { Layout.fillWidth: true; height: 1; color: Theme.danger }
         }
 
         // join / leave notices
@@ -89,7 +105,7 @@ Item {
             visible: root.kind === MessageListModel.Message
             Layout.fillWidth: true
             implicitHeight: body.implicitHeight + 6
-            color: root.mention ? Theme.mention : "transparent"
+            color: root.highlighted ? Theme.selection : (root.mention ? Theme.mention : "transparent")
 
             ColumnLayout {
                 id: body
