@@ -33,7 +33,12 @@ ListView {
     }
     onCountChanged: if (following) Qt.callLater(followEnd)
     // Heights are known only once delegates exist; keep the bottom in view while following.
-    onContentHeightChanged: if (following) Qt.callLater(followEnd)
+    onContentHeightChanged: {
+        if (following)
+            Qt.callLater(followEnd)
+        else
+            Qt.callLater(countNewBelow) // rows took their heights: another row is at the bottom
+    }
     onModelChanged: {
         following = true
         dividerShown = false

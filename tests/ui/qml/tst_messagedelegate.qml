@@ -36,6 +36,9 @@ TestCase {
             showHeader: true
             showDay: true
             dayLabel: "Today"
+            streamId: "1-0"
+            firstUnread: false
+            highlighted: false
         }
     }
 
@@ -57,6 +60,13 @@ TestCase {
         verify(findText(row, "bob") !== null)
         verify(findText(row, "Today") !== null)
         verify(findText(row, "14:30") !== null)
+    }
+
+    function test_unreadDividerOnlyOnTheFirstUnread() {
+        const row = createTemporaryObject(delegateComponent, test)
+        compare(findText(row, "New messages"), null)
+        const first = createTemporaryObject(delegateComponent, test, { firstUnread: true })
+        verify(findText(first, "New messages") !== null)
     }
 
     function test_markupStaysText() {
