@@ -103,6 +103,14 @@ Page {
                     }
                 }
             }
+            SearchBar {
+                id: searchBar
+                visible: false
+                Layout.fillWidth: true
+                chat: page.chat
+                onJumpTo: (streamId) => page.chat.messages.jumpTo(streamId)
+                onCloseRequested: page.focusComposer()
+            }
             MessageView {
                 id: messageView
                 Layout.fillWidth: true
@@ -141,7 +149,11 @@ Page {
     }
     Connections {
         target: page.chat
-        function onCurrentRoomChanged() { page.focusComposer() }
+        function onCurrentRoomChanged() {
+            if (searchBar.visible)
+                searchBar.close()
+            page.focusComposer()
+        }
     }
     Component.onCompleted: focusComposer()
 
@@ -203,9 +215,18 @@ Page {
         sequence: "Esc"
         enabled: page.visible
         onActivated: {
-            composer.cancelMode() // a reply or an edit under way
-            page.focusComposer()
+            if (searchBar.visible) {
+                searchBar.close()
+            } else {
+                composer.cancelMode() // a reply or an edit under way
+                page.focusComposer()
+            }
         }
+    }
+    Shortcut {
+        sequences: [StandardKey.Find]
+        enabled: page.visible && page.chat.currentRoom.length > 0
+        onActivated: searchBar.open()
     }
     Shortcut {
         sequence: "F1"

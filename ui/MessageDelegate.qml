@@ -38,9 +38,12 @@ Item {
     required property var reactions // [{ reaction, count, mine }]
     required property bool canChange
     required property bool canReact
+    required property string streamId
+    required property bool firstUnread // the "new messages" divider goes above
+    required property bool highlighted // a search result the user jumped to
 
     // Briefly set when the view jumps here from a reply's quote.
-    property bool highlighted: false
+    property bool quoteJumpHighlighted: false
 
     signal retry(string messageId)
     signal copyText(string text)
@@ -74,6 +77,19 @@ Item {
             Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
             Label { text: root.dayLabel; color: Theme.mutedText; font.pixelSize: Theme.smallFontSize }
             Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+        }
+
+        // Where the unread messages begin
+        RowLayout {
+            objectName: "unreadDivider"
+            visible: root.firstUnread
+            Layout.fillWidth: true
+            Layout.topMargin: Theme.spacing / 2
+            Layout.leftMargin: Theme.spacing * 2
+            Layout.rightMargin: Theme.spacing * 2
+            Rectangle { Layout.fillWidth: true; height: 1; color: Theme.danger }
+            Label { text: qsTr("New messages"); color: Theme.danger; font.pixelSize: Theme.smallFontSize; font.bold: true }
+            Rectangle { Layout.fillWidth: true; height: 1; color: Theme.danger }
         }
 
         // join / leave notices
@@ -111,7 +127,7 @@ Item {
             visible: root.kind === MessageListModel.Message
             Layout.fillWidth: true
             implicitHeight: body.implicitHeight + 6
-            color: root.highlighted ? Theme.selection : (root.mention ? Theme.mention : "transparent")
+            color: root.highlighted || root.quoteJumpHighlighted ? Theme.selection : (root.mention ? Theme.mention : "transparent")
             Behavior on color { ColorAnimation { duration: 300 } }
 
             // Reply, react, more: while the pointer is over the message.

@@ -52,13 +52,31 @@ ListView {
     // Delegates are not reused: a pooled delegate of another room (or of a tall message) kept
     // its old height and text for a frame and more, which showed one room's rows in another.
     property bool following: true
-    onMovementEnded: following = atYEnd
+    onFollowingChanged: {
+        if (following)
+            unreadFromRow = -1
+        chat.setReadingLatest(following)
+    }
+    onMovementEnded: {
+        following = atYEnd
+        countNewBelow()
+    }
     onCountChanged: if (following) Qt.callLater(followEnd)
     // Heights are known only once delegates exist; keep the bottom in view while following.
-    onContentHeightChanged: if (following) Qt.callLater(followEnd)
+    onContentHeightChanged: {
+        if (following)
+            Qt.callLater(followEnd)
+        else
+            Qt.callLater(countNewBelow) // rows took their heights: another row is at the bottom
+    }
     onModelChanged: {
         following = true
+        dividerShown = false
+        anchorStreamId = ""
+        unreadFromRow = -1
+        chat.setReadingLatest(true)
         Qt.callLater(followEnd)
+        Qt.callLater(showDivider)
     }
     function followEnd() {
         if (following && count > 0)
@@ -76,7 +94,114 @@ ListView {
         if (following)
             positionViewAtEnd()
     }
-    onAtYBeginningChanged: if (atYBeginning && count > 0 && chat.messages.canLoadOlder) chat.loadOlder()
+
+    // Reading further up: the next older page loads before the top is reached, and each page
+    // goes in above without moving what the user is looking at (the row at the top stays where
+    // it was on screen), until the beginning of the history.
+    property string anchorStreamId: ""
+    property real anchorOffset: 0
+    function rememberAnchor() {
+        const row = indexAt(width / 2, contentY + 1)
+        const item = row >= 0 ? itemAtIndex(row) : null
+        const id = item ? item.streamId : ""
+        if (id.length === 0)
+            return
+        anchorStreamId = id
+        anchorOffset = item.y - contentY
+    }
+    function restoreAnchor() {
+        if (anchorStreamId.length === 0 || following)
+            return
+        const row = chat.messages.rowOfStreamId(anchorStreamId)
+        if (row < 0)
+            return
+        positionViewAtIndex(row, ListView.Beginning)
+        const item = itemAtIndex(row)
+        if (item)
+            contentY = item.y - anchorOffset
+    }
+    function maybeLoadOlder() {
+        if (count === 0 || !chat.messages.canLoadOlder || chat.messages.loadingOlder)
+            return
+        if (contentY - originY > height)
+            return
+        if (!following)
+            rememberAnchor()
+        chat.loadOlder()
+    }
+    onContentYChanged: {
+        if (following)
+            return
+        maybeLoadOlder()
+        Qt.callLater(countNewBelow)
+    }
+    onAtYBeginningChanged: if (atYBeginning) maybeLoadOlder()
+    Connections {
+        target: view.chat.messages
+        function onRowsInserted(parent, first, last) {
+            const n = last - first + 1
+            if (view.unreadFromRow >= 0 && first <= view.unreadFromRow)
+                view.unreadFromRow += n
+            if (view.following)
+                return
+            if (last === view.chat.messages.rowCount() - 1 && first > 0) {
+                // Arrived below while the user reads further up.
+                if (view.unreadFromRow < 0)
+                    view.unreadFromRow = first
+                Qt.callLater(view.countNewBelow)
+            } else {
+                view.restoreAnchor()
+                Qt.callLater(view.restoreAnchor)
+            }
+        }
+        function onHistoryStateChanged() { Qt.callLater(view.maybeLoadOlder) }
+        function onFirstUnreadRowChanged() { Qt.callLater(view.showDivider) }
+        function onJumpReady(row) { view.showRow(row) }
+    }
+
+    // Opening a room with unread messages: the "new messages" divider, scrolled into view.
+    property bool dividerShown: false
+    function showDivider() {
+        const row = chat.messages.firstUnreadRow
+        if (dividerShown || row < 0 || count === 0)
+            return
+        dividerShown = true
+        unreadFromRow = row
+        positionViewAtIndex(row, ListView.Beginning)
+        contentY = Math.max(originY, contentY - 48) // a little of what was read before
+        following = atYEnd
+        if (following)
+            positionViewAtEnd()
+        chat.setReadingLatest(following)
+        countNewBelow()
+    }
+    // A search result: the message in the middle, in context.
+    function showRow(row) {
+        following = false
+        positionViewAtIndex(row, ListView.Center)
+        following = atYEnd && row === count - 1
+        countNewBelow()
+    }
+
+    // "Jump to latest (N new)": N counts the messages from others below the view that arrived
+    // while the user was reading further up (or are unread since the divider).
+    property int unreadFromRow: -1
+    property int newBelow: 0
+    function countNewBelow() {
+        if (following || unreadFromRow < 0) {
+            newBelow = 0
+            return
+        }
+        let bottomRow = indexAt(width / 2, contentY + height - 2)
+        if (bottomRow < 0)
+            bottomRow = count - 1
+        newBelow = chat.messages.conversationRowsAfter(Math.max(bottomRow, unreadFromRow - 1))
+    }
+    function jumpToLatest() {
+        following = true
+        positionViewAtEnd()
+        chat.messages.clearHighlight()
+    }
 
     header: Item {
         width: view.width
@@ -108,10 +233,22 @@ ListView {
               : qsTr("No messages yet. Say hello!")
     }
 
+    Button {
+        objectName: "jumpToLatest"
+        parent: view // over the messages, not scrolled with them
+        visible: !view.following && view.count > 0
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: Theme.spacing * 2
+        text: view.newBelow > 0 ? qsTr("Jump to latest (%1 new)").arg(view.newBelow) : qsTr("Jump to latest")
+        highlighted: view.newBelow > 0
+        onClicked: view.jumpToLatest()
+    }
+
     delegate: MessageDelegate {
         id: messageDelegate
         width: view.width
-        highlighted: view.highlightedId.length > 0 && view.highlightedId === messageId
+        quoteJumpHighlighted: view.highlightedId.length > 0 && view.highlightedId === messageId
         onRetry: (messageId) => view.chat.retry(messageId)
         onCopyText: (text) => view.chat.copyToClipboard(text)
         onSetExpanded: (row, expanded) => view.chat.messages.setExpanded(row, expanded)

@@ -18,6 +18,7 @@ Dialog {
         { keys: qsTr("Alt+↓ / Alt+↑"), what: qsTr("Next / previous room") },
         { keys: qsTr("Alt+Shift+↓ / Alt+Shift+↑"), what: qsTr("Next / previous room with unread messages") },
         { keys: qsTr("Page Up / Page Down"), what: qsTr("Scroll the conversation") },
+        { keys: qsTr("Ctrl+F"), what: qsTr("Search this room; Enter goes to a result, ↑/↓ choose") },
         { keys: qsTr("Esc"), what: qsTr("Back to the message box") },
         { keys: qsTr("Enter"), what: qsTr("Send the message") },
         { keys: qsTr("Shift+Enter"), what: qsTr("New line in the message") },

@@ -46,6 +46,18 @@ struct ChatConfig
 
     // Direct conversations reopened at connect, most recent first.
     int directConversationsToRestore = 50;
+
+    // Read markers (redwire:{user:<me>}:read) are written at most this often.
+    int readMarkerWriteIntervalMs = 2000;
+    // Unread counts after a restart: stream entries after the marker read at most (more: "99+").
+    int unreadCountLimit = 100;
+
+    // Searching a room's history: entries per XREVRANGE, and entries searched before the search
+    // stops to ask the user whether to go further.
+    int searchPageSize = 500;
+    int searchBatch = 5000;
+    // Entries per older page when loading history up to a message (a jump, the unread divider).
+    int revealPageSize = 500;
 };
 
 } // namespace Redwire

@@ -4,9 +4,11 @@
 #include "MessageChanges.h"
 #include "Outbox.h"
 #include "PresenceTracker.h"
+#include "ReadMarkers.h"
 #include "RoomTimeline.h"
 #include "TimelineSync.h"
 #include "TypingIndicator.h"
+#include "UnreadCount.h"
 #include "UntrustedText.h"
 
 #include "redis/RedisClient.h"
@@ -21,7 +23,7 @@ constexpr qint64 AutomaticRetryAfterMs = 60 * 1000;
 }
 
 ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live, const RoomAddress &address,
-    const QString &nickname, const ChatConfig &config, QObject *parent)
+    const QString &nickname, const ChatConfig &config, ReadMarkers *markers, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_outbox(outbox)
@@ -35,12 +37,28 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
           qMax<qint64>(1024 * 1024, config.maxBytesInMemory / 4), this))
     , m_sync(new TimelineSync(m_timeline, client->commands(), outbox, address, nickname, config, this))
     , m_typing(new TypingIndicator(config, this))
+    , m_markers(markers)
 {
     m_sync->setChanges(m_changes);
     connect(m_changes, &MessageChanges::changed, this, &ChatRoom::messageChanged);
     connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::syncedChanged);
     connect(m_sync, &TimelineSync::historyStateChanged, this, &ChatRoom::historyStateChanged);
     connect(m_sync, &TimelineSync::messagesRecovered, this, &ChatRoom::countUnread);
+    connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::countFromMarker);
+    connect(m_sync, &TimelineSync::olderLoadedThrough, this, [this](const StreamId &, bool) {
+        const QList<StreamId> waiting = std::exchange(m_revealing, {});
+        for (const StreamId &id : waiting)
+            revealMessage(id);
+    });
+    // What arrives while the user looks at the bottom of the room is read.
+    connect(m_timeline, &RoomTimeline::messagesInserted, this, [this] {
+        if (m_inView && m_followingLatest)
+            advanceReadMarker();
+    });
+    if (m_markers) {
+        m_readUpTo = m_markers->marker(m_address);
+        connect(m_markers, &ReadMarkers::loaded, this, &ChatRoom::countFromMarker);
+    }
     connect(m_typing, &TypingIndicator::typingUsersChanged, this, &ChatRoom::typingUsersChanged);
     connect(m_outbox, &Outbox::sent, this,
         [this](const RoomAddress &address, const QString &id, const StreamId &streamId) {
@@ -150,18 +168,120 @@ void ChatRoom::setInView(bool inView)
     if (m_inView == inView)
         return;
     m_inView = inView;
-    if (inView)
-        markRead();
+    if (inView) {
+        if (m_unread > 0)
+            setUnreadDivider(m_readUpTo.isNull() ? m_unreadFrom : m_readUpTo);
+        if (m_unread != 0 || m_unreadMentions != 0) {
+            m_unread = 0;
+            m_unreadMentions = 0;
+            Q_EMIT unreadCountChanged();
+        }
+        if (m_followingLatest)
+            advanceReadMarker();
+    }
     Q_EMIT inViewChanged();
 }
 
 void ChatRoom::markRead()
 {
+    advanceReadMarker();
     if (m_unread == 0 && m_unreadMentions == 0)
         return;
     m_unread = 0;
     m_unreadMentions = 0;
     Q_EMIT unreadCountChanged();
+}
+
+void ChatRoom::setFollowingLatest(bool following)
+{
+    m_followingLatest = following;
+    if (following && m_inView)
+        advanceReadMarker();
+}
+
+void ChatRoom::advanceReadMarker()
+{
+    // Not before the server's marker has told what is unread (the first page would pass for read).
+    if (m_markers && !m_countedFromMarker)
+        return;
+    const StreamId newest = m_timeline->newestStreamId();
+    if (newest.isNull() || !(m_readUpTo < newest))
+        return;
+    m_readUpTo = newest;
+    m_unreadFrom = StreamId();
+    if (m_markers)
+        m_markers->advance(m_address, newest);
+}
+
+void ChatRoom::setUnreadDivider(const StreamId &after)
+{
+    if (m_dividerAfter == after)
+        return;
+    m_dividerAfter = after;
+    Q_EMIT unreadDividerChanged();
+    // The first unread message may be older than what is held: load up to it.
+    if (!after.isNull())
+        m_sync->loadOlderThrough(after.next());
+}
+
+void ChatRoom::clearUnreadDivider()
+{
+    setUnreadDivider({});
+}
+
+// After a restart (or on a second device): what was stored after the server's read marker is
+// unread. Once per run, when both the first page and the markers are in.
+void ChatRoom::countFromMarker()
+{
+    if (m_countedFromMarker || !m_markers || !m_markers->isLoaded() || !m_sync->isSynced())
+        return;
+    m_countedFromMarker = true;
+    const StreamId marker = m_markers->marker(m_address);
+    m_readUpTo = qMax(m_readUpTo, marker);
+    const StreamId upTo = m_timeline->newestStreamId();
+    if (marker.isNull() || upTo.isNull() || !(marker < upTo)) {
+        if (m_inView && m_followingLatest)
+            advanceReadMarker();
+        return;
+    }
+    UnreadCount::count(m_client->commands(), m_address.historyKey(), marker, upTo, m_nickname,
+        m_config.unreadCountLimit, m_config.payloadLimitBytes, this,
+        [this, marker](const UnreadCount::Result &result) {
+            if (result.unread == 0) {
+                if (m_inView && m_followingLatest)
+                    advanceReadMarker();
+                return;
+            }
+            if (m_inView) {
+                // The user has the room open: show where the unread part begins.
+                setUnreadDivider(marker);
+                return;
+            }
+            // Messages that arrived live since the count was asked for are counted already.
+            m_unread += result.more ? qMax(result.unread, m_config.unreadCountLimit) : result.unread;
+            m_unreadMentions += result.mentions;
+            if (m_unreadFrom.isNull())
+                m_unreadFrom = marker;
+            Q_EMIT unreadCountChanged();
+        });
+}
+
+void ChatRoom::revealMessage(const StreamId &streamId)
+{
+    if (streamId.isNull()) {
+        Q_EMIT messageRevealed(streamId, false);
+        return;
+    }
+    if (m_timeline->rowOfStreamId(streamId) >= 0) {
+        Q_EMIT messageRevealed(streamId, true);
+        return;
+    }
+    const StreamId oldest = m_timeline->oldestStreamId();
+    if ((oldest.isNull() || oldest <= streamId) || !m_sync->loadOlderThrough(streamId)) {
+        Q_EMIT messageRevealed(streamId, false);
+        return;
+    }
+    m_revealing.append(streamId);
 }
 
 QStringList ChatRoom::members() const
@@ -453,6 +573,8 @@ void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
         if (message.mentionsMe)
             Q_EMIT mentioned(message);
         if (!m_inView) {
+            if (m_unread == 0 && unread == 0 && m_unreadFrom.isNull() && !message.streamId.isNull())
+                m_unreadFrom = message.streamId.previous();
             ++unread;
             if (message.mentionsMe)
                 ++mentions;

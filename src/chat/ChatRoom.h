@@ -15,6 +15,7 @@ namespace Redwire {
 
 class MessageChanges;
 class PresenceTracker;
+class ReadMarkers;
 class RedisClient;
 class RedisSubscription;
 class RoomTimeline;
@@ -46,8 +47,10 @@ public:
     // `live` delivers the room's messages: its own channel subscription, or for a direct
     // conversation the session's pattern subscription (whose messages the session routes here
     // through receive()).
+    // `markers` (may be null) keeps the read position across devices and restarts.
     ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live, const RoomAddress &address,
-        const QString &nickname, const ChatConfig &config, QObject *parent = nullptr);
+        const QString &nickname, const ChatConfig &config, ReadMarkers *markers = nullptr,
+        QObject *parent = nullptr);
     ~ChatRoom() override;
 
     const RoomAddress &address() const { return m_address; }
@@ -60,7 +63,22 @@ public:
     bool isInView() const { return m_inView; }
     // While in view, nothing counts as unread (and the counts are reset).
     void setInView(bool inView);
+    // Resets the counts and moves the read marker to the newest message held.
     Q_INVOKABLE void markRead();
+    // The user sees the newest messages (the view is at the bottom): while in view, the read
+    // marker follows what arrives.
+    void setFollowingLatest(bool following);
+    bool isFollowingLatest() const { return m_followingLatest; }
+    // The newest stream ID the user has read (from the server's read markers, or this run).
+    StreamId readMarker() const { return m_readUpTo; }
+    // Where the "new messages" divider goes: after this stream ID; null for none. Set when the
+    // room comes into view with unread messages (or the marker read after a restart shows some);
+    // kept until clearUnreadDivider().
+    StreamId unreadDividerAfter() const { return m_dividerAfter; }
+    void clearUnreadDivider();
+    // Makes the timeline hold the stored message `streamId` (loading older history up to it when
+    // needed); answers with messageRevealed.
+    void revealMessage(const StreamId &streamId);
 
     QStringList members() const;
     QStringList typingUsers() const;
@@ -118,6 +136,9 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
     void problemChanged();
     void requestChanged();
+    void unreadDividerChanged();
+    // revealMessage() is done: `found` tells whether the timeline holds the message now.
+    void messageRevealed(const Redwire::StreamId &streamId, bool found);
 
 private:
     void subscriptionStateChanged();
@@ -131,6 +152,9 @@ private:
     bool showNotice(const ChatMessage &message);
     void attachLive();
     void setProblem(const QString &problem, bool followRefused = false);
+    void advanceReadMarker();
+    void countFromMarker();
+    void setUnreadDivider(const StreamId &after);
 
     RedisClient *m_client;
     Outbox *m_outbox;
@@ -152,6 +176,13 @@ private:
     bool m_followRefused = false; // the problem is a refused subscription
     bool m_request = false;
     QElapsedTimer m_refusedAt;
+    ReadMarkers *m_markers;
+    StreamId m_readUpTo;
+    StreamId m_unreadFrom; // before the first message counted unread, when no marker says more
+    StreamId m_dividerAfter;
+    bool m_followingLatest = false;
+    bool m_countedFromMarker = false;
+    QList<StreamId> m_revealing;
 };
 
 } // namespace Redwire

@@ -5,6 +5,7 @@
 #include "ChatRoom.h"
 #include "Outbox.h"
 #include "OutboxStore.h"
+#include "ReadMarkers.h"
 #include "RoomAddress.h"
 
 #include "redis/RedisClient.h"
@@ -21,6 +22,7 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     , m_config(config)
     , m_client(new RedisClient({}, this))
     , m_outbox(new Outbox(m_client->commands(), config, this))
+    , m_readMarkers(new ReadMarkers(m_client->commands(), config, this))
 {
     connect(m_client, &RedisClient::connectedChanged, this, &ChatSession::connectedChanged);
     connect(
@@ -39,6 +41,7 @@ ChatSession::~ChatSession()
     const QList<ChatRoom *> rooms = std::exchange(m_rooms, {});
     qDeleteAll(rooms);
     delete std::exchange(m_outbox, nullptr);
+    delete std::exchange(m_readMarkers, nullptr);
     delete std::exchange(m_client, nullptr);
 }
 
@@ -67,6 +70,7 @@ bool ChatSession::setNickname(const QString &nickname)
             pattern->unsubscribe();
     m_directPatterns.clear();
     m_nickname = nickname;
+    m_readMarkers->setNickname(nickname);
     Q_EMIT nicknameChanged();
     if (m_client->commands()->state() != RedisConnection::State::Disconnected)
         subscribeDirectPatterns();
@@ -116,6 +120,7 @@ void ChatSession::openOutboxStore()
 
 void ChatSession::disconnectFromServer()
 {
+    m_readMarkers->flush();
     m_client->disconnectFromServer();
 }
 
@@ -232,7 +237,7 @@ ChatRoom *ChatSession::addRoom(const RoomAddress &address, RedisSubscription *li
 {
     const int index = int(m_rooms.size());
     Q_EMIT roomAboutToBeAdded(index);
-    auto *room = new ChatRoom(m_client, m_outbox, live, address, m_nickname, m_config, this);
+    auto *room = new ChatRoom(m_client, m_outbox, live, address, m_nickname, m_config, m_readMarkers, this);
     connect(room, &ChatRoom::errorOccurred, this, &ChatSession::errorOccurred);
     m_rooms.append(room);
     Q_EMIT roomAdded(index);
@@ -262,8 +267,11 @@ void ChatSession::setCurrentRoom(ChatRoom *room)
 {
     if (m_currentRoom == room)
         return;
-    if (m_currentRoom)
+    if (m_currentRoom) {
         m_currentRoom->setInView(false);
+        m_currentRoom->setFollowingLatest(false);
+        m_currentRoom->clearUnreadDivider();
+    }
     m_currentRoom = room;
     if (room)
         room->setInView(true);

@@ -17,6 +17,7 @@ namespace Redwire {
 class ChatRoom;
 class Outbox;
 class OutboxStore;
+class ReadMarkers;
 class RedisClient;
 class RedisSubscription;
 class RoomAddress;
@@ -40,6 +41,7 @@ public:
     const ChatConfig &config() const { return m_config; }
     RedisClient *client() const { return m_client; }
     Outbox *outbox() const { return m_outbox; }
+    ReadMarkers *readMarkers() const { return m_readMarkers; }
     // People we talk with: a direct conversation another one starts opens as a request
     // (ChatRoom::request). Grows when we open or answer one; the app keeps it (not in Redis,
     // where anyone could write it).
@@ -105,6 +107,7 @@ private:
     const ChatConfig m_config;
     RedisClient *m_client;
     Outbox *m_outbox;
+    ReadMarkers *m_readMarkers;
     QString m_nickname;
     QString m_lastError;
     QList<ChatRoom *> m_rooms;

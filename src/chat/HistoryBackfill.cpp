@@ -29,11 +29,11 @@ bool HistoryBackfill::loadLatest(int tag)
     return true;
 }
 
-bool HistoryBackfill::loadOlder(const StreamId &before, int tag)
+bool HistoryBackfill::loadOlder(const StreamId &before, int tag, int pageSize)
 {
     if (isRunning(Purpose::Older) || before.isNull())
         return false;
-    const int count = qMax(1, m_config.pageSize);
+    const int count = qMax(1, pageSize > 0 ? pageSize : m_config.pageSize);
     // "(" makes the range exclusive (Redis >= 6.2).
     request(Purpose::Older,
         { "XREVRANGE", m_key, '(' + before.toByteArray(), "-", "COUNT", QByteArray::number(count) }, count,

@@ -29,7 +29,8 @@ public:
 
     // `tag` comes back with the results (the room uses its subscription epoch).
     bool loadLatest(int tag);
-    bool loadOlder(const StreamId &before, int tag);
+    // `count` 0: the configured page size.
+    bool loadOlder(const StreamId &before, int tag, int count = 0);
     bool catchUp(const StreamId &after, int tag);
     // Asks the stream whether entries after `after` were deleted (trimmed by MAXLEN, or XDEL):
     // answers with entriesLost (XINFO STREAM: the oldest entry against `after`, and Redis 7's

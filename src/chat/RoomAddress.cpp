@@ -185,4 +185,9 @@ QByteArray RoomAddress::directIndexKey(const QString &nickname)
     return "redwire:{user:" + nickname.toUtf8() + "}:dms";
 }
 
+QByteArray RoomAddress::readMarkersKey(const QString &nickname)
+{
+    return "redwire:{user:" + nickname.toUtf8() + "}:read";
+}
+
 } // namespace Redwire

@@ -39,6 +39,8 @@ public:
     static QList<QByteArray> directPatterns(const QString &nickname);
     // Sorted set of the conversations `nickname` takes part in (peer -> last activity, ms).
     static QByteArray directIndexKey(const QString &nickname);
+    // Hash of `nickname`'s read markers (channel -> newest stream ID read), shared by its devices.
+    static QByteArray readMarkersKey(const QString &nickname);
 
     bool isValid() const { return !m_channel.isEmpty(); }
     Kind kind() const { return m_kind; }

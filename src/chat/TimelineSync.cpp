@@ -9,6 +9,8 @@
 
 #include <QDateTime>
 
+#include <utility>
+
 namespace Redwire {
 
 namespace {
@@ -96,6 +98,43 @@ RoomTimeline::Added TimelineSync::addLive(const ChatMessage &message)
 
 bool TimelineSync::loadOlder()
 {
+    return startOlderPage(0);
+}
+
+bool TimelineSync::loadOlderThrough(const StreamId &target)
+{
+    if (target.isNull())
+        return false;
+    const StreamId oldest = m_timeline->oldestStreamId();
+    if (!oldest.isNull() && oldest <= target)
+        return false;
+    if (!m_olderTarget.isNull()) {
+        m_olderTarget = qMin(m_olderTarget, target);
+        return true;
+    }
+    m_olderTarget = target;
+    if (isLoadingOlder())
+        return true; // continues when the running page is in
+    if (startOlderPage(m_config.revealPageSize))
+        return true;
+    m_olderTarget = StreamId();
+    return false;
+}
+
+void TimelineSync::continueOlderTarget()
+{
+    if (m_olderTarget.isNull())
+        return;
+    const StreamId oldest = m_timeline->oldestStreamId();
+    const bool reached = !oldest.isNull() && oldest <= m_olderTarget;
+    if (!reached && startOlderPage(m_config.revealPageSize))
+        return;
+    const StreamId target = std::exchange(m_olderTarget, StreamId());
+    Q_EMIT olderLoadedThrough(target, reached || !m_hasOlder);
+}
+
+bool TimelineSync::startOlderPage(int pageSize)
+{
     if (!m_hasOlder || !m_loadedOnce || m_timeline->isFull() || !m_commands->isConnected())
         return false;
     // Below the oldest ID a page confirmed: IDs that live messages only claimed are read too,
@@ -103,7 +142,7 @@ bool TimelineSync::loadOlder()
     const StreamId before = m_timeline->olderPageBoundary();
     if (before.isNull())
         return false;
-    const bool started = m_backfill->loadOlder(before, m_epoch);
+    const bool started = m_backfill->loadOlder(before, m_epoch, pageSize);
     if (started) {
         m_olderBefore = before;
         Q_EMIT historyStateChanged();
@@ -248,6 +287,7 @@ void TimelineSync::pageLoaded(HistoryBackfill::Purpose purpose, const QList<Chat
         if (allFit && !m_olderBefore.isNull())
             dropUnconfirmed(reachedStart ? StreamId(0, 0) : pageFirst, m_olderBefore.previous());
         Q_EMIT historyStateChanged();
+        continueOlderTarget();
         return;
     }
     case HistoryBackfill::Purpose::Latest:
@@ -302,6 +342,8 @@ void TimelineSync::readFailed(HistoryBackfill::Purpose purpose, int tag)
 {
     if (purpose == HistoryBackfill::Purpose::Older) {
         Q_EMIT historyStateChanged();
+        if (!m_olderTarget.isNull())
+            Q_EMIT olderLoadedThrough(std::exchange(m_olderTarget, StreamId()), false);
         return;
     }
     if (tag == m_epoch)

@@ -52,6 +52,9 @@ public:
     void setChanges(MessageChanges *changes) { m_changes = changes; }
 
     bool loadOlder();
+    // Loads older pages (larger ones) until the timeline holds `target` or an older ID, the start
+    // of history, or the memory bound; then olderLoadedThrough. False when nothing is to load.
+    bool loadOlderThrough(const StreamId &target);
     int epoch() const { return m_epoch; }
     bool isLive() const { return m_live; }
     bool isSynced() const { return m_synced; }
@@ -63,6 +66,8 @@ Q_SIGNALS:
     void historyStateChanged();
     // Messages read after a reconnect that the subscription had missed (new to the user).
     void messagesRecovered(const QList<Redwire::ChatMessage> &messages);
+    // loadOlderThrough() is done (`complete`: the timeline reaches back to `target`).
+    void olderLoadedThrough(const Redwire::StreamId &target, bool complete);
 
 private:
     void startCatchUp();
@@ -71,6 +76,8 @@ private:
     void pageLoaded(HistoryBackfill::Purpose purpose, const QList<ChatEnvelope> &ascending, bool finished,
         bool reachedStart, int tag);
     void readFailed(HistoryBackfill::Purpose purpose, int tag);
+    bool startOlderPage(int pageSize);
+    void continueOlderTarget();
     QList<ChatMessage> toMessages(const QList<ChatEnvelope> &envelopes, bool filterNotices) const;
     void applyChanges(const QList<ChatEnvelope> &envelopes, QList<ChatMessage> &messages, bool noteRead);
     void learnServerClock(const QList<ChatMessage> &stored);
@@ -98,6 +105,7 @@ private:
     StreamId m_catchUpFirstRead; // ... the oldest ID it read ...
     StreamId m_catchUpReadTo; // ... and the newest ID it has read so far
     StreamId m_olderBefore; // where the running older page ends (exclusive)
+    StreamId m_olderTarget; // loadOlderThrough()'s target while it runs
     int m_gapCheckedEpoch = 0;
     int m_historyLostEpoch = 0;
     qint64 m_serverAheadMs = 0; // how far the server's clock is ahead of ours, as its IDs show

@@ -50,6 +50,7 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_emptyMessages(new MessageListModel(nullptr, this))
+    , m_search(new MessageSearchModel(this))
     , m_notifier(new DesktopNotifier(this))
     , m_notifications(new ChatNotificationPolicy(m_notifier, this))
 {
@@ -129,6 +130,7 @@ void ChatController::stop()
     if (!m_session)
         return;
     m_session->disconnectFromServer();
+    m_search->setRoom(nullptr, nullptr, {}, {});
     qDeleteAll(m_messageModels);
     m_messageModels.clear();
     delete m_members;
@@ -299,6 +301,7 @@ void ChatController::currentChanged()
     ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
     if (m_members)
         m_members->setRoom(room);
+    m_search->setRoom(room, m_session ? m_session->client()->commands() : nullptr, nickname(), m_config);
     if (room) {
         connect(room, &ChatRoom::typingUsersChanged, this, &ChatController::typingTextChanged,
             Qt::UniqueConnection);
@@ -432,6 +435,12 @@ void ChatController::loadOlder()
 {
     if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
         room->loadOlderMessages();
+}
+
+void ChatController::setReadingLatest(bool reading)
+{
+    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+        room->setFollowingLatest(reading);
 }
 
 void ChatController::userTyping()

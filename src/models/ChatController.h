@@ -2,6 +2,7 @@
 
 #include "MemberListModel.h"
 #include "MessageListModel.h"
+#include "MessageSearchModel.h"
 #include "RoomListModel.h"
 #include "chat/ChatConfig.h"
 #include "redis/ConnectionOptions.h"
@@ -36,6 +37,8 @@ class ChatController : public QObject
     Q_PROPERTY(Redwire::RoomListModel *rooms READ rooms NOTIFY startedChanged)
     Q_PROPERTY(Redwire::MessageListModel *messages READ messages NOTIFY currentRoomChanged)
     Q_PROPERTY(Redwire::MemberListModel *members READ members NOTIFY startedChanged)
+    // Searching the room in view (Ctrl+F).
+    Q_PROPERTY(Redwire::MessageSearchModel *search READ search CONSTANT)
     Q_PROPERTY(QString currentRoom READ currentRoom NOTIFY currentRoomChanged)
     // "room:NAME" or "dm:NICK" (RoomListModel::keyFor): what per-room choices are kept under.
     Q_PROPERTY(QString currentRoomKey READ currentRoomKey NOTIFY currentRoomChanged)
@@ -60,6 +63,7 @@ public:
     RoomListModel *rooms() const { return m_rooms; }
     MessageListModel *messages() const;
     MemberListModel *members() const { return m_members; }
+    MessageSearchModel *search() const { return m_search; }
     QString currentRoom() const;
     QString currentRoomKey() const;
     bool currentRoomMuted() const;
@@ -99,6 +103,9 @@ public:
     Q_INVOKABLE bool toggleReaction(const QString &messageId, const QString &reaction);
     Q_INVOKABLE void retry(const QString &messageId);
     Q_INVOKABLE void loadOlder();
+    // The view shows the newest messages of the room in view (it is at the bottom): they are
+    // read, and the read marker follows.
+    Q_INVOKABLE void setReadingLatest(bool reading);
     Q_INVOKABLE void userTyping();
     Q_INVOKABLE void reconnectNow();
     // Why the composer's text cannot be sent as it is (too long, ...), or an empty string.
@@ -133,6 +140,7 @@ private:
     ChatSession *m_session = nullptr;
     RoomListModel *m_rooms = nullptr;
     MemberListModel *m_members = nullptr;
+    MessageSearchModel *m_search;
     MessageListModel *m_emptyMessages;
     DesktopNotifier *m_notifier;
     class ChatNotificationPolicy *m_notifications;

@@ -8,6 +8,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <utility>
+
 namespace Redwire {
 
 namespace {
@@ -106,6 +108,122 @@ MessageListModel::MessageListModel(ChatRoom *room, QObject *parent)
         queue({ Change::Type::Update, row, row, { timeline->at(row) } });
     });
     connect(room, &ChatRoom::historyStateChanged, this, &MessageListModel::historyStateChanged);
+    connect(room, &ChatRoom::historyStateChanged, this, [this] {
+        flush();
+        updateFirstUnreadRow();
+    });
+    connect(room, &ChatRoom::unreadDividerChanged, this, [this] {
+        flush();
+        updateFirstUnreadRow();
+    });
+    connect(room, &ChatRoom::messageRevealed, this, &MessageListModel::messageRevealed);
+    updateFirstUnreadRow();
+}
+
+int MessageListModel::rowOfStreamId(const StreamId &streamId) const
+{
+    if (streamId.isNull())
+        return -1;
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row)
+        if (m_rows.at(row).message.streamId == streamId)
+            return row;
+    return -1;
+}
+
+// The first message someone else wrote after the divider's stream ID; -1 while older pages that
+// may hold it are still to come.
+void MessageListModel::updateFirstUnreadRow()
+{
+    const StreamId after = m_room ? m_room->unreadDividerAfter() : StreamId();
+    int found = -1;
+    if (!after.isNull()) {
+        bool reachedAfter = false;
+        for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+            const ChatMessage &message = m_rows.at(row).message;
+            if (message.streamId.isNull())
+                continue;
+            if (message.streamId <= after) {
+                reachedAfter = true;
+                break;
+            }
+            if (message.isConversation() && !message.own)
+                found = row;
+        }
+        if (!reachedAfter && m_room->hasOlderMessages())
+            found = -1;
+    }
+    const StreamId foundId = found >= 0 ? m_rows.at(found).message.streamId : StreamId();
+    if (found == m_firstUnreadRow && foundId == m_firstUnreadId)
+        return;
+    // Rows move as pages go in above: the old divider row is found again by its ID.
+    const int previous = rowOfStreamId(m_firstUnreadId);
+    m_firstUnreadRow = found;
+    m_firstUnreadId = foundId;
+    for (const int row : { previous, found })
+        if (row >= 0 && row < m_rows.size())
+            Q_EMIT dataChanged(index(row), index(row), { FirstUnreadRole });
+    Q_EMIT firstUnreadRowChanged();
+}
+
+QString MessageListModel::highlightedStreamId() const
+{
+    return m_highlighted.isNull() ? QString() : QString::fromLatin1(m_highlighted.toByteArray());
+}
+
+void MessageListModel::clearHighlight()
+{
+    if (m_highlighted.isNull())
+        return;
+    const int row = rowOfStreamId(m_highlighted);
+    m_highlighted = StreamId();
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row), index(row), { HighlightedRole });
+    Q_EMIT highlightedStreamIdChanged();
+}
+
+void MessageListModel::jumpTo(const QString &streamId)
+{
+    const StreamId id = StreamId::parse(streamId.toLatin1());
+    if (id.isNull() || !m_room) {
+        Q_EMIT jumpFailed(tr("This message cannot be shown."));
+        return;
+    }
+    clearHighlight();
+    m_highlighted = id;
+    m_jumpTarget = id;
+    Q_EMIT highlightedStreamIdChanged();
+    m_room->revealMessage(id);
+}
+
+void MessageListModel::messageRevealed(const StreamId &streamId, bool found)
+{
+    if (streamId != m_jumpTarget)
+        return;
+    m_jumpTarget = StreamId();
+    flush();
+    const int row = found ? rowOfStreamId(streamId) : -1;
+    if (row < 0) {
+        Q_EMIT jumpFailed(tr("This message is no longer in the room's history, or too far back to show."));
+        return;
+    }
+    Q_EMIT dataChanged(index(row), index(row), { HighlightedRole });
+    Q_EMIT jumpReady(row);
+}
+
+int MessageListModel::rowOfStreamId(const QString &streamId) const
+{
+    return rowOfStreamId(StreamId::parse(streamId.toLatin1()));
+}
+
+int MessageListModel::conversationRowsAfter(int row) const
+{
+    int count = 0;
+    for (int r = int(m_rows.size()) - 1; r > row && r >= 0; --r) {
+        const ChatMessage &message = m_rows.at(r).message;
+        if (message.isConversation() && !message.own)
+            ++count;
+    }
+    return count;
 }
 
 QString MessageListModel::previewOf(const QString &text)
@@ -170,6 +288,9 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { ReactionsRole, "reactions" },
         { CanChangeRole, "canChange" },
         { CanReactRole, "canReact" },
+        { StreamIdRole, "streamId" },
+        { FirstUnreadRole, "firstUnread" },
+        { HighlightedRole, "highlighted" },
     };
     return names;
 }
@@ -194,6 +315,12 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return row.expanded;
     case SenderSuspiciousRole:
         return m.senderSuspicious;
+    case StreamIdRole:
+        return m.streamId.isNull() ? QString() : QString::fromLatin1(m.streamId.toByteArray());
+    case FirstUnreadRole:
+        return !m_firstUnreadId.isNull() && m.streamId == m_firstUnreadId;
+    case HighlightedRole:
+        return !m_highlighted.isNull() && m.streamId == m_highlighted;
     case PreviewHtmlRole:
         return row.previewHtml.isEmpty() ? row.html : row.previewHtml;
     case PlainTextRole:
@@ -334,6 +461,8 @@ void MessageListModel::flush()
     changes.swap(m_pending);
     for (Change &change : changes)
         apply(change);
+    if (!changes.empty())
+        updateFirstUnreadRow();
 }
 
 void MessageListModel::neighbourChanged(int row)

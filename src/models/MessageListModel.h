@@ -24,6 +24,10 @@ class MessageListModel : public QAbstractListModel
     QML_UNCREATABLE("Created by ChatController for each room")
     Q_PROPERTY(bool canLoadOlder READ canLoadOlder NOTIFY historyStateChanged)
     Q_PROPERTY(bool loadingOlder READ isLoadingOlder NOTIFY historyStateChanged)
+    // The row the "new messages" divider is above, or -1.
+    Q_PROPERTY(int firstUnreadRow READ firstUnreadRow NOTIFY firstUnreadRowChanged)
+    // The message a jump (search result) went to, highlighted; empty for none.
+    Q_PROPERTY(QString highlightedStreamId READ highlightedStreamId NOTIFY highlightedStreamIdChanged)
 public:
     // Documented roles, from Qt::UserRole + 1.
     enum Role {
@@ -53,6 +57,9 @@ public:
         ReactionsRole, // "reactions": list of { reaction, count, mine }
         CanChangeRole, // "canChange": ours, so we may edit or delete it
         CanReactRole, // "canReact": a message that takes replies and reactions
+        StreamIdRole, // "streamId": "ms-seq", empty for messages never stored
+        FirstUnreadRole, // "firstUnread": the "new messages" divider goes above this row
+        HighlightedRole, // "highlighted": the message a jump went to
     };
     Q_ENUM(Role)
 
@@ -85,6 +92,17 @@ public:
     // Shows all of a long message, or only its start again.
     Q_INVOKABLE void setExpanded(int row, bool expanded);
 
+    int firstUnreadRow() const { return m_firstUnreadRow; }
+    QString highlightedStreamId() const;
+    // Goes to a stored message ("ms-seq"): loads the history up to it when needed, highlights
+    // it, then jumpReady(row) or jumpFailed(reason).
+    Q_INVOKABLE void jumpTo(const QString &streamId);
+    Q_INVOKABLE void clearHighlight();
+    // Rows (messages others wrote) after `row`: what "jump to latest" counts.
+    Q_INVOKABLE int conversationRowsAfter(int row) const;
+    // The row of a stored message ("ms-seq"), or -1.
+    Q_INVOKABLE int rowOfStreamId(const QString &streamId) const;
+
     // Applies the queued changes now (otherwise the frame timer does).
     void flush();
     // How many begin/end batches have been applied: tests check the batching.
@@ -92,6 +110,10 @@ public:
 
 Q_SIGNALS:
     void historyStateChanged();
+    void firstUnreadRowChanged();
+    void highlightedStreamIdChanged();
+    void jumpReady(int row);
+    void jumpFailed(const QString &reason);
 
 private:
     struct Row
@@ -117,6 +139,9 @@ private:
     bool showDay(int row) const;
     void quotedMessageChanged(const QString &messageId);
     static Row makeRow(const ChatMessage &message);
+    void updateFirstUnreadRow();
+    void messageRevealed(const StreamId &streamId, bool found);
+    int rowOfStreamId(const StreamId &streamId) const;
 
 public:
     // A message longer than this many lines or characters is collapsed to its first ones.
@@ -131,6 +156,10 @@ public:
     std::vector<Change> m_pending;
     QTimer m_frame;
     int m_batches = 0;
+    int m_firstUnreadRow = -1;
+    StreamId m_firstUnreadId;
+    StreamId m_highlighted;
+    StreamId m_jumpTarget;
 };
 
 } // namespace Redwire

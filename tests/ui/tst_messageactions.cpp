@@ -247,10 +247,10 @@ void TestMessageActions::replyQuoteGoesToTheOriginal()
     click(quote);
 
     QTRY_VERIFY_WITH_TIMEOUT(inViewport(delegateFor(original)), 5000);
-    QTRY_VERIFY(delegateFor(original)->property("highlighted").toBool());
+    QTRY_VERIFY(delegateFor(original)->property("quoteJumpHighlighted").toBool());
     shot(QStringLiteral("jumped"));
     // The light goes out again.
-    QTRY_VERIFY_WITH_TIMEOUT(!delegateFor(original)->property("highlighted").toBool(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!delegateFor(original)->property("quoteJumpHighlighted").toBool(), 5000);
 }
 
 void TestMessageActions::reactionChipsCountAndToggle()

@@ -44,6 +44,9 @@ TestCase {
             reactions: []
             canChange: false
             canReact: true
+            streamId: "1-0"
+            firstUnread: false
+            highlighted: false
         }
     }
 
@@ -65,6 +68,13 @@ TestCase {
         verify(findText(row, "bob") !== null)
         verify(findText(row, "Today") !== null)
         verify(findText(row, "14:30") !== null)
+    }
+
+    function test_unreadDividerOnlyOnTheFirstUnread() {
+        const row = createTemporaryObject(delegateComponent, test)
+        compare(findText(row, "New messages"), null)
+        const first = createTemporaryObject(delegateComponent, test, { firstUnread: true })
+        verify(findText(first, "New messages") !== null)
     }
 
     function test_markupStaysText() {

@@ -1,0 +1,368 @@
+// The reading position in a real window (ChatPage) against a real server, asserting what the
+// message delegates show: a 300-message room scrolled up (Page Up) reaches message #1
+// with ever older messages and no jumps; a room opened with unread messages shows the "New
+// messages" divider above the first unread one and a "Jump to latest (N new)" button; Ctrl+F,
+// typing and Enter go to a search result in context; Esc closes the search.
+#include "models/ChatController.h"
+#include "models/ChatSettings.h"
+#include "models/MessageListModel.h"
+
+#include "chat/ChatEnvelope.h"
+#include "chat/ChatScripts.h"
+#include "chat/RoomAddress.h"
+#include "redis/CommandConnection.h"
+
+#include "RedisServerProcess.h"
+
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <algorithm>
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(Redwire_ModelsPlugin)
+Q_IMPORT_QML_PLUGIN(Redwire_UiPlugin)
+
+using namespace Redwire;
+
+namespace {
+
+struct Shown
+{
+    QQuickItem *item;
+    QString text;
+};
+
+// The message delegates at least partly inside the view, top to bottom.
+QList<Shown> visibleDelegates(QQuickItem *view)
+{
+    auto *content = view->property("contentItem").value<QQuickItem *>();
+    const qreal top = view->property("contentY").toReal();
+    const qreal bottom = top + view->height();
+    QList<Shown> shown;
+    for (QQuickItem *item : content->childItems()) {
+        if (!item->isVisible() || item->property("plainText").isNull())
+            continue;
+        if (item->y() + item->height() <= top || item->y() >= bottom)
+            continue;
+        shown.append({ item, item->property("plainText").toString() });
+    }
+    std::sort(
+        shown.begin(), shown.end(), [](const Shown &a, const Shown &b) { return a.item->y() < b.item->y(); });
+    return shown;
+}
+
+QStringList visibleTexts(QQuickItem *view)
+{
+    QStringList texts;
+    for (const Shown &shown : visibleDelegates(view))
+        texts.append(shown.text);
+    return texts;
+}
+
+// "m17" -> 17; other rows (joins) -> -1.
+int numberOf(const QString &text)
+{
+    if (!text.startsWith(QLatin1Char('m')))
+        return -1;
+    bool ok = false;
+    const int n = text.mid(1).section(QLatin1Char(' '), 0, 0).toInt(&ok);
+    return ok ? n : -1;
+}
+
+int topNumber(QQuickItem *view)
+{
+    for (const QString &text : visibleTexts(view))
+        if (numberOf(text) > 0)
+            return numberOf(text);
+    return -1;
+}
+
+int bottomNumber(QQuickItem *view)
+{
+    const QStringList texts = visibleTexts(view);
+    for (auto it = texts.crbegin(); it != texts.crend(); ++it)
+        if (numberOf(*it) > 0)
+            return numberOf(*it);
+    return -1;
+}
+
+void typeInto(QWindow *window, const QString &text)
+{
+    for (const QChar c : text)
+        QTest::keyClick(window, c.toLatin1());
+}
+
+} // namespace
+
+class TestReadingPosition : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void scrollingUpReachesTheBeginningWithoutJumps();
+    void unreadDividerAndJumpToLatest();
+    void ctrlFSearchJumpsToTheMessage();
+
+private:
+    QList<StreamId> seed(const QString &room, int count, const std::function<QString(int)> &textOf);
+    void open(const QString &room);
+    void shot(const QString &name);
+    QQuickWindow *window() const { return qobject_cast<QQuickWindow *>(m_window.get()); }
+
+    QQmlEngine m_engine;
+    std::unique_ptr<RedwireTest::RedisServerProcess> m_server;
+    std::unique_ptr<CommandConnection> m_seeder;
+    std::unique_ptr<ChatController> m_chat;
+    std::unique_ptr<ChatSettings> m_preferences;
+    std::unique_ptr<QObject> m_window;
+    QQuickItem *m_view = nullptr;
+};
+
+void TestReadingPosition::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("RedwireTests"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("tests.redwire.invalid"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_readingposition"));
+    m_engine.addImportPath(QStringLiteral("qrc:/"));
+    m_preferences = std::make_unique<ChatSettings>();
+}
+
+void TestReadingPosition::init()
+{
+    QSettings().clear();
+    m_server = std::make_unique<RedwireTest::RedisServerProcess>();
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    ConnectionOptions options;
+    options.port = m_server->port();
+    m_seeder = std::make_unique<CommandConnection>(options);
+    m_seeder->connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(m_seeder->isConnected(), 10000);
+}
+
+void TestReadingPosition::cleanup()
+{
+    m_window.reset();
+    if (m_chat)
+        m_chat->stop();
+    m_chat.reset();
+    m_seeder.reset();
+    m_server.reset();
+}
+
+QList<StreamId> TestReadingPosition::seed(
+    const QString &room, int count, const std::function<QString(int)> &textOf)
+{
+    const RoomAddress address = RoomAddress::room(room);
+    auto ids = std::make_shared<QList<StreamId>>(count);
+    auto answered = std::make_shared<int>(0);
+    for (int n = 1; n <= count; ++n) {
+        const ChatEnvelope envelope
+            = ChatEnvelope::create(ChatEnvelope::Kind::Message, QStringLiteral("bob"), textOf(n));
+        m_seeder->send(ChatScripts::eval(ChatScripts::send(),
+                           { address.historyKey(), address.sentKey(envelope.id.toUtf8()) },
+                           { address.channel(), envelope.encode(), "10000", "60000" }),
+            [ids, answered, n](const RedisReply &reply, const RedisError &) {
+                (*ids)[n - 1] = StreamId::parse(reply.bytes());
+                ++*answered;
+            });
+    }
+    if (!QTest::qWaitFor([&] { return *answered == count; }, 60000))
+        return {};
+    return *ids;
+}
+
+// Starts alice's chat in `room` in a window of its own.
+void TestReadingPosition::open(const QString &room)
+{
+    ConnectionOptions options;
+    options.port = m_server->port();
+    m_chat = std::make_unique<ChatController>();
+    m_chat->start(options, QStringLiteral("alice"), { room });
+    QQmlComponent component(&m_engine);
+    component.setData(
+        "import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
+        "Window { id: w; required property ChatController chat; width: 900; height: 600; visible: true\n"
+        "  ChatPage { anchors.fill: parent; chat: w.chat; preferences: w.preferences }\n"
+        "  required property ChatSettings preferences }",
+        QUrl(QStringLiteral("qrc:/readingposition.qml")));
+    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
+    m_window.reset(
+        component.createWithInitialProperties({ { QStringLiteral("chat"), QVariant::fromValue(m_chat.get()) },
+            { QStringLiteral("preferences"), QVariant::fromValue(m_preferences.get()) } }));
+    QVERIFY2(m_window, qPrintable(component.errorString()));
+    QVERIFY(QTest::qWaitForWindowExposed(window()));
+    window()->requestActivate();
+    m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));
+    QVERIFY(m_view);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), QStringLiteral("Connected"), 10000);
+}
+
+void TestReadingPosition::shot(const QString &name)
+{
+    if (!qEnvironmentVariableIsSet("REDWIRE_VIEW_SHOTS"))
+        return;
+    window()->grabWindow().save(
+        QStringLiteral("%1/%2.png").arg(qEnvironmentVariable("REDWIRE_VIEW_SHOTS"), name));
+}
+
+void TestReadingPosition::scrollingUpReachesTheBeginningWithoutJumps()
+{
+    QCOMPARE(
+        seed(QStringLiteral("long"), 300, [](int n) { return QStringLiteral("m%1").arg(n); }).size(), 300);
+    open(QStringLiteral("long"));
+    QTRY_COMPARE_WITH_TIMEOUT(bottomNumber(m_view), 300, 10000);
+    int top = topNumber(m_view);
+    // Page Up, as a reader going back would (the keyboard's way; the wheel moves contentY the same).
+    int steps = 0;
+    while (top != 1 && steps < 1000) {
+        ++steps;
+        QTest::keyClick(window(), Qt::Key_PageUp);
+        // Let the scroll (and a page coming in) settle before looking.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_view->property("moving").toBool(), 10000);
+        QTest::qWaitFor([&] { return !m_chat->messages()->isLoadingOlder(); }, 10000);
+        QVERIFY(QTest::qWaitForWindowExposed(window()));
+        const int now = topNumber(m_view);
+        QVERIFY2(now > 0, qPrintable(visibleTexts(m_view).join(u',')));
+        // Ever older, a little at a time: never back down, never a leap over what was not shown.
+        QVERIFY2(now <= top,
+            qPrintable(QStringLiteral("step %1: top went from m%2 to m%3").arg(steps).arg(top).arg(now)));
+        QVERIFY2(top - now <= 30,
+            qPrintable(QStringLiteral("step %1: top jumped from m%2 to m%3").arg(steps).arg(top).arg(now)));
+        // Rows shown are consecutive messages.
+        int previous = -1;
+        for (const QString &text : visibleTexts(m_view)) {
+            const int n = numberOf(text);
+            if (n < 0)
+                continue;
+            QVERIFY2(previous < 0 || n == previous + 1, qPrintable(visibleTexts(m_view).join(u',')));
+            previous = n;
+        }
+        if (now == top && top != 1 && !m_chat->messages()->canLoadOlder()
+            && m_view->property("atYBeginning").toBool())
+            QFAIL(qPrintable(QStringLiteral("stuck at m%1 with no older page to load").arg(top)));
+        top = now;
+    }
+    QCOMPARE(top, 1);
+    shot(QStringLiteral("beginning"));
+    QVERIFY(!m_chat->messages()->canLoadOlder());
+    QCOMPARE(
+        m_chat->messages()->data(m_chat->messages()->index(0), MessageListModel::PlainTextRole).toString(),
+        QStringLiteral("m1"));
+}
+
+void TestReadingPosition::unreadDividerAndJumpToLatest()
+{
+    const QList<StreamId> ids
+        = seed(QStringLiteral("news"), 120, [](int n) { return QStringLiteral("m%1").arg(n); });
+    QCOMPARE(ids.size(), 120);
+    // alice read up to m60 (on another device, or before a restart).
+    m_server->cli({ QStringLiteral("HSET"), QStringLiteral("redwire:{user:alice}:read"),
+        QStringLiteral("news"), QString::fromLatin1(ids.at(59).toByteArray()) });
+    open(QStringLiteral("news"));
+    // The divider is above m61, on screen, with what was read before it just above.
+    QTRY_COMPARE_WITH_TIMEOUT(m_chat->messages()->firstUnreadRow() >= 0, true, 10000);
+    QQuickItem *divided = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const Shown &shown : visibleDelegates(m_view))
+                if (shown.item->property("firstUnread").toBool())
+                    divided = shown.item;
+            return divided != nullptr;
+        }(),
+        10000);
+    QCOMPARE(divided->property("plainText").toString(), QStringLiteral("m61"));
+    auto *divider = divided->findChild<QQuickItem *>(QStringLiteral("unreadDivider"));
+    QVERIFY(divider && divider->isVisible());
+    QTRY_VERIFY(topNumber(m_view) <= 61 && topNumber(m_view) >= 55);
+    // Only one divider.
+    int dividers = 0;
+    for (const Shown &shown : visibleDelegates(m_view))
+        dividers += shown.item->property("firstUnread").toBool() ? 1 : 0;
+    QCOMPARE(dividers, 1);
+
+    auto *jump = m_window->findChild<QQuickItem *>(QStringLiteral("jumpToLatest"));
+    QVERIFY(jump);
+    QTRY_VERIFY(jump->isVisible());
+    QTRY_COMPARE(jump->property("text").toString(),
+        QStringLiteral("Jump to latest (%1 new)").arg(120 - bottomNumber(m_view)));
+    shot(QStringLiteral("divider"));
+    // Not read yet: the marker stays.
+    QCOMPARE(m_server->cli({ QStringLiteral("HGET"), QStringLiteral("redwire:{user:alice}:read"),
+                 QStringLiteral("news") }),
+        ids.at(59).toByteArray());
+
+    // Three more arrive below.
+    const int below = 120 - bottomNumber(m_view);
+    for (int n = 121; n <= 123; ++n)
+        m_server->cli({ QStringLiteral("PUBLISH"), QStringLiteral("news"), QStringLiteral("m%1").arg(n) });
+    QTRY_COMPARE_WITH_TIMEOUT(
+        jump->property("text").toString(), QStringLiteral("Jump to latest (%1 new)").arg(below + 3), 10000);
+    QCOMPARE(bottomNumber(m_view), 120 - below); // the view held still
+
+    // The button: to the bottom, following again, and the latest is read.
+    QTest::mouseClick(window(), Qt::LeftButton, Qt::NoModifier,
+        jump->mapToScene(QPointF(jump->width() / 2, jump->height() / 2)).toPoint());
+    QTRY_COMPARE_WITH_TIMEOUT(bottomNumber(m_view), 123, 10000);
+    QTRY_VERIFY(!jump->isVisible());
+    // (The live ones were plain PUBLISHes, never stored: m120, or alice's join after it, is newest.)
+    QTRY_VERIFY_WITH_TIMEOUT(StreamId::parse(m_server->cli({ QStringLiteral("HGET"),
+                                 QStringLiteral("redwire:{user:alice}:read"), QStringLiteral("news") }))
+            >= ids.at(119),
+        10000);
+}
+
+void TestReadingPosition::ctrlFSearchJumpsToTheMessage()
+{
+    const QList<StreamId> ids = seed(QStringLiteral("zoo"), 300, [](int n) {
+        return n == 7 ? QStringLiteral("m7 at the Zebra crossing") : QStringLiteral("m%1").arg(n);
+    });
+    QCOMPARE(ids.size(), 300);
+    open(QStringLiteral("zoo"));
+    QTRY_COMPARE_WITH_TIMEOUT(bottomNumber(m_view), 300, 10000);
+    auto *bar = m_window->findChild<QQuickItem *>(QStringLiteral("searchBar"));
+    QVERIFY(bar);
+    QVERIFY(!bar->isVisible());
+    QTest::keyClick(window(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(bar->isVisible());
+    QTRY_COMPARE(window()->activeFocusItem() ? window()->activeFocusItem()->objectName() : QString(),
+        QStringLiteral("searchField"));
+    typeInto(window(), QStringLiteral("zEBRA"));
+    QTest::keyClick(window(), Qt::Key_Return);
+    // Found on the server (m7 is far above the first page), loaded in context, highlighted.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        visibleTexts(m_view).contains(QStringLiteral("m7 at the Zebra crossing")), 15000);
+    QQuickItem *found = nullptr;
+    for (const Shown &shown : visibleDelegates(m_view))
+        if (shown.text == QStringLiteral("m7 at the Zebra crossing"))
+            found = shown.item;
+    QVERIFY(found);
+    QVERIFY(found->property("highlighted").toBool());
+    // In context: its neighbours are shown with it.
+    QVERIFY(visibleTexts(m_view).contains(QStringLiteral("m8")));
+    auto *status = m_window->findChild<QQuickItem *>(QStringLiteral("searchStatus"));
+    QVERIFY(status);
+    QTRY_VERIFY(status->property("text").toString().contains(QStringLiteral("1 found")));
+    shot(QStringLiteral("search"));
+
+    QTest::keyClick(window(), Qt::Key_Escape);
+    QTRY_VERIFY(!bar->isVisible());
+    QTRY_VERIFY([&] {
+        for (QQuickItem *item = window()->activeFocusItem(); item; item = item->parentItem())
+            if (item->objectName() == QStringLiteral("composer"))
+                return true;
+        return false;
+    }());
+}
+
+QTEST_MAIN(TestReadingPosition)
+#include "tst_readingposition.moc"
