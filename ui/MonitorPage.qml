@@ -191,8 +191,12 @@ Page {
             Label {
                 objectName: "serverLabel"
                 elide: Text.ElideRight
-                text: qsTr("server: %1 channels, %2 patterns").arg(page.monitor.statistics.serverChannelCount)
+                text: (page.monitor.statistics.serverInternalChannelCount > 0
+                       ? qsTr("server: %1 channels (+%3 Redwire internal), %2 patterns")
+                       : qsTr("server: %1 channels, %2 patterns"))
+                        .arg(page.monitor.statistics.serverChannelCount)
                         .arg(page.monitor.statistics.serverPatternCount < 0 ? "?" : page.monitor.statistics.serverPatternCount)
+                        .arg(page.monitor.statistics.serverInternalChannelCount)
                 color: Theme.mutedText
             }
             ProgressBar {

@@ -8,6 +8,8 @@
 #include <QCoreApplication>
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace Redwire {
 
 using Window = ChannelRateMeter::Window;
@@ -94,7 +96,18 @@ qint64 ChannelStatisticsModel::serverPatternCount() const
 
 int ChannelStatisticsModel::serverChannelCount() const
 {
-    return m_monitor ? int(m_monitor->serverPoller()->serverChannels().size()) : 0;
+    if (!m_monitor)
+        return 0;
+    const int all = int(m_monitor->serverPoller()->serverChannels().size());
+    return m_monitor->internalChannelsShown() ? all : all - serverInternalChannelCount();
+}
+
+int ChannelStatisticsModel::serverInternalChannelCount() const
+{
+    if (!m_monitor || m_monitor->internalChannelsShown())
+        return 0;
+    const QList<QByteArray> channels = m_monitor->serverPoller()->serverChannels();
+    return int(std::count_if(channels.cbegin(), channels.cend(), &ChannelMonitor::isInternalChannel));
 }
 
 int ChannelStatisticsModel::rowCount(const QModelIndex &parent) const

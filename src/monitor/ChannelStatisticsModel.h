@@ -24,7 +24,10 @@ class ChannelStatisticsModel : public QAbstractListModel
     Q_PROPERTY(qulonglong totalMessages READ totalMessages NOTIFY totalsChanged)
     Q_PROPERTY(qulonglong totalBytes READ totalBytes NOTIFY totalsChanged)
     Q_PROPERTY(qint64 serverPatternCount READ serverPatternCount NOTIFY totalsChanged)
+    // Channels with subscribers on the server; Redwire's own (`__redwire:…`) only while the
+    // monitor shows internal channels, else counted apart.
     Q_PROPERTY(int serverChannelCount READ serverChannelCount NOTIFY totalsChanged)
+    Q_PROPERTY(int serverInternalChannelCount READ serverInternalChannelCount NOTIFY totalsChanged)
 public:
     enum Roles {
         ChannelRole = Qt::UserRole + 1, // QString, control characters escaped
@@ -61,6 +64,7 @@ public:
     qulonglong totalBytes() const;
     qint64 serverPatternCount() const;
     int serverChannelCount() const;
+    int serverInternalChannelCount() const;
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

@@ -2,8 +2,10 @@
 // away), one published message is one row however many of our subscriptions deliver it, and
 // Redwire's own channels are not traffic. Against a real redis-server.
 #include "monitor/ChannelMonitor.h"
+#include "monitor/ChannelStatisticsModel.h"
 #include "monitor/MessageFilter.h"
 #include "monitor/MonitorMessageModel.h"
+#include "monitor/PubSubServerPoller.h"
 
 #include "redis/RedisClient.h"
 
@@ -66,6 +68,7 @@ private Q_SLOTS:
     void filterIsAViewOverTheBuffer();
     void overlappingSubscriptionsGiveOneRowPerMessage();
     void internalChannelsAreHiddenUnlessShown();
+    void serverChannelCountLeavesInternalChannelsApart();
 };
 
 void TestMonitorTruth::filterIsAViewOverTheBuffer()
@@ -169,6 +172,36 @@ void TestMonitorTruth::internalChannelsAreHiddenUnlessShown()
     QCOMPARE(server.cli({ "PUBLISH", "__redwire:heartbeat:0123", "8" }), QByteArray("1"));
     QTRY_COMPARE(monitor.buffer().size(), 2);
     QCOMPARE(monitor.buffer().at(1).channel, QByteArray("__redwire:heartbeat:0123"));
+    monitor.stop();
+}
+
+// The footer's "server: N channels" counted every client's heartbeat channel; while internal
+// channels are hidden they are counted apart.
+void TestMonitorTruth::serverChannelCountLeavesInternalChannelsApart()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    ChannelMonitor monitor(optionsFor(server));
+    monitor.setServerPollingEnabled(true);
+    monitor.serverPoller()->setIntervalMs(100);
+    QVERIFY(monitor.subscribePattern("*"));
+    QVERIFY(startAndSubscribe(monitor, 1));
+    // A second client on "chat": its subscriber also listens on its own heartbeat channel.
+    ChannelMonitor other(optionsFor(server));
+    other.setServerPollingEnabled(false);
+    QVERIFY(other.subscribeChannel("chat"));
+    QVERIFY(startAndSubscribe(other, 1));
+
+    ChannelStatisticsModel model;
+    model.setMonitor(&monitor);
+    // Both heartbeat channels and "chat".
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.serverPoller()->serverChannels().size(), 3, 10000);
+    QCOMPARE(model.serverChannelCount(), 1);
+    QCOMPARE(model.serverInternalChannelCount(), 2);
+    monitor.setInternalChannelsShown(true);
+    QCOMPARE(model.serverChannelCount(), 3);
+    QCOMPARE(model.serverInternalChannelCount(), 0);
+    other.stop();
     monitor.stop();
 }
 
