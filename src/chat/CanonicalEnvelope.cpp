@@ -139,7 +139,7 @@ QByteArray json(const QJsonValue &value, bool *ok)
     return done ? out : QByteArray();
 }
 
-QByteArray signedBytes(const QString &channel, const QJsonObject &envelope, bool *ok)
+QByteArray signedBytes(const QByteArray &channel, const QJsonObject &envelope, bool *ok)
 {
     QJsonObject covered = envelope;
     covered.remove(QStringLiteral("sig"));
@@ -150,7 +150,12 @@ QByteArray signedBytes(const QString &channel, const QJsonObject &envelope, bool
         *ok = canonical;
     if (!canonical)
         return {};
-    return QByteArray(Context) + '\n' + channel.toUtf8() + '\n' + body;
+    return signedBytes(channel, body);
+}
+
+QByteArray signedBytes(const QByteArray &channel, const QByteArray &canonicalBody)
+{
+    return QByteArray(Context) + '\n' + channel + '\n' + canonicalBody;
 }
 
 } // namespace Redwire::CanonicalEnvelope

@@ -18,7 +18,9 @@ inline constexpr char Context[] = "redwire-envelope-v1";
 
 // Empty, with *ok false, for what has no canonical form (a fractional or too large number).
 QByteArray json(const QJsonValue &value, bool *ok);
-QByteArray signedBytes(const QString &channel, const QJsonObject &envelope, bool *ok);
+QByteArray signedBytes(const QByteArray &channel, const QJsonObject &envelope, bool *ok);
+// The same from an envelope's canonical JSON without "sig" and "sid".
+QByteArray signedBytes(const QByteArray &channel, const QByteArray &canonicalBody);
 
 } // namespace CanonicalEnvelope
 } // namespace Redwire

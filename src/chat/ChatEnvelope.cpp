@@ -1,5 +1,6 @@
 #include "ChatEnvelope.h"
 
+#include "Ed25519Key.h"
 #include "RoomAddress.h"
 #include "UntrustedText.h"
 
@@ -207,10 +208,22 @@ ChatEnvelope ChatEnvelope::decode(const QByteArray &payload, qsizetype payloadLi
         return externalMessage(payload);
     envelope.rawSize = payload.size();
     envelope.raw = payload;
+    if (document.object().contains(QLatin1String("sig")) || document.object().contains(QLatin1String("kid")))
+        envelope.signature = EnvelopeSignature::read(document.object());
     return envelope;
 }
 
 QByteArray ChatEnvelope::encode() const
+{
+    return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+}
+
+QByteArray ChatEnvelope::encode(const QByteArray &channel, const Ed25519Key &key) const
+{
+    return QJsonDocument(EnvelopeSignature::sign(toJson(), channel, key)).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject ChatEnvelope::toJson() const
 {
     QJsonObject object;
     object.insert(QLatin1String("v"), version);
@@ -231,7 +244,7 @@ QByteArray ChatEnvelope::encode() const
         object.insert(QLatin1String("reaction"), reaction);
         object.insert(QLatin1String("on"), reactionOn);
     }
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    return object;
 }
 
 } // namespace Redwire

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "EnvelopeSignature.h"
 #include "StreamId.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QMetaType>
 #include <QString>
 
@@ -53,12 +55,17 @@ public:
     bool truncated = false; // over the size limit: text holds the first bytes and a marker
     qsizetype rawSize = 0; // bytes received
     QByteArray raw; // the bytes received, cut to the limit
+    // "kid" and "sig" (docs/PROTOCOL.md, "Signed envelopes"), read but not checked: checking
+    // needs the channel and the sender's key (SenderVerifier).
+    EnvelopeSignature::Claim signature;
 
     // A new envelope from us: a fresh ID, the current time.
     static ChatEnvelope create(Kind kind, const QString &sender, const QString &text = {});
     static ChatEnvelope decode(const QByteArray &payload, qsizetype payloadLimit);
     // Compact JSON; "sid" only when streamId is set, "text" only when non-empty or a message.
     QByteArray encode() const;
+    // The same, signed for this channel with the key ("kid" and "sig"); as encode() for a null key.
+    QByteArray encode(const QByteArray &channel, const Ed25519Key &key) const;
 
     // An edit, delete or react.
     bool isChange() const
@@ -76,6 +83,9 @@ public:
     static Kind kindFromString(const QString &name);
     // What is appended to the text of a cut payload (translated).
     static QString truncationMarker(qsizetype shownBytes, qsizetype receivedBytes);
+
+private:
+    QJsonObject toJson() const;
 };
 
 } // namespace Redwire

@@ -38,6 +38,7 @@ ChatMessage ChatMessage::fromEnvelope(
     message.truncated = envelope.truncated;
     message.rawSize = envelope.rawSize;
     message.raw = envelope.raw;
+    message.signature = envelope.signature;
     // Ours, read back from the server (another device of ours, or history): stored, so sent.
     if (message.own && !message.streamId.isNull())
         message.delivery = Delivery::Sent;
@@ -76,7 +77,8 @@ bool ChatMessage::textMentions(QStringView text, QStringView nickname)
 qsizetype ChatMessage::memoryCost() const
 {
     constexpr qsizetype overhead = 160; // the struct, string headers, the timeline's bookkeeping
-    return overhead + raw.size() + qsizetype(reactions.size()) * 48
+    return overhead + raw.size() + signature.canonicalBody.size() + signature.signature.size()
+        + qsizetype(reactions.size()) * 48
         + 2
         * (id.size() + kindName.size() + sender.size() + text.size() + reason.size() + failureReason.size()
             + replyTo.size());

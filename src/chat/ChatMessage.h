@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatEnvelope.h"
+#include "SenderTrust.h"
 #include "StreamId.h"
 
 #include <QByteArray>
@@ -58,6 +59,10 @@ struct ChatMessage
     bool edited = false; // text is its author's latest edit
     bool deleted = false; // its author deleted it: text is empty
     QList<Reaction> reactions; // in the order each was first given
+    // The envelope's signature as read, and what it says of the sender (SenderVerifier).
+    EnvelopeSignature::Claim signature;
+    SenderTrust trust = SenderTrust::Unsigned;
+    bool trustAssessed = false;
 
     // The marker for lost history (see historyGap), stamped `atMs`.
     static ChatMessage gapMarker(qint64 atMs);

@@ -6,6 +6,7 @@
 #include "PresenceTracker.h"
 #include "ReadMarkers.h"
 #include "RoomTimeline.h"
+#include "SenderVerifier.h"
 #include "TimelineSync.h"
 #include "TypingIndicator.h"
 #include "UnreadCount.h"
@@ -15,6 +16,8 @@
 #include "redis/RedisSubscription.h"
 
 #include <QDateTime>
+
+#include <utility>
 
 namespace Redwire {
 
@@ -317,8 +320,9 @@ QString ChatRoom::sendProblem(const QString &text) const
         return tr("Type a message first.");
     // Measured as published: with the stream ID the script adds, it must stay under the limit
     // that every receiver applies.
-    const qsizetype size
-        = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text).encode().size();
+    const qsizetype size = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text)
+                               .encode(m_address.channel(), signingKey())
+                               .size();
     const qsizetype limit = qsizetype(m_config.payloadLimitBytes) - ChatEnvelope::StreamIdOverhead;
     if (size > limit)
         return tr("This message is too long: %1 bytes, at most %2 can be sent.").arg(size).arg(limit);
@@ -332,8 +336,11 @@ bool ChatRoom::sendMessage(const QString &text, const QString &replyTo)
     ChatEnvelope envelope = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text);
     if (!replyTo.isEmpty() && replyTo.size() <= ChatEnvelope::MaxIdLength)
         envelope.ref = replyTo;
-    const QByteArray payload = envelope.encode();
+    const QByteArray payload = envelope.encode(m_address.channel(), signingKey());
     ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, envelope.timestampMs);
+    // Ours, signed by us: nothing to check.
+    message.trust = signingKey().isNull() ? SenderTrust::Unsigned : SenderTrust::Verified;
+    message.trustAssessed = true;
     message.text = UntrustedText::sanitized(text);
     message.raw = payload;
     message.rawSize = payload.size();
@@ -444,7 +451,7 @@ bool ChatRoom::toggleReaction(const QString &id, const QString &reaction)
 // Shows our change at once and queues it like a message: stored, so that history replays it.
 bool ChatRoom::sendChange(ChatEnvelope change)
 {
-    const QByteArray payload = change.encode();
+    const QByteArray payload = change.encode(m_address.channel(), signingKey());
     if (payload.size() > qsizetype(m_config.payloadLimitBytes) - ChatEnvelope::StreamIdOverhead)
         return false;
     recordChange(change);
@@ -502,7 +509,8 @@ void ChatRoom::userTyping()
         return;
     // Not stored, not queued: a typing notice that cannot go out now is worthless later.
     m_client->commands()->send({ "PUBLISH", m_address.channel(),
-        ChatEnvelope::create(ChatEnvelope::Kind::Typing, m_nickname).encode() });
+        ChatEnvelope::create(ChatEnvelope::Kind::Typing, m_nickname)
+            .encode(m_address.channel(), signingKey()) });
 }
 
 void ChatRoom::receive(const QByteArray &payload)
@@ -511,6 +519,13 @@ void ChatRoom::receive(const QByteArray &payload)
         return;
     const ChatEnvelope envelope = ChatEnvelope::decode(payload, m_config.payloadLimitBytes);
     if (envelope.isChange()) {
+        // Someone else's edit, delete or reaction under a name whose signature fails is not theirs.
+        ChatMessage claimed = ChatMessage::fromEnvelope(envelope, m_nickname, 0);
+        if (m_verifier && m_verifier->assess(m_address.channel(), claimed) == SenderTrust::Forged) {
+            qCWarning(lcChat) << "ignored a change with a forged signature, claiming to be from"
+                              << envelope.sender << "in" << m_address.name();
+            return;
+        }
         recordChange(envelope);
         return;
     }
@@ -543,6 +558,7 @@ void ChatRoom::receive(const QByteArray &payload)
     if (!m_outbox->queuedByUs(message.id))
         message.disown(m_nickname);
     m_changes->applyTo(message); // changes that came before it
+    assessSender(message);
     if (!showNotice(message))
         return;
     if (m_sync->addLive(message) == RoomTimeline::Added::New)
@@ -566,9 +582,19 @@ void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
 {
     int unread = 0;
     int mentions = 0;
-    for (const ChatMessage &message : fresh) {
+    for (ChatMessage message : fresh) {
         if (message.own || !message.isConversation())
             continue;
+        if (!message.trustAssessed)
+            assessSender(message);
+        // A forged sender raises nothing; one whose key is being fetched waits for it.
+        if (message.trust == SenderTrust::Forged)
+            continue;
+        if (message.trust == SenderTrust::Pending) {
+            if (m_awaitingKeys.size() < MaxAwaitingKeys)
+                m_awaitingKeys.append(message);
+            continue;
+        }
         Q_EMIT messageArrived(message);
         if (message.mentionsMe)
             Q_EMIT mentioned(message);
@@ -601,6 +627,83 @@ void ChatRoom::messageFailed(const QString &id, const QString &reason)
     if (reason.startsWith(QLatin1String("NOPERM")))
         setProblem(tr("The server refused your message: %1").arg(reason));
     m_timeline->setDelivery(id, ChatMessage::Delivery::Failed, {}, reason);
+}
+
+Ed25519Key ChatRoom::signingKey() const
+{
+    return m_verifier ? m_verifier->signingKey() : Ed25519Key();
+}
+
+void ChatRoom::setSenderVerifier(SenderVerifier *verifier)
+{
+    m_verifier = verifier;
+    if (!verifier)
+        return;
+    connect(verifier, &SenderVerifier::keysArrived, this, &ChatRoom::reassessSender);
+    // Rows placed by history and catch-up are judged right after they arrive: not inside the
+    // insertion, which the models are still taking in.
+    connect(m_timeline, &RoomTimeline::messagesInserted, this, [this] {
+        if (std::exchange(m_assessQueued, true))
+            return;
+        QMetaObject::invokeMethod(this, &ChatRoom::assessPlacedRows, Qt::QueuedConnection);
+    });
+}
+
+void ChatRoom::assessPlacedRows()
+{
+    m_assessQueued = false;
+    for (int row = 0; row < m_timeline->count(); ++row) {
+        if (m_timeline->at(row).trustAssessed)
+            continue;
+        ChatMessage message = m_timeline->at(row);
+        assessSender(message);
+        m_timeline->updateMessage(row, message);
+    }
+}
+
+void ChatRoom::assessSender(ChatMessage &message)
+{
+    if (!m_verifier || message.trustAssessed)
+        return;
+    message.trust = m_verifier->assess(m_address.channel(), message);
+    message.trustAssessed = true;
+    if (message.trust == SenderTrust::Forged)
+        message.mentionsMe = false;
+}
+
+// The keys of `nickname` arrived: its pending messages are judged again, and those that turn
+// out to be theirs raise what they would have.
+void ChatRoom::reassessSender(const QString &nickname)
+{
+    for (int row = 0; row < m_timeline->count(); ++row) {
+        const ChatMessage &held = m_timeline->at(row);
+        if (held.sender != nickname || held.trust != SenderTrust::Pending)
+            continue;
+        ChatMessage message = held;
+        message.trustAssessed = false;
+        assessSender(message);
+        if (message.trust != SenderTrust::Pending)
+            m_timeline->updateMessage(row, message);
+    }
+    QList<ChatMessage> settled;
+    for (auto it = m_awaitingKeys.begin(); it != m_awaitingKeys.end();) {
+        if (it->sender != nickname) {
+            ++it;
+            continue;
+        }
+        ChatMessage message = *it;
+        message.trustAssessed = false;
+        assessSender(message);
+        if (message.trust == SenderTrust::Pending) {
+            ++it;
+            continue;
+        }
+        if (message.trust != SenderTrust::Forged)
+            settled.append(message);
+        it = m_awaitingKeys.erase(it);
+    }
+    if (!settled.isEmpty())
+        countUnread(settled);
 }
 
 } // namespace Redwire

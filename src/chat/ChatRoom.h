@@ -2,6 +2,7 @@
 
 #include "ChatConfig.h"
 #include "ChatMessage.h"
+#include "Ed25519Key.h"
 #include "Outbox.h"
 #include "RoomAddress.h"
 
@@ -16,6 +17,7 @@ namespace Redwire {
 class MessageChanges;
 class PresenceTracker;
 class ReadMarkers;
+class SenderVerifier;
 class RedisClient;
 class RedisSubscription;
 class RoomTimeline;
@@ -112,6 +114,8 @@ public:
     Q_INVOKABLE bool loadOlderMessages();
     // The user edited the draft: announces typing, at most once per typing interval.
     Q_INVOKABLE void userTyping();
+    // Signs what this room sends and judges who sent what it receives (null: neither).
+    void setSenderVerifier(SenderVerifier *verifier);
 
     // A payload published on this room's channel.
     void receive(const QByteArray &payload);
@@ -143,6 +147,10 @@ Q_SIGNALS:
 private:
     void subscriptionStateChanged();
     void countUnread(const QList<ChatMessage> &fresh);
+    Ed25519Key signingKey() const;
+    void assessSender(ChatMessage &message);
+    void reassessSender(const QString &nickname);
+    void assessPlacedRows();
     void messageSent(const QString &id, const StreamId &streamId);
     void messageFailed(const QString &id, const QString &reason);
     void showUnsent(const Outbox::Item &item);
@@ -177,6 +185,11 @@ private:
     bool m_request = false;
     QElapsedTimer m_refusedAt;
     ReadMarkers *m_markers;
+    SenderVerifier *m_verifier = nullptr;
+    // Messages whose sender's keys are being fetched: their notification waits (bounded).
+    static constexpr int MaxAwaitingKeys = 200;
+    QList<ChatMessage> m_awaitingKeys;
+    bool m_assessQueued = false;
     StreamId m_readUpTo;
     StreamId m_unreadFrom; // before the first message counted unread, when no marker says more
     StreamId m_dividerAfter;

@@ -7,6 +7,7 @@
 #include "OutboxStore.h"
 #include "ReadMarkers.h"
 #include "RoomAddress.h"
+#include "SenderVerifier.h"
 
 #include "redis/RedisClient.h"
 #include "redis/RedisSubscription.h"
@@ -23,6 +24,7 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     , m_client(new RedisClient({}, this))
     , m_outbox(new Outbox(m_client->commands(), config, this))
     , m_readMarkers(new ReadMarkers(m_client->commands(), config, this))
+    , m_verifier(new SenderVerifier(m_client->commands(), this))
 {
     connect(m_client, &RedisClient::connectedChanged, this, &ChatSession::connectedChanged);
     connect(
@@ -71,10 +73,21 @@ bool ChatSession::setNickname(const QString &nickname)
     m_directPatterns.clear();
     m_nickname = nickname;
     m_readMarkers->setNickname(nickname);
+    m_verifier->setIdentity(nickname, m_verifier->signingKey());
     Q_EMIT nicknameChanged();
     if (m_client->commands()->state() != RedisConnection::State::Disconnected)
         subscribeDirectPatterns();
     return true;
+}
+
+void ChatSession::setSigningKey(const Ed25519Key &key)
+{
+    m_verifier->setIdentity(m_nickname, key);
+}
+
+void ChatSession::setKeyPinPath(const QString &path)
+{
+    m_verifier->setPinStorePath(path);
 }
 
 bool ChatSession::isConnected() const
@@ -238,6 +251,7 @@ ChatRoom *ChatSession::addRoom(const RoomAddress &address, RedisSubscription *li
     const int index = int(m_rooms.size());
     Q_EMIT roomAboutToBeAdded(index);
     auto *room = new ChatRoom(m_client, m_outbox, live, address, m_nickname, m_config, m_readMarkers, this);
+    room->setSenderVerifier(m_verifier);
     connect(room, &ChatRoom::errorOccurred, this, &ChatSession::errorOccurred);
     m_rooms.append(room);
     Q_EMIT roomAdded(index);

@@ -18,6 +18,8 @@ class ChatRoom;
 class Outbox;
 class OutboxStore;
 class ReadMarkers;
+class SenderVerifier;
+class Ed25519Key;
 class RedisClient;
 class RedisSubscription;
 class RoomAddress;
@@ -42,6 +44,11 @@ public:
     RedisClient *client() const { return m_client; }
     Outbox *outbox() const { return m_outbox; }
     ReadMarkers *readMarkers() const { return m_readMarkers; }
+    // Signs what we send and judges who sent what we receive (docs/PROTOCOL.md, "Signed
+    // envelopes"). Without a key we send unsigned; pins are kept in memory unless a path is set.
+    SenderVerifier *senderVerifier() const { return m_verifier; }
+    void setSigningKey(const Ed25519Key &key);
+    void setKeyPinPath(const QString &path);
     // People we talk with: a direct conversation another one starts opens as a request
     // (ChatRoom::request). Grows when we open or answer one; the app keeps it (not in Redis,
     // where anyone could write it).
@@ -108,6 +115,7 @@ private:
     RedisClient *m_client;
     Outbox *m_outbox;
     ReadMarkers *m_readMarkers;
+    SenderVerifier *m_verifier;
     QString m_nickname;
     QString m_lastError;
     QList<ChatRoom *> m_rooms;

@@ -22,7 +22,7 @@ bool isKeyId(const QString &text)
 }
 } // namespace
 
-QJsonObject sign(const QJsonObject &envelope, const QString &channel, const Ed25519Key &key)
+QJsonObject sign(const QJsonObject &envelope, const QByteArray &channel, const Ed25519Key &key)
 {
     if (key.isNull())
         return envelope;
@@ -36,7 +36,7 @@ QJsonObject sign(const QJsonObject &envelope, const QString &channel, const Ed25
     return signedEnvelope;
 }
 
-Claim read(const QJsonObject &envelope, const QString &channel)
+Claim read(const QJsonObject &envelope)
 {
     Claim claim;
     const QJsonValue sig = envelope.value(SigKey);
@@ -48,8 +48,11 @@ Claim read(const QJsonObject &envelope, const QString &channel)
         = QByteArray::fromBase64Encoding(sig.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.size() != Ed25519Key::SignatureSize)
         return claim;
+    QJsonObject covered = envelope;
+    covered.remove(SigKey);
+    covered.remove(QStringLiteral("sid"));
     bool canonical = false;
-    claim.signedBytes = CanonicalEnvelope::signedBytes(channel, envelope, &canonical);
+    claim.canonicalBody = CanonicalEnvelope::json(covered, &canonical);
     if (!canonical)
         return claim;
     claim.keyId = kid.toString();
@@ -58,10 +61,11 @@ Claim read(const QJsonObject &envelope, const QString &channel)
     return claim;
 }
 
-bool verify(const Claim &claim, const QByteArray &publicKey)
+bool verify(const Claim &claim, const QByteArray &channel, const QByteArray &publicKey)
 {
     return claim.wellFormed && KeyFingerprint::keyId(publicKey) == claim.keyId
-        && Ed25519Key::verify(publicKey, claim.signedBytes, claim.signature);
+        && Ed25519Key::verify(
+            publicKey, CanonicalEnvelope::signedBytes(channel, claim.canonicalBody), claim.signature);
 }
 
 } // namespace Redwire::EnvelopeSignature

@@ -14,21 +14,22 @@ namespace EnvelopeSignature {
 
 // The envelope with "kid" and "sig" added; unchanged when the key is null or the envelope has
 // no canonical form.
-QJsonObject sign(const QJsonObject &envelope, const QString &channel, const Ed25519Key &key);
+QJsonObject sign(const QJsonObject &envelope, const QByteArray &channel, const Ed25519Key &key);
 
-// What an envelope says about its signature, before any key is looked up.
+// What an envelope says about its signature, before any key is looked up; the channel it came
+// on is added when it is checked.
 struct Claim
 {
     bool signedEnvelope = false; // carries "sig" (or "kid")
     bool wellFormed = false; // "kid" is 16 hex digits, "sig" 64 bytes of base64, canonical form exists
     QString keyId;
     QByteArray signature;
-    QByteArray signedBytes;
+    QByteArray canonicalBody; // CanonicalEnvelope::json of the envelope without "sig" and "sid"
 };
-Claim read(const QJsonObject &envelope, const QString &channel);
+Claim read(const QJsonObject &envelope);
 
-// True when the claim is well formed and the signature is the key's.
-bool verify(const Claim &claim, const QByteArray &publicKey);
+// True when the claim is well formed and the signature is the key's for this channel.
+bool verify(const Claim &claim, const QByteArray &channel, const QByteArray &publicKey);
 
 } // namespace EnvelopeSignature
 } // namespace Redwire

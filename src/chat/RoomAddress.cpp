@@ -190,4 +190,9 @@ QByteArray RoomAddress::readMarkersKey(const QString &nickname)
     return "redwire:{user:" + nickname.toUtf8() + "}:read";
 }
 
+QByteArray RoomAddress::signingKeysKey(const QString &nickname)
+{
+    return "redwire:{user:" + nickname.toUtf8() + "}:keys";
+}
+
 } // namespace Redwire

@@ -41,6 +41,8 @@ public:
     static QByteArray directIndexKey(const QString &nickname);
     // Hash of `nickname`'s read markers (channel -> newest stream ID read), shared by its devices.
     static QByteArray readMarkersKey(const QString &nickname);
+    // The nickname's published public keys (a hash: key id -> {"key","created"}).
+    static QByteArray signingKeysKey(const QString &nickname);
 
     bool isValid() const { return !m_channel.isEmpty(); }
     Kind kind() const { return m_kind; }

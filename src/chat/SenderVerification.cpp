@@ -4,8 +4,8 @@
 
 namespace Redwire::SenderVerification {
 
-SenderTrust assess(const QString &nickname, const EnvelopeSignature::Claim &claim, PublishedKey lookup,
-    const QByteArray &publishedKey, KeyPinStore &pins, qint64 nowMs)
+SenderTrust assess(const QString &nickname, const QByteArray &channel, const EnvelopeSignature::Claim &claim,
+    PublishedKey lookup, const QByteArray &publishedKey, KeyPinStore &pins, qint64 nowMs)
 {
     if (!claim.signedEnvelope)
         return SenderTrust::Unsigned;
@@ -14,7 +14,7 @@ SenderTrust assess(const QString &nickname, const EnvelopeSignature::Claim &clai
         return SenderTrust::Forged;
     // The pinned key may be the one signed with: no lookup is needed for a known sender.
     const std::optional<KeyPinStore::Pin> pin = pins.pin(nickname);
-    if (pin && EnvelopeSignature::verify(claim, pin->publicKey))
+    if (pin && EnvelopeSignature::verify(claim, channel, pin->publicKey))
         return SenderTrust::Verified;
     switch (lookup) {
     case PublishedKey::NotFetched:
@@ -25,7 +25,7 @@ SenderTrust assess(const QString &nickname, const EnvelopeSignature::Claim &clai
     case PublishedKey::Found:
         break;
     }
-    if (!EnvelopeSignature::verify(claim, publishedKey))
+    if (!EnvelopeSignature::verify(claim, channel, publishedKey))
         return SenderTrust::Forged;
     if (pin)
         return SenderTrust::KeyChanged;

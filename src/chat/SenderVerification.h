@@ -18,8 +18,8 @@ namespace SenderVerification {
 
 enum class PublishedKey { NotFetched, Missing, Found };
 
-SenderTrust assess(const QString &nickname, const EnvelopeSignature::Claim &claim, PublishedKey lookup,
-    const QByteArray &publishedKey, KeyPinStore &pins, qint64 nowMs);
+SenderTrust assess(const QString &nickname, const QByteArray &channel, const EnvelopeSignature::Claim &claim,
+    PublishedKey lookup, const QByteArray &publishedKey, KeyPinStore &pins, qint64 nowMs);
 
 } // namespace SenderVerification
 } // namespace Redwire

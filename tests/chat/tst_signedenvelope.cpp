@@ -72,7 +72,6 @@ const QByteArray VectorSignedBytes = QByteArray::fromHex(
 
 } // namespace
 
-
 void TestSignedEnvelope::canonicalJson_data()
 {
     QTest::addColumn<QByteArray>("input");
@@ -126,35 +125,34 @@ void TestSignedEnvelope::noCanonicalForm()
     QJsonObject signedObject = object;
     signedObject.insert(QStringLiteral("kid"), QStringLiteral("0123456789abcdef"));
     signedObject.insert(QStringLiteral("sig"), QString::fromLatin1(QByteArray(64, 'x').toBase64()));
-    QVERIFY(!EnvelopeSignature::read(signedObject, QStringLiteral("chat")).wellFormed);
+    QVERIFY(!EnvelopeSignature::read(signedObject).wellFormed);
 }
 
 void TestSignedEnvelope::signedBytesMatchThePythonSnippet()
 {
     const QJsonObject envelope = parse(VectorWire);
     bool ok = false;
-    QCOMPARE(CanonicalEnvelope::signedBytes(QStringLiteral("chat"), envelope, &ok), VectorSignedBytes);
+    QCOMPARE(CanonicalEnvelope::signedBytes(QByteArrayLiteral("chat"), envelope, &ok), VectorSignedBytes);
     QVERIFY(ok);
     // "sid", added by the send script, is not covered.
     QJsonObject stored = envelope;
     stored.insert(QStringLiteral("sid"), QStringLiteral("1764547200000-0"));
-    QCOMPARE(CanonicalEnvelope::signedBytes(QStringLiteral("chat"), stored, &ok), VectorSignedBytes);
+    QCOMPARE(CanonicalEnvelope::signedBytes(QByteArrayLiteral("chat"), stored, &ok), VectorSignedBytes);
 
     const Ed25519Key key = Ed25519Key::fromPrivateKey(vectorSeed());
     QCOMPARE(key.publicKey(), VectorPublicKey);
-    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(stored, QStringLiteral("chat"));
+    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(stored);
     QVERIFY(claim.wellFormed);
-    QVERIFY(EnvelopeSignature::verify(claim, VectorPublicKey));
+    QVERIFY(EnvelopeSignature::verify(claim, QByteArrayLiteral("chat"), VectorPublicKey));
     // Ed25519 is deterministic: our signature of the same envelope is Python's.
     QJsonObject unsignedEnvelope = envelope;
     unsignedEnvelope.remove(QStringLiteral("sig"));
     unsignedEnvelope.remove(QStringLiteral("kid"));
-    QCOMPARE(
-        EnvelopeSignature::sign(unsignedEnvelope, QStringLiteral("chat"), key).value(QStringLiteral("sig")),
+    QCOMPARE(EnvelopeSignature::sign(unsignedEnvelope, QByteArrayLiteral("chat"), key)
+                 .value(QStringLiteral("sig")),
         envelope.value(QStringLiteral("sig")));
     // The same envelope replayed into another channel does not verify.
-    QVERIFY(
-        !EnvelopeSignature::verify(EnvelopeSignature::read(stored, QStringLiteral("ops")), VectorPublicKey));
+    QVERIFY(!EnvelopeSignature::verify(claim, QByteArrayLiteral("ops"), VectorPublicKey));
 }
 
 // RFC 8032, section 7.1, test 1 (empty message).
@@ -209,9 +207,9 @@ void TestSignedEnvelope::tamperingBreaksTheSignature()
     QFETCH(QJsonValue, value);
     QJsonObject envelope = parse(VectorWire);
     envelope.insert(field, value);
-    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(envelope, QStringLiteral("chat"));
+    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(envelope);
     QVERIFY(claim.wellFormed);
-    QVERIFY(!EnvelopeSignature::verify(claim, VectorPublicKey));
+    QVERIFY(!EnvelopeSignature::verify(claim, QByteArrayLiteral("chat"), VectorPublicKey));
 }
 
 void TestSignedEnvelope::malformedSignatures_data()
@@ -229,12 +227,12 @@ void TestSignedEnvelope::malformedSignatures_data()
 void TestSignedEnvelope::malformedSignatures()
 {
     QFETCH(QByteArray, json);
-    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(parse(json), QStringLiteral("chat"));
+    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(parse(json));
     QVERIFY(claim.signedEnvelope);
     QVERIFY(!claim.wellFormed);
     KeyPinStore pins;
-    QCOMPARE(SenderVerification::assess(QStringLiteral("a"), claim, SenderVerification::PublishedKey::Found,
-                 VectorPublicKey, pins, 0),
+    QCOMPARE(SenderVerification::assess(QStringLiteral("a"), QByteArrayLiteral("chat"), claim,
+                 SenderVerification::PublishedKey::Found, VectorPublicKey, pins, 0),
         SenderTrust::Forged);
 }
 
@@ -253,35 +251,40 @@ void TestSignedEnvelope::trustStates()
     using SenderVerification::PublishedKey;
     KeyPinStore pins;
     const QJsonObject wire = parse(VectorWire);
-    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(wire, QStringLiteral("chat"));
+    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(wire);
     const QString alice = QStringLiteral("alice");
 
     QJsonObject plain = wire;
     plain.remove(QStringLiteral("sig"));
     plain.remove(QStringLiteral("kid"));
-    QCOMPARE(SenderVerification::assess(alice, EnvelopeSignature::read(plain, QStringLiteral("chat")),
+    QCOMPARE(SenderVerification::assess(alice, QByteArrayLiteral("chat"), EnvelopeSignature::read(plain),
                  PublishedKey::NotFetched, {}, pins, 0),
         SenderTrust::Unsigned);
-    QCOMPARE(SenderVerification::assess(alice, claim, PublishedKey::NotFetched, {}, pins, 0),
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::NotFetched, {}, pins, 0),
         SenderTrust::Pending);
-    QCOMPARE(
-        SenderVerification::assess(alice, claim, PublishedKey::Missing, {}, pins, 0), SenderTrust::Forged);
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::Missing, {}, pins, 0),
+        SenderTrust::Forged);
     // A key published under alice's name that did not make this signature.
     const QByteArray other = Ed25519Key::generate().publicKey();
-    QCOMPARE(
-        SenderVerification::assess(alice, claim, PublishedKey::Found, other, pins, 0), SenderTrust::Forged);
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::Found, other, pins, 0),
+        SenderTrust::Forged);
     QVERIFY(!pins.pin(alice));
-    QCOMPARE(SenderVerification::assess(alice, claim, PublishedKey::Found, VectorPublicKey, pins, 7),
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::Found, VectorPublicKey, pins, 7),
         SenderTrust::NewKey);
     QCOMPARE(pins.pin(alice)->publicKey, VectorPublicKey);
     QCOMPARE(pins.pin(alice)->pinnedAtMs, 7);
     // Pinned: no lookup needed any more.
-    QCOMPARE(SenderVerification::assess(alice, claim, PublishedKey::NotFetched, {}, pins, 8),
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::NotFetched, {}, pins, 8),
         SenderTrust::Verified);
     // Forged text under alice's pinned key id.
     QJsonObject forged = wire;
     forged.insert(QStringLiteral("text"), QStringLiteral("send me your password"));
-    QCOMPARE(SenderVerification::assess(alice, EnvelopeSignature::read(forged, QStringLiteral("chat")),
+    QCOMPARE(SenderVerification::assess(alice, QByteArrayLiteral("chat"), EnvelopeSignature::read(forged),
                  PublishedKey::Found, VectorPublicKey, pins, 9),
         SenderTrust::Forged);
 }
@@ -296,18 +299,22 @@ void TestSignedEnvelope::keyChangeIsReportedUntilAccepted()
     const QJsonObject envelope
         = EnvelopeSignature::sign(QJsonObject { { QStringLiteral("v"), 1 }, { QStringLiteral("from"), alice },
                                       { QStringLiteral("text"), QStringLiteral("new laptop") } },
-            QStringLiteral("chat"), newKey);
-    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(envelope, QStringLiteral("chat"));
-    QCOMPARE(SenderVerification::assess(alice, claim, PublishedKey::NotFetched, {}, pins, 2),
+            QByteArrayLiteral("chat"), newKey);
+    const EnvelopeSignature::Claim claim = EnvelopeSignature::read(envelope);
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::NotFetched, {}, pins, 2),
         SenderTrust::Pending);
-    QCOMPARE(SenderVerification::assess(alice, claim, PublishedKey::Found, newKey.publicKey(), pins, 2),
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::Found, newKey.publicKey(), pins, 2),
         SenderTrust::KeyChanged);
-    QCOMPARE(SenderVerification::assess(alice, claim, PublishedKey::Found, newKey.publicKey(), pins, 3),
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::Found, newKey.publicKey(), pins, 3),
         SenderTrust::KeyChanged);
     QCOMPARE(pins.pin(alice)->publicKey, VectorPublicKey);
     // The user accepts the new key.
     QVERIFY(pins.setPin(alice, newKey.publicKey(), 4));
-    QCOMPARE(SenderVerification::assess(alice, claim, PublishedKey::Found, newKey.publicKey(), pins, 5),
+    QCOMPARE(SenderVerification::assess(
+                 alice, QByteArrayLiteral("chat"), claim, PublishedKey::Found, newKey.publicKey(), pins, 5),
         SenderTrust::Verified);
 }
 

@@ -1,0 +1,255 @@
+// Who said that: signed envelopes end to end against a real redis-server (docs/PROTOCOL.md,
+// "Signed envelopes"). Two signing sessions, alice and bob, and a raw client that forges.
+#include "chat/ChatSession.h"
+#include "chat/Ed25519Key.h"
+#include "chat/EnvelopeSignature.h"
+#include "chat/SenderVerifier.h"
+#include "redis/RedisClient.h"
+#include "redis/RedisSubscription.h"
+
+#include "SessionTestSupport.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Redwire;
+using namespace ChatTest;
+using RedwireTest::RedisServerProcess;
+
+class TestChatSignatures : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void signedMessagesAreVerified();
+    void forgedSenderIsNeverTheirs_data();
+    void forgedSenderIsNeverTheirs();
+    void forgedDirectMessageRaisesNothing();
+    void changedKeyIsLoudUntilAccepted();
+    void unsignedPublishersAreUnsigned();
+    void replayedEnvelopeIsShownOnce();
+
+private:
+    std::unique_ptr<ChatSession> signingSession(const QString &nickname, const Ed25519Key &key);
+    QByteArray forge(const QByteArray &channel, const QJsonObject &envelope, const Ed25519Key &key) const;
+    const ChatMessage *find(ChatRoom *room, const QString &text) const;
+
+    std::unique_ptr<RedisServerProcess> m_server;
+    std::unique_ptr<CommandConnection> m_raw;
+    Ed25519Key m_aliceKey;
+    Ed25519Key m_bobKey;
+    std::unique_ptr<ChatSession> m_alice;
+    std::unique_ptr<ChatSession> m_bob;
+    ChatRoom *m_aliceRoom = nullptr;
+    ChatRoom *m_bobRoom = nullptr;
+};
+
+void TestChatSignatures::initTestCase()
+{
+    qRegisterMetaType<ChatMessage>();
+}
+
+std::unique_ptr<ChatSession> TestChatSignatures::signingSession(
+    const QString &nickname, const Ed25519Key &key)
+{
+    auto session = std::make_unique<ChatSession>(fastConfig());
+    session->setConnectionOptions(optionsFor(*m_server));
+    session->setNickname(nickname);
+    session->setSigningKey(key);
+    session->connectToServer();
+    return session;
+}
+
+QByteArray TestChatSignatures::forge(
+    const QByteArray &channel, const QJsonObject &envelope, const Ed25519Key &key) const
+{
+    return QJsonDocument(EnvelopeSignature::sign(envelope, channel, key)).toJson(QJsonDocument::Compact);
+}
+
+const ChatMessage *TestChatSignatures::find(ChatRoom *room, const QString &text) const
+{
+    for (int row = 0; row < room->timeline()->count(); ++row)
+        if (room->timeline()->at(row).text == text)
+            return &room->timeline()->at(row);
+    return nullptr;
+}
+
+void TestChatSignatures::init()
+{
+    m_server = std::make_unique<RedisServerProcess>();
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    m_raw = std::make_unique<CommandConnection>(optionsFor(*m_server));
+    m_raw->connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(m_raw->isConnected(), 10000);
+    m_aliceKey = Ed25519Key::generate();
+    m_bobKey = Ed25519Key::generate();
+    m_alice = signingSession(QStringLiteral("alice"), m_aliceKey);
+    m_bob = signingSession(QStringLiteral("bob"), m_bobKey);
+    m_aliceRoom = m_alice->joinRoom(QStringLiteral("chat"));
+    m_bobRoom = m_bob->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_aliceRoom->isSynced() && m_bobRoom->isSynced(), 10000);
+    // Each published its key under its nickname.
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->cli({ "HLEN", "redwire:{user:alice}:keys" }), QByteArray("1"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->cli({ "HLEN", "redwire:{user:bob}:keys" }), QByteArray("1"), 10000);
+}
+
+void TestChatSignatures::cleanup()
+{
+    m_aliceRoom = m_bobRoom = nullptr;
+    m_alice.reset();
+    m_bob.reset();
+    m_raw.reset();
+    m_server.reset();
+}
+
+void TestChatSignatures::signedMessagesAreVerified()
+{
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("first from alice")));
+    // Bob has never seen alice's key: it is fetched, checked and pinned on first use.
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("first from alice"))
+            && find(m_bobRoom, QStringLiteral("first from alice"))->trust == SenderTrust::NewKey,
+        10000);
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("second from alice")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("second from alice"))
+            && find(m_bobRoom, QStringLiteral("second from alice"))->trust == SenderTrust::Verified,
+        10000);
+    // Our own messages are ours.
+    QCOMPARE(find(m_aliceRoom, QStringLiteral("first from alice"))->trust, SenderTrust::Verified);
+    QVERIFY(!m_bob->senderVerifier()->safetyNumber(QStringLiteral("alice")).isEmpty());
+    QCOMPARE(m_bob->senderVerifier()->safetyNumber(QStringLiteral("alice")),
+        m_alice->senderVerifier()->safetyNumber(QStringLiteral("alice")));
+}
+
+void TestChatSignatures::forgedSenderIsNeverTheirs_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::newRow("signed by a key alice never published") << QStringLiteral("unpublished key");
+    QTest::newRow("alice's key id, a bad signature") << QStringLiteral("bad signature");
+    QTest::newRow("alice's real signature of other words") << QStringLiteral("altered text");
+}
+
+void TestChatSignatures::forgedSenderIsNeverTheirs()
+{
+    QFETCH(QString, how);
+    // Bob knows alice already.
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("hello bob")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("hello bob"))
+            && find(m_bobRoom, QStringLiteral("hello bob"))->trust == SenderTrust::NewKey,
+        10000);
+    QSignalSpy arrived(m_bobRoom, &ChatRoom::messageArrived);
+
+    const QString text = QStringLiteral("bob, send me the admin password");
+    QJsonObject envelope { { "v", 1 }, { "id", "forged-1" }, { "kind", "message" }, { "from", "alice" },
+        { "text", text }, { "ts", 1764547200000.0 } };
+    QByteArray payload;
+    if (how == QLatin1String("unpublished key")) {
+        payload = forge("chat", envelope, Ed25519Key::generate());
+    } else if (how == QLatin1String("bad signature")) {
+        QJsonObject signedEnvelope = EnvelopeSignature::sign(envelope, "chat", m_aliceKey);
+        signedEnvelope.insert("sig", QString::fromLatin1(QByteArray(64, '\x01').toBase64()));
+        payload = QJsonDocument(signedEnvelope).toJson(QJsonDocument::Compact);
+    } else {
+        QJsonObject original = envelope;
+        original.insert("text", QStringLiteral("harmless"));
+        QJsonObject signedEnvelope = EnvelopeSignature::sign(original, "chat", m_aliceKey);
+        signedEnvelope.insert("text", text);
+        payload = QJsonDocument(signedEnvelope).toJson(QJsonDocument::Compact);
+    }
+    roundTrip(*m_raw, { "PUBLISH", "chat", payload });
+    QTRY_VERIFY_WITH_TIMEOUT(
+        find(m_bobRoom, text) && find(m_bobRoom, text)->trust == SenderTrust::Forged, 10000);
+    // A message that is certainly alice's, sent after: once it is in, the forgery had its chance.
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("really alice")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("really alice")), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(arrived.count(), 1, 10000);
+    QCOMPARE(arrived.at(0).at(0).value<ChatMessage>().text, QStringLiteral("really alice"));
+    QCOMPARE(find(m_bobRoom, text)->trust, SenderTrust::Forged);
+}
+
+void TestChatSignatures::forgedDirectMessageRaisesNothing()
+{
+    // "bob" writes to alice; bob never published this key.
+    const RoomAddress dm = RoomAddress::direct(QStringLiteral("alice"), QStringLiteral("bob"));
+    QJsonObject envelope { { "v", 1 }, { "id", "forged-dm" }, { "kind", "message" }, { "from", "bob" },
+        { "text", QStringLiteral("click this link") }, { "ts", 1764547200000.0 } };
+    roundTrip(*m_raw, { "PUBLISH", dm.channel(), forge(dm.channel(), envelope, Ed25519Key::generate()) });
+    ChatRoom *room = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((room = m_alice->directRoom(QStringLiteral("bob"))) != nullptr, 10000);
+    QSignalSpy arrived(room, &ChatRoom::messageArrived);
+    QTRY_VERIFY_WITH_TIMEOUT(find(room, QStringLiteral("click this link"))
+            && find(room, QStringLiteral("click this link"))->trust == SenderTrust::Forged,
+        10000);
+    QCOMPARE(room->unreadCount(), 0);
+    QVERIFY(!find(room, QStringLiteral("click this link"))->mentionsMe);
+    QCOMPARE(arrived.count(), 0);
+}
+
+void TestChatSignatures::changedKeyIsLoudUntilAccepted()
+{
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("before")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("before"))
+            && find(m_bobRoom, QStringLiteral("before"))->trust == SenderTrust::NewKey,
+        10000);
+    // Alice on a new device, with a new key.
+    m_aliceRoom = nullptr;
+    m_alice.reset();
+    m_alice = signingSession(QStringLiteral("alice"), Ed25519Key::generate());
+    m_aliceRoom = m_alice->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_aliceRoom->isSynced(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->cli({ "HLEN", "redwire:{user:alice}:keys" }), QByteArray("2"), 10000);
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("new laptop")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("new laptop"))
+            && find(m_bobRoom, QStringLiteral("new laptop"))->trust == SenderTrust::KeyChanged,
+        10000);
+    QVERIFY(m_bob->senderVerifier()->acceptChangedKey(QStringLiteral("alice")));
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("after accepting")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("after accepting"))
+            && find(m_bobRoom, QStringLiteral("after accepting"))->trust == SenderTrust::Verified,
+        10000);
+}
+
+void TestChatSignatures::unsignedPublishersAreUnsigned()
+{
+    roundTrip(*m_raw, { "PUBLISH", "chat", "plain words from redis-cli" });
+    roundTrip(*m_raw,
+        { "PUBLISH", "chat", R"({"v":1,"id":"old-1","kind":"message","from":"carol","text":"old client"})" });
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("old client")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("plain words from redis-cli")), 10000);
+    QCOMPARE(find(m_bobRoom, QStringLiteral("old client"))->trust, SenderTrust::Unsigned);
+    QCOMPARE(find(m_bobRoom, QStringLiteral("plain words from redis-cli"))->trust, SenderTrust::Unsigned);
+}
+
+void TestChatSignatures::replayedEnvelopeIsShownOnce()
+{
+    // Bob captures alice's signed envelope from the wire and publishes it again, twice.
+    RedisSubscription *tap = nullptr;
+    QByteArray captured;
+    RedisClient listener(optionsFor(*m_server));
+    tap = listener.subscribe("chat");
+    connect(
+        tap, &RedisSubscription::messageReceived, this, [&](const QByteArray &, const QByteArray &payload) {
+            if (payload.contains("replay me"))
+                captured = payload;
+        });
+    listener.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_server->cli({ "PUBSUB", "NUMSUB", "chat" }).split('\n').value(1), QByteArray("3"), 10000);
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("replay me")));
+    QTRY_VERIFY_WITH_TIMEOUT(!captured.isEmpty(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("replay me")), 10000);
+    roundTrip(*m_raw, { "PUBLISH", "chat", captured });
+    roundTrip(*m_raw, { "PUBLISH", "chat", captured });
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("marker")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("marker")), 10000);
+    int copies = 0;
+    for (int row = 0; row < m_bobRoom->timeline()->count(); ++row)
+        copies += m_bobRoom->timeline()->at(row).text == QLatin1String("replay me");
+    QCOMPARE(copies, 1);
+}
+
+QTEST_GUILESS_MAIN(TestChatSignatures)
+#include "tst_chatsignatures.moc"
