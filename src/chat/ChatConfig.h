@@ -43,6 +43,9 @@ struct ChatConfig
 
     // Where unsent messages are kept across runs (OutboxStore); empty: in memory only.
     QString outboxDirectory;
+    // Where the keys pinned for other nicknames are kept, and our signing key when there is no
+    // keychain (docs/PROTOCOL.md, "Signed envelopes"); empty: in memory only, a new key each run.
+    QString identityDirectory;
 
     // Direct conversations reopened at connect, most recent first.
     int directConversationsToRestore = 50;

@@ -6,10 +6,12 @@
 #include "MemberListModel.h"
 #include "MessageListModel.h"
 #include "RoomListModel.h"
+#include "SigningIdentity.h"
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
 #include "chat/Outbox.h"
 #include "chat/RoomTimeline.h"
+#include "desktop/SigningKeyStore.h"
 #include "redis/RedisClient.h"
 
 #include <QClipboard>
@@ -51,6 +53,12 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
     , m_config(config)
     , m_emptyMessages(new MessageListModel(nullptr, this))
     , m_search(new MessageSearchModel(this))
+    , m_identity(new SigningIdentity(
+          new SigningKeyStore(KeychainBackend::system(),
+              config.identityDirectory.isEmpty() ? QString()
+                                                 : config.identityDirectory + QStringLiteral("/keys"),
+              this),
+          config.identityDirectory, this))
     , m_notifier(new DesktopNotifier(this))
     , m_notifications(new ChatNotificationPolicy(m_notifier, this))
 {
@@ -81,6 +89,11 @@ void ChatController::start(
         m_session = nullptr;
         return;
     }
+    m_identity->attach(m_session,
+        options.username + QLatin1Char('@')
+            + (options.unixSocket.isEmpty()
+                    ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
+                    : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database)));
     m_session->setAcceptedPeers(QSettings().value(acceptedPeersKey(nickname)).toStringList());
     connect(m_session, &ChatSession::acceptedPeersChanged, this, [this] {
         QSettings().setValue(acceptedPeersKey(m_session->nickname()), m_session->acceptedPeers());
@@ -130,6 +143,7 @@ void ChatController::stop()
     if (!m_session)
         return;
     m_session->disconnectFromServer();
+    m_identity->detach();
     m_search->setRoom(nullptr, nullptr, {}, {});
     qDeleteAll(m_messageModels);
     m_messageModels.clear();

@@ -4,6 +4,7 @@
 #include "MessageListModel.h"
 #include "MessageSearchModel.h"
 #include "RoomListModel.h"
+#include "SigningIdentity.h"
 #include "chat/ChatConfig.h"
 #include "redis/ConnectionOptions.h"
 
@@ -39,6 +40,7 @@ class ChatController : public QObject
     Q_PROPERTY(Redwire::MemberListModel *members READ members NOTIFY startedChanged)
     // Searching the room in view (Ctrl+F).
     Q_PROPERTY(Redwire::MessageSearchModel *search READ search CONSTANT)
+    Q_PROPERTY(Redwire::SigningIdentity *identity READ identity CONSTANT)
     Q_PROPERTY(QString currentRoom READ currentRoom NOTIFY currentRoomChanged)
     // "room:NAME" or "dm:NICK" (RoomListModel::keyFor): what per-room choices are kept under.
     Q_PROPERTY(QString currentRoomKey READ currentRoomKey NOTIFY currentRoomChanged)
@@ -64,6 +66,7 @@ public:
     MessageListModel *messages() const;
     MemberListModel *members() const { return m_members; }
     MessageSearchModel *search() const { return m_search; }
+    SigningIdentity *identity() const { return m_identity; }
     QString currentRoom() const;
     QString currentRoomKey() const;
     bool currentRoomMuted() const;
@@ -141,6 +144,7 @@ private:
     RoomListModel *m_rooms = nullptr;
     MemberListModel *m_members = nullptr;
     MessageSearchModel *m_search;
+    SigningIdentity *m_identity;
     MessageListModel *m_emptyMessages;
     DesktopNotifier *m_notifier;
     class ChatNotificationPolicy *m_notifications;

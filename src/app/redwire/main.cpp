@@ -74,6 +74,8 @@ int main(int argc, char *argv[])
     Redwire::ChatConfig chatConfig;
     chatConfig.outboxDirectory
         = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/outbox");
+    chatConfig.identityDirectory
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/identity");
     auto *chat = new Redwire::ChatController(chatConfig, &app);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", connection);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", chat);

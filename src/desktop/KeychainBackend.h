@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace Redwire {
+
+// A place for small secrets: the OS keychain through QtKeychain, or a stand-in in tests.
+class KeychainBackend
+{
+public:
+    enum class Result { Found, NotFound, Unavailable };
+    using ReadDone = std::function<void(Result result, const QByteArray &secret, const QString &error)>;
+    using WriteDone = std::function<void(bool written, const QString &error)>;
+
+    virtual ~KeychainBackend() = default;
+    virtual void read(const QString &account, ReadDone done) = 0;
+    virtual void write(const QString &account, const QByteArray &secret, WriteDone done) = 0;
+
+    // Secret Service, macOS Keychain or Windows Credential Manager, never a plain file.
+    static std::unique_ptr<KeychainBackend> system();
+};
+
+} // namespace Redwire
