@@ -254,10 +254,11 @@ Page {
 
             // Before Redis drops us as a slow subscriber.
             Rectangle {
-                visible: page.monitor.slowSubscriberLevel === "warning" || page.monitor.slowSubscriberLevel === "critical"
+                visible: page.monitor.slowSubscriberLevel === SlowSubscriberWatch.Warning
+                         || page.monitor.slowSubscriberLevel === SlowSubscriberWatch.Critical
                 Layout.fillWidth: true
                 implicitHeight: slowLabel.implicitHeight + 12
-                color: page.monitor.slowSubscriberLevel === "critical" ? Theme.danger : Theme.warning
+                color: page.monitor.slowSubscriberLevel === SlowSubscriberWatch.Critical ? Theme.danger : Theme.warning
                 Label {
                     id: slowLabel
                     anchors.fill: parent
@@ -272,7 +273,7 @@ Page {
             // Key events only come when the server publishes them (notify-keyspace-events).
             Rectangle {
                 objectName: "keyspaceBanner"
-                visible: page.monitor.keyspaceWatched && page.monitor.keyspaceNotifications !== "on"
+                visible: page.monitor.keyspaceWatched && page.monitor.keyspaceNotifications !== KeyspaceNotificationConfig.On
                          && page.monitor.keyspaceMessage.length > 0
                 Layout.fillWidth: true
                 implicitHeight: keyspaceRow.implicitHeight + 12
@@ -292,7 +293,7 @@ Page {
                     }
                     Button {
                         objectName: "enableKeyspaceButton"
-                        visible: page.monitor.keyspaceNotifications === "off"
+                        visible: page.monitor.keyspaceNotifications === KeyspaceNotificationConfig.Off
                         enabled: !page.monitor.keyspaceEnabling
                         text: qsTr("Enable")
                         ToolTip.visible: hovered
@@ -644,22 +645,22 @@ Page {
                 Layout.leftMargin: Theme.spacing
                 spacing: 4
                 Repeater {
+                    objectName: "topicChips"
                     model: page.monitor.topics
                     delegate: Rectangle {
-                        required property string modelData
+                        id: topicChip
+                        required property int index
+                        required property string label
                         radius: 10
                         color: Theme.raised
                         implicitWidth: chip.implicitWidth + 28
                         implicitHeight: 22
                         Label {
                             id: chip
+                            objectName: "topicLabel"
                             anchors.verticalCenter: parent.verticalCenter
                             x: 8
-                            text: {
-                                const keys = /^pattern:__keyspace@(\d+)__:([\s\S]*)$/.exec(parent.modelData)
-                                return keys ? qsTr("keys in db %1: %2").arg(keys[1]).arg(keys[2])
-                                            : parent.modelData.replace("pattern:", "⁕ ").replace("channel:", "# ")
-                            }
+                            text: topicChip.label
                             textFormat: Text.PlainText
                             color: Theme.text
                         }
@@ -667,9 +668,10 @@ Page {
                             anchors.right: parent.right
                             anchors.rightMargin: 6
                             anchors.verticalCenter: parent.verticalCenter
+                            objectName: "removeTopicButton"
                             text: "×"
                             color: Theme.mutedText
-                            TapHandler { onTapped: page.monitor.removeTopic(parent.parent.modelData) }
+                            TapHandler { onTapped: page.monitor.removeTopic(topicChip.index) }
                         }
                     }
                 }

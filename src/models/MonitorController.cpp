@@ -47,6 +47,7 @@ MonitorController::MonitorController(QObject *parent)
     , m_palette(new ChannelPalette(this))
     , m_messages(new MonitorMessageModel(this))
     , m_statistics(new ChannelStatisticsModel(this))
+    , m_topics(new MonitorTopicModel(this))
     , m_export(new MessageExport(this))
     , m_recorder(new MessageRecorder(this))
     , m_replay(new RecordingReplay(this))
@@ -113,7 +114,7 @@ void MonitorController::start(const ConnectionOptions &options)
     connect(m_monitor, &ChannelMonitor::subscriptionFailed, this,
         [this](SubscriberConnection::TopicKind, const QByteArray &name, const RedisError &error) {
             setStatus(tr("%1: %2").arg(QString::fromUtf8(name), error.message()));
-            Q_EMIT topicsChanged();
+            updateTopics();
         });
     connect(m_monitor, &ChannelMonitor::published, this,
         [this](const QByteArray &channel, qint64 receivers, const QString &error) {
@@ -153,7 +154,7 @@ void MonitorController::start(const ConnectionOptions &options)
     resetRateHistory();
     m_sampler.start();
     Q_EMIT startedChanged();
-    Q_EMIT topicsChanged();
+    updateTopics();
     Q_EMIT gapsChanged();
 }
 
@@ -177,7 +178,7 @@ void MonitorController::stop()
     resetRateHistory();
     Q_EMIT startedChanged();
     Q_EMIT connectedChanged();
-    Q_EMIT topicsChanged();
+    updateTopics();
     Q_EMIT gapsChanged();
     Q_EMIT keyspaceNotificationsChanged();
 }
@@ -198,17 +199,13 @@ void MonitorController::setPaused(bool paused)
         m_monitor->setPaused(paused);
 }
 
-QStringList MonitorController::topics() const
+void MonitorController::updateTopics()
 {
-    QStringList entries;
-    if (!m_monitor)
-        return entries;
-    for (const QByteArray &pattern : m_monitor->patterns())
-        entries << QStringLiteral("pattern:") + QString::fromUtf8(pattern);
-    for (const QByteArray &channel : m_monitor->channels())
-        entries << QStringLiteral("channel:") + QString::fromUtf8(channel);
-    entries.sort();
-    return entries;
+    if (m_monitor)
+        m_topics->setTopics(m_monitor->channels(), m_monitor->patterns());
+    else
+        m_topics->setTopics({}, {});
+    Q_EMIT topicsChanged();
 }
 
 bool MonitorController::addTopic(const QString &topic, bool forceChannel)
@@ -219,7 +216,7 @@ bool MonitorController::addTopic(const QString &topic, bool forceChannel)
     const bool ok = !forceChannel && looksLikePattern(trimmed)
         ? m_monitor->subscribePattern(trimmed.toUtf8())
         : m_monitor->subscribeChannel(trimmed.toUtf8());
-    Q_EMIT topicsChanged();
+    updateTopics();
     return ok;
 }
 
@@ -231,7 +228,7 @@ bool MonitorController::addKeyWatch(const QString &keyPattern)
         KeyspaceNotification::keyspacePattern(m_database, keyPattern.trimmed().toUtf8()));
     if (ok)
         m_keyspaceConfig->check();
-    Q_EMIT topicsChanged();
+    updateTopics();
     return ok;
 }
 
@@ -244,19 +241,9 @@ bool MonitorController::isKeyspaceWatched() const
         [](const QByteArray &pattern) { return KeyspaceNotification::mayBe(pattern); });
 }
 
-QString MonitorController::keyspaceNotifications() const
+KeyspaceNotificationConfig::State MonitorController::keyspaceNotifications() const
 {
-    if (!m_keyspaceConfig)
-        return QStringLiteral("unknown");
-    switch (m_keyspaceConfig->state()) {
-    case KeyspaceNotificationConfig::State::On:
-        return QStringLiteral("on");
-    case KeyspaceNotificationConfig::State::Off:
-        return QStringLiteral("off");
-    case KeyspaceNotificationConfig::State::Unknown:
-        break;
-    }
-    return QStringLiteral("unknown");
+    return m_keyspaceConfig ? m_keyspaceConfig->state() : KeyspaceNotificationConfig::State::Unknown;
 }
 
 QString MonitorController::keyspaceMessage() const
@@ -275,15 +262,16 @@ void MonitorController::enableKeyspaceNotifications()
         m_keyspaceConfig->enable();
 }
 
-void MonitorController::removeTopic(const QString &entry)
+void MonitorController::removeTopic(int row)
 {
-    if (!m_monitor)
+    const MonitorTopicModel::Topic *topic = m_topics->topicAt(row);
+    if (!m_monitor || !topic)
         return;
-    if (entry.startsWith(QLatin1String("pattern:")))
-        m_monitor->unsubscribePattern(entry.mid(8).toUtf8());
-    else if (entry.startsWith(QLatin1String("channel:")))
-        m_monitor->unsubscribeChannel(entry.mid(8).toUtf8());
-    Q_EMIT topicsChanged();
+    if (topic->kind == MonitorTopicModel::Channel)
+        m_monitor->unsubscribeChannel(topic->name);
+    else
+        m_monitor->unsubscribePattern(topic->name);
+    updateTopics();
 }
 
 QString MonitorController::setFilter(
@@ -337,22 +325,10 @@ void MonitorController::setBufferCapacity(int capacity)
     Q_EMIT countersChanged();
 }
 
-QString MonitorController::slowSubscriberLevel() const
+SlowSubscriberWatch::Level MonitorController::slowSubscriberLevel() const
 {
     const SlowSubscriberWatch *watch = m_monitor ? m_monitor->slowSubscriberWatch() : nullptr;
-    if (!watch)
-        return QStringLiteral("unknown");
-    switch (watch->level()) {
-    case SlowSubscriberWatch::Level::Ok:
-        return QStringLiteral("ok");
-    case SlowSubscriberWatch::Level::Warning:
-        return QStringLiteral("warning");
-    case SlowSubscriberWatch::Level::Critical:
-        return QStringLiteral("critical");
-    case SlowSubscriberWatch::Level::Unknown:
-        break;
-    }
-    return QStringLiteral("unknown");
+    return watch ? watch->level() : SlowSubscriberWatch::Level::Unknown;
 }
 
 QString MonitorController::slowSubscriberMessage() const

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "MonitorTopicModel.h"
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelPalette.h"
 #include "monitor/ChannelRateHistory.h"
 #include "monitor/ChannelStatisticsModel.h"
+#include "monitor/KeyspaceNotificationConfig.h"
 #include "monitor/MonitorMessageModel.h"
+#include "monitor/SlowSubscriberWatch.h"
 #include "redis/ConnectionOptions.h"
 
 #include <QObject>
@@ -16,7 +19,6 @@ namespace Redwire {
 
 class ChannelMonitor;
 class ChannelPalette;
-class KeyspaceNotificationConfig;
 class MessageExport;
 class MessageRecorder;
 class RecordingReplay;
@@ -35,14 +37,17 @@ class MonitorController : public QObject
     Q_PROPERTY(bool paused READ isPaused WRITE setPaused NOTIFY pausedChanged)
     Q_PROPERTY(Redwire::MonitorMessageModel *messages READ messages CONSTANT)
     Q_PROPERTY(Redwire::ChannelStatisticsModel *statistics READ statistics CONSTANT)
-    Q_PROPERTY(QStringList topics READ topics NOTIFY topicsChanged)
+    // The subscriptions, one row each (channel, pattern or key watch).
+    Q_PROPERTY(Redwire::MonitorTopicModel *topics READ topics CONSTANT)
     Q_PROPERTY(int heldCount READ heldCount NOTIFY countersChanged)
     Q_PROPERTY(qulonglong droppedCount READ droppedCount NOTIFY countersChanged)
     // Breaks in the subscription so far: messages may have been missed in each (not counted).
     Q_PROPERTY(int gapCount READ gapCount NOTIFY gapsChanged)
     Q_PROPERTY(bool subscriptionInterrupted READ isSubscriptionInterrupted NOTIFY gapsChanged)
     Q_PROPERTY(int bufferCapacity READ bufferCapacity WRITE setBufferCapacity NOTIFY countersChanged)
-    Q_PROPERTY(QString slowSubscriberLevel READ slowSubscriberLevel NOTIFY slowSubscriberChanged)
+    // Unknown while not started.
+    Q_PROPERTY(Redwire::SlowSubscriberWatch::Level slowSubscriberLevel READ slowSubscriberLevel NOTIFY
+            slowSubscriberChanged)
     Q_PROPERTY(QString slowSubscriberMessage READ slowSubscriberMessage NOTIFY slowSubscriberChanged)
     Q_PROPERTY(bool recording READ isRecording NOTIFY recordingChanged)
     Q_PROPERTY(bool exporting READ isExporting NOTIFY exportChanged)
@@ -62,10 +67,11 @@ class MonitorController : public QObject
     Q_PROPERTY(QString selectedDetail READ selectedDetail NOTIFY selectionChanged)
     Q_PROPERTY(QString selectedKind READ selectedKind NOTIFY selectionChanged)
     // Keyspace watches (addKeyWatch): whether there is one, and whether the server publishes what
-    // they listen to: "unknown", "off" or "on" (notify-keyspace-events), with a sentence when
+    // they listen to (notify-keyspace-events; Unknown while not started), with a sentence when
     // not on or when turning them on was refused.
     Q_PROPERTY(bool keyspaceWatched READ isKeyspaceWatched NOTIFY topicsChanged)
-    Q_PROPERTY(QString keyspaceNotifications READ keyspaceNotifications NOTIFY keyspaceNotificationsChanged)
+    Q_PROPERTY(Redwire::KeyspaceNotificationConfig::State keyspaceNotifications READ keyspaceNotifications
+            NOTIFY keyspaceNotificationsChanged)
     Q_PROPERTY(QString keyspaceMessage READ keyspaceMessage NOTIFY keyspaceNotificationsChanged)
     Q_PROPERTY(bool keyspaceEnabling READ isKeyspaceEnabling NOTIFY keyspaceNotificationsChanged)
     // The selected message's header fields, and its payload as it came (text as is, binary as a
@@ -91,14 +97,14 @@ public:
     void setPaused(bool paused);
     MonitorMessageModel *messages() const { return m_messages; }
     ChannelStatisticsModel *statistics() const { return m_statistics; }
-    QStringList topics() const;
+    MonitorTopicModel *topics() const { return m_topics; }
     int heldCount() const;
     qulonglong droppedCount() const;
     int gapCount() const;
     bool isSubscriptionInterrupted() const;
     int bufferCapacity() const { return m_bufferCapacity; }
     void setBufferCapacity(int capacity);
-    QString slowSubscriberLevel() const;
+    SlowSubscriberWatch::Level slowSubscriberLevel() const;
     QString slowSubscriberMessage() const;
     bool isRecording() const;
     bool isExporting() const;
@@ -119,7 +125,7 @@ public:
     QString selectedDetail() const { return m_selectedDetail; }
     QString selectedKind() const { return m_selectedKind; }
     bool isKeyspaceWatched() const;
-    QString keyspaceNotifications() const;
+    KeyspaceNotificationConfig::State keyspaceNotifications() const;
     QString keyspaceMessage() const;
     bool isKeyspaceEnabling() const;
     QString selectedChannel() const { return m_selectedChannel; }
@@ -134,7 +140,8 @@ public:
     Q_INVOKABLE void stop();
     // A topic with glob characters (* ? [) is a pattern unless asked otherwise.
     Q_INVOKABLE bool addTopic(const QString &topic, bool forceChannel = false);
-    Q_INVOKABLE void removeTopic(const QString &entry);
+    // Unsubscribes the topic in that row of `topics`.
+    Q_INVOKABLE void removeTopic(int row);
     // Watches changes to keys matching `keyPattern` (empty: every key) in the connection's
     // database: a pattern subscription to its keyspace channels.
     Q_INVOKABLE bool addKeyWatch(const QString &keyPattern);
@@ -182,6 +189,8 @@ private:
     void setStatus(const QString &message);
     void sampleRates();
     void resetRateHistory();
+    // The topics model made to match the monitor's subscriptions, then topicsChanged.
+    void updateTopics();
 
     ChannelMonitor *m_monitor = nullptr;
     KeyspaceNotificationConfig *m_keyspaceConfig = nullptr; // with the monitor
@@ -189,6 +198,7 @@ private:
     ChannelPalette *m_palette;
     MonitorMessageModel *m_messages;
     ChannelStatisticsModel *m_statistics;
+    MonitorTopicModel *m_topics;
     MessageExport *m_export;
     MessageRecorder *m_recorder;
     RecordingReplay *m_replay;

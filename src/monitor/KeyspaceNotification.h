@@ -26,6 +26,9 @@ struct KeyspaceNotification
     static std::optional<KeyspaceNotification> parse(const QByteArray &channel, const QByteArray &payload);
     // The pattern to PSUBSCRIBE for changes to keys matching `keyPattern` in database `db`.
     static QByteArray keyspacePattern(int db, const QByteArray &keyPattern);
+    // The other way: a `__keyspace@<db>__:<keys>` pattern's database and key pattern (in `key`);
+    // nullopt for any other pattern.
+    static std::optional<KeyspaceNotification> parseKeyspacePattern(const QByteArray &pattern);
 };
 
 } // namespace Redwire

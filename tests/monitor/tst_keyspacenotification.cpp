@@ -13,6 +13,8 @@ private Q_SLOTS:
     void parse_data();
     void parse();
     void keyspacePattern();
+    void parseKeyspacePattern_data();
+    void parseKeyspacePattern();
 };
 
 void TestKeyspaceNotification::parse_data()
@@ -91,6 +93,40 @@ void TestKeyspaceNotification::keyspacePattern()
     QCOMPARE(KeyspaceNotification::keyspacePattern(0, "*"), QByteArray("__keyspace@0__:*"));
     QCOMPARE(KeyspaceNotification::keyspacePattern(7, "user:*"), QByteArray("__keyspace@7__:user:*"));
     QCOMPARE(KeyspaceNotification::keyspacePattern(2, QByteArray()), QByteArray("__keyspace@2__:*"));
+}
+
+void TestKeyspaceNotification::parseKeyspacePattern_data()
+{
+    QTest::addColumn<QByteArray>("pattern");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<int>("db");
+    QTest::addColumn<QByteArray>("keys");
+    QTest::newRow("every key") << QByteArray("__keyspace@0__:*") << true << 0 << QByteArray("*");
+    QTest::newRow("prefix") << QByteArray("__keyspace@7__:user:*") << true << 7 << QByteArray("user:*");
+    QTest::newRow("separator in keys")
+        << QByteArray("__keyspace@1__:a__:b") << true << 1 << QByteArray("a__:b");
+    QTest::newRow("empty keys") << QByteArray("__keyspace@2__:") << true << 2 << QByteArray();
+    QTest::newRow("keyevent") << QByteArray("__keyevent@0__:del") << false << 0 << QByteArray();
+    QTest::newRow("glob db") << QByteArray("__keyspace@*__:*") << false << 0 << QByteArray();
+    QTest::newRow("no db") << QByteArray("__keyspace@__:*") << false << 0 << QByteArray();
+    QTest::newRow("too many digits") << QByteArray("__keyspace@1234567890__:*") << false << 0 << QByteArray();
+    QTest::newRow("other") << QByteArray("news.*") << false << 0 << QByteArray();
+}
+
+void TestKeyspaceNotification::parseKeyspacePattern()
+{
+    QFETCH(QByteArray, pattern);
+    QFETCH(bool, valid);
+    QFETCH(int, db);
+    QFETCH(QByteArray, keys);
+    const auto watch = KeyspaceNotification::parseKeyspacePattern(pattern);
+    QCOMPARE(watch.has_value(), valid);
+    if (!valid)
+        return;
+    QCOMPARE(watch->db, db);
+    QCOMPARE(watch->key, keys);
+    if (!keys.isEmpty()) // keyspacePattern writes "*" for no keys
+        QCOMPARE(KeyspaceNotification::keyspacePattern(db, keys), pattern);
 }
 
 QTEST_GUILESS_MAIN(TestKeyspaceNotification)

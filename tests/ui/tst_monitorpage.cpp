@@ -1,6 +1,7 @@
 // The monitor page in a real window (Basic style, as the app) with a real MonitorController against
 // a private redis-server: what an operator sees after a burst, at 800×600, and in the rate chart.
 #include "models/MonitorController.h"
+#include "models/MonitorTopicModel.h"
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelStatisticsModel.h"
 #include "monitor/MonitorMessageModel.h"
@@ -18,6 +19,7 @@
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -78,6 +80,8 @@ private Q_SLOTS:
     void idlePageDrawsNothingAfterAWrappingBurst();
     void chartKeepsAMinuteOfEveryChannel();
     void keyWatchOffersToEnableAndShowsKeys();
+    void monitorEnumsReachQml();
+    void topicChipsShowEachSubscriptionAndRemoveIt();
     void detailPaneShowsMessagePackAndOrderedJson();
     void replayFromTheOverflowMenu();
 
@@ -132,6 +136,23 @@ bool inside(const QRectF &outer, const QRectF &inner)
 bool overlap(const QRectF &a, const QRectF &b)
 {
     return a.adjusted(0.5, 0.5, -0.5, -0.5).intersects(b.adjusted(0.5, 0.5, -0.5, -0.5));
+}
+
+// What the Subscriptions chips show, in order (the Repeater's delegates are items of the Flow).
+QStringList topicChipTexts(QQuickItem *page)
+{
+    QStringList texts;
+    const auto *repeater = page->findChild<QQuickItem *>(QStringLiteral("topicChips"));
+    if (!repeater)
+        return { QStringLiteral("no topicChips") };
+    for (int i = 0; i < repeater->property("count").toInt(); ++i) {
+        QQuickItem *chip = nullptr;
+        QMetaObject::invokeMethod(
+            const_cast<QQuickItem *>(repeater), "itemAt", Q_RETURN_ARG(QQuickItem *, chip), Q_ARG(int, i));
+        const auto *label = chip ? chip->findChild<QQuickItem *>(QStringLiteral("topicLabel")) : nullptr;
+        texts << (label && chip->isVisible() ? label->property("text").toString() : QStringLiteral("?"));
+    }
+    return texts;
 }
 
 QString describe(const QQuickItem *item)
@@ -484,15 +505,21 @@ void TestMonitorPage::keyWatchOffersToEnableAndShowsKeys()
     click(item("subscribeButton"));
     QTRY_VERIFY(monitor.isKeyspaceWatched());
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
-    QCOMPARE(monitor.topics(), QStringList { QStringLiteral("pattern:__keyspace@4__:user:*") });
+    QCOMPARE(monitor.topics()->rowCount(), 1);
+    QCOMPARE(monitor.topics()->data(monitor.topics()->index(0), Redwire::MonitorTopicModel::KindRole).toInt(),
+        int(Redwire::MonitorTopicModel::Keyspace));
+    QCOMPARE(monitor.topics()->topicAt(0)->name, QByteArray("__keyspace@4__:user:*"));
+    QTRY_COMPARE(topicChipTexts(page), QStringList { QStringLiteral("keys in db 4: user:*") });
 
     QQuickItem *banner = item("keyspaceBanner");
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
-    QCOMPARE(monitor.keyspaceNotifications(), QStringLiteral("off"));
+    QCOMPARE(monitor.keyspaceNotifications(), Redwire::KeyspaceNotificationConfig::State::Off);
+    QVERIFY(item("enableKeyspaceButton")->isVisible());
     QVERIFY2(item("keyspaceMessage")->property("text").toString().contains("notify-keyspace-events"),
         qPrintable(item("keyspaceMessage")->property("text").toString()));
     click(item("enableKeyspaceButton"));
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.keyspaceNotifications(), QStringLiteral("on"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.keyspaceNotifications(), Redwire::KeyspaceNotificationConfig::State::On, 10000);
     QTRY_VERIFY(!banner->isVisible());
     QVERIFY(server.cli({ "CONFIG", "GET", "notify-keyspace-events" }).contains('K'));
 
@@ -531,6 +558,75 @@ void TestMonitorPage::keyWatchOffersToEnableAndShowsKeys()
     QVERIFY2(monitor.selectedTitle().startsWith(QStringLiteral("Key user:7:name in db 4: set at ")),
         qPrintable(monitor.selectedTitle()));
     monitor.stop();
+}
+
+// The enums MonitorController's properties carry, by the names QML uses for them.
+void TestMonitorPage::monitorEnumsReachQml()
+{
+    QQmlComponent component(&m_engine);
+    component.setData("import QtQml\nimport Redwire.Models\nQtObject {\n"
+                      "property int warning: SlowSubscriberWatch.Warning\n"
+                      "property int critical: SlowSubscriberWatch.Critical\n"
+                      "property int off: KeyspaceNotificationConfig.Off\n"
+                      "property int on: KeyspaceNotificationConfig.On\n"
+                      "property int keyspace: MonitorTopicModel.Keyspace }",
+        QUrl(QStringLiteral("qrc:/tst_monitorenums.qml")));
+    std::unique_ptr<QObject> object(component.create());
+    QVERIFY2(object, qPrintable(component.errorString()));
+    QCOMPARE(object->property("warning").toInt(), int(Redwire::SlowSubscriberWatch::Level::Warning));
+    QCOMPARE(object->property("critical").toInt(), int(Redwire::SlowSubscriberWatch::Level::Critical));
+    QCOMPARE(object->property("off").toInt(), int(Redwire::KeyspaceNotificationConfig::State::Off));
+    QCOMPARE(object->property("on").toInt(), int(Redwire::KeyspaceNotificationConfig::State::On));
+    QCOMPARE(object->property("keyspace").toInt(), int(Redwire::MonitorTopicModel::Keyspace));
+}
+
+// One chip per subscription, channels first, each marked by its kind; its × unsubscribes that
+// one. The page's bindings that compare the monitor's enums load without a warning.
+void TestMonitorPage::topicChipsShowEachSubscriptionAndRemoveIt()
+{
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("ReferenceError|TypeError|Unable to assign")));
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
+    QVERIFY(window);
+    auto *page = window->property("page").value<QQuickItem *>();
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
+    QCOMPARE(topicChipTexts(page), QStringList());
+    QVERIFY(monitor.addTopic(QStringLiteral("same")));
+    QVERIFY(monitor.addTopic(QStringLiteral("news.*")));
+    QVERIFY(monitor.addTopic(QStringLiteral("alerts")));
+    QVERIFY(monitor.addKeyWatch(QString()));
+    QTRY_COMPARE(topicChipTexts(page),
+        (QStringList { QStringLiteral("# alerts"), QStringLiteral("# same"),
+            QStringLiteral("keys in db 0: *"), QStringLiteral("⁕ news.*") }));
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("2"), 10000);
+
+    auto removeChip = [&](int row) {
+        const auto *repeater = page->findChild<QQuickItem *>(QStringLiteral("topicChips"));
+        QQuickItem *chip = nullptr;
+        QMetaObject::invokeMethod(
+            const_cast<QQuickItem *>(repeater), "itemAt", Q_RETURN_ARG(QQuickItem *, chip), Q_ARG(int, row));
+        QVERIFY(chip);
+        auto *cross = chip->findChild<QQuickItem *>(QStringLiteral("removeTopicButton"));
+        QVERIFY(cross && cross->isVisible());
+        QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(cross).center().toPoint());
+    };
+    removeChip(2); // the key watch
+    QTRY_COMPARE(topicChipTexts(page),
+        (QStringList { QStringLiteral("# alerts"), QStringLiteral("# same"), QStringLiteral("⁕ news.*") }));
+    QVERIFY(!monitor.isKeyspaceWatched());
+    QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+    removeChip(0);
+    QTRY_COMPARE(
+        topicChipTexts(page), (QStringList { QStringLiteral("# same"), QStringLiteral("⁕ news.*") }));
+    QTRY_VERIFY_WITH_TIMEOUT(!server.cli({ "PUBSUB", "CHANNELS" }).contains("alerts"), 10000);
+    QVERIFY(server.cli({ "PUBSUB", "CHANNELS" }).contains("same"));
+    monitor.stop();
+    QTRY_COMPARE(topicChipTexts(page), QStringList());
 }
 
 // At 800×600: the detail pane of a MessagePack payload shows it decoded to JSON, a JSON payload
