@@ -140,8 +140,10 @@ Rectangle {
                 TextArea {
                     id: input
                     objectName: "composerInput"
-                    placeholderText: composer.chat.currentRoom.length > 0
-                                     ? qsTr("Message #%1").arg(composer.chat.currentRoom) : ""
+                    placeholderText: composer.chat.currentRoom.length === 0 ? ""
+                                     : (composer.chat.currentRoomDirect
+                                        ? qsTr("Message %1").arg(composer.chat.currentRoom)
+                                        : qsTr("Message #%1").arg(composer.chat.currentRoom))
                     wrapMode: TextEdit.Wrap
                     textFormat: TextEdit.PlainText
                     color: Theme.text

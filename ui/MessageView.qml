@@ -213,9 +213,13 @@ ListView {
             height: 28
         }
         Label {
+            objectName: "historyBeginning"
             visible: !view.chat.messages.canLoadOlder && view.count > 0
             anchors.centerIn: parent
-            text: qsTr("This is the beginning of the room's history.")
+            textFormat: Text.PlainText
+            text: view.chat.currentRoomDirect
+                  ? qsTr("This is the beginning of your conversation with %1.").arg(view.chat.currentRoom)
+                  : qsTr("This is the beginning of the room's history.")
             color: Theme.mutedText
             font.pixelSize: Theme.smallFontSize
         }

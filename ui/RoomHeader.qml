@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Redwire.Models
 
-// The open room's name, member count and mute switch.
+// The open room's name and member count, or for a direct conversation the other person and
+// whether they are online; how much the room notifies; the mute switch.
 Rectangle {
     id: header
     required property ChatController chat
@@ -17,7 +18,9 @@ Rectangle {
         anchors.leftMargin: Theme.spacing * 2
         anchors.rightMargin: Theme.spacing
         Label {
-            text: header.chat.currentRoom.length > 0 ? "# " + header.chat.currentRoom : qsTr("No room open")
+            objectName: "roomTitle"
+            text: header.chat.currentRoom.length === 0 ? qsTr("No room open")
+                  : (header.chat.currentRoomDirect ? "@ " : "# ") + header.chat.currentRoom
             textFormat: Text.PlainText
             font.bold: true
             font.pixelSize: 16
@@ -26,9 +29,66 @@ Rectangle {
             Layout.fillWidth: true
         }
         Label {
+            objectName: "roomPresence"
             visible: header.chat.currentRoom.length > 0
-            text: qsTr("%n online", "", header.chat.members ? header.chat.members.onlineCount : 0)
+            text: !header.chat.currentRoomDirect
+                  ? qsTr("%n online", "", header.chat.members ? header.chat.members.onlineCount : 0)
+                  : (header.chat.currentPeerPresence === "online" ? qsTr("online") : qsTr("offline"))
             color: Theme.mutedText
+            // The same dot as in the member list, for the person of a direct conversation.
+            leftPadding: header.chat.currentRoomDirect ? presenceDot.width + Theme.spacing : 0
+            Rectangle {
+                id: presenceDot
+                visible: header.chat.currentRoomDirect
+                anchors.verticalCenter: parent.verticalCenter
+                width: 9
+                height: 9
+                radius: 5
+                color: header.chat.currentPeerPresence === "online" ? Theme.ok : Theme.border
+            }
+        }
+        ToolButton {
+            id: notifyButton
+            objectName: "notifyButton"
+            visible: header.chat.currentRoom.length > 0
+            focusPolicy: Qt.TabFocus
+            FocusFrame { control: notifyButton }
+            readonly property string level: header.chat.currentRoomNotificationLevel
+            text: level === "all" ? qsTr("Notify: all")
+                  : (level === "none" ? qsTr("Notify: nothing") : qsTr("Notify: mentions"))
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Which messages of this conversation notify you")
+            onClicked: notifyMenu.popup(notifyButton, 0, notifyButton.height)
+            Menu {
+                id: notifyMenu
+                objectName: "notifyMenu"
+                palette.light: Theme.selection
+                ButtonGroup { id: levelChoices }
+                MenuItem {
+                    objectName: "notifyAll"
+                    text: qsTr("All messages")
+                    checkable: true
+                    ButtonGroup.group: levelChoices
+                    checked: notifyButton.level === "all"
+                    onTriggered: header.chat.setCurrentRoomNotificationLevel("all")
+                }
+                MenuItem {
+                    objectName: "notifyMentions"
+                    text: qsTr("Mentions and direct messages")
+                    checkable: true
+                    ButtonGroup.group: levelChoices
+                    checked: notifyButton.level === "mentions"
+                    onTriggered: header.chat.setCurrentRoomNotificationLevel("mentions")
+                }
+                MenuItem {
+                    objectName: "notifyNone"
+                    text: qsTr("Nothing")
+                    checkable: true
+                    ButtonGroup.group: levelChoices
+                    checked: notifyButton.level === "none"
+                    onTriggered: header.chat.setCurrentRoomNotificationLevel("none")
+                }
+            }
         }
         ToolButton {
             id: muteButton

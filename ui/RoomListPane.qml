@@ -118,14 +118,6 @@ Rectangle {
             }
         }
 
-        Label {
-            text: qsTr("Rooms")
-            color: Theme.mutedText
-            font.pixelSize: Theme.smallFontSize
-            font.capitalization: Font.AllUppercase
-            Layout.margins: Theme.spacing
-        }
-
         ListView {
             id: rooms
             objectName: "roomList"
@@ -136,6 +128,9 @@ Rectangle {
             keyNavigationEnabled: true
             activeFocusOnTab: true
             Accessible.name: qsTr("Rooms")
+            // Rooms first, then direct messages (RoomListModel keeps them in that order); the
+            // first row of each group carries the group's heading.
+            section.property: "section"
             // The keyboard's row starts at the room in view and follows it when it changes
             // elsewhere (a click, Alt+Down, the switcher).
             currentIndex: pane.chat.rooms ? pane.chat.rooms.currentRow : -1
@@ -169,8 +164,13 @@ Rectangle {
                 required property bool request
                 readonly property string roomName: name
 
+                // The first row of a group ("rooms", "direct") shows its heading above it.
+                readonly property bool startsSection: ListView.section !== ListView.previousSection
+                readonly property int headingHeight: startsSection ? 26 : 0
                 width: ListView.view.width
-                height: 34
+                height: 34 + headingHeight
+                topInset: headingHeight
+                topPadding: headingHeight + 6
                 highlighted: current
                 // The list is the Tab stop, not each room.
                 focusPolicy: Qt.NoFocus
@@ -183,6 +183,18 @@ Rectangle {
                     radius: 2
                 }
                 onClicked: pane.chat.selectRow(index)
+
+                Label {
+                    objectName: "roomSection_" + roomDelegate.ListView.section
+                    visible: roomDelegate.startsSection
+                    x: Theme.spacing
+                    height: roomDelegate.headingHeight
+                    verticalAlignment: Text.AlignVCenter
+                    text: roomDelegate.ListView.section === "direct" ? qsTr("Direct messages") : qsTr("Rooms")
+                    color: Theme.mutedText
+                    font.pixelSize: Theme.smallFontSize
+                    font.capitalization: Font.AllUppercase
+                }
 
                 contentItem: RowLayout {
                     spacing: Theme.spacing

@@ -1,7 +1,7 @@
 #include "ChatController.h"
 
 #include "ChatNotificationPolicy.h"
-
+#include "ChatSettings.h"
 #include "DesktopNotifier.h"
 #include "MemberListModel.h"
 #include "MessageListModel.h"
@@ -65,6 +65,9 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
     connect(m_notifier, &DesktopNotifier::notified, this, &ChatController::notified);
     m_notifications->setMutedCheck(
         [this](const ChatRoom *room) { return m_rooms && m_rooms->isMuted(RoomListModel::keyFor(room)); });
+    m_notifications->setLevelSource([this](const ChatRoom *room) {
+        return ChatNotificationPolicy::levelFromName(notificationLevelOf(room));
+    });
     m_notifications->setCurrentRoomSource(
         [this]() -> const ChatRoom * { return m_session ? m_session->currentRoom() : nullptr; });
 }
@@ -102,6 +105,7 @@ void ChatController::start(
         &ChatNotificationPolicy::requestOpened);
     m_rooms = new RoomListModel(m_session, this);
     m_members = new MemberListModel(nickname, this);
+    m_members->setPresenceSource([this](const QString &name) { return isOnline(name); });
     QSettings settings;
     m_rooms->setMutedKeys(settings.value(MutedKey).toStringList());
 
@@ -136,6 +140,65 @@ void ChatController::start(
         m_session->setCurrentRoom(m_session->roomAt(0));
     saveRooms();
     currentChanged();
+}
+
+void ChatController::setPreferences(ChatSettings *preferences)
+{
+    if (m_preferences)
+        disconnect(m_preferences, nullptr, this, nullptr);
+    m_preferences = preferences;
+    if (preferences)
+        connect(preferences, &ChatSettings::notificationLevelChanged, this,
+            &ChatController::currentRoomNotificationLevelChanged);
+    Q_EMIT currentRoomNotificationLevelChanged();
+}
+
+QString ChatController::notificationLevelOf(const ChatRoom *room) const
+{
+    if (!room)
+        return {};
+    const QString key = RoomListModel::keyFor(room);
+    if (m_preferences)
+        return m_preferences->notificationLevel(key);
+    return room->isDirect() ? QStringLiteral("all") : QStringLiteral("mentions");
+}
+
+QString ChatController::currentRoomNotificationLevel() const
+{
+    return notificationLevelOf(m_session ? m_session->currentRoom() : nullptr);
+}
+
+void ChatController::setCurrentRoomNotificationLevel(const QString &level)
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    if (room && m_preferences)
+        m_preferences->setNotificationLevel(RoomListModel::keyFor(room), level);
+}
+
+bool ChatController::currentRoomDirect() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    return room && room->isDirect();
+}
+
+bool ChatController::isOnline(const QString &nickname) const
+{
+    if (!m_session)
+        return false;
+    if (nickname == m_session->nickname())
+        return true;
+    for (const ChatRoom *room : m_session->rooms())
+        if (!room->isDirect() && room->members().contains(nickname))
+            return true;
+    return false;
+}
+
+QString ChatController::currentPeerPresence() const
+{
+    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    if (!room || !room->isDirect())
+        return {};
+    return isOnline(room->name()) ? QStringLiteral("online") : QStringLiteral("offline");
 }
 
 void ChatController::stop()
@@ -294,6 +357,13 @@ void ChatController::roomAdded(int row)
         return;
     m_notifications->watch(room);
     connect(room, &ChatRoom::errorOccurred, this, &ChatController::setLastError);
+    // Who is here in a room is who is online for our direct conversations.
+    if (!room->isDirect())
+        connect(room, &ChatRoom::membersChanged, this, [this] {
+            Q_EMIT currentPeerPresenceChanged();
+            if (m_members)
+                m_members->presenceChanged();
+        });
     if (!m_restoring)
         saveRooms();
 }
@@ -330,6 +400,8 @@ void ChatController::currentChanged()
     Q_EMIT currentRoomChanged();
     Q_EMIT currentRoomProblemChanged();
     Q_EMIT typingTextChanged();
+    Q_EMIT currentPeerPresenceChanged();
+    Q_EMIT currentRoomNotificationLevelChanged();
 }
 
 void ChatController::roomProblemChanged()
@@ -358,28 +430,30 @@ void ChatController::openDirect(const QString &peer)
         setLastError(m_session->lastError());
 }
 
+// Rows are RoomListModel's (rooms, then direct conversations), not the session's order.
 void ChatController::selectRow(int row)
 {
-    if (m_session && row >= 0 && row < m_session->roomCount())
-        m_session->setCurrentRoom(m_session->roomAt(row));
+    if (ChatRoom *room = m_session ? m_rooms->roomAt(row) : nullptr)
+        m_session->setCurrentRoom(room);
 }
 
 void ChatController::leaveRow(int row)
 {
-    if (!m_session || row < 0 || row >= m_session->roomCount())
+    ChatRoom *room = m_session ? m_rooms->roomAt(row) : nullptr;
+    if (!room)
         return;
-    ChatRoom *room = m_session->roomAt(row);
     const bool wasCurrent = room == m_session->currentRoom();
     m_session->leaveRoom(room);
-    if (wasCurrent && m_session->roomCount() > 0)
-        m_session->setCurrentRoom(m_session->roomAt(std::min(row, m_session->roomCount() - 1)));
+    if (wasCurrent && m_rooms->rowCount() > 0)
+        m_session->setCurrentRoom(m_rooms->roomAt(std::min(row, m_rooms->rowCount() - 1)));
 }
 
 void ChatController::setRowMuted(int row, bool muted)
 {
-    if (!m_session || row < 0 || row >= m_session->roomCount())
+    ChatRoom *room = m_session ? m_rooms->roomAt(row) : nullptr;
+    if (!room)
         return;
-    m_rooms->setMuted(RoomListModel::keyFor(m_session->roomAt(row)), muted);
+    m_rooms->setMuted(RoomListModel::keyFor(room), muted);
     QSettings().setValue(MutedKey, m_rooms->mutedKeys());
     Q_EMIT currentRoomChanged();
 }
@@ -387,7 +461,7 @@ void ChatController::setRowMuted(int row, bool muted)
 void ChatController::setCurrentRoomMuted(bool muted)
 {
     if (m_session && m_session->currentRoom())
-        setRowMuted(m_session->indexOf(m_session->currentRoom()), muted);
+        setRowMuted(m_rooms->rowOf(m_session->currentRoom()), muted);
 }
 
 bool ChatController::send(const QString &text, const QString &replyTo)

@@ -19,6 +19,7 @@ namespace Redwire {
 
 class ChatRoom;
 class ChatSession;
+class ChatSettings;
 class DesktopNotifier;
 
 // What the chat page talks to: one ChatSession, the models over it, the connection state in a
@@ -45,6 +46,14 @@ class ChatController : public QObject
     // "room:NAME" or "dm:NICK" (RoomListModel::keyFor): what per-room choices are kept under.
     Q_PROPERTY(QString currentRoomKey READ currentRoomKey NOTIFY currentRoomChanged)
     Q_PROPERTY(bool currentRoomMuted READ currentRoomMuted NOTIFY currentRoomChanged)
+    // The room in view is a direct conversation (currentRoom is then the other person's nickname).
+    Q_PROPERTY(bool currentRoomDirect READ currentRoomDirect NOTIFY currentRoomChanged)
+    // For a direct conversation: "online" when the other person is present in a room we are in
+    // (its presence set), else "offline"; empty for a room.
+    Q_PROPERTY(QString currentPeerPresence READ currentPeerPresence NOTIFY currentPeerPresenceChanged)
+    // "all", "mentions" or "none" (ChatSettings::notificationLevel) for the room in view.
+    Q_PROPERTY(QString currentRoomNotificationLevel READ currentRoomNotificationLevel NOTIFY
+            currentRoomNotificationLevelChanged)
     Q_PROPERTY(QString currentRoomProblem READ currentRoomProblem NOTIFY currentRoomProblemChanged)
     Q_PROPERTY(bool currentRoomRequest READ currentRoomRequest NOTIFY currentRoomProblemChanged)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
@@ -70,6 +79,15 @@ public:
     QString currentRoom() const;
     QString currentRoomKey() const;
     bool currentRoomMuted() const;
+    bool currentRoomDirect() const;
+    QString currentPeerPresence() const;
+    // Whether `nickname` is in the presence set of one of our rooms.
+    bool isOnline(const QString &nickname) const;
+    QString currentRoomNotificationLevel() const;
+    Q_INVOKABLE void setCurrentRoomNotificationLevel(const QString &level);
+    // Where notification levels are kept (main.cpp hands the app's settings); without it every
+    // room notifies at its default level.
+    void setPreferences(ChatSettings *preferences);
     QString currentRoomProblem() const;
     // Asks the server again for the room in view after it refused it.
     Q_INVOKABLE void retryCurrentRoom();
@@ -125,6 +143,8 @@ Q_SIGNALS:
     void windowActiveChanged();
     void lastErrorChanged();
     void pendingCountChanged();
+    void currentPeerPresenceChanged();
+    void currentRoomNotificationLevelChanged();
     // For the window: a notification was raised (ask for attention, show a banner).
     void notified(const QString &title, const QString &body);
 
@@ -135,6 +155,7 @@ private:
     void roomAdded(int row);
     void currentChanged();
     void saveRooms() const;
+    QString notificationLevelOf(const ChatRoom *room) const;
     // Created on first use: rooms never shown cost no model.
     MessageListModel *modelFor(ChatRoom *room) const;
 
@@ -148,6 +169,7 @@ private:
     MessageListModel *m_emptyMessages;
     DesktopNotifier *m_notifier;
     class ChatNotificationPolicy *m_notifications;
+    QPointer<ChatSettings> m_preferences;
     mutable QHash<ChatRoom *, MessageListModel *> m_messageModels;
     QString m_lastError;
     bool m_windowActive = true;

@@ -26,27 +26,65 @@ void ChatNotificationPolicy::watch(ChatRoom *room)
         [this, room](const ChatMessage &message) { mentioned(room, message); });
 }
 
-bool ChatNotificationPolicy::isInView(const ChatRoom *room) const
+ChatNotificationPolicy::Delivery ChatNotificationPolicy::decide(
+    Level level, bool mentionsMe, bool direct, bool windowActive, bool roomInView)
 {
-    return m_windowActive && m_currentRoom && m_currentRoom() == room;
+    if (windowActive && roomInView)
+        return Delivery::Nothing; // being read
+    if (level == Level::None || (level == Level::MentionsAndDirect && !mentionsMe && !direct))
+        return Delivery::Nothing;
+    return windowActive ? Delivery::InWindow : Delivery::Desktop;
+}
+
+ChatNotificationPolicy::Level ChatNotificationPolicy::levelFromName(const QString &name)
+{
+    if (name == QLatin1String("all"))
+        return Level::All;
+    if (name == QLatin1String("none"))
+        return Level::None;
+    return Level::MentionsAndDirect;
+}
+
+ChatNotificationPolicy::Delivery ChatNotificationPolicy::deliveryFor(
+    const ChatRoom *room, bool mentionsMe) const
+{
+    if (room->isRequest())
+        return Delivery::Nothing;
+    if (!mentionsMe && m_isMuted && m_isMuted(room))
+        return Delivery::Nothing;
+    const Level level = m_levelOf ? m_levelOf(room) : Level::All;
+    const bool inView = m_currentRoom && m_currentRoom() == room;
+    return decide(level, mentionsMe, room->isDirect(), m_windowActive, inView);
+}
+
+void ChatNotificationPolicy::deliver(const Pending &note)
+{
+    if (note.delivery == Delivery::Nothing)
+        return;
+    m_notifier->notify(note.title, note.body,
+        note.delivery == Delivery::Desktop ? DesktopNotifier::Reach::Desktop
+                                           : DesktopNotifier::Reach::Window);
 }
 
 void ChatNotificationPolicy::mentioned(ChatRoom *room, const ChatMessage &message)
 {
-    if (isInView(room) || room->isRequest())
-        return;
-    m_notifier->notify(tr("%1 mentioned you in %2").arg(message.sender, titleFor(room)), message.text);
+    deliver({ tr("%1 mentioned you in %2").arg(message.sender, titleFor(room)), message.text,
+        deliveryFor(room, true) });
 }
 
 void ChatNotificationPolicy::messageArrived(ChatRoom *room, const ChatMessage &message)
 {
-    // Mentions have their own notification; muted rooms, the room being read and requests none.
-    if (message.mentionsMe || isInView(room) || room->isRequest() || (m_isMuted && m_isMuted(room)))
+    // Mentions have their own notification.
+    if (message.mentionsMe)
+        return;
+    const Delivery delivery = deliveryFor(room, false);
+    if (delivery == Delivery::Nothing)
         return;
     const QString sender = message.external ? tr("external") : message.sender;
     if (!m_pending.contains(room))
         m_pendingOrder.append(QPointer<ChatRoom>(room));
-    m_pending.insert(room, { titleFor(room), sender + QStringLiteral(": ") + message.text.left(200) });
+    m_pending.insert(
+        room, { titleFor(room), sender + QStringLiteral(": ") + message.text.left(200), delivery });
     if (m_pendingOrder.size() == 1)
         QTimer::singleShot(0, this, &ChatNotificationPolicy::flush);
 }
@@ -58,8 +96,7 @@ void ChatNotificationPolicy::flush()
     for (const QPointer<ChatRoom> &room : order) {
         if (!room)
             continue;
-        const QPair<QString, QString> note = pending.value(room.data());
-        m_notifier->notify(note.first, note.second);
+        deliver(pending.value(room.data()));
     }
 }
 
@@ -72,7 +109,8 @@ void ChatNotificationPolicy::requestOpened(ChatRoom *room)
     if (m_lastRequestNotice.isValid() && m_lastRequestNotice.elapsed() < RequestNotificationIntervalMs)
         return;
     m_lastRequestNotice.start();
-    m_notifier->notify(tr("Message request"), tr("%1 wants to talk with you.").arg(room->name()));
+    m_notifier->notify(tr("Message request"), tr("%1 wants to talk with you.").arg(room->name()),
+        m_windowActive ? DesktopNotifier::Reach::Window : DesktopNotifier::Reach::Desktop);
 }
 
 } // namespace Redwire

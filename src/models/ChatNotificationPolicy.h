@@ -13,21 +13,32 @@ class ChatRoom;
 class DesktopNotifier;
 struct ChatMessage;
 
-// Decides which chat events become desktop notifications, fed by each room's messageArrived()
-// and mentioned() signals: a mention always (unless it is in view); other messages of a room that
-// is neither muted, nor in view in the active window, nor a stranger's request (one notification
-// per batch: the newest); a stranger's first message as one quiet "message request" at most once
-// a minute.
+// Decides which chat events become notifications, fed by each room's messageArrived() and
+// mentioned() signals. Each room has a level (all / mentions and direct messages / none); nothing
+// notifies for the room in view in the active window; with the window active a notification is
+// the window's own banner, in the background a desktop notification too. A muted room's messages
+// notify only when they mention us; a stranger's request does not notify, except once, quietly
+// ("message request", at most once a minute). A batch of messages in a room gives one
+// notification: the newest.
 class ChatNotificationPolicy : public QObject
 {
     Q_OBJECT
 public:
     static constexpr qint64 RequestNotificationIntervalMs = 60 * 1000;
 
+    enum class Level { All, MentionsAndDirect, None };
+    enum class Delivery { Nothing, InWindow, Desktop };
+
+    // The rule, on its own so that it can be read and tested as a table.
+    static Delivery decide(Level level, bool mentionsMe, bool direct, bool windowActive, bool roomInView);
+    // "all", "mentions", "none" (ChatSettings); anything else is MentionsAndDirect.
+    static Level levelFromName(const QString &name);
+
     explicit ChatNotificationPolicy(DesktopNotifier *notifier, QObject *parent = nullptr);
 
-    // What the policy asks of the rest of the app.
+    // What the policy asks of the rest of the app. Without a level source every room is All.
     void setMutedCheck(std::function<bool(const ChatRoom *)> isMuted) { m_isMuted = std::move(isMuted); }
+    void setLevelSource(std::function<Level(const ChatRoom *)> levelOf) { m_levelOf = std::move(levelOf); }
     void setCurrentRoomSource(std::function<const ChatRoom *()> currentRoom)
     {
         m_currentRoom = std::move(currentRoom);
@@ -40,17 +51,26 @@ public:
     static QString titleFor(const ChatRoom *room);
 
 private:
-    bool isInView(const ChatRoom *room) const;
+    struct Pending
+    {
+        QString title;
+        QString body;
+        Delivery delivery = Delivery::Nothing;
+    };
+
+    Delivery deliveryFor(const ChatRoom *room, bool mentionsMe) const;
+    void deliver(const Pending &note);
     void messageArrived(ChatRoom *room, const ChatMessage &message);
     void mentioned(ChatRoom *room, const ChatMessage &message);
     void flush();
 
     DesktopNotifier *m_notifier;
     std::function<bool(const ChatRoom *)> m_isMuted;
+    std::function<Level(const ChatRoom *)> m_levelOf;
     std::function<const ChatRoom *()> m_currentRoom;
     bool m_windowActive = true;
     // The newest message of each room's current batch, notified when the batch is over.
-    QHash<const ChatRoom *, QPair<QString, QString>> m_pending;
+    QHash<const ChatRoom *, Pending> m_pending;
     QList<QPointer<ChatRoom>> m_pendingOrder;
     QElapsedTimer m_lastRequestNotice;
 };

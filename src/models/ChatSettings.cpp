@@ -9,6 +9,8 @@ namespace {
 const QString ThemeKey = QStringLiteral("window/theme");
 const QString AutoConnectKey = QStringLiteral("chat/autoConnect");
 const QString DraftsGroup = QStringLiteral("drafts/");
+const QString LevelsGroup = QStringLiteral("notify/");
+const QString SoundKey = QStringLiteral("chat/notificationSound");
 // Writing the settings file on every keystroke is wasted work; a second after the last is enough
 // (and the destructor writes what is left).
 constexpr int DraftWriteDelayMs = 1000;
@@ -21,6 +23,12 @@ QString hex(const QString &text)
 QString fromHex(const QString &text)
 {
     return QString::fromUtf8(QByteArray::fromHex(text.toLatin1()));
+}
+
+bool isNotificationLevel(const QString &level)
+{
+    return level == QLatin1String("all") || level == QLatin1String("mentions")
+        || level == QLatin1String("none");
 }
 
 QString validTheme(const QString &theme)
@@ -46,6 +54,7 @@ ChatSettings::ChatSettings(QObject *parent)
     QSettings settings;
     m_theme = validTheme(settings.value(ThemeKey).toString());
     m_autoConnect = settings.value(AutoConnectKey, false).toBool();
+    m_notificationSound = settings.value(SoundKey, false).toBool();
     m_writeTimer.setSingleShot(true);
     m_writeTimer.setInterval(DraftWriteDelayMs);
     connect(&m_writeTimer, &QTimer::timeout, this, &ChatSettings::flush);
@@ -75,6 +84,32 @@ void ChatSettings::setAutoConnect(bool autoConnect)
     Q_EMIT autoConnectChanged();
 }
 
+void ChatSettings::setNotificationSound(bool on)
+{
+    if (on == m_notificationSound)
+        return;
+    m_notificationSound = on;
+    QSettings().setValue(SoundKey, on);
+    Q_EMIT notificationSoundChanged();
+}
+
+QString ChatSettings::notificationLevel(const QString &roomKey) const
+{
+    const QString fallback
+        = roomKey.startsWith(QLatin1String("dm:")) ? QStringLiteral("all") : QStringLiteral("mentions");
+    const QString stored
+        = QSettings().value(LevelsGroup + m_scope + QLatin1Char('/') + hex(roomKey)).toString();
+    return isNotificationLevel(stored) ? stored : fallback;
+}
+
+void ChatSettings::setNotificationLevel(const QString &roomKey, const QString &level)
+{
+    if (roomKey.isEmpty() || !isNotificationLevel(level) || level == notificationLevel(roomKey))
+        return;
+    QSettings().setValue(LevelsGroup + m_scope + QLatin1Char('/') + hex(roomKey), level);
+    Q_EMIT notificationLevelChanged(roomKey);
+}
+
 void ChatSettings::setDraftScope(const QString &server, const QString &nickname)
 {
     const QString scope = hex(server + QLatin1Char('\n') + nickname);
@@ -83,6 +118,7 @@ void ChatSettings::setDraftScope(const QString &server, const QString &nickname)
     flush();
     m_scope = scope;
     Q_EMIT draftRoomsChanged();
+    Q_EMIT notificationLevelChanged(QString());
 }
 
 QString ChatSettings::draftGroup() const

@@ -16,6 +16,8 @@ namespace Redwire {
 namespace {
 #if defined(REDWIRE_HAVE_DBUS)
 const QString Service = QStringLiteral("org.freedesktop.Notifications");
+#else
+Q_UNUSED(reach);
 #endif
 } // namespace
 
@@ -30,11 +32,11 @@ DesktopNotifier::DesktopNotifier(QObject *parent)
     qCDebug(lcNotify) << "system notification service:" << m_systemService;
 }
 
-void DesktopNotifier::notify(const QString &title, const QString &body)
+void DesktopNotifier::notify(const QString &title, const QString &body, Reach reach)
 {
     Q_EMIT notified(title, body);
 #if defined(REDWIRE_HAVE_DBUS)
-    if (!m_systemService)
+    if (!m_systemService || reach != Reach::Desktop)
         return;
     QDBusMessage call = QDBusMessage::createMethodCall(
         Service, QStringLiteral("/org/freedesktop/Notifications"), Service, QStringLiteral("Notify"));
@@ -42,6 +44,8 @@ void DesktopNotifier::notify(const QString &title, const QString &body)
     call << QCoreApplication::applicationName() << uint(0) << QStringLiteral("redwire") << title
          << body.toHtmlEscaped().left(500) << QStringList() << QVariantMap() << int(-1);
     QDBusConnection::sessionBus().asyncCall(call);
+#else
+    Q_UNUSED(reach);
 #endif
 }
 

@@ -14,8 +14,12 @@ class DesktopNotifier : public QObject
 public:
     explicit DesktopNotifier(QObject *parent = nullptr);
 
+    // Window: only notified() (the window shows its banner). Desktop: the system's notification
+    // service too, for a window in the background.
+    enum class Reach { Window, Desktop };
+
     // Title and body are shown as plain text (markup is escaped for services that render it).
-    void notify(const QString &title, const QString &body);
+    void notify(const QString &title, const QString &body, Reach reach = Reach::Desktop);
     bool hasSystemService() const { return m_systemService; }
 
 Q_SIGNALS:

@@ -30,7 +30,11 @@ void MemberListModel::setRoom(ChatRoom *room)
 // Applies the difference between the rows and the room's member list as inserts and removals.
 void MemberListModel::syncMembers()
 {
-    QStringList wanted = m_room ? m_room->members() : QStringList();
+    QStringList wanted;
+    if (m_room && m_room->isDirect())
+        wanted = QStringList { m_me, m_room->name() };
+    else if (m_room)
+        wanted = m_room->members();
     std::sort(wanted.begin(), wanted.end(), [](const QString &a, const QString &b) {
         const int c = QString::compare(a, b, Qt::CaseInsensitive);
         return c != 0 ? c < 0 : a < b;
@@ -51,8 +55,34 @@ void MemberListModel::syncMembers()
         m_members.insert(row, wanted.at(row));
         endInsertRows();
     }
-    if (before != m_members.size())
+    if (before != m_members.size() || m_lastOnlineCount != onlineCount()) {
+        m_lastOnlineCount = onlineCount();
         Q_EMIT onlineCountChanged();
+    }
+}
+
+bool MemberListModel::isOnline(const QString &nickname) const
+{
+    if (!m_room || !m_room->isDirect() || nickname == m_me)
+        return true;
+    return m_isOnline && m_isOnline(nickname);
+}
+
+int MemberListModel::onlineCount() const
+{
+    return int(std::count_if(
+        m_members.cbegin(), m_members.cend(), [this](const QString &name) { return isOnline(name); }));
+}
+
+void MemberListModel::presenceChanged()
+{
+    if (!m_room || !m_room->isDirect() || m_members.isEmpty())
+        return;
+    Q_EMIT dataChanged(index(0), index(int(m_members.size()) - 1), { OnlineRole });
+    if (m_lastOnlineCount != onlineCount()) {
+        m_lastOnlineCount = onlineCount();
+        Q_EMIT onlineCountChanged();
+    }
 }
 
 void MemberListModel::syncTyping()
@@ -88,7 +118,7 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return name;
     case OnlineRole:
-        return true;
+        return isOnline(name);
     case TypingRole:
         return m_typing.contains(name);
     case MeRole:

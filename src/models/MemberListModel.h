@@ -7,10 +7,13 @@
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
 
+#include <functional>
+
 namespace Redwire {
 
-// Who is in the room in view (presence from Redis), sorted by name, with who is typing. Follows
-// the room's changes with row inserts and removals, and can be pointed at another room.
+// Who is in the room in view (presence from Redis), sorted by name, with who is typing; for a
+// direct conversation, the two people, the other one online or not as the presence source says.
+// Follows the room's changes with row inserts and removals, and can be pointed at another room.
 class MemberListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -29,10 +32,17 @@ public:
     explicit MemberListModel(const QString &myNickname, QObject *parent = nullptr);
 
     void setRoom(ChatRoom *room);
+    // Whether a nickname is online, for direct conversations (a room's members are online).
+    void setPresenceSource(std::function<bool(const QString &)> isOnline)
+    {
+        m_isOnline = std::move(isOnline);
+    }
+    // The presence source's answers may have changed.
+    void presenceChanged();
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
-    int onlineCount() const { return int(m_members.size()); }
+    int onlineCount() const;
 
 Q_SIGNALS:
     void onlineCountChanged();
@@ -41,7 +51,11 @@ private:
     void syncMembers();
     void syncTyping();
 
+    bool isOnline(const QString &nickname) const;
+
     QString m_me;
+    std::function<bool(const QString &)> m_isOnline;
+    int m_lastOnlineCount = 0;
     QPointer<ChatRoom> m_room;
     QStringList m_members; // sorted
     QStringList m_typing;

@@ -10,19 +10,13 @@ RoomListModel::RoomListModel(ChatSession *session, QObject *parent)
     , m_session(session)
 {
     for (ChatRoom *room : session->rooms())
-        watch(room);
-    connect(
-        session, &ChatSession::roomAboutToBeAdded, this, [this](int row) { beginInsertRows({}, row, row); });
-    connect(session, &ChatSession::roomAdded, this, [this](int row) {
-        endInsertRows();
-        watch(m_session->roomAt(row));
-    });
+        insert(room);
+    // Our rows are our own order: a room is inserted where its group wants it once the session
+    // has it, and removed before the session lets it go.
+    connect(session, &ChatSession::roomAdded, this, [this](int index) { insert(m_session->roomAt(index)); });
     connect(session, &ChatSession::roomAboutToBeRemoved, this,
-        [this](int row) { beginRemoveRows({}, row, row); });
-    connect(session, &ChatSession::roomRemoved, this, [this](int) {
-        endRemoveRows();
-        Q_EMIT currentRowChanged();
-    });
+        [this](int index) { remove(m_session->roomAt(index)); });
+    connect(session, &ChatSession::roomRemoved, this, [this](int) { Q_EMIT currentRowChanged(); });
     connect(session, &ChatSession::currentRoomChanged, this, [this] {
         const int now = currentRow();
         if (m_lastCurrentRow >= 0 && m_lastCurrentRow < rowCount())
@@ -39,6 +33,39 @@ QString RoomListModel::keyFor(const ChatRoom *room)
     return (room->isDirect() ? QStringLiteral("dm:") : QStringLiteral("room:")) + room->name();
 }
 
+void RoomListModel::insert(ChatRoom *room)
+{
+    if (!room || m_order.contains(room))
+        return;
+    // After the last row of its group: rooms before every direct conversation.
+    int row = int(m_order.size());
+    if (!room->isDirect()) {
+        row = 0;
+        while (row < m_order.size() && !m_order.at(row)->isDirect())
+            ++row;
+    }
+    beginInsertRows({}, row, row);
+    m_order.insert(row, room);
+    endInsertRows();
+    watch(room);
+}
+
+void RoomListModel::remove(ChatRoom *room)
+{
+    const int row = rowOf(room);
+    if (row < 0)
+        return;
+    disconnect(room, nullptr, this, nullptr);
+    beginRemoveRows({}, row, row);
+    m_order.removeAt(row);
+    endRemoveRows();
+}
+
+int RoomListModel::rowOf(const ChatRoom *room) const
+{
+    return int(m_order.indexOf(const_cast<ChatRoom *>(room)));
+}
+
 void RoomListModel::watch(ChatRoom *room)
 {
     if (!room)
@@ -52,14 +79,14 @@ void RoomListModel::watch(ChatRoom *room)
 
 void RoomListModel::roomChanged(ChatRoom *room, const QList<int> &roles)
 {
-    const int row = m_session ? m_session->indexOf(room) : -1;
+    const int row = rowOf(room);
     if (row >= 0)
         Q_EMIT dataChanged(index(row), index(row), roles);
 }
 
 int RoomListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() || !m_session ? 0 : m_session->roomCount();
+    return parent.isValid() ? 0 : int(m_order.size());
 }
 
 QHash<int, QByteArray> RoomListModel::roleNames() const
@@ -73,6 +100,7 @@ QHash<int, QByteArray> RoomListModel::roleNames() const
         { DirectRole, "direct" },
         { ProblemRole, "problem" },
         { RequestRole, "request" },
+        { SectionRole, "section" },
     };
     return names;
 }
@@ -81,7 +109,7 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_session)
         return {};
-    const ChatRoom *room = m_session->roomAt(index.row());
+    const ChatRoom *room = m_order.value(index.row());
     if (!room)
         return {};
     switch (role) {
@@ -91,7 +119,7 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
     case UnreadRole:
         return room->unreadCount();
     case MentionsRole:
-        return room->unreadMentionCount();
+        return room->isDirect() ? room->unreadCount() : room->unreadMentionCount();
     case MutedRole:
         return m_muted.contains(keyFor(room));
     case CurrentRole:
@@ -102,6 +130,8 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
         return room->problem();
     case RequestRole:
         return room->isRequest();
+    case SectionRole:
+        return room->isDirect() ? QStringLiteral("direct") : QStringLiteral("rooms");
     default:
         return {};
     }
@@ -109,7 +139,7 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
 
 int RoomListModel::currentRow() const
 {
-    return m_session && m_session->currentRoom() ? m_session->indexOf(m_session->currentRoom()) : -1;
+    return m_session && m_session->currentRoom() ? rowOf(m_session->currentRoom()) : -1;
 }
 
 int RoomListModel::rowAfter(int step, bool unreadOnly) const
@@ -126,10 +156,10 @@ int RoomListModel::rowAfter(int step, bool unreadOnly) const
     const int start = from < 0 ? 0 : from;
     for (int i = 1; i <= count; ++i) {
         const int row = ((start + direction * i) % count + count) % count;
-        const ChatRoom *room = m_session->roomAt(row);
+        const ChatRoom *room = m_order.value(row);
         if (row == from || !room || room->unreadCount() == 0)
             continue;
-        if (!m_muted.contains(keyFor(room)) || room->unreadMentionCount() > 0)
+        if (!m_muted.contains(keyFor(room)) || room->unreadMentionCount() > 0 || room->isDirect())
             return row;
     }
     return -1;
@@ -143,10 +173,8 @@ void RoomListModel::setMuted(const QString &key, bool muted)
         m_muted.insert(key);
     else
         m_muted.remove(key);
-    if (!m_session)
-        return;
-    for (int row = 0; row < m_session->roomCount(); ++row)
-        if (keyFor(m_session->roomAt(row)) == key)
+    for (int row = 0; row < m_order.size(); ++row)
+        if (keyFor(m_order.at(row)) == key)
             Q_EMIT dataChanged(index(row), index(row), { MutedRole });
 }
 

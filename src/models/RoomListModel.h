@@ -10,8 +10,9 @@
 
 namespace Redwire {
 
-// The joined rooms and direct conversations, in the session's order, with unread counts and
-// the user's mute choices.
+// The joined rooms, then the direct conversations (each group in the session's order, so a list
+// can show them as two sections), with unread counts and the user's mute choices. A direct
+// conversation's unread messages count as mentions: they are addressed to us.
 class RoomListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -28,6 +29,7 @@ public:
         DirectRole, // "direct": a direct conversation
         ProblemRole, // "problem": why the server refuses the room (translated), or empty
         RequestRole, // "request": a direct conversation from someone we never talked with
+        SectionRole, // "section": "rooms" or "direct" (rooms come first)
     };
     Q_ENUM(Role)
 
@@ -38,6 +40,9 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     int currentRow() const;
+    // The room shown in `row`, or null; the row of `room`, or -1.
+    ChatRoom *roomAt(int row) const { return m_order.value(row); }
+    int rowOf(const ChatRoom *room) const;
     // For keyboard navigation: the row `step` rows from the room in view (no wrapping), or with
     // `unreadOnly` the nearest room in that direction with unread messages that are not muted
     // (muted rooms count when they mention us), wrapping round; -1 when there is none.
@@ -55,7 +60,10 @@ Q_SIGNALS:
 private:
     void watch(ChatRoom *room);
     void roomChanged(ChatRoom *room, const QList<int> &roles);
+    void insert(ChatRoom *room);
+    void remove(ChatRoom *room);
 
+    QList<ChatRoom *> m_order; // rooms first, then direct conversations
     QPointer<ChatSession> m_session;
     QSet<QString> m_muted;
     int m_lastCurrentRow = -1;

@@ -18,7 +18,15 @@ class TestChatNotifications : public QObject
 private Q_SLOTS:
     void backgroundRoomNotifiesTheNewestOfABatch();
     void roomInViewMutedOrMentionedFollowTheRules();
+    void decide_data();
+    void decide();
+    void levelNoneSilencesEvenMentions();
 };
+
+using Level = ChatNotificationPolicy::Level;
+using Delivery = ChatNotificationPolicy::Delivery;
+Q_DECLARE_METATYPE(ChatNotificationPolicy::Level)
+Q_DECLARE_METATYPE(ChatNotificationPolicy::Delivery)
 
 namespace {
 struct Watched
@@ -84,6 +92,87 @@ void TestChatNotifications::roomInViewMutedOrMentionedFollowTheRules()
     QVERIFY(two.bobRoom->sendMessage(QStringLiteral("away")));
     QTRY_COMPARE_WITH_TIMEOUT(notified.count(), 2, 5000);
     QCOMPARE(notified.last().at(1).toString(), QStringLiteral("bob: away"));
+}
+
+// The rule as a table: level x mention x direct x window active x room in view.
+void TestChatNotifications::decide_data()
+{
+    QTest::addColumn<Level>("level");
+    QTest::addColumn<bool>("mention");
+    QTest::addColumn<bool>("direct");
+    QTest::addColumn<bool>("windowActive");
+    QTest::addColumn<bool>("inView");
+    QTest::addColumn<Delivery>("expected");
+
+    QTest::newRow("all, plain, background room")
+        << Level::All << false << false << true << false << Delivery::InWindow;
+    QTest::newRow("all, plain, window inactive")
+        << Level::All << false << false << false << false << Delivery::Desktop;
+    QTest::newRow("all, plain, in view") << Level::All << false << false << true << true << Delivery::Nothing;
+    QTest::newRow("all, in view, window inactive")
+        << Level::All << false << false << false << true << Delivery::Desktop;
+    QTest::newRow("all, mention, in view")
+        << Level::All << true << false << true << true << Delivery::Nothing;
+    QTest::newRow("mentions, plain") << Level::MentionsAndDirect << false << false << true << false
+                                     << Delivery::Nothing;
+    QTest::newRow("mentions, plain, inactive")
+        << Level::MentionsAndDirect << false << false << false << false << Delivery::Nothing;
+    QTest::newRow("mentions, mention")
+        << Level::MentionsAndDirect << true << false << true << false << Delivery::InWindow;
+    QTest::newRow("mentions, mention, inactive")
+        << Level::MentionsAndDirect << true << false << false << false << Delivery::Desktop;
+    QTest::newRow("mentions, mention, in view")
+        << Level::MentionsAndDirect << true << false << true << true << Delivery::Nothing;
+    QTest::newRow("mentions, direct")
+        << Level::MentionsAndDirect << false << true << true << false << Delivery::InWindow;
+    QTest::newRow("mentions, direct, inactive, in view")
+        << Level::MentionsAndDirect << false << true << false << true << Delivery::Desktop;
+    QTest::newRow("mentions, direct, in view")
+        << Level::MentionsAndDirect << false << true << true << true << Delivery::Nothing;
+    QTest::newRow("none, plain") << Level::None << false << false << true << false << Delivery::Nothing;
+    QTest::newRow("none, mention") << Level::None << true << false << true << false << Delivery::Nothing;
+    QTest::newRow("none, direct, inactive")
+        << Level::None << false << true << false << false << Delivery::Nothing;
+    QTest::newRow("none, mention, direct, inactive")
+        << Level::None << true << true << false << false << Delivery::Nothing;
+}
+
+void TestChatNotifications::decide()
+{
+    QFETCH(Level, level);
+    QFETCH(bool, mention);
+    QFETCH(bool, direct);
+    QFETCH(bool, windowActive);
+    QFETCH(bool, inView);
+    QFETCH(Delivery, expected);
+    QCOMPARE(ChatNotificationPolicy::decide(level, mention, direct, windowActive, inView), expected);
+}
+
+// A room set to "none" stays quiet even when it names us; "mentions" lets only the mention through.
+void TestChatNotifications::levelNoneSilencesEvenMentions()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    TwoInARoom two = twoInARoom(server);
+    QTRY_VERIFY_WITH_TIMEOUT(two.synced(), 10000);
+    Watched alice;
+    Level level = Level::None;
+    alice.policy.setLevelSource([&level](const ChatRoom *) { return level; });
+    alice.policy.watch(two.aliceRoom);
+    QSignalSpy notified(&alice.notifier, &DesktopNotifier::notified);
+
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("plain")));
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("alice: look")));
+    QTRY_COMPARE_WITH_TIMEOUT(conversation(two.aliceRoom).size(), 2, 5000);
+    level = Level::MentionsAndDirect;
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("plain again")));
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("alice: now?")));
+    QTRY_COMPARE_WITH_TIMEOUT(conversation(two.aliceRoom).size(), 4, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(notified.count(), 1, 5000);
+    QCOMPARE(notified.first().at(0).toString(), QStringLiteral("bob mentioned you in #chat"));
+    QCOMPARE(notified.first().at(1).toString(), QStringLiteral("alice: now?"));
+    // Nothing more comes (a plain message would have been flushed by now).
+    QVERIFY(!notified.wait(300));
 }
 
 QTEST_GUILESS_MAIN(TestChatNotifications)

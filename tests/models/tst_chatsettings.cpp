@@ -24,6 +24,8 @@ private Q_SLOTS:
     void draftsBelongToServerNicknameAndRoom();
     void draftsAreWrittenAfterAMoment();
     void draftRoomsListsTheScopesDrafts();
+    void notificationLevelIsKeptPerServerNicknameAndRoom();
+    void notificationSoundIsOffUnlessChosen();
     void score_data();
     void score();
 
@@ -142,6 +144,46 @@ void TestChatSettings::draftRoomsListsTheScopesDrafts()
     QCOMPARE(settings.draftRooms(), QStringList { QStringLiteral("@carol") });
     settings.setDraftScope(QStringLiteral("local"), QStringLiteral("bob"));
     QCOMPARE(settings.draftRooms(), QStringList());
+}
+
+// Rooms default to mentions, direct conversations to all; a choice survives a restart (a new
+// ChatSettings over the same file) for that server, nickname and room only.
+void TestChatSettings::notificationLevelIsKeptPerServerNicknameAndRoom()
+{
+    {
+        ChatSettings settings;
+        settings.setDraftScope(QStringLiteral("127.0.0.1:6379"), QStringLiteral("alice"));
+        QCOMPARE(settings.notificationLevel(QStringLiteral("room:alpha")), QStringLiteral("mentions"));
+        QCOMPARE(settings.notificationLevel(QStringLiteral("dm:bob")), QStringLiteral("all"));
+        QSignalSpy changed(&settings, &ChatSettings::notificationLevelChanged);
+        settings.setNotificationLevel(QStringLiteral("room:alpha"), QStringLiteral("none"));
+        settings.setNotificationLevel(QStringLiteral("dm:bob"), QStringLiteral("mentions"));
+        settings.setNotificationLevel(QStringLiteral("room:beta"), QStringLiteral("loud")); // ignored
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(changed.first().at(0).toString(), QStringLiteral("room:alpha"));
+    }
+    ChatSettings restarted;
+    restarted.setDraftScope(QStringLiteral("127.0.0.1:6379"), QStringLiteral("alice"));
+    QCOMPARE(restarted.notificationLevel(QStringLiteral("room:alpha")), QStringLiteral("none"));
+    QCOMPARE(restarted.notificationLevel(QStringLiteral("dm:bob")), QStringLiteral("mentions"));
+    QCOMPARE(restarted.notificationLevel(QStringLiteral("room:beta")), QStringLiteral("mentions"));
+    QCOMPARE(restarted.notificationLevel(QStringLiteral("dm:alpha")), QStringLiteral("all"));
+    restarted.setDraftScope(QStringLiteral("127.0.0.1:6379"), QStringLiteral("bob"));
+    QCOMPARE(restarted.notificationLevel(QStringLiteral("room:alpha")), QStringLiteral("mentions"));
+    restarted.setDraftScope(QStringLiteral("local"), QStringLiteral("alice"));
+    QCOMPARE(restarted.notificationLevel(QStringLiteral("room:alpha")), QStringLiteral("mentions"));
+}
+
+void TestChatSettings::notificationSoundIsOffUnlessChosen()
+{
+    {
+        ChatSettings settings;
+        QCOMPARE(settings.notificationSound(), false);
+        QSignalSpy changed(&settings, &ChatSettings::notificationSoundChanged);
+        settings.setNotificationSound(true);
+        QCOMPARE(changed.count(), 1);
+    }
+    QCOMPARE(ChatSettings().notificationSound(), true);
 }
 
 void TestChatSettings::score_data()

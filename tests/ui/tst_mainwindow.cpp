@@ -10,6 +10,9 @@
 #include "models/MonitorController.h"
 #include "models/RoomListModel.h"
 
+#include "chat/ChatRoom.h"
+#include "chat/ChatSession.h"
+
 #include "RedisServerProcess.h"
 
 #include <QDir>
@@ -101,6 +104,7 @@ AppRun::AppRun(const QStringList &startRooms)
     chat = std::make_unique<ChatController>(config);
     monitor = std::make_unique<MonitorController>();
     preferences = std::make_unique<ChatSettings>();
+    chat->setPreferences(preferences.get());
     s_run = this;
     engine.addImportPath(QStringLiteral("qrc:/"));
     QQmlComponent component(&engine, QUrl(QStringLiteral("qrc:/Redwire/Ui/Main.qml")));
@@ -187,6 +191,8 @@ private Q_SLOTS:
     void lastServerAndNicknameAreRestoredAndConnected();
     void wrongPortNamesTheServerAndOffersChangeServer();
     void failedAutoConnectOffersChangeServer();
+    void directConversationShowsThePerson();
+    void notificationLevelIsChosenInTheHeader();
     void quitDialogCountsMessagesAndWarnsAboutTheDraft_data();
     void quitDialogCountsMessagesAndWarnsAboutTheDraft();
 
@@ -244,6 +250,20 @@ void TestMainWindow::press(Qt::Key key, Qt::KeyboardModifiers modifiers)
 void TestMainWindow::type(const QString &text)
 {
     typeInto(m_run->window(), text);
+}
+
+// The shown item of that name in the window's tree of items (list delegates live under their
+// view's content item).
+QQuickItem *shownItem(QQuickItem *from, const QString &name)
+{
+    if (!from || !from->isVisible())
+        return nullptr;
+    if (from->objectName() == name)
+        return from;
+    for (QQuickItem *child : from->childItems())
+        if (QQuickItem *found = shownItem(child, name))
+            return found;
+    return nullptr;
 }
 
 bool TestMainWindow::tabTo(const QString &name, bool backwards, int limit)
@@ -375,6 +395,8 @@ void TestMainWindow::altShiftDownJumpsToTheNextUnreadRoom()
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "gamma" }).endsWith("1"), 10000);
     RoomListModel *rooms = m_run->chat->rooms();
     const int gamma = rowOfRoom(rooms, QStringLiteral("gamma"));
+    // Rooms notify of mentions only unless told otherwise; this one tells every message.
+    m_run->preferences->setNotificationLevel(QStringLiteral("room:gamma"), QStringLiteral("all"));
     QCOMPARE(m_server->cli({ "PUBLISH", "gamma", "anyone there?" }), QByteArray("1"));
     QTRY_VERIFY(rooms->data(rooms->index(gamma), RoomListModel::UnreadRole).toInt() > 0);
     QCOMPARE(m_run->chat->currentRoom(), QStringLiteral("alpha"));
@@ -630,6 +652,93 @@ void TestMainWindow::failedAutoConnectOffersChangeServer()
     QTRY_VERIFY(!m_run->chat->isStarted());
     QTRY_VERIFY(m_run->settled());
     QVERIFY(m_run->item(QStringLiteral("connectButton")));
+}
+
+// Bob is in alpha with alice; alice opens their conversation from the member list: the header
+// shows the person ("@ bob", online), the composer says "Message bob", the member pane the two of
+// them, the history's start "your conversation with bob", and the room list a "Direct messages"
+// section.
+void TestMainWindow::directConversationShowsThePerson()
+{
+    m_run = connectFirstTime(m_server->port(), m_rooms);
+    QVERIFY(m_run);
+    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    ChatSession bob;
+    ConnectionOptions options;
+    options.port = m_server->port();
+    bob.setConnectionOptions(options);
+    QVERIFY(bob.setNickname(QStringLiteral("bob")));
+    bob.connectToServer();
+    QVERIFY(bob.joinRoom(QStringLiteral("alpha")));
+    QCOMPARE(m_run->chat->currentRoom(), QStringLiteral("alpha"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->members()->rowCount(), 2, 15000);
+
+    // From the keyboard: the member list, the second row (bob; alice is the first), Enter.
+    QQuickItem *memberList = m_run->item(QStringLiteral("memberList"));
+    QVERIFY(memberList);
+    QTRY_COMPARE(memberList->property("count").toInt(), 2);
+    QVERIFY(tabTo(QStringLiteral("memberList")));
+    memberList->setProperty("currentIndex", 1);
+    press(Qt::Key_Return);
+    QTRY_COMPARE(m_run->chat->currentRoom(), QStringLiteral("bob"));
+
+    QTRY_COMPARE(m_run->value(QStringLiteral("roomTitle"), "text").toString(), QStringLiteral("@ bob"));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->value(QStringLiteral("roomPresence"), "text").toString(), QStringLiteral("online"), 10000);
+    QCOMPARE(m_run->value(QStringLiteral("composerInput"), "placeholderText").toString(),
+        QStringLiteral("Message bob"));
+    QTRY_COMPARE(memberList->property("count").toInt(), 2);
+    QStringList shown;
+    for (QQuickItem *row : memberList->property("contentItem").value<QQuickItem *>()->childItems())
+        if (row->property("nickname").isValid())
+            shown << row->property("nickname").toString() + (row->property("online").toBool() ? "+" : "-");
+    shown.sort();
+    QCOMPARE(shown, QStringList({ QStringLiteral("alice+"), QStringLiteral("bob+") }));
+    QTRY_VERIFY(shownItem(m_run->window()->contentItem(), QStringLiteral("roomSection_direct")));
+    QVERIFY(shownItem(m_run->window()->contentItem(), QStringLiteral("roomSection_rooms")));
+
+    typeInto(m_run->window(), QStringLiteral("hi bob"));
+    press(Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(m_run->value(QStringLiteral("historyBeginning"), "text").toString(),
+        QStringLiteral("This is the beginning of your conversation with bob."), 10000);
+
+    // Bob goes: offline.
+    bob.disconnectFromServer();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->value(QStringLiteral("roomPresence"), "text").toString(), QStringLiteral("offline"), 60000);
+}
+
+// The header's menu sets how much the room notifies; the choice is kept for this server, nickname
+// and room.
+void TestMainWindow::notificationLevelIsChosenInTheHeader()
+{
+    m_run = connectFirstTime(m_server->port(), m_rooms);
+    QVERIFY(m_run);
+    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QCOMPARE(m_run->chat->currentRoom(), QStringLiteral("alpha"));
+    QTRY_COMPARE(
+        m_run->value(QStringLiteral("notifyButton"), "text").toString(), QStringLiteral("Notify: mentions"));
+    QVERIFY(tabTo(QStringLiteral("notifyButton")));
+    press(Qt::Key_Space);
+    QObject *menu = m_run->root->findChild<QObject *>(QStringLiteral("notifyMenu"));
+    QVERIFY(menu);
+    QTRY_VERIFY(menu->property("opened").toBool());
+    // All, Mentions, Nothing: the third.
+    for (int i = 0; i < 3; ++i)
+        press(Qt::Key_Down);
+    press(Qt::Key_Return);
+    QTRY_COMPARE(
+        m_run->value(QStringLiteral("notifyButton"), "text").toString(), QStringLiteral("Notify: nothing"));
+    QCOMPARE(m_run->preferences->notificationLevel(QStringLiteral("room:alpha")), QStringLiteral("none"));
+    QCOMPARE(m_run->chat->currentRoomNotificationLevel(), QStringLiteral("none"));
+
+    // A direct conversation starts at "all".
+    m_run->chat->openDirect(QStringLiteral("bob"));
+    QTRY_COMPARE(
+        m_run->value(QStringLiteral("notifyButton"), "text").toString(), QStringLiteral("Notify: all"));
+    m_run->chat->joinRoom(QStringLiteral("alpha"));
+    QTRY_COMPARE(
+        m_run->value(QStringLiteral("notifyButton"), "text").toString(), QStringLiteral("Notify: nothing"));
 }
 
 void TestMainWindow::quitDialogCountsMessagesAndWarnsAboutTheDraft_data()

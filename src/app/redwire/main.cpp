@@ -77,6 +77,7 @@ int main(int argc, char *argv[])
     chatConfig.identityDirectory
         = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/identity");
     auto *chat = new Redwire::ChatController(chatConfig, &app);
+    chat->setPreferences(&preferences); // notification levels
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Connection", connection);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Chat", chat);
     qmlRegisterSingletonInstance("Redwire.Models", 1, 0, "Preferences", &preferences);
