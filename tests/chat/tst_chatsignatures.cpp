@@ -9,9 +9,12 @@
 
 #include "SessionTestSupport.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace Redwire;
@@ -32,6 +35,7 @@ private Q_SLOTS:
     void changedKeyIsLoudUntilAccepted();
     void unsignedPublishersAreUnsigned();
     void replayedEnvelopeIsShownOnce();
+    void pythonExampleOfTheProtocolVerifies();
 
 private:
     std::unique_ptr<ChatSession> signingSession(const QString &nickname, const Ed25519Key &key);
@@ -249,6 +253,44 @@ void TestChatSignatures::replayedEnvelopeIsShownOnce()
     for (int row = 0; row < m_bobRoom->timeline()->count(); ++row)
         copies += m_bobRoom->timeline()->at(row).text == QLatin1String("replay me");
     QCOMPARE(copies, 1);
+}
+
+// The Python example in docs/PROTOCOL.md, run as written (against this server): a bot's signed
+// message is pinned as a new key, then verified.
+void TestChatSignatures::pythonExampleOfTheProtocolVerifies()
+{
+    QFile document(QStringLiteral(REDWIRE_SOURCE_DIR "/docs/PROTOCOL.md"));
+    QVERIFY(document.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(document.readAll());
+    const qsizetype section = text.indexOf(QLatin1String("Signing from Python"));
+    QVERIFY(section >= 0);
+    const qsizetype start = text.indexOf(QLatin1String("```python\n"), section);
+    const qsizetype end = text.indexOf(QLatin1String("```"), start + 10);
+    QVERIFY(start >= 0 && end > start);
+    QString script = text.mid(start + 10, end - start - 10);
+    script.replace(
+        QLatin1String("redis.Redis()"), QStringLiteral("redis.Redis(port=%1)").arg(m_server->port()));
+    // Sent twice with the same key: the second is verified against the pin.
+    script += QStringLiteral(
+        "envelope[\"id\"] = str(uuid.uuid4()); envelope[\"text\"] = \"second\"\n"
+        "r.publish(\"chat\", json.dumps(sign(envelope, \"chat\", key), separators=(\",\", \":\")))\n");
+    QProcess python;
+    // Debian's python3 (with python3-cryptography and python3-redis), before any other on PATH.
+    QString interpreter
+        = QStandardPaths::findExecutable(QStringLiteral("python3"), { QStringLiteral("/usr/bin") });
+    if (interpreter.isEmpty())
+        interpreter = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    QVERIFY2(!interpreter.isEmpty(), "python3 is not installed (.ci/install-deps installs it)");
+    python.start(interpreter, { QStringLiteral("-c"), script });
+    QVERIFY2(python.waitForFinished(30000), "python3 did not finish");
+    QVERIFY2(python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0,
+        python.readAllStandardError().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("deploy finished"))
+            && find(m_bobRoom, QStringLiteral("deploy finished"))->trust == SenderTrust::NewKey,
+        10000);
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("second"))
+            && find(m_bobRoom, QStringLiteral("second"))->trust == SenderTrust::Verified,
+        10000);
 }
 
 QTEST_GUILESS_MAIN(TestChatSignatures)
