@@ -40,6 +40,10 @@ Item {
     required property bool canReact
     required property string streamId
     required property bool firstUnread // the "new messages" divider goes above
+    // SenderTrust: 0 unsigned, 1 pending, 2 verified, 3 new key, 4 key changed, 5 forged
+    // (docs/PROTOCOL.md, "Signed envelopes").
+    required property int senderTrust
+    readonly property bool forged: senderTrust === 5
     required property bool highlighted // a search result the user jumped to
 
     // Briefly set when the view jumps here from a reply's quote.
@@ -204,11 +208,52 @@ Item {
                         HoverHandler { id: suspiciousHover }
                     }
                     Label {
+                        objectName: "senderName"
                         text: root.external ? qsTr("external") : root.sender
                         textFormat: Text.PlainText
                         font.bold: true
                         font.italic: root.external
-                        color: root.external ? Theme.mutedText : Theme.colorFor(root.sender)
+                        // A forgery is never shown as the claimed sender's.
+                        font.strikeout: root.forged
+                        color: root.external || root.forged ? Theme.mutedText : Theme.colorFor(root.sender)
+                    }
+                    Label {
+                        objectName: "senderTrust"
+                        visible: !root.external && !root.own && text.length > 0
+                        textFormat: Text.PlainText
+                        font.pixelSize: Theme.smallFontSize
+                        font.bold: root.senderTrust >= 4
+                        color: root.senderTrust >= 4 ? Theme.danger : Theme.mutedText
+                        text: {
+                            switch (root.senderTrust) {
+                            case 0: return qsTr("unverified")
+                            case 1: return qsTr("checking…")
+                            case 2: return "✓"
+                            case 3: return qsTr("✓ new key")
+                            case 4: return qsTr("⚠ KEY CHANGED")
+                            case 5: return qsTr("⚠ forged: not from %1").arg(root.sender)
+                            }
+                            return ""
+                        }
+                        Accessible.name: trustHint.text
+                        ToolTip.visible: trustHover.hovered
+                        ToolTip.text: trustHint.text
+                        HoverHandler { id: trustHover }
+                        Text {
+                            id: trustHint
+                            visible: false
+                            text: {
+                                switch (root.senderTrust) {
+                                case 0: return qsTr("Not signed: anyone who can publish here could have written this under this name.")
+                                case 1: return qsTr("Checking the signature: fetching the sender's key.")
+                                case 2: return qsTr("Signed with the key you have for %1.").arg(root.sender)
+                                case 3: return qsTr("Signed; the first key seen for %1, remembered from now on. Compare safety numbers to be sure.").arg(root.sender)
+                                case 4: return qsTr("Signed with a different key than the one you have for %1. It may be a new device, or someone else.").arg(root.sender)
+                                case 5: return qsTr("The signature does not match: this was not written by %1.").arg(root.sender)
+                                }
+                                return ""
+                            }
+                        }
                     }
                     Label {
                         text: Qt.formatTime(root.timestamp, "hh:mm")

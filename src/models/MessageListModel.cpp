@@ -291,6 +291,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { StreamIdRole, "streamId" },
         { FirstUnreadRole, "firstUnread" },
         { HighlightedRole, "highlighted" },
+        { SenderTrustRole, "senderTrust" },
     };
     return names;
 }
@@ -363,6 +364,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return m_room && m_room->canChange(m);
     case CanReactRole:
         return MessageChanges::isChangeable(m) && !m.deleted;
+    case SenderTrustRole:
+        return int(m.trust);
     case DayLabelRole: {
         const QDate day = localDay(m.timestampMs);
         const QDate today = QDate::currentDate();
@@ -389,8 +392,11 @@ bool MessageListModel::showHeader(int row) const
         return true;
     const ChatMessage &previous = m_rows.at(row - 1).message;
     const ChatMessage &current = m_rows.at(row).message;
+    // A message whose sender is judged differently (a forgery after the real one) never hides
+    // under the other's header.
     return !previous.isConversation() || previous.sender != current.sender
-        || previous.external != current.external || current.timestampMs - previous.timestampMs > GroupGapMs;
+        || previous.external != current.external || previous.trust != current.trust
+        || current.timestampMs - previous.timestampMs > GroupGapMs;
 }
 
 int MessageListModel::rowOfId(const QString &messageId) const

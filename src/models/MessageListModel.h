@@ -60,6 +60,8 @@ public:
         StreamIdRole, // "streamId": "ms-seq", empty for messages never stored
         FirstUnreadRole, // "firstUnread": the "new messages" divider goes above this row
         HighlightedRole, // "highlighted": the message a jump went to
+        SenderTrustRole, // "senderTrust": SenderTrust (Unsigned, Pending, Verified, NewKey, KeyChanged,
+                         // Forged)
     };
     Q_ENUM(Role)
 

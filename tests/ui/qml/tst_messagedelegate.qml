@@ -46,6 +46,7 @@ TestCase {
             canReact: true
             streamId: "1-0"
             firstUnread: false
+            senderTrust: 0
             highlighted: false
         }
     }
@@ -75,6 +76,24 @@ TestCase {
         compare(findText(row, "New messages"), null)
         const first = createTemporaryObject(delegateComponent, test, { firstUnread: true })
         verify(findText(first, "New messages") !== null)
+    }
+
+    // Who said that: a forgery is struck out and says whose it is not; a changed key is loud.
+    function test_senderTrust() {
+        const plain = createTemporaryObject(delegateComponent, test)
+        verify(findText(plain, "unverified") !== null)
+        const verified = createTemporaryObject(delegateComponent, test, { senderTrust: 2 })
+        compare(findText(verified, "unverified"), null)
+        verify(findText(verified, "✓") !== null)
+        const forged = createTemporaryObject(delegateComponent, test, { senderTrust: 5 })
+        verify(findText(forged, "forged: not from bob") !== null)
+        const name = findText(forged, "bob")
+        verify(name !== null && name.font.strikeout)
+        const changed = createTemporaryObject(delegateComponent, test, { senderTrust: 4 })
+        verify(findText(changed, "KEY CHANGED") !== null)
+        // Our own messages carry no mark.
+        const own = createTemporaryObject(delegateComponent, test, { senderTrust: 0, own: true })
+        compare(findText(own, "unverified"), null)
     }
 
     function test_markupStaysText() {
