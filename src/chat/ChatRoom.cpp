@@ -519,14 +519,7 @@ void ChatRoom::receive(const QByteArray &payload)
         return;
     const ChatEnvelope envelope = ChatEnvelope::decode(payload, m_config.payloadLimitBytes);
     if (envelope.isChange()) {
-        // Someone else's edit, delete or reaction under a name whose signature fails is not theirs.
-        ChatMessage claimed = ChatMessage::fromEnvelope(envelope, m_nickname, 0);
-        if (m_verifier && m_verifier->assess(m_address.channel(), claimed) == SenderTrust::Forged) {
-            qCWarning(lcChat) << "ignored a change with a forged signature, claiming to be from"
-                              << envelope.sender << "in" << m_address.name();
-            return;
-        }
-        recordChange(envelope);
+        receiveChange(envelope);
         return;
     }
     if (!envelope.external) {
@@ -704,6 +697,41 @@ void ChatRoom::reassessSender(const QString &nickname)
     }
     if (!settled.isEmpty())
         countUnread(settled);
+    const QList<ChatEnvelope> changes = std::exchange(m_changesAwaitingKeys, {});
+    for (const ChatEnvelope &change : changes)
+        receiveChange(change);
+}
+
+// An edit, delete or reaction applies only when its sender is who it claims: signed by them, or
+// unsigned from someone who never signed. One whose key is being fetched waits for it (bounded).
+void ChatRoom::receiveChange(const ChatEnvelope &change)
+{
+    if (!m_verifier) {
+        recordChange(change);
+        return;
+    }
+    const ChatMessage claimed = ChatMessage::fromEnvelope(change, m_nickname, 0);
+    switch (m_verifier->assess(m_address.channel(), claimed)) {
+    case SenderTrust::Verified:
+    case SenderTrust::NewKey:
+        recordChange(change);
+        return;
+    case SenderTrust::Unsigned:
+        if (!m_verifier->signs(change.sender)) {
+            recordChange(change);
+            return;
+        }
+        break;
+    case SenderTrust::Pending:
+        if (m_changesAwaitingKeys.size() < MaxAwaitingKeys)
+            m_changesAwaitingKeys.append(change);
+        return;
+    case SenderTrust::KeyChanged:
+    case SenderTrust::Forged:
+        break;
+    }
+    qCWarning(lcChat) << "ignored a change that is not its claimed sender's:" << change.sender << "in"
+                      << m_address.name();
 }
 
 } // namespace Redwire

@@ -151,6 +151,7 @@ private:
     void assessSender(ChatMessage &message);
     void reassessSender(const QString &nickname);
     void assessPlacedRows();
+    void receiveChange(const ChatEnvelope &change);
     void messageSent(const QString &id, const StreamId &streamId);
     void messageFailed(const QString &id, const QString &reason);
     void showUnsent(const Outbox::Item &item);
@@ -189,6 +190,7 @@ private:
     // Messages whose sender's keys are being fetched: their notification waits (bounded).
     static constexpr int MaxAwaitingKeys = 200;
     QList<ChatMessage> m_awaitingKeys;
+    QList<ChatEnvelope> m_changesAwaitingKeys;
     bool m_assessQueued = false;
     StreamId m_readUpTo;
     StreamId m_unreadFrom; // before the first message counted unread, when no marker says more

@@ -165,6 +165,11 @@ SenderTrust SenderVerifier::assess(const QByteArray &channel, const ChatMessage 
     return trust;
 }
 
+bool SenderVerifier::signs(const QString &nickname) const
+{
+    return m_pins->pin(nickname).has_value();
+}
+
 bool SenderVerifier::acceptChangedKey(const QString &nickname)
 {
     const QByteArray key = m_published.value(nickname).lastChanged;

@@ -40,6 +40,8 @@ public:
     void setPinStorePath(const QString &path);
 
     SenderTrust assess(const QByteArray &channel, const ChatMessage &message);
+    // Whether a key is pinned for the nickname: they sign, so an unsigned claim is not theirs.
+    bool signs(const QString &nickname) const;
     // The key a nickname signed with that does not match the pin, now accepted as theirs.
     bool acceptChangedKey(const QString &nickname);
     // The pinned key's safety number, empty when none is pinned.

@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QUuid>
 
 using namespace Redwire;
 using namespace ChatTest;
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void changedKeyIsLoudUntilAccepted();
     void unsignedPublishersAreUnsigned();
     void replayedEnvelopeIsShownOnce();
+    void onlyTheSignerEditsTheirMessage();
     void pythonExampleOfTheProtocolVerifies();
 
 private:
@@ -253,6 +255,39 @@ void TestChatSignatures::replayedEnvelopeIsShownOnce()
     for (int row = 0; row < m_bobRoom->timeline()->count(); ++row)
         copies += m_bobRoom->timeline()->at(row).text == QLatin1String("replay me");
     QCOMPARE(copies, 1);
+}
+
+// Edits claiming alice's name: signed by another key, or unsigned (alice signs), change nothing;
+// alice's own signed edit does.
+void TestChatSignatures::onlyTheSignerEditsTheirMessage()
+{
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("the meeting is at 10")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("the meeting is at 10"))
+            && find(m_bobRoom, QStringLiteral("the meeting is at 10"))->trust == SenderTrust::NewKey,
+        10000);
+    const QString id = find(m_bobRoom, QStringLiteral("the meeting is at 10"))->id;
+    auto edit = [&](const QString &text) {
+        return QJsonObject { { "v", 1 }, { "id", QUuid::createUuid().toString(QUuid::WithoutBraces) },
+            { "kind", "edit" }, { "from", "alice" }, { "ref", id }, { "text", text },
+            { "ts", 1764547200000.0 } };
+    };
+    // Signed by a key alice never published: held while her keys are fetched again, then dropped.
+    QSignalSpy looked(m_bob->senderVerifier(), &SenderVerifier::keysArrived);
+    roundTrip(*m_raw,
+        { "PUBLISH", "chat", forge("chat", edit(QStringLiteral("forged: at 11")), Ed25519Key::generate()) });
+    QTRY_VERIFY_WITH_TIMEOUT(!looked.isEmpty(), 10000);
+    QVERIFY(find(m_bobRoom, QStringLiteral("the meeting is at 10")));
+    QVERIFY(!find(m_bobRoom, QStringLiteral("forged: at 11")));
+    // Unsigned, while alice signs: ignored at once.
+    roundTrip(*m_raw,
+        { "PUBLISH", "chat",
+            QJsonDocument(edit(QStringLiteral("unsigned: at 12"))).toJson(QJsonDocument::Compact) });
+    // Alice's own edit, after both: once it shows, the unsigned one had its chance.
+    const QString aliceId = find(m_aliceRoom, QStringLiteral("the meeting is at 10"))->id;
+    QVERIFY(m_aliceRoom->editMessage(aliceId, QStringLiteral("the meeting is at 9")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("the meeting is at 9")), 10000);
+    QVERIFY(!find(m_bobRoom, QStringLiteral("unsigned: at 12")));
+    QVERIFY(!find(m_bobRoom, QStringLiteral("forged: at 11")));
 }
 
 // The Python example in docs/PROTOCOL.md, run as written (against this server): a bot's signed
