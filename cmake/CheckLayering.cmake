@@ -1,21 +1,22 @@
 cmake_minimum_required(VERSION 3.25)
 # Fails when a source file includes a layer above its own. Run with
 #   cmake -DSOURCE_DIR=<dir holding redis/, chat/, ...> [-DSTAMP=<file to touch>] -P CheckLayering.cmake
-# The layers (docs/ARCHITECTURE.md): redis -> chat, monitor, desktop -> models -> app. A file may
+# The layers (docs/ARCHITECTURE.md): palette, redis -> chat, monitor, desktop -> models -> app. A file may
 # include its own folder and the folders listed for it; "#include \"<folder>/...\"" is what is read.
 if(NOT SOURCE_DIR)
     message(FATAL_ERROR "CheckLayering: SOURCE_DIR is not set")
 endif()
 
+set(allowed_palette palette)
 set(allowed_redis   redis private)
 set(allowed_chat    chat redis)
-set(allowed_monitor monitor redis)
+set(allowed_monitor monitor redis palette)
 set(allowed_desktop desktop redis)
-set(allowed_models  models chat monitor desktop redis)
-set(allowed_app     app models chat monitor desktop redis)
+set(allowed_models  models chat monitor desktop redis palette)
+set(allowed_app     app models chat monitor desktop redis palette)
 
 set(violations "")
-foreach(layer redis chat monitor desktop models app)
+foreach(layer palette redis chat monitor desktop models app)
     file(GLOB_RECURSE files "${SOURCE_DIR}/${layer}/*.h" "${SOURCE_DIR}/${layer}/*.cpp")
     foreach(file IN LISTS files)
         file(STRINGS "${file}" includes REGEX "^[ \t]*#[ \t]*include[ \t]+\"[A-Za-z_]+/")

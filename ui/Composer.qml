@@ -54,7 +54,9 @@ Rectangle {
     readonly property string problem: chat.sendProblem(input.text)
     readonly property string roomKey: chat.currentRoomKey
 
-    implicitHeight: Math.min(180, input.implicitHeight + 2 * Theme.spacing + (warning.visible ? warning.height : 0)
+    // The row is as tall as the taller of the text and the Send button (else the button is cut off).
+    implicitHeight: Math.min(180, Math.max(input.implicitHeight, sendButton.implicitHeight) + 2 * Theme.spacing
+                                  + (warning.visible ? warning.height : 0)
                                   + (modeBar.visible ? modeBar.implicitHeight + 2 : 0))
     color: Theme.surface
     Rectangle { anchors.top: parent.top; width: parent.width; height: 1; color: Theme.border }
@@ -148,7 +150,9 @@ Rectangle {
                     textFormat: TextEdit.PlainText
                     color: Theme.text
                     background: null
-                    Accessible.name: qsTr("Message")
+                    Accessible.name: composer.chat.currentRoom.length > 0
+                                     ? qsTr("Message #%1").arg(composer.chat.currentRoom) : qsTr("Message")
+                    Accessible.description: qsTr("Enter sends, Shift+Enter starts a new line")
                     Keys.onReturnPressed: (event) => {
                         if (event.modifiers & Qt.ShiftModifier) {
                             event.accepted = false
@@ -188,10 +192,11 @@ Rectangle {
                     }
                 }
             }
-            Button {
+            PrimaryButton {
+                id: sendButton
                 objectName: "sendButton"
                 text: composer.editingId.length > 0 ? qsTr("Save") : qsTr("Send")
-                highlighted: true
+                Layout.alignment: Qt.AlignBottom
                 enabled: input.text.trim().length > 0 && composer.problem.length === 0
                 onClicked: composer.send()
             }

@@ -50,6 +50,7 @@ Page {
                 Layout.fillWidth: true
                 placeholderText: qsTr("How others see you")
                 text: Connection.nickname
+                Accessible.name: qsTr("Nickname")
                 maximumLength: 64
                 onTextEdited: Connection.nickname = text
                 Keys.onReturnPressed: connectButton.clicked()
@@ -86,6 +87,7 @@ Page {
                     objectName: "hostField"
                     Layout.fillWidth: true
                     text: Connection.host
+                    Accessible.name: qsTr("Host")
                     onTextEdited: Connection.host = text
                 }
                 Label { text: qsTr("Port"); color: Theme.text }
@@ -102,6 +104,7 @@ Page {
                     Layout.fillWidth: true
                     placeholderText: qsTr("default")
                     text: Connection.username
+                    Accessible.name: qsTr("Username")
                     onTextEdited: Connection.username = text
                 }
                 Label { text: qsTr("Password"); color: Theme.text }
@@ -109,6 +112,7 @@ Page {
                     Layout.fillWidth: true
                     echoMode: TextInput.Password
                     text: Connection.password
+                    Accessible.name: qsTr("Password")
                     onTextEdited: Connection.password = text
                     Keys.onReturnPressed: connectButton.clicked()
                 }
@@ -140,6 +144,7 @@ Page {
                     Layout.fillWidth: true
                     placeholderText: qsTr("System certificates")
                     text: Connection.tlsCaFile
+                    Accessible.name: qsTr("CA file")
                     onTextEdited: Connection.tlsCaFile = text
                 }
                 Label { visible: Connection.useTls; text: qsTr("Client certificate"); color: Theme.text }
@@ -147,6 +152,7 @@ Page {
                     visible: Connection.useTls
                     Layout.fillWidth: true
                     text: Connection.tlsCertFile
+                    Accessible.name: qsTr("Client certificate")
                     onTextEdited: Connection.tlsCertFile = text
                 }
                 Label { visible: Connection.useTls; text: qsTr("Client key"); color: Theme.text }
@@ -154,6 +160,7 @@ Page {
                     visible: Connection.useTls
                     Layout.fillWidth: true
                     text: Connection.tlsKeyFile
+                    Accessible.name: qsTr("Client key")
                     onTextEdited: Connection.tlsKeyFile = text
                 }
                 Label { visible: Connection.useTls; text: qsTr("Server name"); color: Theme.text }
@@ -162,6 +169,7 @@ Page {
                     Layout.fillWidth: true
                     placeholderText: Connection.host
                     text: Connection.tlsServerName
+                    Accessible.name: qsTr("Server name")
                     onTextEdited: Connection.tlsServerName = text
                 }
             }
@@ -199,11 +207,10 @@ Page {
                     Layout.preferredWidth: 28
                 }
                 Item { Layout.fillWidth: true }
-                Button {
+                PrimaryButton {
                     id: connectButton
                     objectName: "connectButton"
                     text: qsTr("Connect")
-                    highlighted: true
                     enabled: nickField.text.trim().length > 0 && !Connection.localServerStarting
                     onClicked: {
                         page.errorText = Connection.validate()

@@ -48,6 +48,9 @@ Rectangle {
                 height: 30
                 enabled: !me
                 focusPolicy: Qt.NoFocus
+                Accessible.role: Accessible.ListItem
+                Accessible.name: (member.me ? qsTr("%1 (you)") : member.online ? qsTr("%1, online") : qsTr("%1, offline"))
+                                 .arg(member.nickname)
                 onClicked: pane.chat.openDirect(nickname)
                 background: Rectangle {
                     color: member.hovered ? Theme.raised : "transparent"

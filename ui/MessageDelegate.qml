@@ -65,6 +65,25 @@ Item {
 
     implicitHeight: column.implicitHeight
 
+    // A screen reader reads a message as "alice at 10:32: hello".
+    objectName: "messageDelegate"
+    Accessible.role: Accessible.ListItem
+    Accessible.name: {
+        const time = Qt.formatTime(root.timestamp, "hh:mm")
+        switch (root.kind) {
+        case MessageListModel.Join:
+            return qsTr("%1 joined at %2").arg(root.sender).arg(time)
+        case MessageListModel.Leave:
+            return qsTr("%1 left at %2").arg(root.sender).arg(time)
+        case MessageListModel.Gap:
+            return qsTr("Some messages are no longer available: the room's history was trimmed while you were away.")
+        default:
+            return root.deleted ? qsTr("%1 at %2: message deleted").arg(root.sender).arg(time)
+                                : qsTr("%1 at %2: %3").arg(root.sender).arg(time).arg(root.plainText)
+        }
+    }
+    Accessible.description: root.edited ? qsTr("edited") : ""
+
     HoverHandler { id: hover }
 
     ColumnLayout {

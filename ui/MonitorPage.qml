@@ -9,6 +9,13 @@ import Redwire.Models
 Page {
     id: page
     required property MonitorController monitor
+
+    // Channel colours in the shade that reads on this theme's background.
+    Binding {
+        target: page.monitor
+        property: "darkBackground"
+        value: Theme.dark
+    }
     signal back()
 
     property bool follow: true

@@ -109,6 +109,8 @@ Rectangle {
             Layout.leftMargin: Theme.spacing
             Layout.rightMargin: Theme.spacing
             placeholderText: qsTr("Join a room…")
+            Accessible.name: qsTr("Join a room")
+            Accessible.description: qsTr("Type a room's name and press Enter")
             maximumLength: 200
             onAccepted: {
                 if (text.trim().length > 0) {
@@ -172,6 +174,12 @@ Rectangle {
                 topInset: headingHeight
                 topPadding: headingHeight + 6
                 highlighted: current
+                Accessible.role: Accessible.ListItem
+                Accessible.name: (roomDelegate.unread > 0
+                                  ? qsTr("%1, %n unread", "", roomDelegate.unread).arg(roomDelegate.name)
+                                  : roomDelegate.name)
+                                 + (roomDelegate.mentions > 0 ? ", " + qsTr("%n mentions", "", roomDelegate.mentions) : "")
+                Accessible.description: roomDelegate.problem
                 // The list is the Tab stop, not each room.
                 focusPolicy: Qt.NoFocus
                 readonly property bool keyboardRow: ListView.isCurrentItem && ListView.view.activeFocus

@@ -188,6 +188,19 @@ bool MonitorController::isConnected() const
     return m_monitor && m_monitor->isConnected();
 }
 
+bool MonitorController::hasDarkBackground() const
+{
+    return m_palette->background() == NamePalette::Background::Dark;
+}
+
+void MonitorController::setDarkBackground(bool dark)
+{
+    if (dark == hasDarkBackground())
+        return;
+    m_palette->setBackground(dark ? NamePalette::Background::Dark : NamePalette::Background::Light);
+    Q_EMIT darkBackgroundChanged();
+}
+
 bool MonitorController::isPaused() const
 {
     return m_monitor && m_monitor->isPaused();

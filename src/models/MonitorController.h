@@ -84,6 +84,9 @@ class MonitorController : public QObject
     Q_PROPERTY(bool replaying READ isReplaying NOTIFY replayChanged)
     Q_PROPERTY(int replayPercent READ replayPercent NOTIFY replayChanged)
     Q_PROPERTY(double replayPublished READ replayPublished NOTIFY replayChanged)
+    // The view's theme: channel colours take the shade readable on its background.
+    Q_PROPERTY(
+        bool darkBackground READ hasDarkBackground WRITE setDarkBackground NOTIFY darkBackgroundChanged)
 public:
     static constexpr int HistorySeconds = ChannelRateHistory::DefaultSamples;
     static constexpr int ChartedChannels = 5;
@@ -95,6 +98,8 @@ public:
     bool isConnected() const;
     bool isPaused() const;
     void setPaused(bool paused);
+    bool hasDarkBackground() const;
+    void setDarkBackground(bool dark);
     MonitorMessageModel *messages() const { return m_messages; }
     ChannelStatisticsModel *statistics() const { return m_statistics; }
     MonitorTopicModel *topics() const { return m_topics; }
@@ -172,6 +177,7 @@ Q_SIGNALS:
     void startedChanged();
     void connectedChanged();
     void pausedChanged();
+    void darkBackgroundChanged();
     void topicsChanged();
     void countersChanged();
     void gapsChanged();
