@@ -26,14 +26,18 @@ QString SigningKeyStore::accountFor(const QString &nickname, const QString &serv
     return QStringLiteral("signing-key:%1@%2").arg(nickname, server);
 }
 
-QString SigningKeyStore::fallbackPath(const QString &account) const
+QString SigningKeyStore::fileNameFor(const QString &name)
 {
-    // The account as a file name: everything but letters, digits, '-', '.' and '@' as '_'.
-    QString name = account;
-    for (QChar &c : name)
+    QString fileName = name;
+    for (QChar &c : fileName)
         if (!c.isLetterOrNumber() && c != u'-' && c != u'.' && c != u'@')
             c = u'_';
-    return QDir(m_fallbackDirectory).filePath(name + QStringLiteral(".key"));
+    return fileName;
+}
+
+QString SigningKeyStore::fallbackPath(const QString &account) const
+{
+    return QDir(m_fallbackDirectory).filePath(fileNameFor(account) + QStringLiteral(".key"));
 }
 
 void SigningKeyStore::load(const QString &account, const Generator &generate)

@@ -28,6 +28,8 @@ public:
     // Emits keyReady once: the stored key, or a new one from `generate` stored now.
     void load(const QString &account, const Generator &generate);
     QString fallbackPath(const QString &account) const;
+    // A name as a file name: everything but letters, digits, '-', '.' and '@' becomes '_'.
+    static QString fileNameFor(const QString &name);
 
 Q_SIGNALS:
     // `secret` is empty only when no key could be made; `warning` says where it is kept when not

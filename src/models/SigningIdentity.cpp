@@ -11,18 +11,6 @@
 
 namespace Redwire {
 
-namespace {
-// A server name as a file name.
-QString fileNameFor(const QString &server)
-{
-    QString name = server;
-    for (QChar &c : name)
-        if (!c.isLetterOrNumber() && c != u'-' && c != u'.' && c != u'@')
-            c = u'_';
-    return name;
-}
-} // namespace
-
 SigningIdentity::SigningIdentity(SigningKeyStore *store, const QString &dataDirectory, QObject *parent)
     : QObject(parent)
     , m_store(store)
@@ -55,7 +43,8 @@ void SigningIdentity::attach(ChatSession *session, const QString &server)
         return;
     }
     session->setKeyPinPath(
-        QDir(m_dataDirectory).filePath(QStringLiteral("trust/%1.json").arg(fileNameFor(server))));
+        QDir(m_dataDirectory)
+            .filePath(QStringLiteral("trust/%1.json").arg(SigningKeyStore::fileNameFor(server))));
     m_account = SigningKeyStore::accountFor(session->nickname(), server);
     m_store->load(m_account, [] { return Ed25519Key::generate().privateKey(); });
 }
