@@ -145,6 +145,16 @@ ChatRoom *ChatSession::room(const QString &name) const
     return nullptr;
 }
 
+bool ChatSession::isPresent(const QString &nickname) const
+{
+    if (nickname == m_nickname)
+        return true;
+    for (const ChatRoom *room : m_rooms)
+        if (!room->isDirect() && room->members().contains(nickname))
+            return true;
+    return false;
+}
+
 ChatRoom *ChatSession::directRoom(const QString &peer) const
 {
     for (ChatRoom *room : m_rooms)

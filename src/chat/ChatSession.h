@@ -69,6 +69,9 @@ public:
     QList<ChatRoom *> rooms() const { return m_rooms; }
     ChatRoom *room(const QString &name) const;
     ChatRoom *directRoom(const QString &peer) const;
+    // Whether `nickname` is us or in the presence set of one of our rooms (the protocol has no
+    // presence per user: this is what a direct conversation shows).
+    bool isPresent(const QString &nickname) const;
 
     // The room (the same object when already joined), or nullptr with lastError().
     Q_INVOKABLE Redwire::ChatRoom *joinRoom(const QString &name);
