@@ -52,8 +52,9 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     connect(m_reading, &ReadPosition::unreadDividerChanged, this, &ChatRoom::unreadDividerChanged);
     connect(m_senders, &SenderAssessment::settled, this, &ChatRoom::countUnread);
     connect(m_senders, &SenderAssessment::changeAccepted, m_editor, &MessageChangeApplier::record);
-    connect(m_editor, &MessageChangeApplier::queueFailed, this,
-        [this] { Q_EMIT errorOccurred(tr("Your change could not be queued.")); });
+    connect(m_editor, &MessageChangeApplier::queueFailed, this, [this] {
+        Q_EMIT errorOccurred({ ChatError::Kind::NotQueued, tr("Your change could not be queued.") });
+    });
     connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::syncedChanged);
     connect(m_sync, &TimelineSync::historyStateChanged, this, &ChatRoom::historyStateChanged);
     connect(m_sync, &TimelineSync::messagesRecovered, this, &ChatRoom::countUnread);
@@ -65,7 +66,8 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     connect(m_typing, &TypingIndicator::typingUsersChanged, this, &ChatRoom::typingUsersChanged);
     connect(m_sender, &MessageSender::failed, this, [this](const QString &reason, bool change) {
         if (change)
-            Q_EMIT errorOccurred(tr("Your change to a message could not be sent: %1").arg(reason));
+            Q_EMIT errorOccurred({ ChatError::Kind::ChangeNotSent,
+                tr("Your change to a message could not be sent: %1").arg(reason) });
         // Not allowed to write here: the room says so, not only the message.
         if (reason.startsWith(QLatin1String("NOPERM")))
             setProblem(tr("The server refused your message: %1").arg(reason));
@@ -100,7 +102,8 @@ void ChatRoom::attachLive()
     connect(m_live, &RedisSubscription::failed, this, [this](const RedisError &error) {
         m_refusedAt.start();
         setProblem(tr("The server refused this room: %1").arg(error.message()), true);
-        Q_EMIT errorOccurred(tr("Cannot follow %1: %2").arg(name(), error.message()));
+        Q_EMIT errorOccurred({ ChatError::Kind::SubscribeRefused,
+            tr("Cannot follow %1: %2").arg(name(), error.message()), error });
     });
     // A room's own channel; a direct conversation's messages come through receive().
     if (!m_address.isDirect())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatConfig.h"
+#include "ChatError.h"
 #include "ChatMessage.h"
 #include "Ed25519Key.h"
 #include "Outbox.h"
@@ -140,8 +141,9 @@ Q_SIGNALS:
     void messageArrived(const Redwire::ChatMessage &message);
     // A new message naming us arrived (live or recovered after a reconnect).
     void mentioned(const Redwire::ChatMessage &message);
-    // The room's subscription was refused (e.g. NOPERM); the reason is translated.
-    void errorOccurred(const QString &message);
+    // The room's subscription was refused (e.g. NOPERM), or a change or message of ours could
+    // not be sent or queued.
+    void errorOccurred(const Redwire::ChatError &error);
     void problemChanged();
     void requestChanged();
     void unreadDividerChanged();

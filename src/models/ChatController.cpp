@@ -65,7 +65,7 @@ void ChatController::start(
     m_session = new ChatSession(m_config, this);
     m_session->setConnectionOptions(options);
     if (!m_session->setNickname(nickname)) {
-        setLastError(m_session->lastError());
+        showError(m_session->lastError());
         delete m_session;
         m_session = nullptr;
         return;
@@ -90,7 +90,7 @@ void ChatController::start(
         [this](int row) { m_messageModels->drop(m_session->roomAt(row)); });
     connect(m_session, &ChatSession::roomRemoved, this, [this] { saveRooms(); });
     connect(m_session, &ChatSession::currentRoomChanged, this, &ChatController::currentChanged);
-    connect(m_session, &ChatSession::errorOccurred, this, &ChatController::setLastError);
+    connect(m_session, &ChatSession::errorOccurred, this, &ChatController::showError);
     connect(m_session->outbox(), &Outbox::countChanged, this, &ChatController::pendingCountChanged);
     watchConnections();
 
@@ -243,7 +243,7 @@ void ChatController::roomAdded(int row)
     if (!room)
         return;
     m_notifications->watch(room);
-    connect(room, &ChatRoom::errorOccurred, this, &ChatController::setLastError);
+    connect(room, &ChatRoom::errorOccurred, this, &ChatController::showError);
     // Who is here in a room is who is online for our direct conversations.
     if (!room->isDirect())
         connect(room, &ChatRoom::membersChanged, this, [this] {
@@ -304,7 +304,7 @@ void ChatController::joinRoom(const QString &name)
     if (ChatRoom *room = m_session->joinRoom(name.trimmed()))
         m_session->setCurrentRoom(room);
     else
-        setLastError(m_session->lastError());
+        showError(m_session->lastError());
 }
 
 void ChatController::openDirect(const QString &peer)
@@ -314,7 +314,7 @@ void ChatController::openDirect(const QString &peer)
     if (ChatRoom *room = m_session->openDirect(peer))
         m_session->setCurrentRoom(room);
     else
-        setLastError(m_session->lastError());
+        showError(m_session->lastError());
 }
 
 // Rows are RoomListModel's (rooms, then direct conversations), not the session's order.

@@ -6,6 +6,7 @@
 #include "RoomListModel.h"
 #include "SigningIdentity.h"
 #include "chat/ChatConfig.h"
+#include "chat/ChatError.h"
 #include "redis/ConnectionOptions.h"
 #include "redis/RedisClient.h"
 
@@ -155,6 +156,7 @@ Q_SIGNALS:
 private:
     void roomProblemChanged();
     void setLastError(const QString &message);
+    void showError(const ChatError &error) { setLastError(error.message()); }
     void watchConnections();
     void roomAdded(int row);
     void currentChanged();

@@ -77,11 +77,11 @@ void MonitorController::start(const ConnectionOptions &options)
             updateTopics();
         });
     connect(m_monitor, &ChannelMonitor::published, this,
-        [this](const QByteArray &channel, qint64 receivers, const QString &error) {
-            setStatus(error.isEmpty()
+        [this](const QByteArray &channel, qint64 receivers, const RedisError &error) {
+            setStatus(!error
                     ? tr("Published to %1: %n receiver(s).", "", int(receivers))
                           .arg(QString::fromUtf8(channel))
-                    : tr("Publishing to %1 failed: %2").arg(QString::fromUtf8(channel), error));
+                    : tr("Publishing to %1 failed: %2").arg(QString::fromUtf8(channel), error.message()));
         });
     connect(m_monitor, &ChannelMonitor::gapOpened, this, [this](qint64 sinceMs) {
         setStatus(tr("Subscription interrupted since %1: messages published now may be missed.")

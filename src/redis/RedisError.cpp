@@ -40,4 +40,11 @@ RedisError RedisError::forCommand(const RedisReply &reply, const RedisError &err
     return RedisError(Code::ServerError, text);
 }
 
+RedisError RedisError::forUnexpectedReply(const RedisReply &reply, const RedisError &error)
+{
+    if (const RedisError failure = forCommand(reply, error))
+        return failure;
+    return RedisError(Code::UnexpectedReply, tr("Unexpected reply: %1").arg(reply.toDisplayString()));
+}
+
 } // namespace Redwire
