@@ -43,6 +43,8 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
     for (RedisConnection *connection :
         { static_cast<RedisConnection *>(m_commands), static_cast<RedisConnection *>(m_subscriber) }) {
         connect(connection, &RedisConnection::stateChanged, this, &RedisClient::updateState);
+        // errorString() depends on which connection is up.
+        connect(connection, &RedisConnection::stateChanged, this, &RedisClient::errorChanged);
         connect(connection, &RedisConnection::errorChanged, this, &RedisClient::errorChanged);
         connect(connection, &RedisConnection::reconnectScheduled, this, &RedisClient::errorChanged);
     }

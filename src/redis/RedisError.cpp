@@ -2,6 +2,7 @@
 
 #include "RedisReply.h"
 
+#include <QCoreApplication>
 #include <QMetaEnum>
 
 namespace Redwire {
@@ -44,7 +45,9 @@ RedisError RedisError::forUnexpectedReply(const RedisReply &reply, const RedisEr
 {
     if (const RedisError failure = forCommand(reply, error))
         return failure;
-    return RedisError(Code::UnexpectedReply, tr("Unexpected reply: %1").arg(reply.toDisplayString()));
+    return RedisError(Code::UnexpectedReply,
+        QCoreApplication::translate("Redwire::RedisError", "Unexpected reply: %1")
+            .arg(reply.toDisplayString()));
 }
 
 } // namespace Redwire

@@ -8,6 +8,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <memory>
+
 using namespace Redwire;
 using RedwireTest::RedisServerProcess;
 
@@ -37,7 +39,22 @@ private Q_SLOTS:
     void lostServerIsReconnectingWithReason();
     void frozenServerIsNotResponding();
     void disconnectFromServerIsDisconnected();
+
+private:
+    // A server of its own and a client connected to it (the test fails when it does not connect).
+    bool connectClient(RedisServerProcess &server, std::unique_ptr<RedisClient> &client);
 };
+
+bool TestRedisClientState::connectClient(RedisServerProcess &server, std::unique_ptr<RedisClient> &client)
+{
+    if (!server.start()) {
+        qWarning() << server.errorString();
+        return false;
+    }
+    client = std::make_unique<RedisClient>(optionsFor(server.port()));
+    client->connectToServer();
+    return QTest::qWaitFor([&] { return client->state() == RedisClient::ClientState::Connected; }, 10000);
+}
 
 void TestRedisClientState::disconnectedUntilAsked()
 {
@@ -67,43 +84,37 @@ void TestRedisClientState::connectsThroughConnecting()
 void TestRedisClientState::lostServerIsReconnectingWithReason()
 {
     RedisServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    RedisClient client(optionsFor(server.port()));
-    client.connectToServer();
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RedisClient::ClientState::Connected, 10000);
-    QSignalSpy errors(&client, &RedisClient::errorChanged);
+    std::unique_ptr<RedisClient> client;
+    QVERIFY(connectClient(server, client));
+    QSignalSpy errors(client.get(), &RedisClient::errorChanged);
     server.stop();
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RedisClient::ClientState::Reconnecting, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(client->state(), RedisClient::ClientState::Reconnecting, 10000);
     QVERIFY(!errors.isEmpty());
-    QVERIFY(!client.errorString().isEmpty());
-    QTRY_VERIFY_WITH_TIMEOUT(client.remainingRetryDelayMs() >= 0, 10000);
+    QVERIFY(!client->errorString().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(client->remainingRetryDelayMs() >= 0, 10000);
     QVERIFY(server.restart());
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RedisClient::ClientState::Connected, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(client->state(), RedisClient::ClientState::Connected, 20000);
 }
 
 void TestRedisClientState::frozenServerIsNotResponding()
 {
     RedisServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    RedisClient client(optionsFor(server.port()));
-    client.connectToServer();
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RedisClient::ClientState::Connected, 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(client.subscriber()->isHeartbeatActive(), 10000);
+    std::unique_ptr<RedisClient> client;
+    QVERIFY(connectClient(server, client));
+    QTRY_VERIFY_WITH_TIMEOUT(client->subscriber()->isHeartbeatActive(), 10000);
     server.pause();
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RedisClient::ClientState::NotResponding, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(client->state(), RedisClient::ClientState::NotResponding, 15000);
     server.resume();
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RedisClient::ClientState::Connected, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(client->state(), RedisClient::ClientState::Connected, 20000);
 }
 
 void TestRedisClientState::disconnectFromServerIsDisconnected()
 {
     RedisServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    RedisClient client(optionsFor(server.port()));
-    client.connectToServer();
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RedisClient::ClientState::Connected, 10000);
-    client.disconnectFromServer();
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), RedisClient::ClientState::Disconnected, 10000);
+    std::unique_ptr<RedisClient> client;
+    QVERIFY(connectClient(server, client));
+    client->disconnectFromServer();
+    QTRY_COMPARE_WITH_TIMEOUT(client->state(), RedisClient::ClientState::Disconnected, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestRedisClientState)
