@@ -10,6 +10,7 @@
 #include "monitor/ChannelPalette.h"
 #include "monitor/KeyspaceNotification.h"
 #include "monitor/KeyspaceNotificationConfig.h"
+#include "monitor/MessageRecorder.h"
 #include "monitor/SlowSubscriberWatch.h"
 
 #include <QDateTime>

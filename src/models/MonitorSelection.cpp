@@ -1,5 +1,6 @@
 #include "MonitorSelection.h"
 
+#include "monitor/ChannelMonitor.h"
 #include "monitor/JsonLinesMessageFormatter.h"
 #include "monitor/KeyspaceNotification.h"
 #include "monitor/MonitorMessageModel.h"
