@@ -10,7 +10,7 @@
 class OutputWriterThread;
 
 // Buffered output to a file descriptor (stdout): callers append to buffer() and call
-// appended(); the lines go out in blocks of 64 KiB or more, written by a thread of their own
+// appended(); the lines go out in blocks of 256 KiB or more, written by a thread of their own
 // (OutputWriterThread) while the event loop goes on reading, and at most 100 ms after the last
 // append when the stream goes quiet. While the writer is still busy with the block before, lines
 // collect up to 1 MiB; then appended() waits for it: that is the back-pressure a slow pipe asks
@@ -20,7 +20,7 @@ class OutputWriter : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr qsizetype FlushThresholdBytes = 64 * 1024;
+    static constexpr qsizetype FlushThresholdBytes = 256 * 1024;
     static constexpr qsizetype MaxCollectedBytes = 1024 * 1024;
     static constexpr int IdleFlushMs = 100;
 
