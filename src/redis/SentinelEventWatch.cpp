@@ -22,6 +22,7 @@ SentinelEventWatch::SentinelEventWatch(const ConnectionOptions &options, QObject
     , m_options(options)
     , m_master(options.sentinelMaster.toUtf8())
 {
+    m_clock.start();
     for (const ServerAddress &sentinel : options.seeds)
         add(sentinel);
 }
@@ -76,7 +77,8 @@ void SentinelEventWatch::add(const ServerAddress &sentinel)
             if (!concerns(channel, payload, m_master))
                 return;
             qCInfo(lcRedis) << "sentinel" << sentinel.displayName() << channel << payload;
-            Q_EMIT eventReceived(sentinel, channel, payload);
+            if (isFirstReport(channel + ' ' + payload))
+                Q_EMIT eventReceived(sentinel, channel, payload);
             if (channel == "+switch-master") {
                 const ServerAddress master = switchedTo(payload);
                 if (master.isValid())
@@ -86,6 +88,19 @@ void SentinelEventWatch::add(const ServerAddress &sentinel)
     m_connections.insert(key, connection);
     if (m_started)
         connection->connectToServer();
+}
+
+// Every sentinel announces most events: a user wants each once.
+bool SentinelEventWatch::isFirstReport(const QByteArray &event)
+{
+    constexpr qint64 SameEventMs = 10000;
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_recent.begin(); it != m_recent.end();)
+        it = now - it.value() > SameEventMs ? m_recent.erase(it) : std::next(it);
+    if (m_recent.contains(event))
+        return false;
+    m_recent.insert(event, now);
+    return true;
 }
 
 void SentinelEventWatch::setSentinels(const QList<ServerAddress> &sentinels)

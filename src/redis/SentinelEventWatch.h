@@ -2,6 +2,7 @@
 
 #include "ConnectionOptions.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 
@@ -31,16 +32,20 @@ public:
     static ServerAddress switchedTo(const QByteArray &detail);
 
 Q_SIGNALS:
+    // Each event once, from the first sentinel that reports it.
     void eventReceived(const Redwire::ServerAddress &sentinel, const QByteArray &event, const QByteArray &detail);
     void masterSwitched(const Redwire::ServerAddress &master);
 
 private:
     void add(const ServerAddress &sentinel);
+    bool isFirstReport(const QByteArray &event);
 
     ConnectionOptions m_options;
     QByteArray m_master;
     bool m_started = false;
     QHash<QString, SubscriberConnection *> m_connections; // by ServerAddress::displayName()
+    QHash<QByteArray, qint64> m_recent; // event and detail -> when first reported (m_clock)
+    QElapsedTimer m_clock;
 };
 
 } // namespace Redwire

@@ -117,7 +117,6 @@ void SentinelFailover::moveTo(const ServerAddress &master, const QString &reason
     m_insist = false;
     qCInfo(lcRedis) << "following the master of" << m_options.sentinelMaster << "to" << master.displayName()
                     << "-" << reason;
-    Q_EMIT masterChanged(master, reason);
     const RedisError moved(RedisError::Code::ConnectionLost,
         tr("The master of \"%1\" moved to %2 (%3); following it.")
             .arg(m_options.sentinelMaster, master.displayName(), reason));
@@ -136,6 +135,7 @@ void SentinelFailover::moveTo(const ServerAddress &master, const QString &reason
         connection->reconnectNow();
     }
     m_moving = false;
+    Q_EMIT masterChanged(master, reason);
 }
 
 void SentinelFailover::checkRole()
