@@ -67,7 +67,7 @@ public:
 
     bool isStarted() const { return m_session != nullptr; }
     QString nickname() const;
-    QString endpoint() const { return m_options.endpointDisplayName(); }
+    QString endpoint() const { return m_options.serverDisplayName(); }
     QString connectionState() const;
     QString errorText() const;
     int retryInMs() const;
