@@ -97,8 +97,8 @@ void ChatController::start(
             + (options.topology == Topology::Sentinel // the master moves; the set's name stays
                     ? QStringLiteral("sentinel:%1/%2").arg(options.sentinelMaster).arg(options.database)
                     : options.unixSocket.isEmpty()
-                    ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
-                    : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database)));
+                        ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
+                        : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database)));
     m_session->setAcceptedPeers(QSettings().value(acceptedPeersKey(nickname)).toStringList());
     connect(m_session, &ChatSession::acceptedPeersChanged, this, [this] {
         QSettings().setValue(acceptedPeersKey(m_session->nickname()), m_session->acceptedPeers());

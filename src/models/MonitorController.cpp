@@ -150,17 +150,20 @@ void MonitorController::start(const ConnectionOptions &options)
         [this](const QString &, const QByteArray &event, const QByteArray &detail) {
             constexpr qsizetype MaxSentinelEvents = 50;
             m_sentinelEvents.append(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))
-                + QStringLiteral("  ") + QString::fromUtf8(event) + QLatin1Char(' ') + QString::fromUtf8(detail));
+                + QStringLiteral("  ") + QString::fromUtf8(event) + QLatin1Char(' ')
+                + QString::fromUtf8(detail));
             if (m_sentinelEvents.size() > MaxSentinelEvents)
                 m_sentinelEvents.removeFirst();
             Q_EMIT sentinelEventsChanged();
         });
-    connect(m_monitor->client(), &RedisClient::masterChanged, this, [this](const QString &endpoint, const QString &reason) {
-        setStatus(tr("Following the master to %1: %2.").arg(endpoint, reason));
-    });
-    connect(m_monitor->client(), &RedisClient::sentinelsUnavailable, this, [this](const RedisError &error, int nextRetryMs) {
-        setStatus(tr("%1 Asking again in %2 s.").arg(error.message()).arg(qMax(1, nextRetryMs / 1000)));
-    });
+    connect(m_monitor->client(), &RedisClient::masterChanged, this,
+        [this](const QString &endpoint, const QString &reason) {
+            setStatus(tr("Following the master to %1: %2.").arg(endpoint, reason));
+        });
+    connect(m_monitor->client(), &RedisClient::sentinelsUnavailable, this,
+        [this](const RedisError &error, int nextRetryMs) {
+            setStatus(tr("%1 Asking again in %2 s.").arg(error.message()).arg(qMax(1, nextRetryMs / 1000)));
+        });
     connect(m_monitor->client(), &RedisClient::livenessUsesPing, this, [this] {
         setStatus(tr("This user may not subscribe to Redwire's heartbeat channel; connection checks "
                      "use PING instead."));

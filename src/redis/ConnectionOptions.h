@@ -1,8 +1,8 @@
 #pragma once
 
 #include <QByteArray>
-#include <QString>
 #include <QMetaType>
+#include <QString>
 #include <QUrl>
 
 namespace Redwire {

@@ -11,10 +11,11 @@ namespace Redwire {
 namespace {
 // Every event a sentinel publishes has a channel of its own named after it; these concern a
 // master's availability and failover (https://redis.io/docs/management/sentinel/#pubsub-messages).
-const char *const EventChannels[] = { "+switch-master", "+sdown", "-sdown", "+odown", "-odown", "+try-failover",
-    "+elected-leader", "+failover-state-select-slave", "+selected-slave", "+promoted-slave",
-    "+failover-state-reconf-slaves", "+failover-end", "+failover-end-for-timeout", "-failover-abort-not-elected",
-    "-failover-abort-no-good-slave", "+convert-to-slave", "+reboot", "+tilt", "-tilt" };
+const char *const EventChannels[] = { "+switch-master", "+sdown", "-sdown", "+odown", "-odown",
+    "+try-failover", "+elected-leader", "+failover-state-select-slave", "+selected-slave", "+promoted-slave",
+    "+failover-state-reconf-slaves", "+failover-end", "+failover-end-for-timeout",
+    "-failover-abort-not-elected", "-failover-abort-no-good-slave", "+convert-to-slave", "+reboot", "+tilt",
+    "-tilt" };
 } // namespace
 
 SentinelEventWatch::SentinelEventWatch(const ConnectionOptions &options, QObject *parent)

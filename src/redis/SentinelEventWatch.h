@@ -33,7 +33,8 @@ public:
 
 Q_SIGNALS:
     // Each event once, from the first sentinel that reports it.
-    void eventReceived(const Redwire::ServerAddress &sentinel, const QByteArray &event, const QByteArray &detail);
+    void eventReceived(
+        const Redwire::ServerAddress &sentinel, const QByteArray &event, const QByteArray &detail);
     void masterSwitched(const Redwire::ServerAddress &master);
 
 private:

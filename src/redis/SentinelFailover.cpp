@@ -154,7 +154,8 @@ void SentinelFailover::checkRole()
             m_retryTimer.stop();
             return;
         }
-        const QString why = tr("%1 is not the master (ROLE: %2)").arg(asked.displayName(), reply.toDisplayString());
+        const QString why
+            = tr("%1 is not the master (ROLE: %2)").arg(asked.displayName(), reply.toDisplayString());
         qCWarning(lcRedis) << why;
         const RedisError notMaster(RedisError::Code::ConnectionLost, why);
         m_moving = true;

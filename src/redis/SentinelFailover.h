@@ -27,7 +27,8 @@ class SentinelFailover : public QObject
     Q_OBJECT
 public:
     // `connections` are the client's (commands first: ROLE is asked there); not owned.
-    SentinelFailover(const ConnectionOptions &options, QList<RedisConnection *> connections, QObject *parent = nullptr);
+    SentinelFailover(
+        const ConnectionOptions &options, QList<RedisConnection *> connections, QObject *parent = nullptr);
     ~SentinelFailover() override;
 
     void start();
@@ -38,7 +39,8 @@ public:
 Q_SIGNALS:
     // The connections are being moved to this master (the first time: they are connecting to it).
     void masterChanged(const Redwire::ServerAddress &master, const QString &reason);
-    void sentinelEvent(const Redwire::ServerAddress &sentinel, const QByteArray &event, const QByteArray &detail);
+    void sentinelEvent(
+        const Redwire::ServerAddress &sentinel, const QByteArray &event, const QByteArray &detail);
     // No sentinel could name the master; asking again after nextRetryMs.
     void resolutionFailed(const Redwire::RedisError &error, int nextRetryMs);
 

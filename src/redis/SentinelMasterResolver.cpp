@@ -116,7 +116,8 @@ void SentinelMasterResolver::currentFailed(const QString &reason)
     if (m_index < 0 || m_index >= m_sentinels.size())
         return;
     m_problems << tr("%1: %2").arg(m_sentinels.at(m_index).displayName(), reason);
-    qCInfo(lcRedis) << "sentinel" << m_sentinels.at(m_index).displayName() << "did not name the master:" << reason;
+    qCInfo(lcRedis) << "sentinel" << m_sentinels.at(m_index).displayName()
+                    << "did not name the master:" << reason;
     m_timeout.stop();
     dropConnection();
     if (++m_index < m_sentinels.size()) {
@@ -125,7 +126,8 @@ void SentinelMasterResolver::currentFailed(const QString &reason)
     }
     m_index = -1;
     Q_EMIT failed(RedisError(RedisError::Code::ConnectionRefused,
-        tr("No sentinel named the master \"%1\" (%2).").arg(m_options.sentinelMaster, m_problems.join(QStringLiteral("; ")))));
+        tr("No sentinel named the master \"%1\" (%2).")
+            .arg(m_options.sentinelMaster, m_problems.join(QStringLiteral("; ")))));
 }
 
 void SentinelMasterResolver::answered(const RedisReply &reply)
@@ -150,8 +152,8 @@ void SentinelMasterResolver::answered(const RedisReply &reply)
     m_sentinels.prepend(sentinel);
     m_index = -1;
     const ServerAddress master { QString::fromUtf8(host), quint16(port) };
-    qCInfo(lcRedis) << "sentinel" << sentinel.displayName() << "names" << master.displayName() << "as master of"
-                    << m_options.sentinelMaster;
+    qCInfo(lcRedis) << "sentinel" << sentinel.displayName() << "names" << master.displayName()
+                    << "as master of" << m_options.sentinelMaster;
     // The same connection then asks for the other sentinels; it goes once they are known.
     QPointer<CommandConnection> connection = m_connection;
     m_connection = nullptr;

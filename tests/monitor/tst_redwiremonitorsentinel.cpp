@@ -22,8 +22,10 @@ public:
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.remove(QStringLiteral("REDWIRE_PASSWORD"));
         m_process.setProcessEnvironment(environment);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, [this] { m_err += m_process.readAllStandardError(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput,
+            [this] { m_out += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError,
+            [this] { m_err += m_process.readAllStandardError(); });
         m_process.start(QStringLiteral(REDWIRE_MONITOR_EXECUTABLE), arguments);
     }
     ~MonitorProcess()
@@ -81,8 +83,8 @@ void TestRedwireMonitorSentinel::unusableAddressesAreUsageErrors_data()
                                     << QByteArray("Invalid --uri: The sentinel URL names no master");
     QTest::newRow("password") << QStringList { "-u", "redis+sentinel://u:secret@127.0.0.1:26379/m" }
                               << QByteArray("Put no password in the URL");
-    QTest::newRow("with --port") << QStringList { "--uri", "redis+sentinel://127.0.0.1:26379/m", "--port", "6379" }
-                                 << QByteArray("--port cannot be combined with a redis+sentinel:// address");
+    QTest::newRow("with --port") << QStringList { "--uri", "redis+sentinel://127.0.0.1:26379/m", "--port",
+        "6379" } << QByteArray("--port cannot be combined with a redis+sentinel:// address");
 }
 
 void TestRedwireMonitorSentinel::unusableAddressesAreUsageErrors()
@@ -103,7 +105,8 @@ void TestRedwireMonitorSentinel::noSentinelAnsweringExitsThree()
     probe.close(); // nothing listens there now
     MonitorProcess run({ "--url", QStringLiteral("redis+sentinel://127.0.0.1:%1/mymaster").arg(port) });
     QCOMPARE(run.waitForExit(), 3);
-    QVERIFY2(run.err().contains("cannot find the master: No sentinel named the master \"mymaster\""), run.err().constData());
+    QVERIFY2(run.err().contains("cannot find the master: No sentinel named the master \"mymaster\""),
+        run.err().constData());
 }
 
 void TestRedwireMonitorSentinel::keepsGoingThroughAFailover()
@@ -112,7 +115,8 @@ void TestRedwireMonitorSentinel::keepsGoingThroughAFailover()
     QVERIFY2(setup.start(), qPrintable(setup.errorString()));
     const quint16 oldPort = setup.server(0).port();
     MonitorProcess run({ "--url", setup.url(), "-c", "news" });
-    QVERIFY2(run.waitForStderr("subscribed to 1 topic on 127.0.0.1:" + QByteArray::number(oldPort) + " (master of mymaster)"),
+    QVERIFY2(run.waitForStderr("subscribed to 1 topic on 127.0.0.1:" + QByteArray::number(oldPort)
+                 + " (master of mymaster)"),
         run.err().constData());
 
     // Published one at a time to whichever server the sentinels name: counted exactly.
@@ -130,10 +134,11 @@ void TestRedwireMonitorSentinel::keepsGoingThroughAFailover()
     const quint16 newPort = setup.waitForNewMaster(oldPort);
     QVERIFY(newPort != 0);
     QVERIFY2(run.waitForStderr("resubscribed to 1 topic"), run.err().constData());
-    QVERIFY2(run.err().contains("+switch-master mymaster 127.0.0.1 " + QByteArray::number(oldPort) + " 127.0.0.1 "
-                 + QByteArray::number(newPort)),
+    QVERIFY2(run.err().contains("+switch-master mymaster 127.0.0.1 " + QByteArray::number(oldPort)
+                 + " 127.0.0.1 " + QByteArray::number(newPort)),
         run.err().constData());
-    QVERIFY2(run.err().contains("following the master to 127.0.0.1:" + QByteArray::number(newPort)), run.err().constData());
+    QVERIFY2(run.err().contains("following the master to 127.0.0.1:" + QByteArray::number(newPort)),
+        run.err().constData());
     publishSome(5);
     QTRY_VERIFY_WITH_TIMEOUT(run.out().contains(" news 10\n"), 20000);
     run.terminate();
@@ -153,7 +158,8 @@ void TestRedwireMonitorSentinel::keepsGoingThroughAFailover()
     QCOMPARE(messages, 10);
     QCOMPARE(gaps, 1);
     QVERIFY2(run.err().contains("gap: messages published from "), run.err().constData());
-    QVERIFY2(run.err().contains("The master of \"mymaster\" moved to 127.0.0.1:" + QByteArray::number(newPort)),
+    QVERIFY2(
+        run.err().contains("The master of \"mymaster\" moved to 127.0.0.1:" + QByteArray::number(newPort)),
         run.err().constData());
 }
 

@@ -90,8 +90,8 @@ void TestSentinelFailover::skipsASentinelThatDoesNotAnswer()
     QVERIFY2(gone.start(), qPrintable(gone.errorString()));
     const quint16 deadPort = gone.port();
     gone.stop();
-    ConnectionOptions options = sentinelOptions(
-        setup.url().replace(QStringLiteral("sentinel://"), QStringLiteral("sentinel://127.0.0.1:%1,").arg(deadPort)));
+    ConnectionOptions options = sentinelOptions(setup.url().replace(
+        QStringLiteral("sentinel://"), QStringLiteral("sentinel://127.0.0.1:%1,").arg(deadPort)));
     SentinelMasterResolver resolver(options);
     QSignalSpy resolved(&resolver, &SentinelMasterResolver::resolved);
     QSignalSpy sentinelsChanged(&resolver, &SentinelMasterResolver::sentinelsChanged);
@@ -141,7 +141,8 @@ void TestSentinelFailover::followsTheMaster()
         if (resubscribedAfterMs < 0 && sinceSwitch.isValid())
             resubscribedAfterMs = sinceSwitch.elapsed();
     });
-    QTRY_VERIFY_WITH_TIMEOUT(subscriber.isConnected() && counted->state() == RedisSubscription::State::Active, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        subscriber.isConnected() && counted->state() == RedisSubscription::State::Active, 20000);
 
     CountingPublisher publisher(sentinelOptions(setup.url()));
     QTRY_VERIFY_WITH_TIMEOUT(received.size() >= 20, 20000);
@@ -156,7 +157,8 @@ void TestSentinelFailover::followsTheMaster()
     // Both clients follow: on the new master, the subscription confirmed there, within 2 s of the
     // first +switch-master the subscriber heard.
     QTRY_VERIFY_WITH_TIMEOUT(resubscribedAfterMs >= 0, 30000);
-    QVERIFY2(resubscribedAfterMs <= 2000, qPrintable(QStringLiteral("resubscribed %1 ms after +switch-master").arg(resubscribedAfterMs)));
+    QVERIFY2(resubscribedAfterMs <= 2000,
+        qPrintable(QStringLiteral("resubscribed %1 ms after +switch-master").arg(resubscribedAfterMs)));
     QTRY_COMPARE_WITH_TIMEOUT(subscriber.subscriber()->options().port, newPort, 20000);
     QTRY_VERIFY_WITH_TIMEOUT(subscriber.isConnected(), 20000);
     QTRY_COMPARE_WITH_TIMEOUT(publisher.client.commands()->options().port, newPort, 20000);
@@ -181,10 +183,13 @@ void TestSentinelFailover::followsTheMaster()
             continue;
         ++missed;
         QVERIFY2(number > lastBeforeBreak && number < firstAfter,
-            qPrintable(QStringLiteral("message %1 lost outside the break (%2 .. %3)").arg(number).arg(lastBeforeBreak).arg(firstAfter)));
+            qPrintable(QStringLiteral("message %1 lost outside the break (%2 .. %3)")
+                           .arg(number)
+                           .arg(lastBeforeBreak)
+                           .arg(firstAfter)));
     }
-    qInfo("sent %lld, received %lld, in the break %lld (break between %lld and %lld)", qint64(publisher.taken.size()),
-        qint64(received.size()), missed, lastBeforeBreak, firstAfter);
+    qInfo("sent %lld, received %lld, in the break %lld (break between %lld and %lld)",
+        qint64(publisher.taken.size()), qint64(received.size()), missed, lastBeforeBreak, firstAfter);
     QVERIFY(broken);
 }
 
@@ -197,7 +202,8 @@ void TestSentinelFailover::clusterIsRefusedClearly()
     client.connectToServer();
     QTRY_COMPARE(failed.count(), 1);
     QCOMPARE(failed.at(0).at(0).value<RedisError>().message(),
-        QStringLiteral("Redis Cluster is not supported yet: connect to one node with redis://host:port instead."));
+        QStringLiteral(
+            "Redis Cluster is not supported yet: connect to one node with redis://host:port instead."));
 }
 
 QTEST_GUILESS_MAIN(TestSentinelFailover)

@@ -30,24 +30,31 @@ void TestServerListUrl::parses_data()
     const int sentinel = int(Topology::Sentinel);
     const int cluster = int(Topology::Cluster);
     QTest::newRow("one sentinel") << "redis+sentinel://127.0.0.1:26379/mymaster" << sentinel
-                                  << QStringList { "127.0.0.1:26379" } << "mymaster" << "" << 0;
+                                  << QStringList { "127.0.0.1:26379" } << "mymaster"
+                                  << "" << 0;
     QTest::newRow("default port") << "redis+sentinel://s1/mymaster" << sentinel << QStringList { "s1:26379" }
-                                  << "mymaster" << "" << 0;
-    QTest::newRow("three with db and user")
-        << "redis+sentinel://bob@s1:1,s2:2,[::1]:3/mymaster/4" << sentinel
-        << QStringList { "s1:1", "s2:2", "[::1]:3" } << "mymaster" << "bob" << 4;
+                                  << "mymaster"
+                                  << "" << 0;
+    QTest::newRow("three with db and user") << "redis+sentinel://bob@s1:1,s2:2,[::1]:3/mymaster/4" << sentinel
+                                            << QStringList { "s1:1", "s2:2", "[::1]:3" } << "mymaster"
+                                            << "bob" << 4;
     QTest::newRow("trailing slash") << "redis+sentinel://s1:5/m/" << sentinel << QStringList { "s1:5" } << "m"
                                     << "" << 0;
-    QTest::newRow("percent-encoded name") << "redis+sentinel://s1:5/my%20master" << sentinel
-                                          << QStringList { "s1:5" } << "my master" << "" << 0;
-    QTest::newRow("duplicates dropped") << "redis+sentinel://s1:5,s1:5/m" << sentinel << QStringList { "s1:5" }
-                                        << "m" << "" << 0;
-    QTest::newRow("upper-case scheme") << "REDIS+SENTINEL://s1:5/m" << sentinel << QStringList { "s1:5" } << "m"
-                                       << "" << 0;
+    QTest::newRow("percent-encoded name")
+        << "redis+sentinel://s1:5/my%20master" << sentinel << QStringList { "s1:5" } << "my master"
+        << "" << 0;
+    QTest::newRow("duplicates dropped")
+        << "redis+sentinel://s1:5,s1:5/m" << sentinel << QStringList { "s1:5" } << "m"
+        << "" << 0;
+    QTest::newRow("upper-case scheme")
+        << "REDIS+SENTINEL://s1:5/m" << sentinel << QStringList { "s1:5" } << "m"
+        << "" << 0;
     QTest::newRow("cluster") << "redis+cluster://alice@n1:7000,n2:7001" << cluster
-                             << QStringList { "n1:7000", "n2:7001" } << "" << "alice" << 0;
-    QTest::newRow("cluster default port") << "redis+cluster://n1" << cluster << QStringList { "n1:6379" } << ""
-                                          << "" << 0;
+                             << QStringList { "n1:7000", "n2:7001" } << ""
+                             << "alice" << 0;
+    QTest::newRow("cluster default port")
+        << "redis+cluster://n1" << cluster << QStringList { "n1:6379" } << ""
+        << "" << 0;
 }
 
 void TestServerListUrl::parses()
@@ -80,8 +87,9 @@ void TestServerListUrl::refuses_data()
     const QString range = QStringLiteral(" (a number from 1 to 65535)");
     QTest::newRow("no master") << "redis+sentinel://s1:26379"
                                << "The sentinel URL names no master: add /<master-name> after the sentinels.";
-    QTest::newRow("empty master") << "redis+sentinel://s1:26379/"
-                                  << "The sentinel URL names no master: add /<master-name> after the sentinels.";
+    QTest::newRow("empty master")
+        << "redis+sentinel://s1:26379/"
+        << "The sentinel URL names no master: add /<master-name> after the sentinels.";
     QTest::newRow("no sentinel") << "redis+sentinel:///m"
                                  << "The sentinel URL names no sentinel: give host:port[,host:port...].";
     QTest::newRow("password") << "redis+sentinel://bob:secret@s1:1/m"
@@ -108,9 +116,10 @@ void TestServerListUrl::refuses_data()
                                 << "A cluster has only database 0: remove /3 from the URL.";
     QTest::newRow("space in host") << "redis+cluster://n 1:1"
                                    << "Not a host name: \"n 1\"";
-    QTest::newRow("unknown scheme") << "redis+shard://n1"
-                                    << "Unsupported URL scheme \"redis+shard\" (use redis://, rediss://, unix://, "
-                                       "redis+sentinel:// or redis+cluster://).";
+    QTest::newRow("unknown scheme")
+        << "redis+shard://n1"
+        << "Unsupported URL scheme \"redis+shard\" (use redis://, rediss://, unix://, "
+           "redis+sentinel:// or redis+cluster://).";
 }
 
 void TestServerListUrl::refuses()
@@ -126,10 +135,12 @@ void TestServerListUrl::refuses()
 void TestServerListUrl::clusterIsParsedButRefusedByValidate()
 {
     QString error;
-    const ConnectionOptions options = ConnectionOptions::fromUrl(QStringLiteral("redis+cluster://n1:7000"), &error);
+    const ConnectionOptions options
+        = ConnectionOptions::fromUrl(QStringLiteral("redis+cluster://n1:7000"), &error);
     QCOMPARE(error, QString());
     QCOMPARE(options.validate(),
-        QStringLiteral("Redis Cluster is not supported yet: connect to one node with redis://host:port instead."));
+        QStringLiteral(
+            "Redis Cluster is not supported yet: connect to one node with redis://host:port instead."));
 }
 
 void TestServerListUrl::displayNameShowsNoPassword()

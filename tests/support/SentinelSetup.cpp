@@ -55,10 +55,11 @@ bool SentinelSetup::start(const Options &options)
     for (int i = 0; i < SentinelCount; ++i) {
         RedisServerProcess::Options sentinel;
         sentinel.sentinel = true;
-        sentinel.extraConfig << QStringLiteral("sentinel monitor %1 127.0.0.1 %2 2").arg(name).arg(m_servers[0]->port())
-                             << QStringLiteral("sentinel down-after-milliseconds %1 %2").arg(name).arg(options.downAfterMs)
-                             << QStringLiteral("sentinel failover-timeout %1 %2").arg(name).arg(options.failoverTimeoutMs)
-                             << QStringLiteral("sentinel parallel-syncs %1 1").arg(name);
+        sentinel.extraConfig
+            << QStringLiteral("sentinel monitor %1 127.0.0.1 %2 2").arg(name).arg(m_servers[0]->port())
+            << QStringLiteral("sentinel down-after-milliseconds %1 %2").arg(name).arg(options.downAfterMs)
+            << QStringLiteral("sentinel failover-timeout %1 %2").arg(name).arg(options.failoverTimeoutMs)
+            << QStringLiteral("sentinel parallel-syncs %1 1").arg(name);
         if (!m_sentinels[size_t(i)]->start(sentinel)) {
             m_error = QStringLiteral("sentinel %1: %2").arg(i).arg(m_sentinels[size_t(i)]->errorString());
             return false;
@@ -77,7 +78,8 @@ bool SentinelSetup::waitUntilReady()
             if (infoField(last, "master_link_status") != "up")
                 return false;
             for (int i = 0; i < SentinelCount; ++i) {
-                last = sentinelCli(i, { QStringLiteral("SENTINEL"), QStringLiteral("MASTER"), m_options.masterName });
+                last = sentinelCli(
+                    i, { QStringLiteral("SENTINEL"), QStringLiteral("MASTER"), m_options.masterName });
                 // Flat field/value lines from redis-cli.
                 const QList<QByteArray> lines = last.split('\n');
                 QByteArray slaves, others;
@@ -114,7 +116,8 @@ QString SentinelSetup::url() const
     QStringList addresses;
     for (const auto &sentinel : m_sentinels)
         addresses << QStringLiteral("127.0.0.1:%1").arg(sentinel->port());
-    return QStringLiteral("redis+sentinel://%1/%2").arg(addresses.join(QLatin1Char(',')), m_options.masterName);
+    return QStringLiteral("redis+sentinel://%1/%2")
+        .arg(addresses.join(QLatin1Char(',')), m_options.masterName);
 }
 
 RedisServerProcess *SentinelSetup::serverOnPort(quint16 port)
@@ -133,9 +136,9 @@ QByteArray SentinelSetup::sentinelCli(int index, const QStringList &args)
 quint16 SentinelSetup::masterPortFromSentinels()
 {
     for (int i = 0; i < SentinelCount; ++i) {
-        const QList<QByteArray> lines
-            = sentinelCli(i, { QStringLiteral("SENTINEL"), QStringLiteral("get-master-addr-by-name"), m_options.masterName })
-                  .split('\n');
+        const QList<QByteArray> lines = sentinelCli(i,
+            { QStringLiteral("SENTINEL"), QStringLiteral("get-master-addr-by-name"), m_options.masterName })
+                                            .split('\n');
         if (lines.size() == 2)
             return quint16(lines.at(1).trimmed().toUInt());
     }
@@ -157,10 +160,10 @@ quint16 SentinelSetup::waitForNewMaster(quint16 oldPort, int timeoutMs)
     const bool moved = QTest::qWaitFor(
         [&] {
             for (int i = 0; i < SentinelCount; ++i) {
-                const QList<QByteArray> lines
-                    = sentinelCli(i,
-                        { QStringLiteral("SENTINEL"), QStringLiteral("get-master-addr-by-name"), m_options.masterName })
-                          .split('\n');
+                const QList<QByteArray> lines = sentinelCli(i,
+                    { QStringLiteral("SENTINEL"), QStringLiteral("get-master-addr-by-name"),
+                        m_options.masterName })
+                                                    .split('\n');
                 if (lines.size() != 2 || lines.at(1).trimmed().toUInt() == oldPort)
                     return false;
                 port = quint16(lines.at(1).trimmed().toUInt());

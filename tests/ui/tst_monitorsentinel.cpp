@@ -57,8 +57,8 @@ void TestMonitorSentinel::pageShowsTheFailover()
                       "visible: true; width: 1000; height: 600\n"
                       "MonitorPage { anchors.fill: parent; monitor: window.monitor } }",
         QUrl(QStringLiteral("qrc:/tst_monitorsentinel.qml")));
-    std::unique_ptr<QObject> object(
-        component.createWithInitialProperties({ { QStringLiteral("monitor"), QVariant::fromValue(&monitor) } }));
+    std::unique_ptr<QObject> object(component.createWithInitialProperties(
+        { { QStringLiteral("monitor"), QVariant::fromValue(&monitor) } }));
     QVERIFY2(object, qPrintable(component.errorString()));
     auto *window = qobject_cast<QQuickWindow *>(object.get());
     QVERIFY(window && QTest::qWaitForWindowExposed(window));
@@ -66,7 +66,8 @@ void TestMonitorSentinel::pageShowsTheFailover()
     QVERIFY(sentinelLabel);
 
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 20000);
-    QTRY_COMPARE_WITH_TIMEOUT(setup.server(0).cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        setup.server(0).cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 20000);
     setup.server(0).cli({ "PUBLISH", "news", "before" });
     QTRY_COMPARE_WITH_TIMEOUT(monitor.messages()->count(), 1, 20000);
     QVERIFY(!sentinelLabel->isVisible());
@@ -76,13 +77,17 @@ void TestMonitorSentinel::pageShowsTheFailover()
     QVERIFY(newPort != 0);
     QTRY_VERIFY_WITH_TIMEOUT(sentinelLabel->isVisible(), 20000);
     QTRY_VERIFY_WITH_TIMEOUT(
-        monitor.sentinelEvents().join(QLatin1Char('\n')).contains(QStringLiteral("+switch-master mymaster")), 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(sentinelLabel->property("text").toString().startsWith(QStringLiteral("Sentinel: ")), 20000);
-    QTRY_VERIFY_WITH_TIMEOUT(monitor.statusMessage().contains(QStringLiteral("Following the master to 127.0.0.1:%1").arg(newPort))
+        monitor.sentinelEvents().join(QLatin1Char('\n')).contains(QStringLiteral("+switch-master mymaster")),
+        20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        sentinelLabel->property("text").toString().startsWith(QStringLiteral("Sentinel: ")), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        monitor.statusMessage().contains(QStringLiteral("Following the master to 127.0.0.1:%1").arg(newPort))
             || monitor.gapCount() > 0,
         20000);
     QTRY_COMPARE_WITH_TIMEOUT(monitor.gapCount(), 1, 20000);
-    QTRY_COMPARE_WITH_TIMEOUT(setup.serverOnPort(newPort)->cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        setup.serverOnPort(newPort)->cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 20000);
     setup.serverOnPort(newPort)->cli({ "PUBLISH", "news", "after" });
     // The message before, the gap row, the message after.
     QTRY_COMPARE_WITH_TIMEOUT(monitor.messages()->count(), 3, 20000);
@@ -90,7 +95,8 @@ void TestMonitorSentinel::pageShowsTheFailover()
     QVERIFY(monitor.messages()->data(gap, MonitorMessageModel::GapRole).toBool());
 
     if (!qEnvironmentVariableIsEmpty("REDWIRE_SCREENSHOT_DIR"))
-        window->grabWindow().save(qEnvironmentVariable("REDWIRE_SCREENSHOT_DIR") + QStringLiteral("/monitor-sentinel.png"));
+        window->grabWindow().save(
+            qEnvironmentVariable("REDWIRE_SCREENSHOT_DIR") + QStringLiteral("/monitor-sentinel.png"));
 }
 
 QTEST_MAIN(TestMonitorSentinel)

@@ -122,7 +122,8 @@ bool parse(QStringView text, ConnectionOptions *options, QString *errorMessage)
             return fail(tr("The sentinel URL names no master: add /<master-name> after the sentinels."));
         parsed.sentinelMaster = QUrl::fromPercentEncoding(parts.first().toUtf8());
         if (parts.size() > 2 || (parts.size() == 2 && !parts.at(1).isEmpty() && !isDigits(parts.at(1))))
-            return fail(tr("After the master name only a database number may follow: /%1").arg(path.toString()));
+            return fail(
+                tr("After the master name only a database number may follow: /%1").arg(path.toString()));
         if (parts.size() == 2 && !parts.at(1).isEmpty()) {
             bool ok = false;
             parsed.database = parts.at(1).toInt(&ok);
