@@ -5,28 +5,18 @@
 #include "redis/RedisSubscription.h"
 #include "redis/SubscriberConnection.h"
 
+#include "ConnectionOptionsFor.h"
 #include "RedisServerProcess.h"
 
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
 using TopicKind = SubscriberConnection::TopicKind;
 
 namespace {
-
-ConnectionOptions optionsFor(const RedisServerProcess &server)
-{
-    ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.connectTimeoutMs = 2000;
-    options.commandTimeoutMs = 2000;
-    options.reconnect.initialDelayMs = 50;
-    options.reconnect.maxDelayMs = 300;
-    return options;
-}
 
 // Publishes through a command connection of our own.
 class Publisher
@@ -80,7 +70,7 @@ void TestSubscriberConnection::subscribeAndReceive()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     QVERIFY(subscriber.subscribe("news")); // before connecting: sent once connected
@@ -90,7 +80,7 @@ void TestSubscriberConnection::subscribeAndReceive()
     QCOMPARE(subscribed.first().at(1).toByteArray(), QByteArray("news"));
     QVERIFY(subscriber.isActive(TopicKind::Channel, "news"));
 
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("news", "hello"), 1);
     QTRY_COMPARE(messages.count(), 1);
     QCOMPARE(messages.first().at(0).toByteArray(), QByteArray("news"));
@@ -122,14 +112,14 @@ void TestSubscriberConnection::payloadsArriveByteExact()
     QFETCH(QByteArray, payload);
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     const QByteArray channel("bin\0chan", 8);
     subscriber.subscribe(channel);
     subscriber.connectToServer();
     QVERIFY(subscribed.wait(5000));
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish(channel, payload), 1);
     QCOMPARE(publisher.publish(channel, payload + "!"), 1);
     QTRY_COMPARE(messages.count(), 2);
@@ -142,7 +132,7 @@ void TestSubscriberConnection::patternSubscribe()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy patternMessages(&subscriber, &SubscriberConnection::patternMessageReceived);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
@@ -150,7 +140,7 @@ void TestSubscriberConnection::patternSubscribe()
     subscriber.connectToServer();
     QVERIFY(subscribed.wait(5000));
     QCOMPARE(subscribed.first().at(0).value<TopicKind>(), TopicKind::Pattern);
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("room.lobby", "hi"), 1);
     QCOMPARE(publisher.publish("other", "no"), 0);
     QTRY_COMPARE(patternMessages.count(), 1);
@@ -165,7 +155,7 @@ void TestSubscriberConnection::unsubscribeStopsDelivery()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy unsubscribed(&subscriber, &SubscriberConnection::unsubscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
@@ -178,7 +168,7 @@ void TestSubscriberConnection::unsubscribeStopsDelivery()
     subscriber.punsubscribe("p*");
     QTRY_COMPARE(unsubscribed.count(), 2);
     QCOMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("0"));
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("a", "gone"), 0);
     QCOMPARE(publisher.publish("b", "here"), 1);
     QTRY_COMPARE(messages.count(), 1);
@@ -199,7 +189,7 @@ void TestSubscriberConnection::resubscribeRightAfterUnsubscribe()
     // confirmed; the connection holds the new SUBSCRIBE back until then.
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     subscriber.subscribe("x");
@@ -208,7 +198,7 @@ void TestSubscriberConnection::resubscribeRightAfterUnsubscribe()
     subscriber.unsubscribe("x");
     subscriber.subscribe("x");
     QTRY_COMPARE(subscribed.count(), 2);
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("x", "still here"), 1);
     QTRY_COMPARE(messages.count(), 1);
     QCOMPARE(subscriber.state(), RedisConnection::State::Connected);
@@ -218,7 +208,7 @@ void TestSubscriberConnection::shardedPubSubIsRefused()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy connected(&subscriber, &RedisConnection::connected);
     QSignalSpy failures(&subscriber, &SubscriberConnection::subscriptionFailed);
     subscriber.connectToServer();
@@ -236,7 +226,7 @@ void TestSubscriberConnection::resubscribesAfterServerRestart()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    RedisClient client(optionsFor(server));
+    RedisClient client(connectionOptionsFor(server));
     SubscriberConnection *subscriber = client.subscriber();
     QSignalSpy messages(subscriber, &SubscriberConnection::messageReceived);
     QSignalSpy patternMessages(subscriber, &SubscriberConnection::patternMessageReceived);
@@ -249,7 +239,7 @@ void TestSubscriberConnection::resubscribesAfterServerRestart()
     QTRY_COMPARE_WITH_TIMEOUT(room->state(), RedisSubscription::State::Active, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(all->state(), RedisSubscription::State::Active, 5000);
     {
-        Publisher publisher(optionsFor(server));
+        Publisher publisher(connectionOptionsFor(server));
         QCOMPARE(publisher.publish("room", "before"), 2);
     }
     QTRY_COMPARE(messages.count(), 1);
@@ -264,7 +254,7 @@ void TestSubscriberConnection::resubscribesAfterServerRestart()
     QCOMPARE(room->state(), RedisSubscription::State::Active);
     QCOMPARE(all->state(), RedisSubscription::State::Active);
     QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 5000);
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("room", "after"), 2);
     QTRY_COMPARE(messages.count(), 2);
     QTRY_COMPARE(patternMessages.count(), 2);
@@ -277,7 +267,7 @@ void TestSubscriberConnection::forbiddenChannelIsReportedWithoutStorm()
     RedisServerProcess::Options serverOptions;
     serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* &allowed:* &__redwire:* +@all");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.username = QStringLiteral("limited");
     options.password = QStringLiteral("pw");
     SubscriberConnection subscriber(options);
@@ -314,7 +304,7 @@ void TestSubscriberConnection::aclChangeRefusesOneTopicAndResubscribesTheRest()
     serverOptions.aclUsers << QStringLiteral(
         "user limited on >pw ~* resetchannels &a* &b* &__redwire:* +@all");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.username = QStringLiteral("limited");
     options.password = QStringLiteral("pw");
     SubscriberConnection subscriber(options);
@@ -344,7 +334,7 @@ void TestSubscriberConnection::clientSubscriptionObjects()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    RedisClient client(optionsFor(server));
+    RedisClient client(connectionOptionsFor(server));
     RedisSubscription *a = client.subscribe("a");
     QCOMPARE(client.subscribe("a"), a); // the same object for the same topic
     QVERIFY(client.psubscribe("a") != a);
@@ -367,7 +357,7 @@ void TestSubscriberConnection::externalRedisCliPublishArrives()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     subscriber.subscribe("chat");

@@ -7,6 +7,7 @@
 #include "monitor/MonitorMessageModel.h"
 #include "redis/CommandConnection.h"
 
+#include "MonitorPageWindow.h"
 #include "RedisServerProcess.h"
 
 #include <QClipboard>
@@ -86,8 +87,10 @@ private Q_SLOTS:
     void replayFromTheOverflowMenu();
 
 private:
-    // MonitorPage filling a window of this size, shown and exposed.
-    std::unique_ptr<QQuickWindow> showPage(Redwire::MonitorController *monitor, QSize size);
+    std::unique_ptr<QQuickWindow> showPage(Redwire::MonitorController *monitor, QSize size)
+    {
+        return RedwireTest::showMonitorPage(m_engine, monitor, size);
+    }
 
     QQmlEngine m_engine;
 };
@@ -97,27 +100,6 @@ void TestMonitorPage::initTestCase()
     // As the app does (src/app/redwire/main.cpp): the sizes and the controls are Basic's.
     QQuickStyle::setStyle(QStringLiteral("Basic"));
     m_engine.addImportPath(QStringLiteral("qrc:/"));
-}
-
-std::unique_ptr<QQuickWindow> TestMonitorPage::showPage(Redwire::MonitorController *monitor, QSize size)
-{
-    QQmlComponent component(&m_engine);
-    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
-                      "Window { id: window; required property MonitorController monitor\n"
-                      "property alias page: page; visible: true\n"
-                      "MonitorPage { id: page; anchors.fill: parent; monitor: window.monitor } }",
-        QUrl(QStringLiteral("qrc:/tst_monitorpage.qml")));
-    std::unique_ptr<QObject> object(
-        component.createWithInitialProperties({ { QStringLiteral("monitor"), QVariant::fromValue(monitor) },
-            { QStringLiteral("width"), size.width() }, { QStringLiteral("height"), size.height() } }));
-    if (!object) {
-        qWarning() << component.errorString();
-        return {};
-    }
-    std::unique_ptr<QQuickWindow> window(qobject_cast<QQuickWindow *>(object.release()));
-    if (window && !QTest::qWaitForWindowExposed(window.get()))
-        return {};
-    return window;
 }
 
 namespace {
@@ -183,7 +165,7 @@ void TestMonitorPage::smallWindowKeepsEveryControlReachable()
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
     QVERIFY(window);
     QCOMPARE(window->size(), QSize(800, 600));
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
     for (const char *payload : { "one", "two", "three" })
         QCOMPARE(server.cli({ "PUBLISH", "small.orders", payload }), QByteArray("1"));
@@ -320,7 +302,7 @@ void TestMonitorPage::idlePageDrawsNothingAfterAWrappingBurst()
     std::atomic<int> frames { 0 };
     connect(
         window.get(), &QQuickWindow::frameSwapped, this, [&frames] { ++frames; }, Qt::DirectConnection);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto *table = page->findChild<QQuickItem *>(QStringLiteral("messageTable"));
     QVERIFY(table);
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
@@ -415,9 +397,10 @@ int samplesSinceLastMessage(const QList<double> &points)
 }
 } // namespace
 
-// About 1,000 msg/s on one channel for two seconds, then 1 msg/s on five others (as heartbeats
-// would be): twelve seconds after the plateau ended it is still charted, all of it, and the scale
-// is the plateau's, not the small channels'. Real time: the chart samples once a second.
+// About 1,000 msg/s on one channel for two seconds, then one message per sample on five others (as
+// heartbeats would be): twelve samples after the plateau ended it is still charted, all of it, and
+// the scale is the plateau's, not the small channels'. The app samples once a second; here every
+// 200 ms (rates stay per second of time measured), so the twelve samples take 2.4 s, not 12.
 void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
 {
     RedwireTest::RedisServerProcess server;
@@ -425,11 +408,13 @@ void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
     Redwire::ConnectionOptions options;
     options.port = server.port();
     Redwire::MonitorController monitor;
+    const int sampleMs = 200;
+    monitor.setRateSampleIntervalMs(sampleMs);
     monitor.start(options);
     QVERIFY(monitor.addTopic(QStringLiteral("rates.*")));
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1100, 720));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto *chart = page->findChild<QQuickItem *>(QStringLiteral("rateChart"));
     QVERIFY(chart);
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
@@ -443,7 +428,7 @@ void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
     chatter.connectToServer();
     QTRY_VERIFY_WITH_TIMEOUT(chatter.isConnected(), 10000);
     QTimer heartbeats;
-    heartbeats.setInterval(1000);
+    heartbeats.setInterval(sampleMs);
     connect(&heartbeats, &QTimer::timeout, this, [&chatter] {
         for (int i = 1; i <= 5; ++i)
             chatter.send({ "PUBLISH", "rates.small" + QByteArray::number(i), "beat" });
@@ -490,7 +475,7 @@ void TestMonitorPage::keyWatchOffersToEnableAndShowsKeys()
     monitor.start(options);
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
     auto click = [&](QQuickItem *target) {
@@ -593,7 +578,7 @@ void TestMonitorPage::topicChipsShowEachSubscriptionAndRemoveIt()
     monitor.start(options);
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
     QCOMPARE(topicChipTexts(page), QStringList());
     QVERIFY(monitor.addTopic(QStringLiteral("same")));
@@ -644,7 +629,7 @@ void TestMonitorPage::detailPaneShowsMessagePackAndOrderedJson()
     QVERIFY(monitor.addTopic(QStringLiteral("detail.*")));
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
 
@@ -740,7 +725,7 @@ void TestMonitorPage::replayFromTheOverflowMenu()
     QVERIFY(monitor.addTopic(QStringLiteral("replayed.*")));
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
