@@ -788,7 +788,7 @@ void TestMonitorPage::serverTotalsInEnglishPlurals()
     monitor.start(options);
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
     QVERIFY(monitor.addTopic(QStringLiteral("solo")));
     QVERIFY(monitor.addTopic(QStringLiteral("news.*")));

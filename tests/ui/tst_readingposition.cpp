@@ -301,7 +301,7 @@ void TestReadingPosition::sendingWhileScrolledUpShowsTheMessageSent()
         seed(QStringLiteral("busy"), 120, [](int n) { return QStringLiteral("m%1").arg(n); }).size(), 120);
     open(QStringLiteral("busy"));
     QTRY_COMPARE_WITH_TIMEOUT(bottomNumber(m_view), 120, 10000);
-    auto *jump = m_window->findChild<QQuickItem *>(QStringLiteral("jumpToLatest"));
+    auto *jump = m_page.find(QStringLiteral("jumpToLatest"));
     QVERIFY(jump);
     for (int i = 0; i < 3; ++i) {
         QTest::keyClick(window(), Qt::Key_PageUp);
