@@ -6,6 +6,7 @@
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelStatisticsModel.h"
 #include "monitor/MonitorMessageModel.h"
+#include "monitor/PubSubServerPoller.h"
 #include "redis/CommandConnection.h"
 
 #include "MonitorPageWindow.h"
@@ -786,6 +787,8 @@ void TestMonitorPage::serverTotalsInEnglishPlurals()
     options.port = server.port();
     Redwire::MonitorController monitor;
     monitor.start(options);
+    // The footer counts what the server says; ask it every 100 ms (the app: every few seconds).
+    monitor.monitor()->serverPoller()->setIntervalMs(100);
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
     QVERIFY(window);
     auto *page = RedwireTest::monitorPageOf(window.get());
