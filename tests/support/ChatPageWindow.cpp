@@ -6,6 +6,7 @@
 #include "models/ChatSettings.h"
 #include "models/MessageListModel.h"
 #include "models/RoomListModel.h"
+#include "redis/RedisClient.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -94,9 +95,10 @@ bool ChatPageWindow::open(
         m_error = QStringLiteral("no messageView");
         return false;
     }
-    if (!QTest::qWaitFor(
-            [&] { return m_chat->connectionState() == QLatin1String("Connected"); }, SettleTimeoutMs)) {
-        m_error = QStringLiteral("not connected: %1").arg(m_chat->connectionState());
+    const auto connected
+        = [&] { return m_chat->connectionState() == Redwire::RedisClient::ClientState::Connected; };
+    if (!QTest::qWaitFor(connected, SettleTimeoutMs)) {
+        m_error = QStringLiteral("not connected (state %1)").arg(int(m_chat->connectionState()));
         return false;
     }
     for (const QString &room : rooms) {

@@ -395,7 +395,8 @@ void TestMainWindow::altShiftDownJumpsToTheNextUnreadRoom()
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
     QTRY_COMPARE(m_run->focusName(), QStringLiteral("composerInput"));
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "gamma" }).endsWith("1"), 10000);
     RoomListModel *rooms = m_run->chat->rooms();
     const int gamma = rowOfRoom(rooms, QStringLiteral("gamma"));
@@ -456,7 +457,8 @@ void TestMainWindow::pageUpScrollsTheTimeline()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "alpha" }).endsWith("1"), 10000);
     // Over one connection, in order (a redis-cli run per message took most of this test's time).
     ConnectionOptions options;
@@ -550,7 +552,8 @@ void TestMainWindow::draftSurvivesRoomSwitchAndRestart()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_COMPARE(m_run->focusName(), QStringLiteral("composerInput"));
     const QString before = roomAt(m_run->chat->rooms(), m_run->chat->rooms()->currentRow() - 1);
     type(QStringLiteral("half a thought"));
@@ -589,7 +592,8 @@ void TestMainWindow::lastServerAndNicknameAreRestoredAndConnected()
 {
     m_run = connectFirstTime(m_server->port(), { QStringLiteral("alpha") });
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QVERIFY(m_run->preferences->autoConnect());
     m_run.reset();
 
@@ -599,7 +603,8 @@ void TestMainWindow::lastServerAndNicknameAreRestoredAndConnected()
     QCOMPARE(m_run->connection->port(), int(m_server->port()));
     QTRY_VERIFY(m_run->chat->isStarted());
     QCOMPARE(m_run->chat->nickname(), QStringLiteral("alice"));
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QCOMPARE(m_run->chat->currentRoom(), QStringLiteral("alpha"));
     QTRY_VERIFY(m_run->item(QStringLiteral("composerInput")));
     // The way back is in view: the server is named beside the nickname.
@@ -615,7 +620,8 @@ void TestMainWindow::wrongPortNamesTheServerAndOffersChangeServer()
     const quint16 port = closedPort();
     m_run = connectFirstTime(port, { QStringLiteral("alpha") });
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Reconnecting"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Reconnecting, 10000);
     QQuickItem *change = nullptr;
     QTRY_VERIFY((change = m_run->item(QStringLiteral("changeServerButton"))));
     const QString endpoint = QStringLiteral("127.0.0.1:%1").arg(port);
@@ -647,14 +653,16 @@ void TestMainWindow::failedAutoConnectOffersChangeServer()
 {
     m_run = connectFirstTime(m_server->port(), { QStringLiteral("alpha") });
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     m_run.reset();
     m_server.reset();
 
     m_run = std::make_unique<AppRun>(QStringList());
     QVERIFY(activated(m_run->window()));
     QTRY_VERIFY(m_run->chat->isStarted());
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Reconnecting"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Reconnecting, 10000);
     QTRY_VERIFY(m_run->item(QStringLiteral("changeServerButton")));
     QVERIFY(tabTo(QStringLiteral("changeServerButton")));
     press(Qt::Key_Space);
@@ -671,7 +679,8 @@ void TestMainWindow::directConversationShowsThePerson()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     // bob's presence lasts 2 s past his last refresh (the app: 30 s): gone, he is offline soon.
     ChatConfig bobConfig;
     bobConfig.presenceIntervalMs = 500;
@@ -727,7 +736,8 @@ void TestMainWindow::notificationLevelIsChosenInTheHeader()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QCOMPARE(m_run->chat->currentRoom(), QStringLiteral("alpha"));
     QTRY_COMPARE(
         m_run->value(QStringLiteral("notifyButton"), "text").toString(), QStringLiteral("Notify: mentions"));
