@@ -9,29 +9,37 @@ TypingIndicator::TypingIndicator(const ChatConfig &config, QObject *parent)
     , m_intervalMs(qMax(0, config.typingIntervalMs))
     , m_timeoutMs(qMax(1, config.typingTimeoutMs))
 {
-    m_clock.start();
     m_expiry.setSingleShot(true);
     connect(&m_expiry, &QTimer::timeout, this, &TypingIndicator::expire);
 }
 
+void TypingIndicator::setClock(Clock *clock)
+{
+    disconnect(m_clockAdvanced);
+    m_clock = clock ? clock : Clock::steady();
+    m_clockAdvanced = connect(m_clock, &Clock::advanced, this, &TypingIndicator::expire);
+    scheduleExpiry();
+}
+
 bool TypingIndicator::localTyping()
 {
-    if (m_sinceNotice.isValid() && m_sinceNotice.elapsed() < m_intervalMs)
+    const qint64 now = m_clock->nowMs();
+    if (m_lastNoticeAt >= 0 && now - m_lastNoticeAt < m_intervalMs)
         return false;
-    m_sinceNotice.start();
+    m_lastNoticeAt = now;
     return true;
 }
 
 void TypingIndicator::localMessageSent()
 {
-    m_sinceNotice.invalidate();
+    m_lastNoticeAt = -1;
 }
 
 void TypingIndicator::noticeReceived(const QString &nickname)
 {
     if (nickname.isEmpty())
         return;
-    m_until.insert(nickname, m_clock.elapsed() + m_timeoutMs);
+    m_until.insert(nickname, m_clock->nowMs() + m_timeoutMs);
     if (!m_order.contains(nickname)) {
         m_order.append(nickname);
         Q_EMIT typingUsersChanged();
@@ -60,7 +68,7 @@ void TypingIndicator::clear()
 
 void TypingIndicator::expire()
 {
-    const qint64 now = m_clock.elapsed();
+    const qint64 now = m_clock->nowMs();
     bool changed = false;
     for (auto it = m_until.begin(); it != m_until.end();) {
         if (it.value() <= now) {
@@ -85,7 +93,7 @@ void TypingIndicator::scheduleExpiry()
     qint64 next = std::numeric_limits<qint64>::max();
     for (const qint64 until : std::as_const(m_until))
         next = qMin(next, until);
-    const qint64 delay = qBound(qint64(0), next - m_clock.elapsed(), qint64(std::numeric_limits<int>::max()));
+    const qint64 delay = qBound(qint64(0), next - m_clock->nowMs(), qint64(std::numeric_limits<int>::max()));
     m_expiry.start(int(delay));
 }
 

@@ -2,7 +2,8 @@
 
 #include "ChatConfig.h"
 
-#include <QElapsedTimer>
+#include "redis/Clock.h"
+
 #include <QHash>
 #include <QObject>
 #include <QStringList>
@@ -19,6 +20,10 @@ class TypingIndicator : public QObject
     Q_PROPERTY(QStringList typingUsers READ typingUsers NOTIFY typingUsersChanged)
 public:
     explicit TypingIndicator(const ChatConfig &config, QObject *parent = nullptr);
+
+    // For tests, before use: the clock that says how much time passed (the steady clock by
+    // default). When it advances, expired typing states end at once.
+    void setClock(Clock *clock);
 
     // The user edited the draft. True when a typing notice should be sent now.
     bool localTyping();
@@ -41,8 +46,9 @@ private:
 
     const int m_intervalMs;
     const int m_timeoutMs;
-    QElapsedTimer m_sinceNotice; // our last outgoing notice
-    QElapsedTimer m_clock;
+    Clock *m_clock = Clock::steady();
+    QMetaObject::Connection m_clockAdvanced;
+    qint64 m_lastNoticeAt = -1; // m_clock time of our last outgoing notice, -1 for none
     QHash<QString, qint64> m_until; // nickname -> m_clock time their typing state ends
     QStringList m_order;
     QTimer m_expiry;

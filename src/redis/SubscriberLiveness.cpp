@@ -31,6 +31,16 @@ SubscriberLiveness::SubscriberLiveness(
     });
 }
 
+void SubscriberLiveness::setClock(Clock *clock)
+{
+    disconnect(m_clockAdvanced);
+    m_clock = clock ? clock : Clock::steady();
+    m_clockAdvanced = connect(m_clock, &Clock::advanced, this, [this] {
+        if (m_timer.isActive())
+            tick();
+    });
+}
+
 void SubscriberLiveness::start()
 {
     if (m_intervalMs <= 0)
@@ -50,7 +60,7 @@ void SubscriberLiveness::stop()
 void SubscriberLiveness::heard()
 {
     m_framesSeen = m_subscriber->framesReceived();
-    m_sinceLastFrame.start();
+    m_lastFrameAt = m_clock->nowMs();
     m_round.open = false; // settled; the next round starts on schedule
     setResponding(true);
 }
@@ -77,10 +87,10 @@ void SubscriberLiveness::tick()
         return;
     }
     const bool witnessPending = m_round.open && !m_round.answered;
-    if (!witnessPending && (!m_sinceRoundStart.isValid() || m_sinceRoundStart.elapsed() >= m_intervalMs))
+    if (!witnessPending && (m_roundStartedAt < 0 || m_clock->nowMs() - m_roundStartedAt >= m_intervalMs))
         startRound();
 
-    const qint64 silence = m_sinceLastFrame.elapsed();
+    const qint64 silence = silenceMs();
     if (silence <= qint64(SilentAfterIntervals * m_intervalMs))
         return;
     const bool witnessAnswered = m_round.open && m_round.answered
@@ -91,7 +101,7 @@ void SubscriberLiveness::tick()
         return;
     }
     // The server has answered, so it has sent our frame: give it half an interval to arrive.
-    if (m_round.answeredAt.elapsed() >= m_intervalMs / 2)
+    if (m_clock->nowMs() - m_round.answeredAt >= m_intervalMs / 2)
         replaceSubscriber("silent while the server answers");
 }
 
@@ -100,7 +110,7 @@ void SubscriberLiveness::startRound()
     const bool byHeartbeat = m_subscriber->isHeartbeatActive() && m_commands->isConnected();
     // The PING fallback only when there is silence to explain: on hiredis 0.14 every PING on a
     // subscribed connection leaves a small callback record behind until the connection closes.
-    const bool silent = m_sinceLastFrame.elapsed() >= m_intervalMs;
+    const bool silent = silenceMs() >= m_intervalMs;
     if (!byHeartbeat && !silent)
         return;
     if (!byHeartbeat && !m_subscriber->sendLivenessPing()) {
@@ -108,13 +118,12 @@ void SubscriberLiveness::startRound()
         heard();
         return;
     }
-    m_sinceRoundStart.start();
+    m_roundStartedAt = m_clock->nowMs();
     m_round = {};
     m_round.open = true;
     m_round.id = ++m_roundsStarted;
     m_round.framesAtSend = m_subscriber->framesReceived();
     m_round.subscriberEpoch = m_subscriberEpoch;
-    m_round.sent.start();
     if (!m_commands->isConnected())
         return; // only the subscriber's own PING: its pong, or silence
     const quint64 round = m_round.id;
@@ -136,7 +145,7 @@ void SubscriberLiveness::witnessAnswered(quint64 round, qint64 receivers)
     if (round != m_round.id || !m_round.open)
         return;
     m_round.answered = true;
-    m_round.answeredAt.start();
+    m_round.answeredAt = m_clock->nowMs();
     setResponding(true);
     // The server delivered our heartbeat to no one: it no longer has this subscriber (a
     // connection it dropped without our kernel noticing).
@@ -155,7 +164,7 @@ void SubscriberLiveness::witnessFailed(quint64 round)
 
 void SubscriberLiveness::replaceSubscriber(const char *why)
 {
-    const qint64 silence = m_sinceLastFrame.elapsed();
+    const qint64 silence = silenceMs();
     qCWarning(lcRedis) << "subscriber connection" << why << "after" << silence
                        << "ms of silence; replacing it";
     Q_EMIT subscriberDead(int(silence));

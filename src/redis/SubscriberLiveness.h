@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QElapsedTimer>
+#include "Clock.h"
+
 #include <QObject>
 #include <QTimer>
 
@@ -30,12 +31,15 @@ public:
 
     // 0 stops the checks.
     void setIntervalMs(int intervalMs) { m_intervalMs = intervalMs; }
+    // For tests, before start(): the clock that says how long the silence is (the steady clock by
+    // default). When it advances, the checks run at once.
+    void setClock(Clock *clock);
     void start();
     void stop();
 
     bool isServerResponding() const { return m_responding; }
     // How long the subscriber has heard nothing, in ms.
-    qint64 silenceMs() const { return m_sinceLastFrame.isValid() ? m_sinceLastFrame.elapsed() : 0; }
+    qint64 silenceMs() const { return m_lastFrameAt >= 0 ? m_clock->nowMs() - m_lastFrameAt : 0; }
 
     // Silence longer than this many intervals is looked at (detected within 2 intervals).
     static constexpr double SilentAfterIntervals = 1.6;
@@ -55,8 +59,7 @@ private:
         quint64 id = 0;
         quint64 framesAtSend = 0;
         quint64 subscriberEpoch = 0;
-        QElapsedTimer sent;
-        QElapsedTimer answeredAt;
+        qint64 answeredAt = -1; // m_clock time
     };
 
     void tick();
@@ -71,12 +74,14 @@ private:
     SubscriberConnection *m_subscriber;
     QTimer m_timer;
     int m_intervalMs = 5000;
-    QElapsedTimer m_sinceLastFrame;
+    Clock *m_clock = Clock::steady();
+    QMetaObject::Connection m_clockAdvanced;
+    qint64 m_lastFrameAt = -1; // m_clock time, -1 before the first
     quint64 m_framesSeen = 0;
     quint64 m_subscriberEpoch = 0;
     Round m_round;
     quint64 m_roundsStarted = 0;
-    QElapsedTimer m_sinceRoundStart;
+    qint64 m_roundStartedAt = -1; // m_clock time
     bool m_responding = true;
     bool m_announcedPing = false;
 };

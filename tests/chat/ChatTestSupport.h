@@ -5,6 +5,7 @@
 #include "redis/CommandConnection.h"
 #include "redis/ConnectionOptions.h"
 
+#include "ConnectionOptionsFor.h"
 #include "RedisServerProcess.h"
 
 #include <QTest>
@@ -13,17 +14,11 @@
 
 namespace ChatTest {
 
-// Short timeouts and quick reconnects against a test server.
+// Quick reconnects against a test server, and liveness checks twice a second.
 inline Redwire::ConnectionOptions optionsFor(const RedwireTest::RedisServerProcess &server)
 {
-    Redwire::ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.connectTimeoutMs = 3000;
-    options.commandTimeoutMs = 3000;
+    Redwire::ConnectionOptions options = RedwireTest::connectionOptionsFor(server);
     options.heartbeatIntervalMs = 500;
-    options.reconnect.initialDelayMs = 50;
-    options.reconnect.maxDelayMs = 300;
     return options;
 }
 

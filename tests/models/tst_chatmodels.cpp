@@ -13,6 +13,7 @@
 #include "redis/CommandConnection.h"
 
 #include "RedisServerProcess.h"
+#include "SessionTestSupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QSettings>
@@ -20,29 +21,11 @@
 #include <QTest>
 
 using namespace Redwire;
+using ChatTest::fastConfig;
+using ChatTest::sessionFor;
 using RedwireTest::RedisServerProcess;
 
 namespace {
-
-ChatConfig fastConfig()
-{
-    ChatConfig config;
-    config.presenceIntervalMs = 100;
-    config.presenceTtlMs = 400;
-    return config;
-}
-
-std::unique_ptr<ChatSession> sessionFor(const RedisServerProcess &server, const QString &nickname)
-{
-    auto session = std::make_unique<ChatSession>(fastConfig());
-    ConnectionOptions options;
-    options.port = server.port();
-    options.reconnect.initialDelayMs = 50;
-    session->setConnectionOptions(options);
-    session->setNickname(nickname);
-    session->connectToServer();
-    return session;
-}
 
 // Publishes `count` plain payloads in one pipeline and waits for the replies.
 bool floodPlain(const RedisServerProcess &server, const QByteArray &channel, int count)

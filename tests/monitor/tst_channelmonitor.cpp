@@ -9,6 +9,7 @@
 
 #include "redis/RedisClient.h"
 
+#include "ConnectionOptionsFor.h"
 #include "RedisServerProcess.h"
 
 #include <QDateTime>
@@ -17,20 +18,10 @@
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
 
 namespace {
-ConnectionOptions optionsFor(const RedisServerProcess &server)
-{
-    ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.connectTimeoutMs = 2000;
-    options.commandTimeoutMs = 2000;
-    options.reconnect.initialDelayMs = 50;
-    options.reconnect.maxDelayMs = 300;
-    return options;
-}
 
 class CollectingSink : public MessageSink
 {
@@ -73,7 +64,7 @@ void TestChannelMonitor::receivesPatternAndChannelMessages()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     QVERIFY(monitor.subscribePattern("news.*"));
     QVERIFY(monitor.subscribeChannel("alerts"));
     QVERIFY(!monitor.subscribeChannel(QByteArray()));
@@ -103,7 +94,7 @@ void TestChannelMonitor::publishesATestMessage()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.subscribePattern("*");
     QVERIFY(startAndSubscribe(monitor, 1));
     QSignalSpy published(&monitor, &ChannelMonitor::published);
@@ -130,7 +121,7 @@ void TestChannelMonitor::pollsTheServer()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.subscribeChannel("alerts");
     monitor.subscribePattern("news.*");
     monitor.serverPoller()->setIntervalMs(100);
@@ -167,7 +158,7 @@ void TestChannelMonitor::countsSubscribersOfChannelsSeenThroughAPattern()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.subscribePattern("*");
     monitor.serverPoller()->setIntervalMs(100);
     QVERIFY(startAndSubscribe(monitor, 1));
@@ -176,7 +167,7 @@ void TestChannelMonitor::countsSubscribersOfChannelsSeenThroughAPattern()
     const qsizetype index = monitor.statistics().indexOf("sensor.temp");
     QTRY_COMPARE_WITH_TIMEOUT(monitor.statistics().channel(index).subscribers, 0, 10000);
 
-    RedisClient other(optionsFor(server));
+    RedisClient other(connectionOptionsFor(server));
     other.subscriber()->subscribe("sensor.temp");
     other.connectToServer();
     QTRY_COMPARE_WITH_TIMEOUT(
@@ -218,7 +209,7 @@ void TestChannelMonitor::pollsWithOneNumsubPerInterval()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.subscribePattern("*");
     const int intervalMs = 200;
     monitor.serverPoller()->setIntervalMs(intervalMs);
@@ -244,7 +235,7 @@ void TestChannelMonitor::sinksSeeEverythingEvenWhenPaused()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     CollectingSink sink;
     monitor.addSink(&sink);
     monitor.addSink(&sink); // once only
@@ -268,7 +259,7 @@ void TestChannelMonitor::resubscribesAfterRestart()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.subscribePattern("p.*");
     monitor.subscribeChannel("c");
     QSignalSpy resubscribed(&monitor, &ChannelMonitor::resubscribed);
@@ -287,7 +278,7 @@ void TestChannelMonitor::unsubscribeStopsTraffic()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.subscribePattern("p.*");
     monitor.subscribeChannel("c");
     QVERIFY(startAndSubscribe(monitor, 2));
@@ -323,7 +314,7 @@ void TestChannelMonitor::globMatchesLikeRedis()
         QVERIFY2(m_sharedServer->start(), qPrintable(m_sharedServer->errorString()));
     }
     RedisServerProcess *server = m_sharedServer.get();
-    ChannelMonitor monitor(optionsFor(*server));
+    ChannelMonitor monitor(connectionOptionsFor(*server));
     monitor.subscribePattern(pattern);
     monitor.setServerPollingEnabled(false);
     QVERIFY(startAndSubscribe(monitor, 1));

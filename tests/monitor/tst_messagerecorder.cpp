@@ -5,6 +5,8 @@
 #include "monitor/MessageRingBuffer.h"
 #include "monitor/MonitoredMessage.h"
 
+#include "QueuedEvents.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -178,7 +180,10 @@ void TestMessageRecorder::exportIsAllOrNothing()
     QCOMPARE(finished.count(), 1);
     QCOMPARE(finished.first().at(0).toBool(), false);
     QVERIFY(!QFile::exists(path));
-    QTest::qWait(20); // a queued chunk must not run after cancel
+    // A chunk queued before the cancel must not run after it.
+    QSignalSpy progress(&exporter, &MessageExport::progress);
+    QVERIFY(RedwireTest::runQueuedEvents());
+    QCOMPARE(progress.count(), 0);
     QVERIFY(!QFile::exists(path));
     QVERIFY(!exporter.start(buffer, unreachablePath(dir, QStringLiteral("x.jsonl")), Format::JsonLines));
     QVERIFY(!exporter.errorString().isEmpty());

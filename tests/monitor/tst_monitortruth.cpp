@@ -9,6 +9,7 @@
 
 #include "redis/RedisClient.h"
 
+#include "ConnectionOptionsFor.h"
 #include "RedisServerProcess.h"
 
 #include <QAbstractItemModelTester>
@@ -16,18 +17,10 @@
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
 
 namespace {
-
-ConnectionOptions optionsFor(const RedisServerProcess &server)
-{
-    ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.reconnect.initialDelayMs = 50;
-    return options;
-}
 
 bool startAndSubscribe(ChannelMonitor &monitor, int topics)
 {
@@ -75,7 +68,7 @@ void TestMonitorTruth::filterIsAViewOverTheBuffer()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     MonitorMessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setMonitor(&monitor);
@@ -122,7 +115,7 @@ void TestMonitorTruth::overlappingSubscriptionsGiveOneRowPerMessage()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     MonitorMessageModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setMonitor(&monitor);
@@ -156,7 +149,7 @@ void TestMonitorTruth::internalChannelsAreHiddenUnlessShown()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.setServerPollingEnabled(true);
     QVERIFY(monitor.subscribePattern("*"));
     QVERIFY(startAndSubscribe(monitor, 1));
@@ -181,13 +174,13 @@ void TestMonitorTruth::serverChannelCountLeavesInternalChannelsApart()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.setServerPollingEnabled(true);
     monitor.serverPoller()->setIntervalMs(100);
     QVERIFY(monitor.subscribePattern("*"));
     QVERIFY(startAndSubscribe(monitor, 1));
     // A second client on "chat": its subscriber also listens on its own heartbeat channel.
-    ChannelMonitor other(optionsFor(server));
+    ChannelMonitor other(connectionOptionsFor(server));
     other.setServerPollingEnabled(false);
     QVERIFY(other.subscribeChannel("chat"));
     QVERIFY(startAndSubscribe(other, 1));

@@ -13,6 +13,7 @@
 #include "redis/CommandConnection.h"
 #include "redis/SubscriberConnection.h"
 
+#include "ConnectionOptionsFor.h"
 #include "RedisServerProcess.h"
 
 #include <QElapsedTimer>
@@ -34,10 +35,7 @@ struct Recorded
 
 ConnectionOptions optionsFor(const RedisServerProcess &server)
 {
-    ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.connectTimeoutMs = 5000;
+    ConnectionOptions options = RedwireTest::connectionOptionsFor(server);
     options.commandTimeoutMs = 10000;
     return options;
 }

@@ -4,6 +4,7 @@
 // in the subscription is a gap on stderr and in the output: a killed subscriber, a restart, the
 // server's output buffer limit (the tool stopped with SIGSTOP under a flood), an end while
 // disconnected.
+#include "ProgramRun.h"
 #include "RedisServerProcess.h"
 #include "TlsMaterial.h"
 
@@ -36,76 +37,16 @@ using RedwireTest::RedisServerProcess;
 
 namespace {
 
-// One run of the tool: stdout and stderr collected as they come.
-class MonitorProcess
+// One run of the tool.
+class MonitorProcess : public RedwireTest::ProgramRun
 {
 public:
     // `prepare` may redirect the process's output before it starts.
     explicit MonitorProcess(const QStringList &arguments, const QString &password = QString(),
         const std::function<void(QProcess &)> &prepare = {})
-    {
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("REDWIRE_PASSWORD"));
-        if (!password.isNull())
-            environment.insert(QStringLiteral("REDWIRE_PASSWORD"), password);
-        m_process.setProcessEnvironment(environment);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput,
-            [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError,
-            [this] { m_err += m_process.readAllStandardError(); });
-        if (prepare)
-            prepare(m_process);
-        m_process.start(QStringLiteral(REDWIRE_MONITOR_EXECUTABLE), arguments);
-    }
-    ~MonitorProcess()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    QProcess &process() { return m_process; }
-    bool started() { return m_process.waitForStarted(5000); }
-    // Waits (event loop running) until stderr contains `text`.
-    bool waitForStderr(const QByteArray &text, int timeoutMs = 10000)
-    {
-        return QTest::qWaitFor(
-                   [&] { return m_err.contains(text) || m_process.state() == QProcess::NotRunning; },
-                   timeoutMs)
-            && m_err.contains(text);
-    }
+        : ProgramRun(QStringLiteral(REDWIRE_MONITOR_EXECUTABLE), arguments, password, prepare)
+    { }
     bool waitForSubscribed() { return waitForStderr("subscribed to"); }
-    bool waitForStdoutLines(int lines, int timeoutMs = 10000)
-    {
-        return QTest::qWaitFor([&] { return m_out.count('\n') >= lines; }, timeoutMs);
-    }
-    // The exit code, or -1 when it did not finish normally in time.
-    int waitForExit(int timeoutMs = 15000)
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            QSignalSpy finished(&m_process, &QProcess::finished);
-            if (!finished.wait(timeoutMs))
-                return -1;
-        }
-        m_out += m_process.readAllStandardOutput();
-        m_err += m_process.readAllStandardError();
-        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
-    }
-    const QByteArray &out() const { return m_out; }
-    const QByteArray &err() const { return m_err; }
-    QList<QByteArray> lines() const
-    {
-        QList<QByteArray> all = m_out.split('\n');
-        if (!all.isEmpty() && all.last().isEmpty())
-            all.removeLast();
-        return all;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
 };
 
 QStringList portArgs(const RedisServerProcess &server)
@@ -150,13 +91,7 @@ quint16 unusedPort()
 
 } // namespace
 
-#define CHECK_EXIT(run, expected)                                                                            \
-    do {                                                                                                     \
-        const int code = (run).waitForExit();                                                                \
-        QVERIFY2(code == (expected),                                                                         \
-            qPrintable(                                                                                      \
-                QStringLiteral("exit %1, stderr: %2").arg(code).arg(QString::fromUtf8((run).err()))));       \
-    } while (false)
+#define CHECK_EXIT REDWIRE_CHECK_EXIT
 
 class TestRedwireMonitor : public QObject
 {

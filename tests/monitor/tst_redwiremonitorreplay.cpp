@@ -6,6 +6,7 @@
 #include "redis/CommandConnection.h"
 
 #include "CommandTestSupport.h"
+#include "ProgramRun.h"
 #include "RedisServerProcess.h"
 
 #include <QJsonDocument>
@@ -21,57 +22,13 @@ using RedwireTest::RedisServerProcess;
 
 namespace {
 
-class MonitorProcess
+class MonitorProcess : public RedwireTest::ProgramRun
 {
 public:
     explicit MonitorProcess(const QStringList &arguments)
-    {
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("REDWIRE_PASSWORD"));
-        m_process.setProcessEnvironment(environment);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput,
-            [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError,
-            [this] { m_err += m_process.readAllStandardError(); });
-        m_process.start(QStringLiteral(REDWIRE_MONITOR_EXECUTABLE), arguments);
-    }
-    ~MonitorProcess()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    bool waitForStderr(const QByteArray &text, int timeoutMs = 20000)
-    {
-        return QTest::qWaitFor(
-                   [&] { return m_err.contains(text) || m_process.state() == QProcess::NotRunning; },
-                   timeoutMs)
-            && m_err.contains(text);
-    }
-    bool waitForStdoutLines(int lines, int timeoutMs = 20000)
-    {
-        return QTest::qWaitFor([&] { return m_out.count('\n') >= lines; }, timeoutMs);
-    }
-    void terminate() { ::kill(pid_t(m_process.processId()), SIGTERM); }
-    int waitForExit(int timeoutMs = 60000)
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            QSignalSpy finished(&m_process, &QProcess::finished);
-            if (!finished.wait(timeoutMs))
-                return -1;
-        }
-        m_out += m_process.readAllStandardOutput();
-        m_err += m_process.readAllStandardError();
-        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
-    }
-    const QByteArray &out() const { return m_out; }
-    const QByteArray &err() const { return m_err; }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
+        : ProgramRun(QStringLiteral(REDWIRE_MONITOR_EXECUTABLE), arguments)
+    { }
+    void terminate() { sendSignal(SIGTERM); }
 };
 
 // (channel, payload) of each message line of a recording, in order; gap lines left out.
@@ -95,13 +52,7 @@ QList<QPair<QByteArray, QByteArray>> messagesOf(const QByteArray &jsonLines)
 
 } // namespace
 
-#define CHECK_EXIT(run, expected)                                                                            \
-    do {                                                                                                     \
-        const int code = (run).waitForExit();                                                                \
-        QVERIFY2(code == (expected),                                                                         \
-            qPrintable(                                                                                      \
-                QStringLiteral("exit %1, stderr: %2").arg(code).arg(QString::fromUtf8((run).err()))));       \
-    } while (false)
+#define CHECK_EXIT REDWIRE_CHECK_EXIT
 
 class TestRedwireMonitorReplay : public QObject
 {

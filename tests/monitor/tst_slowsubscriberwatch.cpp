@@ -4,6 +4,7 @@
 
 #include "redis/CommandConnection.h"
 
+#include "ConnectionOptionsFor.h"
 #include "RedisServerProcess.h"
 
 #include <QSignalSpy>
@@ -15,20 +16,12 @@
 #include <unistd.h>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
 using Level = SlowSubscriberWatch::Level;
 using Limits = SlowSubscriberWatch::Limits;
 
 namespace {
-ConnectionOptions optionsFor(const RedisServerProcess &server)
-{
-    ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.connectTimeoutMs = 2000;
-    options.commandTimeoutMs = 5000;
-    return options;
-}
 
 // A Pub/Sub client that names itself, subscribes, and then never reads: a blocking POSIX socket,
 // so that no event loop drains it behind the test's back.
@@ -167,7 +160,7 @@ void TestSlowSubscriberWatch::measuresAnIdleSubscriberAsOk()
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     StalledSubscriber subscriber(server.port(), "idle-one", "quiet");
     QVERIFY(subscriber.isOk());
-    CommandConnection commands(optionsFor(server));
+    CommandConnection commands(connectionOptionsFor(server));
     SlowSubscriberWatch watch(&commands);
     watch.setClientName("idle-one");
     watch.setIntervalMs(100);
@@ -190,7 +183,7 @@ void TestSlowSubscriberWatch::warnsAboutAStalledSubscriber()
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
     StalledSubscriber subscriber(server.port(), "slow-one", "flood");
     QVERIFY(subscriber.isOk());
-    CommandConnection commands(optionsFor(server));
+    CommandConnection commands(connectionOptionsFor(server));
     QSignalSpy connected(&commands, &RedisConnection::connected);
     commands.connectToServer();
     QVERIFY(connected.wait(5000));
@@ -223,7 +216,7 @@ void TestSlowSubscriberWatch::unknownWithoutPermission()
     RedisServerProcess::Options serverOptions;
     serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* &* +@all -config -client");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.username = QStringLiteral("limited");
     options.password = QStringLiteral("pw");
     CommandConnection commands(options);

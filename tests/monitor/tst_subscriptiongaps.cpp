@@ -11,6 +11,7 @@
 #include "redis/RedisClient.h"
 
 #include "CommandTestSupport.h"
+#include "ConnectionOptionsFor.h"
 #include "RedisServerProcess.h"
 
 #include <QDateTime>
@@ -18,21 +19,11 @@
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
 using Cause = SubscriptionGap::Cause;
 
 namespace {
-ConnectionOptions optionsFor(const RedisServerProcess &server)
-{
-    ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.connectTimeoutMs = 2000;
-    options.commandTimeoutMs = 5000;
-    options.reconnect.initialDelayMs = 50;
-    options.reconnect.maxDelayMs = 300;
-    return options;
-}
 
 qint64 now()
 {
@@ -89,7 +80,7 @@ void TestSubscriptionGaps::clientKillIsExactlyOneGap()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     MonitorMessageModel model;
     model.setMonitor(&monitor);
     monitor.subscribeChannel("news");
@@ -101,7 +92,7 @@ void TestSubscriptionGaps::clientKillIsExactlyOneGap()
     QTRY_COMPARE(model.rowCount(), 1);
 
     // The kill goes over a connection of the test's own, so that the loop keeps running.
-    CommandConnection admin(optionsFor(server));
+    CommandConnection admin(connectionOptionsFor(server));
     admin.connectToServer();
     QTRY_VERIFY(admin.isConnected());
     const qint64 killSent = now();
@@ -137,7 +128,7 @@ void TestSubscriptionGaps::serverRestartIsAGap()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.subscribePattern("p.*");
     monitor.subscribeChannel("c");
     QSignalSpy recorded(&monitor, &ChannelMonitor::gapRecorded);
@@ -167,7 +158,7 @@ void TestSubscriptionGaps::outputBufferLimitWhileTheLoopStandsStill()
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     QCOMPARE(server.cli({ "CONFIG", "SET", "client-output-buffer-limit", "pubsub 64kb 32kb 1" }),
         QByteArray("OK"));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.heartbeatIntervalMs = 60000; // the stand-still must not read as a dead server
     ChannelMonitor monitor(options);
     MonitorMessageModel model;
@@ -241,7 +232,7 @@ void TestSubscriptionGaps::stoppingWhileNotSubscribedRecordsTheGap()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ChannelMonitor monitor(optionsFor(server));
+    ChannelMonitor monitor(connectionOptionsFor(server));
     monitor.subscribeChannel("c");
     QSignalSpy opened(&monitor, &ChannelMonitor::gapOpened);
     QSignalSpy recorded(&monitor, &ChannelMonitor::gapRecorded);

@@ -3,6 +3,7 @@
 #include "redis/CommandConnection.h"
 
 #include "CommandTestSupport.h"
+#include "ConnectionOptionsFor.h"
 #include "FakeRedisServer.h"
 #include "RedisServerProcess.h"
 
@@ -11,27 +12,12 @@
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsFor;
 using RedwireTest::describe;
 using RedwireTest::FakeRedisServer;
 using RedwireTest::Outcome;
 using RedwireTest::RedisServerProcess;
 using RedwireTest::roundTrip;
-
-namespace {
-
-ConnectionOptions optionsFor(const RedisServerProcess &server)
-{
-    ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.connectTimeoutMs = 5000;
-    options.commandTimeoutMs = 5000;
-    options.reconnect.initialDelayMs = 50;
-    options.reconnect.maxDelayMs = 400;
-    return options;
-}
-
-} // namespace
 
 class TestCommandConnection : public QObject
 {
@@ -62,7 +48,7 @@ void TestCommandConnection::connectsAndAnswers()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    CommandConnection connection(optionsFor(server));
+    CommandConnection connection(connectionOptionsFor(server));
     QSignalSpy connected(&connection, &RedisConnection::connected);
     QSignalSpy states(&connection, &RedisConnection::stateChanged);
     connection.connectToServer();
@@ -92,7 +78,7 @@ void TestCommandConnection::binarySafeArguments()
     QFETCH(QByteArray, value);
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    CommandConnection connection(optionsFor(server));
+    CommandConnection connection(connectionOptionsFor(server));
     QSignalSpy connected(&connection, &RedisConnection::connected);
     connection.connectToServer();
     QVERIFY(connected.wait(5000));
@@ -106,7 +92,7 @@ void TestCommandConnection::replyTypes()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    CommandConnection connection(optionsFor(server));
+    CommandConnection connection(connectionOptionsFor(server));
     QSignalSpy connected(&connection, &RedisConnection::connected);
     connection.connectToServer();
     QVERIFY(connected.wait(5000));
@@ -133,7 +119,7 @@ void TestCommandConnection::pipelineOfTenThousand()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    CommandConnection connection(optionsFor(server));
+    CommandConnection connection(connectionOptionsFor(server));
     QSignalSpy connected(&connection, &RedisConnection::connected);
     connection.connectToServer();
     QVERIFY(connected.wait(5000));
@@ -179,7 +165,7 @@ void TestCommandConnection::authentication()
     serverOptions.aclUsers << QStringLiteral("user alice on >wonder ~* &* +@all");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
 
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.username = user;
     options.password = password;
     CommandConnection connection(options);
@@ -216,7 +202,7 @@ void TestCommandConnection::selectsDatabaseAndSetsName()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.database = 3;
     options.clientName = QStringLiteral("redwire-test");
     CommandConnection connection(options);
@@ -242,7 +228,7 @@ void TestCommandConnection::refusesModeChangingCommands()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    CommandConnection connection(optionsFor(server));
+    CommandConnection connection(connectionOptionsFor(server));
     QSignalSpy connected(&connection, &RedisConnection::connected);
     connection.connectToServer();
     QVERIFY(connected.wait(5000));
@@ -291,7 +277,7 @@ void TestCommandConnection::resolvesHostNames()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.host = QStringLiteral("localhost");
     CommandConnection connection(options);
     QSignalSpy connected(&connection, &RedisConnection::connected);
@@ -387,7 +373,7 @@ void TestCommandConnection::serverKilledFailsPendingAndReconnects()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    CommandConnection connection(optionsFor(server));
+    CommandConnection connection(connectionOptionsFor(server));
     QSignalSpy connected(&connection, &RedisConnection::connected);
     QSignalSpy disconnected(&connection, &RedisConnection::disconnected);
     connection.connectToServer();
@@ -410,7 +396,7 @@ void TestCommandConnection::disconnectAbortsPendingCommands()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    CommandConnection connection(optionsFor(server));
+    CommandConnection connection(connectionOptionsFor(server));
     QSignalSpy connected(&connection, &RedisConnection::connected);
     connection.connectToServer();
     QVERIFY(connected.wait(5000));
@@ -451,7 +437,7 @@ void TestCommandConnection::commandFailuresAreTyped()
     RedisServerProcess::Options serverOptions;
     serverOptions.aclUsers << QStringLiteral("user reader on >pw ~* &* +@all -set");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.username = QStringLiteral("reader");
     options.password = QStringLiteral("pw");
     CommandConnection connection(options);
@@ -492,7 +478,7 @@ void TestCommandConnection::backoffGrowsWhileConnectionsDieYoung()
     // connection has stayed up for healthyAfterMs, then start again from the first.
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.clientName = QStringLiteral("victim");
     options.reconnect.initialDelayMs = 50;
     options.reconnect.maxDelayMs = 5000;

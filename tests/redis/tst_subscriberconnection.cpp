@@ -5,6 +5,7 @@
 #include "redis/RedisSubscription.h"
 #include "redis/SubscriberConnection.h"
 
+#include "ConnectionOptionsFor.h"
 #include "RedisServerProcess.h"
 
 #include <QDateTime>
@@ -12,22 +13,11 @@
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
 using TopicKind = SubscriberConnection::TopicKind;
 
 namespace {
-
-ConnectionOptions optionsFor(const RedisServerProcess &server)
-{
-    ConnectionOptions options;
-    options.host = server.host();
-    options.port = server.port();
-    options.connectTimeoutMs = 2000;
-    options.commandTimeoutMs = 2000;
-    options.reconnect.initialDelayMs = 50;
-    options.reconnect.maxDelayMs = 300;
-    return options;
-}
 
 // Publishes through a command connection of our own.
 class Publisher
@@ -82,7 +72,7 @@ void TestSubscriberConnection::subscribeAndReceive()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     QVERIFY(subscriber.subscribe("news")); // before connecting: sent once connected
@@ -92,7 +82,7 @@ void TestSubscriberConnection::subscribeAndReceive()
     QCOMPARE(subscribed.first().at(1).toByteArray(), QByteArray("news"));
     QVERIFY(subscriber.isActive(TopicKind::Channel, "news"));
 
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("news", "hello"), 1);
     QTRY_COMPARE(messages.count(), 1);
     QCOMPARE(messages.first().at(0).toByteArray(), QByteArray("news"));
@@ -111,7 +101,7 @@ void TestSubscriberConnection::messagesCarryTheirReadTime()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QCOMPARE(subscriber.messageReadTimeMs(), 0);
     QVERIFY(subscriber.subscribe("clock"));
     QVERIFY(subscriber.psubscribe("clo*"));
@@ -129,7 +119,7 @@ void TestSubscriberConnection::messagesCarryTheirReadTime()
     };
     connect(&subscriber, &SubscriberConnection::messageReceived, this, record);
     connect(&subscriber, &SubscriberConnection::patternMessageReceived, this, record);
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     const qint64 before = QDateTime::currentMSecsSinceEpoch();
     QByteArray commands;
     for (int i = 0; i < 2000; ++i)
@@ -164,14 +154,14 @@ void TestSubscriberConnection::payloadsArriveByteExact()
     QFETCH(QByteArray, payload);
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     const QByteArray channel("bin\0chan", 8);
     subscriber.subscribe(channel);
     subscriber.connectToServer();
     QVERIFY(subscribed.wait(5000));
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish(channel, payload), 1);
     QCOMPARE(publisher.publish(channel, payload + "!"), 1);
     QTRY_COMPARE(messages.count(), 2);
@@ -184,7 +174,7 @@ void TestSubscriberConnection::patternSubscribe()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy patternMessages(&subscriber, &SubscriberConnection::patternMessageReceived);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
@@ -192,7 +182,7 @@ void TestSubscriberConnection::patternSubscribe()
     subscriber.connectToServer();
     QVERIFY(subscribed.wait(5000));
     QCOMPARE(subscribed.first().at(0).value<TopicKind>(), TopicKind::Pattern);
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("room.lobby", "hi"), 1);
     QCOMPARE(publisher.publish("other", "no"), 0);
     QTRY_COMPARE(patternMessages.count(), 1);
@@ -207,7 +197,7 @@ void TestSubscriberConnection::unsubscribeStopsDelivery()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy unsubscribed(&subscriber, &SubscriberConnection::unsubscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
@@ -220,7 +210,7 @@ void TestSubscriberConnection::unsubscribeStopsDelivery()
     subscriber.punsubscribe("p*");
     QTRY_COMPARE(unsubscribed.count(), 2);
     QCOMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("0"));
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("a", "gone"), 0);
     QCOMPARE(publisher.publish("b", "here"), 1);
     QTRY_COMPARE(messages.count(), 1);
@@ -241,7 +231,7 @@ void TestSubscriberConnection::resubscribeRightAfterUnsubscribe()
     // confirmed; the connection holds the new SUBSCRIBE back until then.
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     subscriber.subscribe("x");
@@ -250,7 +240,7 @@ void TestSubscriberConnection::resubscribeRightAfterUnsubscribe()
     subscriber.unsubscribe("x");
     subscriber.subscribe("x");
     QTRY_COMPARE(subscribed.count(), 2);
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("x", "still here"), 1);
     QTRY_COMPARE(messages.count(), 1);
     QCOMPARE(subscriber.state(), RedisConnection::State::Connected);
@@ -260,7 +250,7 @@ void TestSubscriberConnection::shardedPubSubIsRefused()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy connected(&subscriber, &RedisConnection::connected);
     QSignalSpy failures(&subscriber, &SubscriberConnection::subscriptionFailed);
     subscriber.connectToServer();
@@ -278,7 +268,7 @@ void TestSubscriberConnection::resubscribesAfterServerRestart()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    RedisClient client(optionsFor(server));
+    RedisClient client(connectionOptionsFor(server));
     SubscriberConnection *subscriber = client.subscriber();
     QSignalSpy messages(subscriber, &SubscriberConnection::messageReceived);
     QSignalSpy patternMessages(subscriber, &SubscriberConnection::patternMessageReceived);
@@ -291,7 +281,7 @@ void TestSubscriberConnection::resubscribesAfterServerRestart()
     QTRY_COMPARE_WITH_TIMEOUT(room->state(), RedisSubscription::State::Active, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(all->state(), RedisSubscription::State::Active, 5000);
     {
-        Publisher publisher(optionsFor(server));
+        Publisher publisher(connectionOptionsFor(server));
         QCOMPARE(publisher.publish("room", "before"), 2);
     }
     QTRY_COMPARE(messages.count(), 1);
@@ -306,7 +296,7 @@ void TestSubscriberConnection::resubscribesAfterServerRestart()
     QCOMPARE(room->state(), RedisSubscription::State::Active);
     QCOMPARE(all->state(), RedisSubscription::State::Active);
     QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 5000);
-    Publisher publisher(optionsFor(server));
+    Publisher publisher(connectionOptionsFor(server));
     QCOMPARE(publisher.publish("room", "after"), 2);
     QTRY_COMPARE(messages.count(), 2);
     QTRY_COMPARE(patternMessages.count(), 2);
@@ -319,7 +309,7 @@ void TestSubscriberConnection::forbiddenChannelIsReportedWithoutStorm()
     RedisServerProcess::Options serverOptions;
     serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* &allowed:* &__redwire:* +@all");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.username = QStringLiteral("limited");
     options.password = QStringLiteral("pw");
     SubscriberConnection subscriber(options);
@@ -356,7 +346,7 @@ void TestSubscriberConnection::aclChangeRefusesOneTopicAndResubscribesTheRest()
     serverOptions.aclUsers << QStringLiteral(
         "user limited on >pw ~* resetchannels &a* &b* &__redwire:* +@all");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = optionsFor(server);
+    ConnectionOptions options = connectionOptionsFor(server);
     options.username = QStringLiteral("limited");
     options.password = QStringLiteral("pw");
     SubscriberConnection subscriber(options);
@@ -386,7 +376,7 @@ void TestSubscriberConnection::clientSubscriptionObjects()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    RedisClient client(optionsFor(server));
+    RedisClient client(connectionOptionsFor(server));
     RedisSubscription *a = client.subscribe("a");
     QCOMPARE(client.subscribe("a"), a); // the same object for the same topic
     QVERIFY(client.psubscribe("a") != a);
@@ -409,7 +399,7 @@ void TestSubscriberConnection::externalRedisCliPublishArrives()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    SubscriberConnection subscriber(optionsFor(server));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     subscriber.subscribe("chat");

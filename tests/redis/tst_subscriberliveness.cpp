@@ -1,12 +1,17 @@
 // RedisClient's liveness checks (SubscriberLiveness): a frozen server (SIGSTOP, CLIENT PAUSE,
 // DEBUG SLEEP) keeps its connections and loses no message; a subscriber that is silent while the
-// server answers is replaced; a user refused the heartbeat channel is watched by PING.
+// server answers is replaced; a user refused the heartbeat channel is watched by PING. The checks
+// read a ManualClock: silence grows only when the test moves it, and each assertion waits for what
+// the client does (a state, a signal), never for time to pass.
 #include "redis/CommandConnection.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisSubscription.h"
 #include "redis/SubscriberConnection.h"
+#include "redis/SubscriberLiveness.h"
 
+#include "CommandTestSupport.h"
 #include "FakeRedisServer.h"
+#include "ManualClock.h"
 #include "RedisServerProcess.h"
 
 #include <QHash>
@@ -15,11 +20,14 @@
 
 using namespace Redwire;
 using RedwireTest::FakeRedisServer;
+using RedwireTest::ManualClock;
 using RedwireTest::RedisServerProcess;
 
 namespace {
 
 constexpr int Interval = 300;
+// One step of the manual clock: the checks run this often per interval.
+constexpr int Step = Interval / 8;
 
 ConnectionOptions optionsFor(quint16 port)
 {
@@ -83,6 +91,22 @@ QList<QByteArray> numbered(int first, int count)
     return payloads;
 }
 
+// The client's liveness checks read `clock`.
+void useClock(RedisClient &client, ManualClock &clock)
+{
+    auto *liveness = client.findChild<SubscriberLiveness *>();
+    QVERIFY(liveness);
+    liveness->setClock(&clock);
+}
+
+// Moves the clock one step while the server answers: whatever witness that step sent has had its
+// answer read when this returns (replies come in order, and a PING follows it).
+bool stepAnswered(ManualClock &clock, RedisClient &client)
+{
+    clock.advance(Step);
+    return !RedwireTest::roundTrip(*client.commands(), { "PING" }).isError();
+}
+
 } // namespace
 
 class TestSubscriberLiveness : public QObject
@@ -97,15 +121,16 @@ private Q_SLOTS:
 
 private:
     // Subscribes a client to "chat" and waits until its liveness checks run.
-    static void connectClient(RedisClient &client, RedisSubscription **chat);
+    static void connectClient(RedisClient &client, RedisSubscription **chat, ManualClock &clock);
     // While the server answers nothing: the client says so, keeps its subscriber and replaces
     // nothing; once it answers again, every message arrives exactly once, in order.
     static void rideOutFreeze(
         RedisServerProcess &server, const std::function<void()> &freeze, const std::function<void()> &thaw);
 };
 
-void TestSubscriberLiveness::connectClient(RedisClient &client, RedisSubscription **chat)
+void TestSubscriberLiveness::connectClient(RedisClient &client, RedisSubscription **chat, ManualClock &clock)
 {
+    useClock(client, clock);
     *chat = client.subscribe("chat");
     QVERIFY(*chat);
     client.connectToServer();
@@ -117,9 +142,10 @@ void TestSubscriberLiveness::connectClient(RedisClient &client, RedisSubscriptio
 void TestSubscriberLiveness::rideOutFreeze(
     RedisServerProcess &server, const std::function<void()> &freeze, const std::function<void()> &thaw)
 {
+    ManualClock clock;
     RedisClient client(optionsFor(server.port()));
     RedisSubscription *chat = nullptr;
-    connectClient(client, &chat);
+    connectClient(client, &chat, clock);
     if (QTest::currentTestFailed())
         return;
     QSignalSpy messages(chat, &RedisSubscription::messageReceived);
@@ -138,7 +164,8 @@ void TestSubscriberLiveness::rideOutFreeze(
     // Sent during the freeze: delivered after it.
     publisher.publish("chat", "300");
 
-    QVERIFY(responding.wait(5 * Interval + 2000));
+    // Silence grows with the clock; the witness the checks send gets no answer.
+    QTRY_VERIFY_WITH_TIMEOUT((clock.advance(Step), !client.isServerResponding()), 20000);
     QCOMPARE(responding.last().at(0).toBool(), false);
     QVERIFY(!client.isServerResponding());
     // The command connection's heartbeat times out (after 1 s) while the subscriber waits.
@@ -149,7 +176,10 @@ void TestSubscriberLiveness::rideOutFreeze(
     QCOMPARE(subscriberErrors.count(), 0);
 
     thaw();
-    QTRY_VERIFY_WITH_TIMEOUT(client.isServerResponding(), 10000);
+    // Responding again at the first frame after the freeze: the message sent during it or, when
+    // that was through before the freeze began (CLIENT PAUSE takes effect on its own connection),
+    // the heartbeat of the next round the clock brings.
+    QTRY_VERIFY_WITH_TIMEOUT((clock.advance(Step), client.isServerResponding()), 20000);
     QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 301, 10000);
     QCOMPARE(payloadsOf(messages), numbered(0, 301));
     QCOMPARE(missed.count(), 0);
@@ -202,6 +232,7 @@ void TestSubscriberLiveness::silentSubscriberOfAnsweringServerIsReplaced()
 {
     FakeRedisServer fake;
     QVERIFY(fake.listen());
+    ManualClock clock;
     QHash<QByteArray, int> subscriberOf; // channel -> connection index
     fake.setHandler([&](FakeRedisServer::Connection &connection, const QList<QByteArray> &args) {
         const QByteArray verb = args.value(0).toUpper();
@@ -223,7 +254,7 @@ void TestSubscriberLiveness::silentSubscriberOfAnsweringServerIsReplaced()
     });
     RedisClient client(optionsFor(fake.port()));
     RedisSubscription *chat = nullptr;
-    connectClient(client, &chat);
+    connectClient(client, &chat, clock);
     if (QTest::currentTestFailed())
         return;
     QSignalSpy missed(&client, &RedisClient::heartbeatMissed);
@@ -231,7 +262,19 @@ void TestSubscriberLiveness::silentSubscriberOfAnsweringServerIsReplaced()
     const int subscriberIndex = subscriberOf.value("chat");
 
     fake.connection(subscriberIndex).stall();
-    QVERIFY(missed.wait(4 * Interval + 1000));
+    // Replaced within two intervals of silence (1.6 intervals, then half an interval after the
+    // server answered a witness), and not one step before it is silent for 1.6.
+    int steps = 0;
+    while (missed.isEmpty() && steps < 3 * Interval / Step) {
+        QVERIFY(stepAnswered(clock, client));
+        ++steps;
+    }
+    QCOMPARE(missed.count(), 1);
+    QVERIFY2(steps * Step > SubscriberLiveness::SilentAfterIntervals * Interval
+            && steps * Step <= 2 * Interval + Step,
+        qPrintable(QStringLiteral("replaced after %1 ms of silence").arg(steps * Step)));
+    QVERIFY2(missed.first().at(0).toInt() > SubscriberLiveness::SilentAfterIntervals * Interval,
+        qPrintable(QString::number(missed.first().at(0).toInt())));
     QCOMPARE(responding.count(), 0); // the server answered all along
     QVERIFY(client.subscriber()->lastError().code() == RedisError::Code::HeartbeatTimeout
         || client.subscriber()->state() == RedisConnection::State::Connected);
@@ -256,7 +299,9 @@ void TestSubscriberLiveness::restrictedUserIsWatchedByPing()
     ConnectionOptions options = optionsFor(server.port());
     options.username = QStringLiteral("fuser");
     options.password = QStringLiteral("pw");
+    ManualClock clock;
     RedisClient client(options);
+    useClock(client, clock);
     QSignalSpy usesPing(&client, &RedisClient::livenessUsesPing);
     QSignalSpy subscriberErrors(client.subscriber(), &RedisConnection::errorOccurred);
     QSignalSpy confirmations(client.subscriber(), &SubscriberConnection::subscribed);
@@ -266,17 +311,20 @@ void TestSubscriberLiveness::restrictedUserIsWatchedByPing()
     client.connectToServer();
     QTRY_COMPARE_WITH_TIMEOUT(food->state(), RedisSubscription::State::Active, 5000);
     QVERIFY(client.subscriber()->isHeartbeatRefused());
-    QTRY_COMPARE_WITH_TIMEOUT(usesPing.count(), 1, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(usesPing.count(), 1, 10000);
     // The refusal cost the first connection only, before "food" was ever sent.
     QCOMPARE(confirmations.count(), 1);
     for (const QList<QVariant> &error : std::as_const(subscriberErrors))
         QVERIFY2(error.at(0).value<RedisError>().message().contains(QLatin1String("heartbeat")),
             qPrintable(error.at(0).value<RedisError>().message()));
 
-    // Idle: pongs keep it alive.
-    const quint64 frames = client.subscriber()->framesReceived();
-    QTRY_VERIFY_WITH_TIMEOUT(client.subscriber()->framesReceived() >= frames + 2, 6 * Interval);
-    QVERIFY(client.isServerResponding());
+    // Idle: once an interval passes in silence a PING, whose pong keeps it alive.
+    for (int round = 0; round < 2; ++round) {
+        const quint64 frames = client.subscriber()->framesReceived();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (clock.advance(Step), client.subscriber()->framesReceived() > frames), 10000);
+        QVERIFY(client.isServerResponding());
+    }
     const qsizetype errorsBefore = subscriberErrors.count();
 
     QSignalSpy responding(&client, &RedisClient::serverRespondingChanged);
@@ -286,11 +334,11 @@ void TestSubscriberLiveness::restrictedUserIsWatchedByPing()
     QTRY_COMPARE_WITH_TIMEOUT(publisher.answered(), 1, 5000);
     server.pause();
     publisher.publish("food", "during");
-    QVERIFY(responding.wait(5 * Interval + 2000));
+    QTRY_VERIFY_WITH_TIMEOUT((clock.advance(Step), !client.isServerResponding()), 20000);
     QCOMPARE(responding.last().at(0).toBool(), false);
     QCOMPARE(client.subscriber()->state(), RedisConnection::State::Connected);
     server.resume();
-    QTRY_VERIFY_WITH_TIMEOUT(client.isServerResponding(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT((clock.advance(Step), client.isServerResponding()), 20000);
     QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 2, 5000);
     QCOMPARE(payloadsOf(messages), (QList<QByteArray> { "before", "during" }));
     QCOMPARE(missed.count(), 0);

@@ -2,15 +2,12 @@
 // server; every visible control a user can reach has an accessible name that says what it is (not
 // an icon like "⋯"), rooms say their unread count, and a message says who wrote it, when and what.
 #include "models/ChatController.h"
-#include "models/ChatSettings.h"
 #include "models/MessageListModel.h"
-#include "models/RoomListModel.h"
 
+#include "ChatPageWindow.h"
 #include "RedisServerProcess.h"
 
 #include <QAccessible>
-#include <QQmlComponent>
-#include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QTest>
@@ -73,7 +70,6 @@ class TestAccessibility : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
     void init();
     void cleanup();
     void everyVisibleControlHasAName();
@@ -85,58 +81,23 @@ private:
     QQuickItem *findVisible(const QString &objectName) const;
     QQuickItem *findMessage(const QString &text) const;
 
-    QQmlEngine m_engine;
+    RedwireTest::ChatPageWindow m_page { QStringLiteral("tst_accessibility") };
     std::unique_ptr<RedwireTest::RedisServerProcess> m_server;
-    std::unique_ptr<Redwire::ChatController> m_chat;
-    std::unique_ptr<Redwire::ChatSettings> m_preferences;
-    std::unique_ptr<QObject> m_window;
     QQuickWindow *m_quickWindow = nullptr;
 };
-
-void TestAccessibility::initTestCase()
-{
-    QCoreApplication::setOrganizationName(QStringLiteral("RedwireTests"));
-    QCoreApplication::setOrganizationDomain(QStringLiteral("tests.redwire.invalid"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_accessibility"));
-    m_engine.addImportPath(QStringLiteral("qrc:/"));
-    m_preferences = std::make_unique<Redwire::ChatSettings>();
-}
 
 void TestAccessibility::init()
 {
     m_server = std::make_unique<RedwireTest::RedisServerProcess>();
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
-    Redwire::ConnectionOptions options;
-    options.port = m_server->port();
-    m_chat = std::make_unique<Redwire::ChatController>();
-    m_chat->start(options, QStringLiteral("alice"), { QStringLiteral("alpha"), QStringLiteral("beta") });
-    QQmlComponent component(&m_engine);
-    component.setData(
-        "import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
-        "Window { id: w; required property ChatController chat; width: 1280; height: 800; visible: true\n"
-        "  ChatPage { anchors.fill: parent; chat: w.chat; preferences: w.preferences }\n"
-        "  required property ChatSettings preferences }",
-        QUrl(QStringLiteral("qrc:/accessibility.qml")));
-    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
-    m_window.reset(
-        component.createWithInitialProperties({ { QStringLiteral("chat"), QVariant::fromValue(m_chat.get()) },
-            { QStringLiteral("preferences"), QVariant::fromValue(m_preferences.get()) } }));
-    QVERIFY2(m_window, qPrintable(component.errorString()));
-    m_quickWindow = qobject_cast<QQuickWindow *>(m_window.get());
-    QVERIFY(m_quickWindow);
-    QVERIFY(QTest::qWaitForWindowExposed(m_quickWindow));
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
-    for (const char *channel : { "alpha", "beta" })
-        QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", channel }).endsWith("1"), 10000);
-    Redwire::RoomListModel *rooms = m_chat->rooms();
-    for (int row = 0; row < rooms->rowCount(); ++row) {
-        if (rooms->data(rooms->index(row), Redwire::RoomListModel::NameRole).toString()
-            == QStringLiteral("alpha"))
-            m_chat->selectRow(row);
-    }
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->currentRoom(), QStringLiteral("alpha"), 10000);
-    QVERIFY(m_chat->send(QStringLiteral("hello")));
-    Redwire::MessageListModel *messages = m_chat->messages();
+    QVERIFY2(m_page.open(*m_server, QStringLiteral("alice"),
+                 { QStringLiteral("alpha"), QStringLiteral("beta") }, QSize(1280, 800)),
+        qPrintable(m_page.errorString()));
+    m_quickWindow = m_page.window();
+    QVERIFY(m_page.selectRoom(QStringLiteral("alpha")));
+    Redwire::ChatController *chat = m_page.chat();
+    QVERIFY(chat->send(QStringLiteral("hello")));
+    Redwire::MessageListModel *messages = chat->messages();
     QTRY_VERIFY_WITH_TIMEOUT(messages->rowCount() > 0
             && messages->data(
                    messages->index(messages->rowCount() - 1), Redwire::MessageListModel::PlainTextRole)
@@ -146,10 +107,8 @@ void TestAccessibility::init()
 
 void TestAccessibility::cleanup()
 {
-    m_window.reset();
-    if (m_chat)
-        m_chat->stop();
-    m_chat.reset();
+    m_page.close();
+    m_quickWindow = nullptr;
     m_server.reset();
 }
 

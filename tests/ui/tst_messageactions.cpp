@@ -3,17 +3,15 @@
 // new text and "(edited)"; bob's reply shows a quote whose click scrolls back to the original and
 // lights it up; a reaction chip counts both users and toggles alice's.
 #include "models/ChatController.h"
-#include "models/ChatSettings.h"
 #include "models/MessageListModel.h"
 
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
 #include "chat/RoomTimeline.h"
 
+#include "ChatPageWindow.h"
 #include "RedisServerProcess.h"
 
-#include <QQmlComponent>
-#include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QTest>
@@ -47,7 +45,6 @@ class TestMessageActions : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
     void init();
     void cleanup();
     void editThroughTheMenu();
@@ -55,116 +52,61 @@ private Q_SLOTS:
     void reactionChipsCountAndToggle();
 
 private:
-    QQuickWindow *window() const { return qobject_cast<QQuickWindow *>(m_window.get()); }
-    QQuickItem *delegateFor(const QString &messageId) const;
-    QString idOf(const QString &text) const;
-    void click(QQuickItem *item);
-    void hover(QQuickItem *item);
+    QQuickWindow *window() const { return m_page.window(); }
+    QQuickItem *delegateFor(const QString &messageId) const
+    {
+        return RedwireTest::delegateFor(m_view, messageId);
+    }
+    QString idOf(const QString &text) const { return RedwireTest::idOfText(m_chat->messages(), text); }
+    void click(QQuickItem *item)
+    {
+        QVERIFY(item);
+        m_page.click(item);
+    }
+    void hover(QQuickItem *item)
+    {
+        QVERIFY(item);
+        m_page.hover(item);
+    }
     bool inViewport(QQuickItem *delegate) const;
-    void shot(const QString &name);
+    void shot(const QString &name) const { m_page.shot(name); }
 
-    QQmlEngine m_engine;
+    RedwireTest::ChatPageWindow m_page { QStringLiteral("tst_messageactions") };
     std::unique_ptr<RedwireTest::RedisServerProcess> m_server;
-    std::unique_ptr<ChatController> m_chat;
+    ChatController *m_chat = nullptr;
     std::unique_ptr<ChatSession> m_bob;
     ChatRoom *m_bobRoom = nullptr;
-    std::unique_ptr<ChatSettings> m_preferences;
-    std::unique_ptr<QObject> m_window;
     QQuickItem *m_view = nullptr;
 };
-
-void TestMessageActions::initTestCase()
-{
-    QCoreApplication::setOrganizationName(QStringLiteral("RedwireTests"));
-    QCoreApplication::setOrganizationDomain(QStringLiteral("tests.redwire.invalid"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_messageactions"));
-    m_engine.addImportPath(QStringLiteral("qrc:/"));
-    m_preferences = std::make_unique<ChatSettings>();
-}
 
 void TestMessageActions::init()
 {
     m_server = std::make_unique<RedwireTest::RedisServerProcess>();
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     ConnectionOptions options;
+    options.host = m_server->host();
     options.port = m_server->port();
-    m_chat = std::make_unique<ChatController>();
-    m_chat->start(options, QStringLiteral("alice"), { QStringLiteral("chat") });
     m_bob = std::make_unique<ChatSession>();
     m_bob->setConnectionOptions(options);
     m_bob->setNickname(QStringLiteral("bob"));
     m_bob->connectToServer();
     m_bobRoom = m_bob->joinRoom(QStringLiteral("chat"));
-
-    QQmlComponent component(&m_engine);
-    component.setData(
-        "import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
-        "Window { id: w; required property ChatController chat; width: 900; height: 600; visible: true\n"
-        "  ChatPage { anchors.fill: parent; chat: w.chat; preferences: w.preferences }\n"
-        "  required property ChatSettings preferences }",
-        QUrl(QStringLiteral("qrc:/messageactions.qml")));
-    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
-    m_window.reset(
-        component.createWithInitialProperties({ { QStringLiteral("chat"), QVariant::fromValue(m_chat.get()) },
-            { QStringLiteral("preferences"), QVariant::fromValue(m_preferences.get()) } }));
-    QVERIFY2(m_window, qPrintable(component.errorString()));
-    QVERIFY(QTest::qWaitForWindowExposed(window()));
-    m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));
-    QVERIFY(m_view);
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_bobRoom->isSynced(), 10000);
+
+    QVERIFY2(m_page.open(*m_server, QStringLiteral("alice"), { QStringLiteral("chat") }),
+        qPrintable(m_page.errorString()));
+    m_chat = m_page.chat();
+    m_view = m_page.messageView();
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "chat" }).endsWith("2"), 10000);
 }
 
 void TestMessageActions::cleanup()
 {
-    m_window.reset();
-    if (m_chat)
-        m_chat->stop();
-    m_chat.reset();
+    m_page.close();
+    m_chat = nullptr;
+    m_view = nullptr;
     m_bob.reset();
     m_server.reset();
-}
-
-void TestMessageActions::shot(const QString &name)
-{
-    if (!qEnvironmentVariableIsSet("REDWIRE_VIEW_SHOTS"))
-        return;
-    QTest::qWait(300);
-    window()->grabWindow().save(
-        QStringLiteral("%1/%2.png").arg(qEnvironmentVariable("REDWIRE_VIEW_SHOTS"), name));
-}
-
-QQuickItem *TestMessageActions::delegateFor(const QString &messageId) const
-{
-    auto *content = m_view->property("contentItem").value<QQuickItem *>();
-    for (QQuickItem *item : content->childItems())
-        if (item->property("messageId").toString() == messageId && item->isVisible())
-            return item;
-    return nullptr;
-}
-
-QString TestMessageActions::idOf(const QString &text) const
-{
-    MessageListModel *messages = m_chat->messages();
-    for (int row = 0; row < messages->rowCount(); ++row)
-        if (messages->data(messages->index(row), MessageListModel::PlainTextRole).toString() == text)
-            return messages->data(messages->index(row), MessageListModel::MessageIdRole).toString();
-    return {};
-}
-
-void TestMessageActions::click(QQuickItem *item)
-{
-    QVERIFY(item);
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(window(), Qt::LeftButton, {}, centre.toPoint());
-}
-
-void TestMessageActions::hover(QQuickItem *item)
-{
-    QVERIFY(item);
-    const QPointF point = item->mapToScene(QPointF(item->width() / 3, item->height() / 2));
-    QTest::mouseMove(window(), point.toPoint());
 }
 
 bool TestMessageActions::inViewport(QQuickItem *delegate) const
@@ -189,17 +131,17 @@ void TestMessageActions::editThroughTheMenu()
     QVERIFY(more);
     QTRY_VERIFY_WITH_TIMEOUT(more->isVisible(), 5000);
     click(more);
-    auto *edit = m_window->findChild<QQuickItem *>(QStringLiteral("editMenuItem"));
+    auto *edit = m_page.find(QStringLiteral("editMenuItem"));
     QVERIFY(edit);
     QTRY_VERIFY_WITH_TIMEOUT(edit->isVisible() && edit->isEnabled() && edit->height() > 0, 5000);
     shot(QStringLiteral("edit-menu"));
     click(edit);
 
-    auto *input = m_window->findChild<QQuickItem *>(QStringLiteral("composerInput"));
+    auto *input = m_page.find(QStringLiteral("composerInput"));
     QVERIFY(input);
     QTRY_COMPARE_WITH_TIMEOUT(input->property("text").toString(), QStringLiteral("helo wrold"), 5000);
     QTRY_VERIFY(input->hasActiveFocus());
-    auto *modeBar = m_window->findChild<QQuickItem *>(QStringLiteral("composerModeBar"));
+    auto *modeBar = m_page.find(QStringLiteral("composerModeBar"));
     QVERIFY(modeBar && modeBar->isVisible());
     input->setProperty("text", QStringLiteral("hello world"));
     QTest::keyClick(window(), Qt::Key_Return);

@@ -5,6 +5,7 @@
 #include "models/MonitorController.h"
 #include "monitor/MonitorMessageModel.h"
 
+#include "MonitorPageWindow.h"
 #include "RedisServerProcess.h"
 
 #include <QDir>
@@ -75,7 +76,7 @@ private:
     QList<QQmlError> m_warnings;
     std::unique_ptr<RedisServerProcess> m_server;
     std::unique_ptr<Redwire::MonitorController> m_monitor;
-    std::unique_ptr<QObject> m_window;
+    std::unique_ptr<QQuickWindow> m_window;
     QObject *m_exportDialog = nullptr;
     QTemporaryDir m_dir;
 };
@@ -127,21 +128,8 @@ bool TestMonitorExport::startMonitorWithPayloads()
 
 bool TestMonitorExport::showPageWithExportDialog()
 {
-    QQmlComponent component(&m_engine);
-    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
-                      "Window { id: window; required property MonitorController monitor\n"
-                      "property alias page: page; width: 1000; height: 700; visible: true\n"
-                      "MonitorPage { id: page; anchors.fill: parent; monitor: window.monitor } }",
-        QUrl(QStringLiteral("qrc:/monitorexport.qml")));
-    m_window.reset(component.createWithInitialProperties(
-        { { QStringLiteral("monitor"), QVariant::fromValue(m_monitor.get()) } }));
-    if (!m_window) {
-        qWarning() << component.errorString();
-        return false;
-    }
-    if (!QTest::qWaitForWindowExposed(qobject_cast<QWindow *>(m_window.get())))
-        return false;
-    auto *page = m_window->property("page").value<QQuickItem *>();
+    m_window = RedwireTest::showMonitorPage(m_engine, m_monitor.get(), QSize(1000, 700));
+    QQuickItem *page = RedwireTest::monitorPageOf(m_window.get());
     m_exportDialog = page ? page->findChild<QObject *>(QStringLiteral("exportDialog")) : nullptr;
     if (!m_exportDialog)
         return false;
@@ -158,8 +146,7 @@ QQuickItem *TestMonitorExport::findItem(const char *objectName) const
 
 QQuickItem *TestMonitorExport::findInWindow(const char *objectName) const
 {
-    auto *window = qobject_cast<QQuickWindow *>(m_window.get());
-    QList<QQuickItem *> pending { window ? window->contentItem() : nullptr };
+    QList<QQuickItem *> pending { m_window ? m_window->contentItem() : nullptr };
     while (!pending.isEmpty()) {
         QQuickItem *item = pending.takeFirst();
         if (!item)
@@ -230,7 +217,7 @@ void TestMonitorExport::enterInThePathFieldExports()
     QTRY_VERIFY(field->hasActiveFocus());
     const QString path = m_dir.filePath(QStringLiteral("typed/export.csv"));
     field->setProperty("text", path);
-    QTest::keyClick(qobject_cast<QWindow *>(m_window.get()), Qt::Key_Return);
+    QTest::keyClick(m_window.get(), Qt::Key_Return);
     QTRY_COMPARE_WITH_TIMEOUT(m_monitor->statusMessage(), QStringLiteral("Export finished."), 10000);
     QVERIFY(!m_exportDialog->property("visible").toBool());
     QVERIFY(readAll(path).contains(",news,,4,'+1+1,\r\n"));
@@ -250,7 +237,7 @@ void TestMonitorExport::browseOpensTheFileDialog()
     QVERIFY(QDir().mkpath(typedFolder));
     field->setProperty("text", typedFolder + QStringLiteral("/typed.csv"));
     QTRY_VERIFY(browse->isVisible() && browse->width() > 0);
-    QTest::mouseClick(qobject_cast<QWindow *>(m_window.get()), Qt::LeftButton, {},
+    QTest::mouseClick(m_window.get(), Qt::LeftButton, {},
         browse->mapToScene(QPointF(browse->width() / 2, browse->height() / 2)).toPoint());
     QTRY_VERIFY_WITH_TIMEOUT(fileDialog->property("visible").toBool(), 5000);
     QCOMPARE(fileDialog->property("currentFolder").toUrl(), QUrl::fromLocalFile(typedFolder));
@@ -264,8 +251,8 @@ void TestMonitorExport::browseOpensTheFileDialog()
     fileName->setProperty("text", QString());
     fileName->forceActiveFocus();
     for (const char c : QByteArrayLiteral("#1 export.csv"))
-        QTest::keyClick(qobject_cast<QWindow *>(m_window.get()), c);
-    QTest::keyClick(qobject_cast<QWindow *>(m_window.get()), Qt::Key_Return); // takes the name
+        QTest::keyClick(m_window.get(), c);
+    QTest::keyClick(m_window.get(), Qt::Key_Return); // takes the name
     QMetaObject::invokeMethod(fileDialog, "accept"); // what its Save button does
     const QString picked = typedFolder + QStringLiteral("/#1 export.csv");
     QTRY_VERIFY(!fileDialog->property("visible").toBool());

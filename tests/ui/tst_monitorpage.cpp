@@ -6,8 +6,10 @@
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelStatisticsModel.h"
 #include "monitor/MonitorMessageModel.h"
+#include "monitor/PubSubServerPoller.h"
 #include "redis/CommandConnection.h"
 
+#include "MonitorPageWindow.h"
 #include "RedisServerProcess.h"
 
 #include <QClipboard>
@@ -88,8 +90,10 @@ private Q_SLOTS:
     void serverTotalsInEnglishPlurals();
 
 private:
-    // MonitorPage filling a window of this size, shown and exposed.
-    std::unique_ptr<QQuickWindow> showPage(Redwire::MonitorController *monitor, QSize size);
+    std::unique_ptr<QQuickWindow> showPage(Redwire::MonitorController *monitor, QSize size)
+    {
+        return RedwireTest::showMonitorPage(m_engine, monitor, size);
+    }
 
     QQmlEngine m_engine;
 };
@@ -99,27 +103,6 @@ void TestMonitorPage::initTestCase()
     // As the app does (src/app/redwire/main.cpp): the sizes and the controls are Basic's.
     QQuickStyle::setStyle(QStringLiteral("Basic"));
     m_engine.addImportPath(QStringLiteral("qrc:/"));
-}
-
-std::unique_ptr<QQuickWindow> TestMonitorPage::showPage(Redwire::MonitorController *monitor, QSize size)
-{
-    QQmlComponent component(&m_engine);
-    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
-                      "Window { id: window; required property MonitorController monitor\n"
-                      "property alias page: page; visible: true\n"
-                      "MonitorPage { id: page; anchors.fill: parent; monitor: window.monitor } }",
-        QUrl(QStringLiteral("qrc:/tst_monitorpage.qml")));
-    std::unique_ptr<QObject> object(
-        component.createWithInitialProperties({ { QStringLiteral("monitor"), QVariant::fromValue(monitor) },
-            { QStringLiteral("width"), size.width() }, { QStringLiteral("height"), size.height() } }));
-    if (!object) {
-        qWarning() << component.errorString();
-        return {};
-    }
-    std::unique_ptr<QQuickWindow> window(qobject_cast<QQuickWindow *>(object.release()));
-    if (window && !QTest::qWaitForWindowExposed(window.get()))
-        return {};
-    return window;
 }
 
 namespace {
@@ -185,7 +168,7 @@ void TestMonitorPage::smallWindowKeepsEveryControlReachable()
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
     QVERIFY(window);
     QCOMPARE(window->size(), QSize(800, 600));
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
     for (const char *payload : { "one", "two", "three" })
         QCOMPARE(server.cli({ "PUBLISH", "small.orders", payload }), QByteArray("1"));
@@ -322,7 +305,7 @@ void TestMonitorPage::idlePageDrawsNothingAfterAWrappingBurst()
     std::atomic<int> frames { 0 };
     connect(
         window.get(), &QQuickWindow::frameSwapped, this, [&frames] { ++frames; }, Qt::DirectConnection);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto *table = page->findChild<QQuickItem *>(QStringLiteral("messageTable"));
     QVERIFY(table);
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
@@ -417,9 +400,10 @@ int samplesSinceLastMessage(const QList<double> &points)
 }
 } // namespace
 
-// About 1,000 msg/s on one channel for two seconds, then 1 msg/s on five others (as heartbeats
-// would be): twelve seconds after the plateau ended it is still charted, all of it, and the scale
-// is the plateau's, not the small channels'. Real time: the chart samples once a second.
+// About 1,000 msg/s on one channel for two seconds, then one message per sample on five others (as
+// heartbeats would be): twelve samples after the plateau ended it is still charted, all of it, and
+// the scale is the plateau's, not the small channels'. The app samples once a second; here every
+// 200 ms (rates stay per second of time measured), so the twelve samples take 2.4 s, not 12.
 void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
 {
     RedwireTest::RedisServerProcess server;
@@ -427,11 +411,13 @@ void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
     Redwire::ConnectionOptions options;
     options.port = server.port();
     Redwire::MonitorController monitor;
+    const int sampleMs = 200;
+    monitor.setRateSampleIntervalMs(sampleMs);
     monitor.start(options);
     QVERIFY(monitor.addTopic(QStringLiteral("rates.*")));
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1100, 720));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto *chart = page->findChild<QQuickItem *>(QStringLiteral("rateChart"));
     QVERIFY(chart);
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
@@ -445,7 +431,7 @@ void TestMonitorPage::chartKeepsAMinuteOfEveryChannel()
     chatter.connectToServer();
     QTRY_VERIFY_WITH_TIMEOUT(chatter.isConnected(), 10000);
     QTimer heartbeats;
-    heartbeats.setInterval(1000);
+    heartbeats.setInterval(sampleMs);
     connect(&heartbeats, &QTimer::timeout, this, [&chatter] {
         for (int i = 1; i <= 5; ++i)
             chatter.send({ "PUBLISH", "rates.small" + QByteArray::number(i), "beat" });
@@ -492,7 +478,7 @@ void TestMonitorPage::keyWatchOffersToEnableAndShowsKeys()
     monitor.start(options);
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
     auto click = [&](QQuickItem *target) {
@@ -595,7 +581,7 @@ void TestMonitorPage::topicChipsShowEachSubscriptionAndRemoveIt()
     monitor.start(options);
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
     QCOMPARE(topicChipTexts(page), QStringList());
     QVERIFY(monitor.addTopic(QStringLiteral("same")));
@@ -646,7 +632,7 @@ void TestMonitorPage::detailPaneShowsMessagePackAndOrderedJson()
     QVERIFY(monitor.addTopic(QStringLiteral("detail.*")));
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
 
@@ -742,7 +728,7 @@ void TestMonitorPage::replayFromTheOverflowMenu()
     QVERIFY(monitor.addTopic(QStringLiteral("replayed.*")));
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(800, 600));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
@@ -801,9 +787,11 @@ void TestMonitorPage::serverTotalsInEnglishPlurals()
     options.port = server.port();
     Redwire::MonitorController monitor;
     monitor.start(options);
+    // The footer counts what the server says; ask it every 100 ms (the app: every few seconds).
+    monitor.monitor()->serverPoller()->setIntervalMs(100);
     std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
     QVERIFY(window);
-    auto *page = window->property("page").value<QQuickItem *>();
+    auto *page = RedwireTest::monitorPageOf(window.get());
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
     QVERIFY(monitor.addTopic(QStringLiteral("solo")));
     QVERIFY(monitor.addTopic(QStringLiteral("news.*")));

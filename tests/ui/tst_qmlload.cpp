@@ -6,6 +6,8 @@
 #include "models/MonitorController.h"
 #include "monitor/MonitorMessageModel.h"
 
+#include "MonitorPageWindow.h"
+#include "QueuedEvents.h"
 #include "RedisServerProcess.h"
 
 #include <QQmlComponent>
@@ -83,7 +85,8 @@ void TestQmlLoad::loads()
     QVERIFY2(component.isReady(), qPrintable(component.errorString()));
     std::unique_ptr<QObject> object(component.create());
     QVERIFY2(object, qPrintable(component.errorString()));
-    QTest::qWait(50);
+    // Whatever the new object queued (deferred bindings, incubation) has run.
+    QVERIFY(RedwireTest::runQueuedEvents());
     QStringList texts;
     for (const QQmlError &warning : std::as_const(m_warnings))
         texts << warning.toString();
@@ -228,17 +231,10 @@ void TestQmlLoad::monitorPageShowsAGap()
     monitor.start(options);
     QVERIFY(monitor.addTopic(QStringLiteral("orders"), true));
     m_warnings.clear();
-    QQmlComponent component(&m_engine);
     // In a window, so that the table is laid out and its delegates exist.
-    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
-                      "Window { id: window; required property MonitorController monitor\n"
-                      "property alias page: page; width: 1000; height: 700; visible: true\n"
-                      "MonitorPage { id: page; anchors.fill: parent; monitor: window.monitor } }",
-        QUrl(QStringLiteral("qrc:/probe5.qml")));
-    std::unique_ptr<QObject> window(component.createWithInitialProperties(
-        { { QStringLiteral("monitor"), QVariant::fromValue(&monitor) } }));
-    QVERIFY2(window, qPrintable(component.errorString()));
-    auto *page = window->property("page").value<QQuickItem *>();
+    const std::unique_ptr<QQuickWindow> window
+        = RedwireTest::showMonitorPage(m_engine, &monitor, QSize(1000, 700));
+    QQuickItem *page = RedwireTest::monitorPageOf(window.get());
     QVERIFY(page);
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMSUB", "orders" }), QByteArray("orders\n1"), 10000);
     QCOMPARE(server.cli({ "PUBLISH", "orders", "one" }), QByteArray("1"));
@@ -289,18 +285,11 @@ void TestQmlLoad::monitorSelectionAndFilterAreTheUsers()
     monitor.start(options);
     monitor.monitor()->setBufferCapacity(5); // below what the page offers, to see messages leave
     QVERIFY(monitor.addTopic(QStringLiteral("*")));
-    QQmlComponent component(&m_engine);
-    component.setData("import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
-                      "Window { id: window; required property MonitorController monitor\n"
-                      "property alias page: page; width: 1000; height: 700; visible: true\n"
-                      "MonitorPage { id: page; anchors.fill: parent; monitor: window.monitor } }",
-        QUrl(QStringLiteral("qrc:/probe6.qml")));
-    std::unique_ptr<QObject> window(component.createWithInitialProperties(
-        { { QStringLiteral("monitor"), QVariant::fromValue(&monitor) } }));
-    QVERIFY2(window, qPrintable(component.errorString()));
-    auto *quickWindow = qobject_cast<QQuickWindow *>(window.get());
-    QVERIFY(quickWindow && QTest::qWaitForWindowExposed(quickWindow));
-    auto *page = window->property("page").value<QQuickItem *>();
+    const std::unique_ptr<QQuickWindow> window
+        = RedwireTest::showMonitorPage(m_engine, &monitor, QSize(1000, 700));
+    QVERIFY(window);
+    QQuickWindow *quickWindow = window.get();
+    QQuickItem *page = RedwireTest::monitorPageOf(window.get());
     auto *table = page->findChild<QQuickItem *>(QStringLiteral("messageTable"));
     auto *detail = page->findChild<QQuickItem *>(QStringLiteral("payloadDetail"));
     auto *shown = page->findChild<QObject *>(QStringLiteral("shownLabel"));

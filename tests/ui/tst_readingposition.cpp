@@ -4,7 +4,6 @@
 // messages" divider above the first unread one and a "Jump to latest (N new)" button; Ctrl+F,
 // typing and Enter go to a search result in context; Esc closes the search.
 #include "models/ChatController.h"
-#include "models/ChatSettings.h"
 #include "models/MessageListModel.h"
 
 #include "chat/ChatEnvelope.h"
@@ -12,14 +11,12 @@
 #include "chat/RoomAddress.h"
 #include "redis/CommandConnection.h"
 
+#include "ChatPageWindow.h"
 #include "RedisServerProcess.h"
 
-#include <QQmlComponent>
-#include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -33,38 +30,9 @@ using namespace Redwire;
 
 namespace {
 
-struct Shown
-{
-    QQuickItem *item;
-    QString text;
-};
-
-// The message delegates at least partly inside the view, top to bottom.
-QList<Shown> visibleDelegates(QQuickItem *view)
-{
-    auto *content = view->property("contentItem").value<QQuickItem *>();
-    const qreal top = view->property("contentY").toReal();
-    const qreal bottom = top + view->height();
-    QList<Shown> shown;
-    for (QQuickItem *item : content->childItems()) {
-        if (!item->isVisible() || item->property("plainText").isNull())
-            continue;
-        if (item->y() + item->height() <= top || item->y() >= bottom)
-            continue;
-        shown.append({ item, item->property("plainText").toString() });
-    }
-    std::sort(
-        shown.begin(), shown.end(), [](const Shown &a, const Shown &b) { return a.item->y() < b.item->y(); });
-    return shown;
-}
-
-QStringList visibleTexts(QQuickItem *view)
-{
-    QStringList texts;
-    for (const Shown &shown : visibleDelegates(view))
-        texts.append(shown.text);
-    return texts;
-}
+using RedwireTest::visibleMessages;
+using RedwireTest::visibleTexts;
+using Shown = RedwireTest::ShownMessage;
 
 // "m17" -> 17; other rows (joins) -> -1.
 int numberOf(const QString &text)
@@ -105,7 +73,6 @@ class TestReadingPosition : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
     void init();
     void cleanup();
     void scrollingUpReachesTheBeginningWithoutJumps();
@@ -116,27 +83,15 @@ private Q_SLOTS:
 private:
     QList<StreamId> seed(const QString &room, int count, const std::function<QString(int)> &textOf);
     void open(const QString &room);
-    void shot(const QString &name);
-    QQuickWindow *window() const { return qobject_cast<QQuickWindow *>(m_window.get()); }
+    void shot(const QString &name) const { m_page.shot(name); }
+    QQuickWindow *window() const { return m_page.window(); }
 
-    QQmlEngine m_engine;
+    RedwireTest::ChatPageWindow m_page { QStringLiteral("tst_readingposition") };
     std::unique_ptr<RedwireTest::RedisServerProcess> m_server;
     std::unique_ptr<CommandConnection> m_seeder;
-    std::unique_ptr<ChatController> m_chat;
-    std::unique_ptr<ChatSettings> m_preferences;
-    std::unique_ptr<QObject> m_window;
+    ChatController *m_chat = nullptr;
     QQuickItem *m_view = nullptr;
 };
-
-void TestReadingPosition::initTestCase()
-{
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("RedwireTests"));
-    QCoreApplication::setOrganizationDomain(QStringLiteral("tests.redwire.invalid"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_readingposition"));
-    m_engine.addImportPath(QStringLiteral("qrc:/"));
-    m_preferences = std::make_unique<ChatSettings>();
-}
 
 void TestReadingPosition::init()
 {
@@ -152,10 +107,9 @@ void TestReadingPosition::init()
 
 void TestReadingPosition::cleanup()
 {
-    m_window.reset();
-    if (m_chat)
-        m_chat->stop();
-    m_chat.reset();
+    m_page.close();
+    m_chat = nullptr;
+    m_view = nullptr;
     m_seeder.reset();
     m_server.reset();
 }
@@ -185,35 +139,9 @@ QList<StreamId> TestReadingPosition::seed(
 // Starts alice's chat in `room` in a window of its own.
 void TestReadingPosition::open(const QString &room)
 {
-    ConnectionOptions options;
-    options.port = m_server->port();
-    m_chat = std::make_unique<ChatController>();
-    m_chat->start(options, QStringLiteral("alice"), { room });
-    QQmlComponent component(&m_engine);
-    component.setData(
-        "import QtQuick\nimport Redwire.Ui\nimport Redwire.Models\n"
-        "Window { id: w; required property ChatController chat; width: 900; height: 600; visible: true\n"
-        "  ChatPage { anchors.fill: parent; chat: w.chat; preferences: w.preferences }\n"
-        "  required property ChatSettings preferences }",
-        QUrl(QStringLiteral("qrc:/readingposition.qml")));
-    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
-    m_window.reset(
-        component.createWithInitialProperties({ { QStringLiteral("chat"), QVariant::fromValue(m_chat.get()) },
-            { QStringLiteral("preferences"), QVariant::fromValue(m_preferences.get()) } }));
-    QVERIFY2(m_window, qPrintable(component.errorString()));
-    QVERIFY(QTest::qWaitForWindowExposed(window()));
-    window()->requestActivate();
-    m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));
-    QVERIFY(m_view);
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
-}
-
-void TestReadingPosition::shot(const QString &name)
-{
-    if (!qEnvironmentVariableIsSet("REDWIRE_VIEW_SHOTS"))
-        return;
-    window()->grabWindow().save(
-        QStringLiteral("%1/%2.png").arg(qEnvironmentVariable("REDWIRE_VIEW_SHOTS"), name));
+    QVERIFY2(m_page.open(*m_server, QStringLiteral("alice"), { room }), qPrintable(m_page.errorString()));
+    m_chat = m_page.chat();
+    m_view = m_page.messageView();
 }
 
 void TestReadingPosition::scrollingUpReachesTheBeginningWithoutJumps()
@@ -275,7 +203,7 @@ void TestReadingPosition::unreadDividerAndJumpToLatest()
     QQuickItem *divided = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
-            for (const Shown &shown : visibleDelegates(m_view))
+            for (const Shown &shown : visibleMessages(m_view))
                 if (shown.item->property("firstUnread").toBool())
                     divided = shown.item;
             return divided != nullptr;
@@ -287,11 +215,11 @@ void TestReadingPosition::unreadDividerAndJumpToLatest()
     QTRY_VERIFY(topNumber(m_view) <= 61 && topNumber(m_view) >= 55);
     // Only one divider.
     int dividers = 0;
-    for (const Shown &shown : visibleDelegates(m_view))
+    for (const Shown &shown : visibleMessages(m_view))
         dividers += shown.item->property("firstUnread").toBool() ? 1 : 0;
     QCOMPARE(dividers, 1);
 
-    auto *jump = m_window->findChild<QQuickItem *>(QStringLiteral("jumpToLatest"));
+    auto *jump = m_page.find(QStringLiteral("jumpToLatest"));
     QVERIFY(jump);
     QTRY_VERIFY(jump->isVisible());
     QTRY_COMPARE(jump->property("text").toString(),
@@ -330,7 +258,7 @@ void TestReadingPosition::ctrlFSearchJumpsToTheMessage()
     QCOMPARE(ids.size(), 300);
     open(QStringLiteral("zoo"));
     QTRY_COMPARE_WITH_TIMEOUT(bottomNumber(m_view), 300, 10000);
-    auto *bar = m_window->findChild<QQuickItem *>(QStringLiteral("searchBar"));
+    auto *bar = m_page.find(QStringLiteral("searchBar"));
     QVERIFY(bar);
     QVERIFY(!bar->isVisible());
     QTest::keyClick(window(), Qt::Key_F, Qt::ControlModifier);
@@ -343,14 +271,14 @@ void TestReadingPosition::ctrlFSearchJumpsToTheMessage()
     QTRY_VERIFY_WITH_TIMEOUT(
         visibleTexts(m_view).contains(QStringLiteral("m7 at the Zebra crossing")), 15000);
     QQuickItem *found = nullptr;
-    for (const Shown &shown : visibleDelegates(m_view))
+    for (const Shown &shown : visibleMessages(m_view))
         if (shown.text == QStringLiteral("m7 at the Zebra crossing"))
             found = shown.item;
     QVERIFY(found);
     QVERIFY(found->property("highlighted").toBool());
     // In context: its neighbours are shown with it.
     QVERIFY(visibleTexts(m_view).contains(QStringLiteral("m8")));
-    auto *status = m_window->findChild<QQuickItem *>(QStringLiteral("searchStatus"));
+    auto *status = m_page.find(QStringLiteral("searchStatus"));
     QVERIFY(status);
     QTRY_VERIFY(status->property("text").toString().contains(QStringLiteral("1 found")));
     shot(QStringLiteral("search"));
@@ -373,7 +301,7 @@ void TestReadingPosition::sendingWhileScrolledUpShowsTheMessageSent()
         seed(QStringLiteral("busy"), 120, [](int n) { return QStringLiteral("m%1").arg(n); }).size(), 120);
     open(QStringLiteral("busy"));
     QTRY_COMPARE_WITH_TIMEOUT(bottomNumber(m_view), 120, 10000);
-    auto *jump = m_window->findChild<QQuickItem *>(QStringLiteral("jumpToLatest"));
+    auto *jump = m_page.find(QStringLiteral("jumpToLatest"));
     QVERIFY(jump);
     for (int i = 0; i < 3; ++i) {
         QTest::keyClick(window(), Qt::Key_PageUp);

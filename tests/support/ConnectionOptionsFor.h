@@ -1,0 +1,26 @@
+#pragma once
+
+// How a test connects to its private server. Header-only, so that the fixture library does not
+// depend on redwire_redis.
+#include "redis/ConnectionOptions.h"
+
+#include "RedisServerProcess.h"
+
+namespace RedwireTest {
+
+// Timeouts that a loaded machine (the sanitizer build) stays well inside, and quick reconnects
+// (50 ms, doubling to 300 ms) so that a test that drops a connection sees it come back at once.
+// A test that times something out sets its own, shorter, timeout.
+inline Redwire::ConnectionOptions connectionOptionsFor(const RedisServerProcess &server)
+{
+    Redwire::ConnectionOptions options;
+    options.host = server.host();
+    options.port = server.port();
+    options.connectTimeoutMs = 5000;
+    options.commandTimeoutMs = 5000;
+    options.reconnect.initialDelayMs = 50;
+    options.reconnect.maxDelayMs = 300;
+    return options;
+}
+
+} // namespace RedwireTest
