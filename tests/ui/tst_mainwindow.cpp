@@ -186,6 +186,7 @@ private Q_SLOTS:
     void f1OpensTheShortcutList();
     void pageUpScrollsTheTimeline();
     void chatShortcutsRestUnderTheMonitor();
+    void chatToastsStayOffTheMonitor();
     void themeIsSavedAndRestored();
     void draftSurvivesRoomSwitchAndRestart();
     void lastServerAndNicknameAreRestoredAndConnected();
@@ -502,6 +503,39 @@ void TestMainWindow::chatShortcutsRestUnderTheMonitor()
     QCOMPARE(m_run->chat->currentRoom(), room);
     QVERIFY(m_run->focusName() != QLatin1String("composerInput"));
     QVERIFY(!m_run->item(QStringLiteral("switcherField")));
+}
+
+// A chat notification while the monitor is shown: no toast over its toolbar; back in the chat,
+// the next one shows.
+void TestMainWindow::chatToastsStayOffTheMonitor()
+{
+    m_run = connectFirstTime(m_server->port(), m_rooms);
+    QVERIFY(m_run);
+    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "gamma" }).endsWith("1"), 10000);
+    m_run->preferences->setNotificationLevel(QStringLiteral("room:gamma"), QStringLiteral("all"));
+    QObject *toast = m_run->root->findChild<QObject *>(QStringLiteral("toast"));
+    QVERIFY(toast);
+    QVERIFY(QMetaObject::invokeMethod(m_run->root.get(), "openMonitor"));
+    QTRY_VERIFY(m_run->monitor->isStarted());
+    QQuickItem *toolbarButton = nullptr;
+    QTRY_VERIFY((toolbarButton = m_run->item(QStringLiteral("subscribeButton"))) != nullptr);
+
+    QSignalSpy notified(m_run->chat.get(), &ChatController::notified);
+    QCOMPARE(m_server->cli({ "PUBLISH", "gamma", "while you watch" }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, 10000);
+    // The window handles the signal as it is emitted: a toast would be open (visible) by now.
+    QVERIFY(!toast->property("visible").toBool());
+    QVERIFY(toolbarButton->isVisible());
+
+    QQuickItem *back = m_run->item(QStringLiteral("backButton"));
+    QVERIFY(back);
+    QTest::mouseClick(m_run->window(), Qt::LeftButton, Qt::NoModifier,
+        back->mapToScene(QPointF(back->width() / 2, back->height() / 2)).toPoint());
+    QTRY_VERIFY(!m_run->item(QStringLiteral("subscribeButton")));
+    QCOMPARE(m_server->cli({ "PUBLISH", "gamma", "back in the chat" }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
+    QTRY_VERIFY(toast->property("opened").toBool());
 }
 
 // Picked from the ⋯ menu with the keyboard; the next run starts dark, before connecting.
