@@ -61,6 +61,7 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     if (m_markers) {
         m_readUpTo = m_markers->marker(m_address);
         connect(m_markers, &ReadMarkers::loaded, this, &ChatRoom::countFromMarker);
+        connect(m_markers, &ReadMarkers::markerMoved, this, &ChatRoom::markerMovedElsewhere);
     }
     connect(m_typing, &TypingIndicator::typingUsersChanged, this, &ChatRoom::typingUsersChanged);
     connect(m_outbox, &Outbox::sent, this,
@@ -173,7 +174,8 @@ void ChatRoom::setInView(bool inView)
     m_inView = inView;
     if (inView) {
         if (m_unread > 0)
-            setUnreadDivider(m_readUpTo.isNull() ? m_unreadFrom : m_readUpTo);
+            setUnreadDivider(m_readUpTo.isNull() ? m_unreadFrom : m_readUpTo, m_firstUnreadArrival);
+        m_firstUnreadArrival = 0;
         if (m_unread != 0 || m_unreadMentions != 0) {
             m_unread = 0;
             m_unreadMentions = 0;
@@ -212,18 +214,21 @@ void ChatRoom::advanceReadMarker()
         return;
     m_readUpTo = newest;
     m_unreadFrom = StreamId();
+    m_firstUnreadArrival = 0;
     if (m_markers)
         m_markers->advance(m_address, newest);
 }
 
-void ChatRoom::setUnreadDivider(const StreamId &after)
+void ChatRoom::setUnreadDivider(const StreamId &after, quint64 atArrival)
 {
-    if (m_dividerAfter == after)
+    if (m_dividerAfter == after && m_dividerAtArrival == atArrival)
         return;
+    const bool load = m_dividerAfter != after && !after.isNull();
     m_dividerAfter = after;
+    m_dividerAtArrival = atArrival;
     Q_EMIT unreadDividerChanged();
     // The first unread message may be older than what is held: load up to it.
-    if (!after.isNull())
+    if (load)
         m_sync->loadOlderThrough(after.next());
 }
 
@@ -267,6 +272,33 @@ void ChatRoom::countFromMarker()
                 m_unreadFrom = marker;
             Q_EMIT unreadCountChanged();
         });
+}
+
+// Another device of ours read this conversation further: what it read is not unread here.
+void ChatRoom::markerMovedElsewhere(const QByteArray &channel)
+{
+    if (channel != m_address.channel() || !m_countedFromMarker)
+        return;
+    const StreamId marker = m_markers->marker(m_address);
+    if (!(m_readUpTo < marker))
+        return;
+    m_readUpTo = marker;
+    if (m_unread == 0 && m_unreadMentions == 0)
+        return;
+    const std::optional<UnreadCount::Result> held = UnreadCount::countHeld(*m_timeline, marker);
+    if (!held)
+        return; // read up to somewhere older than what is held: the count stands
+    const int unread = qMin(m_unread, held->unread);
+    const int mentions = qMin(m_unreadMentions, held->mentions);
+    if (unread == m_unread && mentions == m_unreadMentions)
+        return;
+    m_unread = unread;
+    m_unreadMentions = mentions;
+    if (m_unread == 0) {
+        m_unreadFrom = StreamId();
+        m_firstUnreadArrival = 0;
+    }
+    Q_EMIT unreadCountChanged();
 }
 
 void ChatRoom::revealMessage(const StreamId &streamId)
@@ -548,6 +580,7 @@ void ChatRoom::receive(const QByteArray &payload)
     }
     ChatMessage message
         = ChatMessage::fromEnvelope(envelope, m_nickname, QDateTime::currentMSecsSinceEpoch());
+    message.arrival = ++m_arrivals;
     if (!m_outbox->queuedByUs(message.id))
         message.disown(m_nickname);
     m_changes->applyTo(message); // changes that came before it
@@ -594,6 +627,8 @@ void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
         if (!m_inView) {
             if (m_unread == 0 && unread == 0 && m_unreadFrom.isNull() && !message.streamId.isNull())
                 m_unreadFrom = message.streamId.previous();
+            if (m_firstUnreadArrival == 0 && message.arrival > 0)
+                m_firstUnreadArrival = message.arrival;
             ++unread;
             if (message.mentionsMe)
                 ++mentions;

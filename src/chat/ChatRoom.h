@@ -77,6 +77,10 @@ public:
     // room comes into view with unread messages (or the marker read after a restart shows some);
     // kept until clearUnreadDivider().
     StreamId unreadDividerAfter() const { return m_dividerAfter; }
+    // The divider for messages that arrived live while the room was not in view (plain PUBLISHes
+    // have no stream ID): it goes above the first message whose arrival (ChatMessage::arrival) is
+    // at least this; 0 for none.
+    quint64 unreadDividerAtArrival() const { return m_dividerAtArrival; }
     void clearUnreadDivider();
     // Makes the timeline hold the stored message `streamId` (loading older history up to it when
     // needed); answers with messageRevealed.
@@ -163,7 +167,8 @@ private:
     void setProblem(const QString &problem, bool followRefused = false);
     void advanceReadMarker();
     void countFromMarker();
-    void setUnreadDivider(const StreamId &after);
+    void markerMovedElsewhere(const QByteArray &channel);
+    void setUnreadDivider(const StreamId &after, quint64 atArrival = 0);
 
     RedisClient *m_client;
     Outbox *m_outbox;
@@ -195,6 +200,9 @@ private:
     StreamId m_readUpTo;
     StreamId m_unreadFrom; // before the first message counted unread, when no marker says more
     StreamId m_dividerAfter;
+    quint64 m_dividerAtArrival = 0;
+    quint64 m_arrivals = 0; // messages received live so far
+    quint64 m_firstUnreadArrival = 0; // of the first message counted unread; 0: none
     bool m_followingLatest = false;
     bool m_countedFromMarker = false;
     QList<StreamId> m_revealing;

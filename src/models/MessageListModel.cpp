@@ -130,11 +130,13 @@ int MessageListModel::rowOfStreamId(const StreamId &streamId) const
     return -1;
 }
 
-// The first message someone else wrote after the divider's stream ID; -1 while older pages that
-// may hold it are still to come.
+// The first message someone else wrote after the divider's stream ID (-1 while older pages that
+// may hold it are still to come), or received live since the divider's arrival, whichever is
+// higher up: messages without a stream ID (plain PUBLISHes) have only their arrival.
 void MessageListModel::updateFirstUnreadRow()
 {
     const StreamId after = m_room ? m_room->unreadDividerAfter() : StreamId();
+    const quint64 atArrival = m_room ? m_room->unreadDividerAtArrival() : 0;
     int found = -1;
     if (!after.isNull()) {
         bool reachedAfter = false;
@@ -152,11 +154,23 @@ void MessageListModel::updateFirstUnreadRow()
         if (!reachedAfter && m_room->hasOlderMessages())
             found = -1;
     }
+    if (atArrival > 0) {
+        int byArrival = -1;
+        for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+            const ChatMessage &message = m_rows.at(row).message;
+            if (message.arrival != 0 && message.arrival < atArrival)
+                break; // received before the room was left
+            if (message.arrival >= atArrival && message.isConversation() && !message.own)
+                byArrival = row;
+        }
+        if (byArrival >= 0 && (found < 0 || byArrival < found))
+            found = byArrival;
+    }
     const StreamId foundId = found >= 0 ? m_rows.at(found).message.streamId : StreamId();
     if (found == m_firstUnreadRow && foundId == m_firstUnreadId)
         return;
     // Rows move as pages go in above: the old divider row is found again by its ID.
-    const int previous = rowOfStreamId(m_firstUnreadId);
+    const int previous = m_firstUnreadId.isNull() ? m_firstUnreadRow : rowOfStreamId(m_firstUnreadId);
     m_firstUnreadRow = found;
     m_firstUnreadId = foundId;
     for (const int row : { previous, found })
