@@ -8,6 +8,7 @@
 #include "MessageListModel.h"
 #include "RoomListModel.h"
 #include "SigningIdentity.h"
+#include "SoundEffectPlayer.h"
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
 #include "chat/Outbox.h"
@@ -66,6 +67,7 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
     , m_idle(new IdleWatch(config.awayAfterMs, this))
     , m_notifications(new ChatNotificationPolicy(m_notifier, this))
 {
+    m_notifications->setSound(new SoundEffectPlayer(this));
     connect(m_idle, &IdleWatch::idleChanged, this, [this](bool idle) {
         if (m_session)
             m_session->userPresence()->setAway(idle);
@@ -165,9 +167,13 @@ void ChatController::setPreferences(ChatSettings *preferences)
     if (m_preferences)
         disconnect(m_preferences, nullptr, this, nullptr);
     m_preferences = preferences;
-    if (preferences)
+    m_notifications->setSoundOn(preferences && preferences->notificationSound());
+    if (preferences) {
         connect(preferences, &ChatSettings::notificationLevelChanged, this,
             &ChatController::currentRoomNotificationLevelChanged);
+        connect(preferences, &ChatSettings::notificationSoundChanged, this,
+            [this] { m_notifications->setSoundOn(m_preferences && m_preferences->notificationSound()); });
+    }
     Q_EMIT currentRoomNotificationLevelChanged();
 }
 

@@ -188,6 +188,7 @@ private Q_SLOTS:
     void chatShortcutsRestUnderTheMonitor();
     void chatToastsStayOffTheMonitor();
     void themeIsSavedAndRestored();
+    void notificationSoundIsToggledInTheMenu();
     void draftSurvivesRoomSwitchAndRestart();
     void lastServerAndNicknameAreRestoredAndConnected();
     void wrongPortNamesTheServerAndOffersChangeServer();
@@ -569,6 +570,30 @@ void TestMainWindow::themeIsSavedAndRestored()
     QVERIFY2(m_run->root, qPrintable(m_run->error));
     QCOMPARE(m_run->window()->color(), dark);
     QVERIFY(!m_run->chat->isStarted());
+}
+
+// Off by default; the ⋯ menu's "Notification sound" turns it on (kept), and off again.
+void TestMainWindow::notificationSoundIsToggledInTheMenu()
+{
+    m_run = connectFirstTime(m_server->port(), m_rooms);
+    QVERIFY(m_run);
+    QTRY_COMPARE(m_run->focusName(), QStringLiteral("composerInput"));
+    QCOMPARE(m_run->preferences->notificationSound(), false);
+    for (const bool expected : { true, false }) {
+        QVERIFY(tabTo(QStringLiteral("menuButton")));
+        press(Qt::Key_Space);
+        QTRY_VERIFY(m_run->window()->activeFocusItem()
+            && QByteArray(m_run->window()->activeFocusItem()->metaObject()->className()).contains("Popup"));
+        // Channel monitor, Theme ▸, Notification sound.
+        press(Qt::Key_Down);
+        press(Qt::Key_Down);
+        press(Qt::Key_Down);
+        QTRY_COMPARE(m_run->window()->activeFocusItem()->objectName(), QStringLiteral("soundItem"));
+        QCOMPARE(m_run->window()->activeFocusItem()->property("checked").toBool(), !expected);
+        press(Qt::Key_Return);
+        QTRY_COMPARE(m_run->preferences->notificationSound(), expected);
+        QCOMPARE(QSettings().value(QStringLiteral("chat/notificationSound")).toBool(), expected);
+    }
 }
 
 void TestMainWindow::draftSurvivesRoomSwitchAndRestart()
