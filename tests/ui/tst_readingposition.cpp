@@ -373,6 +373,11 @@ void TestReadingPosition::ctrlFSearchJumpsToTheMessage()
 void TestReadingPosition::unreadDividerAbovePlainPublishes()
 {
     open(QStringLiteral("plain"));
+    // Published by hand, they reach only a subscriber: wait for ours.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_server->cli({ QStringLiteral("PUBSUB"), QStringLiteral("NUMSUB"), QStringLiteral("plain") })
+            .endsWith("1"),
+        10000);
     for (const char *text : { "seen 1", "seen 2" })
         m_server->cli({ QStringLiteral("PUBLISH"), QStringLiteral("plain"), QString::fromLatin1(text) });
     QTRY_VERIFY_WITH_TIMEOUT(visibleTexts(m_view).contains(QStringLiteral("seen 2")), 10000);
