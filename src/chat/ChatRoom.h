@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatConfig.h"
+#include "ChatError.h"
 #include "ChatMessage.h"
 #include "Ed25519Key.h"
 #include "Outbox.h"
@@ -14,9 +15,13 @@
 
 namespace Redwire {
 
+class MessageChangeApplier;
 class MessageChanges;
+class MessageSender;
 class PresenceTracker;
 class ReadMarkers;
+class ReadPosition;
+class SenderAssessment;
 class SenderVerifier;
 class RedisClient;
 class RedisSubscription;
@@ -60,9 +65,9 @@ public:
     bool isDirect() const { return m_address.isDirect(); }
     RoomTimeline *timeline() const { return m_timeline; }
 
-    int unreadCount() const { return m_unread; }
-    int unreadMentionCount() const { return m_unreadMentions; }
-    bool isInView() const { return m_inView; }
+    int unreadCount() const;
+    int unreadMentionCount() const;
+    bool isInView() const;
     // While in view, nothing counts as unread (and the counts are reset).
     void setInView(bool inView);
     // Resets the counts and moves the read marker to the newest message held.
@@ -70,17 +75,17 @@ public:
     // The user sees the newest messages (the view is at the bottom): while in view, the read
     // marker follows what arrives.
     void setFollowingLatest(bool following);
-    bool isFollowingLatest() const { return m_followingLatest; }
+    bool isFollowingLatest() const;
     // The newest stream ID the user has read (from the server's read markers, or this run).
-    StreamId readMarker() const { return m_readUpTo; }
+    StreamId readMarker() const;
     // Where the "new messages" divider goes: after this stream ID; null for none. Set when the
     // room comes into view with unread messages (or the marker read after a restart shows some);
     // kept until clearUnreadDivider().
-    StreamId unreadDividerAfter() const { return m_dividerAfter; }
+    StreamId unreadDividerAfter() const;
     // The divider for messages that arrived live while the room was not in view (plain PUBLISHes
     // have no stream ID): it goes above the first message whose arrival (ChatMessage::arrival) is
     // at least this; 0 for none.
-    quint64 unreadDividerAtArrival() const { return m_dividerAtArrival; }
+    quint64 unreadDividerAtArrival() const;
     void clearUnreadDivider();
     // Makes the timeline hold the stored message `streamId` (loading older history up to it when
     // needed); answers with messageRevealed.
@@ -140,8 +145,9 @@ Q_SIGNALS:
     void messageArrived(const Redwire::ChatMessage &message);
     // A new message naming us arrived (live or recovered after a reconnect).
     void mentioned(const Redwire::ChatMessage &message);
-    // The room's subscription was refused (e.g. NOPERM); the reason is translated.
-    void errorOccurred(const QString &message);
+    // The room's subscription was refused (e.g. NOPERM), or a change or message of ours could
+    // not be sent or queued.
+    void errorOccurred(const Redwire::ChatError &error);
     void problemChanged();
     void requestChanged();
     void unreadDividerChanged();
@@ -151,24 +157,9 @@ Q_SIGNALS:
 private:
     void subscriptionStateChanged();
     void countUnread(const QList<ChatMessage> &fresh);
-    Ed25519Key signingKey() const;
-    void assessSender(ChatMessage &message);
-    void reassessSender(const QString &nickname);
-    void assessPlacedRows();
-    void receiveChange(const ChatEnvelope &change);
-    void messageSent(const QString &id, const StreamId &streamId);
-    void messageFailed(const QString &id, const QString &reason);
-    void showUnsent(const Outbox::Item &item);
-    bool sendChange(ChatEnvelope change);
-    void recordChange(const ChatEnvelope &change);
-    void messageChanged(const QString &id);
     bool showNotice(const ChatMessage &message);
     void attachLive();
     void setProblem(const QString &problem, bool followRefused = false);
-    void advanceReadMarker();
-    void countFromMarker();
-    void markerMovedElsewhere(const QByteArray &channel);
-    void setUnreadDivider(const StreamId &after, quint64 atArrival = 0);
 
     RedisClient *m_client;
     Outbox *m_outbox;
@@ -180,32 +171,19 @@ private:
     MessageChanges *m_changes;
     TimelineSync *m_sync;
     TypingIndicator *m_typing;
+    ReadPosition *m_reading;
+    SenderAssessment *m_senders;
+    MessageChangeApplier *m_editor;
+    MessageSender *m_sender;
     PresenceTracker *m_presence = nullptr; // rooms only
-    int m_unread = 0;
-    int m_unreadMentions = 0;
-    bool m_inView = false;
     bool m_left = false;
     QString m_problem;
     QSet<QString> m_announced; // members whose join is shown and who have not left since
     bool m_followRefused = false; // the problem is a refused subscription
     bool m_request = false;
     QElapsedTimer m_refusedAt;
-    ReadMarkers *m_markers;
-    SenderVerifier *m_verifier = nullptr;
-    // Messages whose sender's keys are being fetched: their notification waits (bounded).
-    static constexpr int MaxAwaitingKeys = 200;
-    QList<ChatMessage> m_awaitingKeys;
-    QList<ChatEnvelope> m_changesAwaitingKeys;
-    bool m_assessQueued = false;
-    StreamId m_readUpTo;
-    StreamId m_unreadFrom; // before the first message counted unread, when no marker says more
-    StreamId m_dividerAfter;
-    quint64 m_dividerAtArrival = 0;
-    quint64 m_arrivals = 0; // messages received live so far
-    quint64 m_firstUnreadArrival = 0; // of the first message counted unread; 0: none
-    bool m_followingLatest = false;
-    bool m_countedFromMarker = false;
     QList<StreamId> m_revealing;
+    quint64 m_arrivals = 0; // messages received live so far
 };
 
 } // namespace Redwire

@@ -348,10 +348,10 @@ void ChannelMonitor::publish(const QByteArray &channel, const QByteArray &payloa
 {
     m_client->commands()->send(
         { "PUBLISH", channel, payload }, [this, channel](const RedisReply &reply, const RedisError &error) {
-            if (const RedisError failure = RedisError::forCommand(reply, error))
-                Q_EMIT published(channel, -1, failure.message());
+            if (!error && reply.isInteger())
+                Q_EMIT published(channel, reply.toInteger(), RedisError());
             else
-                Q_EMIT published(channel, reply.toInteger(), QString());
+                Q_EMIT published(channel, -1, RedisError::forUnexpectedReply(reply, error));
         });
 }
 

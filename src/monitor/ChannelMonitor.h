@@ -142,8 +142,8 @@ Q_SIGNALS:
     void gapOpened(qint64 sinceMs);
     // A break in the subscription, after the sinks and the buffer have it.
     void gapRecorded(const Redwire::SubscriptionGap &gap);
-    // receivers is PUBLISH's answer; -1 with an error message when it failed.
-    void published(const QByteArray &channel, qint64 receivers, const QString &errorString);
+    // receivers is PUBLISH's answer; -1 with the error when it failed.
+    void published(const QByteArray &channel, qint64 receivers, const Redwire::RedisError &error);
 
 private:
     void onMessage(const QByteArray &channel, const QByteArray &payload);
