@@ -212,33 +212,6 @@ void ChatRoom::clearUnreadDivider()
     m_reading->clearUnreadDivider();
 }
 
-// Another device of ours read this conversation further: what it read is not unread here.
-void ChatRoom::markerMovedElsewhere(const QByteArray &channel)
-{
-    if (channel != m_address.channel() || !m_countedFromMarker)
-        return;
-    const StreamId marker = m_markers->marker(m_address);
-    if (!(m_readUpTo < marker))
-        return;
-    m_readUpTo = marker;
-    if (m_unread == 0 && m_unreadMentions == 0)
-        return;
-    const std::optional<UnreadCount::Result> held = UnreadCount::countHeld(*m_timeline, marker);
-    if (!held)
-        return; // read up to somewhere older than what is held: the count stands
-    const int unread = qMin(m_unread, held->unread);
-    const int mentions = qMin(m_unreadMentions, held->mentions);
-    if (unread == m_unread && mentions == m_unreadMentions)
-        return;
-    m_unread = unread;
-    m_unreadMentions = mentions;
-    if (m_unread == 0) {
-        m_unreadFrom = StreamId();
-        m_firstUnreadArrival = 0;
-    }
-    Q_EMIT unreadCountChanged();
-}
-
 void ChatRoom::revealMessage(const StreamId &streamId)
 {
     if (streamId.isNull()) {
