@@ -113,7 +113,7 @@ void TestDirectMessages::directConversationWithNoSharedRoomShowsPresenceAndAway(
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     ChatController alice(fastConfig());
     alice.start(optionsFor(server), QStringLiteral("alice"), { QStringLiteral("lobby") });
-    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     auto carol = sessionFor(server, QStringLiteral("carol"));
     QTRY_VERIFY_WITH_TIMEOUT(carol->isConnected(), 10000);
 
