@@ -515,7 +515,8 @@ void TestMainWindow::chatToastsStayOffTheMonitor()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), RedisClient::ClientState::Connected, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "gamma" }).endsWith("1"), 10000);
     m_run->preferences->setNotificationLevel(QStringLiteral("room:gamma"), QStringLiteral("all"));
     QObject *toast = m_run->root->findChild<QObject *>(QStringLiteral("toast"));
