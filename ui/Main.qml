@@ -116,7 +116,10 @@ ApplicationWindow {
         target: Chat
         function onNotified(title, body) {
             window.alert(0)
-            toast.show(title, body)
+            // Over the monitor a toast would cover its toolbar: chat news waits in the room list
+            // (and on the desktop, with the window in the background).
+            if (!window.monitorShown)
+                toast.show(title, body)
         }
         // A server that worked is the one to connect to at the next start.
         function onConnectionChanged() {
@@ -148,6 +151,7 @@ ApplicationWindow {
     Component {
         id: monitorPage
         MonitorPage {
+            objectName: "monitorPage"
             monitor: Monitor
             onBack: stack.pop()
         }
@@ -158,8 +162,11 @@ ApplicationWindow {
             Monitor.start(window.serverOptions)
             Monitor.addTopic("*")
         }
+        toast.close()
         stack.push(monitorPage)
     }
+    readonly property bool monitorShown: stack.currentItem ? stack.currentItem.objectName === "monitorPage" : false
+
 
     Toast { id: toast; objectName: "toast" }
 

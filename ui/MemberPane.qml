@@ -44,12 +44,14 @@ Rectangle {
                 required property bool online
                 required property bool typing
                 required property bool me
+                required property bool away
                 width: ListView.view.width
                 height: 30
                 enabled: !me
                 focusPolicy: Qt.NoFocus
                 Accessible.role: Accessible.ListItem
-                Accessible.name: (member.me ? qsTr("%1 (you)") : member.online ? qsTr("%1, online") : qsTr("%1, offline"))
+                Accessible.name: (member.me ? qsTr("%1 (you)") : member.away ? qsTr("%1, away")
+                                  : member.online ? qsTr("%1, online") : qsTr("%1, offline"))
                                  .arg(member.nickname)
                 onClicked: pane.chat.openDirect(nickname)
                 background: Rectangle {
@@ -62,19 +64,29 @@ Rectangle {
                 ToolTip.text: qsTr("Send a direct message")
                 contentItem: RowLayout {
                     spacing: Theme.spacing
+                    // Online: a filled green dot; away: a hollow amber ring; offline: grey.
                     Rectangle {
+                        objectName: "presenceDot"
                         implicitWidth: 9
                         implicitHeight: 9
                         radius: 5
-                        color: member.online ? Theme.ok : Theme.border
+                        color: member.away ? "transparent" : member.online ? Theme.ok : Theme.border
+                        border.width: member.away ? 2 : 0
+                        border.color: Theme.warning
                     }
                     Label {
                         Layout.fillWidth: true
                         text: member.nickname + (member.me ? " " + qsTr("(you)") : "")
                         textFormat: Text.PlainText
                         elide: Text.ElideRight
-                        color: member.online ? Theme.colorFor(member.nickname) : Theme.mutedText
+                        color: member.online && !member.away ? Theme.colorFor(member.nickname) : Theme.mutedText
                         font.italic: member.typing
+                    }
+                    Label {
+                        objectName: "awayLabel"
+                        visible: member.away
+                        text: qsTr("away")
+                        color: Theme.warning
                     }
                 }
             }

@@ -33,7 +33,8 @@ Rectangle {
             visible: header.chat.currentRoom.length > 0
             text: !header.chat.currentRoomDirect
                   ? qsTr("%n online", "", header.chat.members ? header.chat.members.onlineCount : 0)
-                  : (header.chat.currentPeerPresence === "online" ? qsTr("online") : qsTr("offline"))
+                  : (header.chat.currentPeerPresence === "online" ? qsTr("online")
+                     : header.chat.currentPeerPresence === "away" ? qsTr("away") : qsTr("offline"))
             color: Theme.mutedText
             // The same dot as in the member list, for the person of a direct conversation.
             leftPadding: header.chat.currentRoomDirect ? presenceDot.width + Theme.spacing : 0
@@ -44,7 +45,11 @@ Rectangle {
                 width: 9
                 height: 9
                 radius: 5
-                color: header.chat.currentPeerPresence === "online" ? Theme.ok : Theme.border
+                // As in the member list: away is a hollow amber ring.
+                color: header.chat.currentPeerPresence === "online" ? Theme.ok
+                     : header.chat.currentPeerPresence === "away" ? "transparent" : Theme.border
+                border.width: header.chat.currentPeerPresence === "away" ? 2 : 0
+                border.color: Theme.warning
             }
         }
         ToolButton {

@@ -91,6 +91,13 @@ Rectangle {
                             onTriggered: pane.preferences.theme = "dark"
                         }
                     }
+                    MenuItem {
+                        objectName: "soundItem"
+                        text: qsTr("Notification sound")
+                        checkable: true
+                        checked: pane.preferences.notificationSound
+                        onToggled: pane.preferences.notificationSound = checked
+                    }
                     MenuItem { text: qsTr("Keyboard shortcuts"); onTriggered: pane.showShortcuts() }
                     MenuItem { text: qsTr("About Redwire"); onTriggered: about.open() }
                     MenuItem {

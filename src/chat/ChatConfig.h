@@ -20,6 +20,10 @@ struct ChatConfig
     // everyone's member list within presenceTtlMs + presenceIntervalMs).
     int presenceTtlMs = 30000;
 
+    // Without keyboard or mouse input (or with the window inactive) this long, the user shows as
+    // away (redwire:{user:<me>}:presence).
+    int awayAfterMs = 5 * 60 * 1000;
+
     // At most one outgoing typing notice per room per interval while the user types.
     int typingIntervalMs = 3000;
     // Someone else's typing state ends this long after their last notice (or at their message).

@@ -23,6 +23,9 @@ struct ChatMessage
     };
 
     QString id; // the envelope's ID; empty for external messages
+    // The order this client received it live in (1, 2, ... per room); 0 for messages read from
+    // the stream. Places the "new messages" divider for messages that have no stream ID.
+    quint64 arrival = 0;
     StreamId streamId; // null for messages that were never stored (external, pending)
     ChatEnvelope::Kind kind = ChatEnvelope::Kind::Message;
     QString kindName;

@@ -202,6 +202,11 @@ StreamId ChatRoom::unreadDividerAfter() const
     return m_reading->unreadDividerAfter();
 }
 
+quint64 ChatRoom::unreadDividerAtArrival() const
+{
+    return m_reading->unreadDividerAtArrival();
+}
+
 void ChatRoom::clearUnreadDivider()
 {
     m_reading->clearUnreadDivider();
@@ -367,6 +372,7 @@ void ChatRoom::receive(const QByteArray &payload)
     }
     ChatMessage message
         = ChatMessage::fromEnvelope(envelope, m_nickname, QDateTime::currentMSecsSinceEpoch());
+    message.arrival = ++m_arrivals;
     if (!m_outbox->queuedByUs(message.id))
         message.disown(m_nickname);
     m_changes->applyTo(message); // changes that came before it

@@ -82,6 +82,10 @@ public:
     // room comes into view with unread messages (or the marker read after a restart shows some);
     // kept until clearUnreadDivider().
     StreamId unreadDividerAfter() const;
+    // The divider for messages that arrived live while the room was not in view (plain PUBLISHes
+    // have no stream ID): it goes above the first message whose arrival (ChatMessage::arrival) is
+    // at least this; 0 for none.
+    quint64 unreadDividerAtArrival() const;
     void clearUnreadDivider();
     // Makes the timeline hold the stored message `streamId` (loading older history up to it when
     // needed); answers with messageRevealed.
@@ -179,6 +183,7 @@ private:
     bool m_request = false;
     QElapsedTimer m_refusedAt;
     QList<StreamId> m_revealing;
+    quint64 m_arrivals = 0; // messages received live so far
 };
 
 } // namespace Redwire

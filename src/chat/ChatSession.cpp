@@ -8,11 +8,13 @@
 #include "ReadMarkers.h"
 #include "RoomAddress.h"
 #include "SenderVerifier.h"
+#include "UserPresence.h"
 
 #include "redis/RedisClient.h"
 #include "redis/RedisSubscription.h"
 
 #include <QDateTime>
+#include <QTimer>
 
 #include <utility>
 
@@ -24,6 +26,7 @@ ChatSession::ChatSession(const ChatConfig &config, QObject *parent)
     , m_client(new RedisClient({}, this))
     , m_outbox(new Outbox(m_client->commands(), config, this))
     , m_readMarkers(new ReadMarkers(m_client->commands(), config, this))
+    , m_userPresence(new UserPresence(m_client->commands(), config, this))
     , m_verifier(new SenderVerifier(m_client->commands(), this))
 {
     connect(m_client, &RedisClient::connectedChanged, this, &ChatSession::connectedChanged);
@@ -44,6 +47,7 @@ ChatSession::~ChatSession()
     qDeleteAll(rooms);
     delete std::exchange(m_outbox, nullptr);
     delete std::exchange(m_readMarkers, nullptr);
+    delete std::exchange(m_userPresence, nullptr);
     delete std::exchange(m_client, nullptr);
 }
 
@@ -72,12 +76,18 @@ bool ChatSession::setNickname(const QString &nickname)
         if (pattern)
             pattern->unsubscribe();
     m_directPatterns.clear();
+    if (m_readMarkersMoved)
+        m_readMarkersMoved->unsubscribe();
+    m_readMarkersMoved.clear();
     m_nickname = nickname;
     m_readMarkers->setNickname(nickname);
+    m_userPresence->setNickname(nickname);
     m_verifier->setIdentity(nickname, m_verifier->signingKey());
     Q_EMIT nicknameChanged();
-    if (m_client->commands()->state() != RedisConnection::State::Disconnected)
+    if (m_client->commands()->state() != RedisConnection::State::Disconnected) {
         subscribeDirectPatterns();
+        followReadMarkers();
+    }
     return true;
 }
 
@@ -105,6 +115,7 @@ void ChatSession::connectToServer()
     }
     openOutboxStore();
     subscribeDirectPatterns();
+    followReadMarkers();
     m_client->connectToServer();
 }
 
@@ -139,6 +150,53 @@ void ChatSession::disconnectFromServer()
 {
     m_readMarkers->flush();
     m_client->disconnectFromServer();
+}
+
+void ChatSession::closeGracefully(int boundMs)
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    auto finish = [this] {
+        if (!m_closing)
+            return;
+        m_closing = false;
+        m_client->disconnectFromServer();
+        Q_EMIT closed();
+    };
+    m_readMarkers->flush();
+    if (m_readMarkers->writesInFlight() == 0) {
+        QMetaObject::invokeMethod(this, finish, Qt::QueuedConnection);
+        return;
+    }
+    // The marker written last is what another device (or the next start) opens the room at.
+    connect(m_readMarkers, &ReadMarkers::writesSettled, this, finish, Qt::SingleShotConnection);
+    QTimer::singleShot(qMax(0, boundMs), this, finish);
+}
+
+// The partners of our direct conversations first (they have no other presence), then the
+// members of our rooms (for who is away).
+void ChatSession::watchPeople()
+{
+    QStringList people;
+    for (const ChatRoom *room : std::as_const(m_rooms))
+        if (room->isDirect())
+            people << room->name();
+    for (const ChatRoom *room : std::as_const(m_rooms))
+        if (!room->isDirect())
+            people << room->members();
+    m_userPresence->setWatched(people);
+}
+
+// Another device of ours moved a read marker: ours are read again (the hash is the truth; the
+// message only says when to look).
+void ChatSession::followReadMarkers()
+{
+    if (m_readMarkersMoved || m_nickname.isEmpty())
+        return;
+    m_readMarkersMoved = m_client->subscribe(RoomAddress::readMarkersMovedChannel(m_nickname));
+    if (m_readMarkersMoved)
+        connect(m_readMarkersMoved, &RedisSubscription::messageReceived, m_readMarkers, &ReadMarkers::reload);
 }
 
 ChatRoom *ChatSession::room(const QString &name) const
@@ -268,6 +326,8 @@ ChatRoom *ChatSession::addRoom(const RoomAddress &address, RedisSubscription *li
     room->setSenderVerifier(m_verifier);
     connect(room, &ChatRoom::errorOccurred, this, &ChatSession::errorOccurred);
     m_rooms.append(room);
+    connect(room, &ChatRoom::membersChanged, this, &ChatSession::watchPeople);
+    watchPeople();
     Q_EMIT roomAdded(index);
     Q_EMIT roomCountChanged();
     return room;
@@ -284,6 +344,7 @@ void ChatSession::leaveRoom(ChatRoom *room)
             { "ZREM", RoomAddress::directIndexKey(m_nickname), room->name().toUtf8() });
     Q_EMIT roomAboutToBeRemoved(index);
     m_rooms.removeAt(index);
+    watchPeople();
     if (m_currentRoom == room)
         setCurrentRoom(nullptr);
     Q_EMIT roomRemoved(index);

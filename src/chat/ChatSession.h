@@ -19,6 +19,7 @@ class ChatRoom;
 class Outbox;
 class OutboxStore;
 class ReadMarkers;
+class UserPresence;
 class SenderVerifier;
 class Ed25519Key;
 class RedisClient;
@@ -45,6 +46,9 @@ public:
     RedisClient *client() const { return m_client; }
     Outbox *outbox() const { return m_outbox; }
     ReadMarkers *readMarkers() const { return m_readMarkers; }
+    // Our presence as a person (online / away) and that of the people we talk with: the partners
+    // of our direct conversations and the members of our rooms are watched.
+    UserPresence *userPresence() const { return m_userPresence; }
     // Signs what we send and judges who sent what we receive (docs/PROTOCOL.md, "Signed
     // envelopes"). Without a key we send unsigned; pins are kept in memory unless a path is set.
     SenderVerifier *senderVerifier() const { return m_verifier; }
@@ -88,6 +92,10 @@ public Q_SLOTS:
     void connectToServer();
     // Drops the connections at once; the rooms stay, and our presence expires on the server.
     void disconnectFromServer();
+    // For quitting or signing out: writes the read markers still pending, then disconnects once
+    // the server has answered them, or after `boundMs` at most; closed() follows (always
+    // asynchronously).
+    void closeGracefully(int boundMs = 2000);
 
 Q_SIGNALS:
     void nicknameChanged();
@@ -102,6 +110,8 @@ Q_SIGNALS:
     void directConversationOpened(Redwire::ChatRoom *room);
     void errorOccurred(const Redwire::ChatError &error);
     void acceptedPeersChanged();
+    // closeGracefully() is done: the connections are closed.
+    void closed();
 
 private:
     ChatRoom *openDirectRoom(const QString &peer);
@@ -110,6 +120,8 @@ private:
     ChatRoom *addRoom(const RoomAddress &address, RedisSubscription *live);
     ChatRoom *roomForChannel(const QByteArray &channel) const;
     void subscribeDirectPatterns();
+    void followReadMarkers();
+    void watchPeople();
     void directMessageReceived(const QByteArray &channel, const QByteArray &payload);
     void restoreDirectConversations();
     void rememberDirectConversation(const RoomAddress &address);
@@ -119,11 +131,14 @@ private:
     RedisClient *m_client;
     Outbox *m_outbox;
     ReadMarkers *m_readMarkers;
+    UserPresence *m_userPresence;
     SenderVerifier *m_verifier;
     QString m_nickname;
     ChatError m_lastError;
     QList<ChatRoom *> m_rooms;
     QList<QPointer<RedisSubscription>> m_directPatterns; // [me first, me second]
+    QPointer<RedisSubscription> m_readMarkersMoved;
+    bool m_closing = false;
     QPointer<ChatRoom> m_currentRoom;
     std::unique_ptr<OutboxStore> m_outboxStore; // once the server and nickname are known
     QSet<QString> m_acceptedPeers;

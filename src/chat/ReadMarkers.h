@@ -15,8 +15,9 @@ class RoomAddress;
 
 // One nickname's read markers: per conversation, the newest stream ID the user has seen. Kept in
 // the hash redwire:{user:<me>}:read (channel -> stream ID) so that every device of the user sees
-// them; read at every connect, written at most once per interval, never moved backwards (a
-// script compares with what another device wrote).
+// them; read at every connect and again when another device says it moved one (a message on the
+// user's channel redwire:{user:<me>}:read-moved), written at most once per interval, never moved
+// backwards (a script compares with what another device wrote).
 class ReadMarkers : public QObject
 {
     Q_OBJECT
@@ -31,12 +32,20 @@ public:
     StreamId marker(const RoomAddress &address) const;
     // Moves the marker forward (never back) and schedules the write.
     void advance(const RoomAddress &address, const StreamId &readUpTo);
-    // Writes what is pending now (before disconnecting on purpose).
+    // Writes what is pending now (before disconnecting on purpose); writesSettled() tells when
+    // the server has answered every write.
     void flush();
+    int writesInFlight() const { return m_writesInFlight; }
+    // Reads the server's markers again (soon; several calls in a row make one read).
+    void reload();
 
 Q_SIGNALS:
     // The markers were read from the server (each connect).
     void loaded();
+    // The server's marker of `channel` is ahead of ours (another device read further).
+    void markerMoved(const QByteArray &channel);
+    // No write is waiting for the server's answer any more.
+    void writesSettled();
 
 private:
     void load();
@@ -44,9 +53,12 @@ private:
 
     CommandConnection *m_commands;
     QByteArray m_key;
+    QByteArray m_movedChannel;
     QHash<QByteArray, StreamId> m_markers; // by channel
     QSet<QByteArray> m_dirty;
     QTimer m_writeTimer;
+    QTimer m_reloadTimer;
+    int m_writesInFlight = 0;
     bool m_loaded = false;
     quint64 m_loadGeneration = 0;
 };

@@ -28,6 +28,7 @@ ReadPosition::ReadPosition(RoomTimeline *timeline, TimelineSync *sync, CommandCo
     if (m_markers) {
         m_readUpTo = m_markers->marker(m_address);
         connect(m_markers, &ReadMarkers::loaded, this, &ReadPosition::countFromMarker);
+        connect(m_markers, &ReadMarkers::markerMoved, this, &ReadPosition::markerMovedElsewhere);
     }
 }
 
@@ -39,7 +40,8 @@ void ReadPosition::setInView(bool inView)
     if (!inView)
         return;
     if (m_unread > 0)
-        setUnreadDivider(m_readUpTo.isNull() ? m_unreadFrom : m_readUpTo);
+        setUnreadDivider(m_readUpTo.isNull() ? m_unreadFrom : m_readUpTo, m_firstUnreadArrival);
+    m_firstUnreadArrival = 0;
     if (m_unread != 0 || m_unreadMentions != 0) {
         m_unread = 0;
         m_unreadMentions = 0;
@@ -76,19 +78,49 @@ void ReadPosition::advanceReadMarker()
         return;
     m_readUpTo = newest;
     m_unreadFrom = StreamId();
+    m_firstUnreadArrival = 0;
     if (m_markers)
         m_markers->advance(m_address, newest);
 }
 
-void ReadPosition::setUnreadDivider(const StreamId &after)
+void ReadPosition::setUnreadDivider(const StreamId &after, quint64 atArrival)
 {
-    if (m_dividerAfter == after)
+    if (m_dividerAfter == after && m_dividerAtArrival == atArrival)
         return;
+    const bool load = m_dividerAfter != after && !after.isNull();
     m_dividerAfter = after;
+    m_dividerAtArrival = atArrival;
     Q_EMIT unreadDividerChanged();
     // The first unread message may be older than what is held: load up to it.
-    if (!after.isNull())
+    if (load)
         m_sync->loadOlderThrough(after.next());
+}
+
+// Another device of ours read this conversation further: what it read is not unread here.
+void ReadPosition::markerMovedElsewhere(const QByteArray &channel)
+{
+    if (channel != m_address.channel() || !m_countedFromMarker)
+        return;
+    const StreamId marker = m_markers->marker(m_address);
+    if (!(m_readUpTo < marker))
+        return;
+    m_readUpTo = marker;
+    if (m_unread == 0 && m_unreadMentions == 0)
+        return;
+    const std::optional<UnreadCount::Result> held = UnreadCount::countHeld(*m_timeline, marker);
+    if (!held)
+        return; // read up to somewhere older than what is held: the count stands
+    const int unread = qMin(m_unread, held->unread);
+    const int mentions = qMin(m_unreadMentions, held->mentions);
+    if (unread == m_unread && mentions == m_unreadMentions)
+        return;
+    m_unread = unread;
+    m_unreadMentions = mentions;
+    if (m_unread == 0) {
+        m_unreadFrom = StreamId();
+        m_firstUnreadArrival = 0;
+    }
+    Q_EMIT unreadCountChanged();
 }
 
 void ReadPosition::clearUnreadDivider()
@@ -139,6 +171,8 @@ void ReadPosition::count(const QList<ChatMessage> &arrived)
         return;
     if (m_unread == 0 && m_unreadFrom.isNull() && !arrived.first().streamId.isNull())
         m_unreadFrom = arrived.first().streamId.previous();
+    if (m_firstUnreadArrival == 0 && arrived.first().arrival > 0)
+        m_firstUnreadArrival = arrived.first().arrival;
     int mentions = 0;
     for (const ChatMessage &message : arrived)
         if (message.mentionsMe)

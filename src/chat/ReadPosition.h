@@ -37,6 +37,8 @@ public:
     bool isFollowingLatest() const { return m_followingLatest; }
     StreamId readMarker() const { return m_readUpTo; }
     StreamId unreadDividerAfter() const { return m_dividerAfter; }
+    // Messages without a stream ID place the divider by arrival (ChatRoom::unreadDividerAtArrival).
+    quint64 unreadDividerAtArrival() const { return m_dividerAtArrival; }
     void clearUnreadDivider();
     // New messages from others (already judged worth counting) arrived.
     void count(const QList<ChatMessage> &arrived);
@@ -48,7 +50,8 @@ Q_SIGNALS:
 private:
     void advanceReadMarker();
     void countFromMarker();
-    void setUnreadDivider(const StreamId &after);
+    void setUnreadDivider(const StreamId &after, quint64 atArrival = 0);
+    void markerMovedElsewhere(const QByteArray &channel);
 
     RoomTimeline *m_timeline;
     TimelineSync *m_sync;
@@ -65,6 +68,8 @@ private:
     StreamId m_readUpTo;
     StreamId m_unreadFrom; // before the first message counted unread, when no marker says more
     StreamId m_dividerAfter;
+    quint64 m_dividerAtArrival = 0;
+    quint64 m_firstUnreadArrival = 0; // of the first message counted unread; 0: none
 };
 
 } // namespace Redwire

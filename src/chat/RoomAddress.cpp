@@ -190,6 +190,16 @@ QByteArray RoomAddress::readMarkersKey(const QString &nickname)
     return "redwire:{user:" + nickname.toUtf8() + "}:read";
 }
 
+QByteArray RoomAddress::readMarkersMovedChannel(const QString &nickname)
+{
+    return "redwire:{user:" + nickname.toUtf8() + "}:read-moved";
+}
+
+QByteArray RoomAddress::userPresenceKey(const QString &nickname)
+{
+    return "redwire:{user:" + nickname.toUtf8() + "}:presence";
+}
+
 QByteArray RoomAddress::signingKeysKey(const QString &nickname)
 {
     return "redwire:{user:" + nickname.toUtf8() + "}:keys";

@@ -41,6 +41,11 @@ public:
     static QByteArray directIndexKey(const QString &nickname);
     // Hash of `nickname`'s read markers (channel -> newest stream ID read), shared by its devices.
     static QByteArray readMarkersKey(const QString &nickname);
+    // The channel where a device of `nickname` says that it moved a read marker (the payload is
+    // the conversation's channel), so that the others read the markers again.
+    static QByteArray readMarkersMovedChannel(const QString &nickname);
+    // Whether `nickname` is connected anywhere, and how: "online" or "away", expiring (UserPresence).
+    static QByteArray userPresenceKey(const QString &nickname);
     // The nickname's published public keys (a hash: key id -> {"key","created"}).
     static QByteArray signingKeysKey(const QString &nickname);
 

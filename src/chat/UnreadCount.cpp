@@ -3,6 +3,7 @@
 #include "ChatLogging.h"
 #include "ChatMessage.h"
 #include "HistoryBackfill.h"
+#include "RoomTimeline.h"
 
 #include "redis/CommandConnection.h"
 
@@ -43,6 +44,30 @@ void UnreadCount::count(CommandConnection *commands, const QByteArray &historyKe
             result.more = reply.size() >= entries;
             done(result);
         });
+}
+
+std::optional<UnreadCount::Result> UnreadCount::countHeld(const RoomTimeline &timeline, const StreamId &after)
+{
+    int first = -1; // the first row after the last stored one up to `after`
+    for (int row = timeline.count() - 1; row >= 0; --row) {
+        const StreamId id = timeline.at(row).streamId;
+        if (!id.isNull() && id <= after) {
+            first = row + 1;
+            break;
+        }
+    }
+    if (first < 0)
+        return std::nullopt;
+    Result result;
+    for (int row = first; row < timeline.count(); ++row) {
+        const ChatMessage &message = timeline.at(row);
+        if (message.own || !message.isConversation() || message.trust == SenderTrust::Forged)
+            continue;
+        ++result.unread;
+        if (message.mentionsMe)
+            ++result.mentions;
+    }
+    return result;
 }
 
 } // namespace Redwire

@@ -4,17 +4,21 @@
 #include "ChatSessionSettings.h"
 #include "ChatSettings.h"
 #include "DesktopNotifier.h"
+#include "IdleWatch.h"
 #include "MemberListModel.h"
 #include "MessageListModel.h"
 #include "MessageModelCache.h"
 #include "RoomListModel.h"
 #include "RoomNotificationLevels.h"
 #include "SigningIdentity.h"
+#include "SoundEffectPlayer.h"
 #include "TypingText.h"
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
 #include "chat/Outbox.h"
+#include "chat/ReadMarkers.h"
 #include "chat/RoomTimeline.h"
+#include "chat/UserPresence.h"
 #include "desktop/SigningKeyStore.h"
 #include "redis/RedisClient.h"
 
@@ -35,9 +39,17 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
               this),
           config.identityDirectory, this))
     , m_notifier(new DesktopNotifier(this))
+    , m_idle(new IdleWatch(config.awayAfterMs, this))
     , m_notifications(new ChatNotificationPolicy(m_notifier, this))
     , m_levels(new RoomNotificationLevels(this))
 {
+    m_notifications->setSound(new SoundEffectPlayer(this));
+    connect(m_idle, &IdleWatch::idleChanged, this, [this](bool idle) {
+        if (m_session)
+            m_session->userPresence()->setAway(idle);
+        if (m_members)
+            m_members->presenceChanged();
+    });
     connect(m_levels, &RoomNotificationLevels::changed, this,
         &ChatController::currentRoomNotificationLevelChanged);
     connect(m_notifier, &DesktopNotifier::notified, this, &ChatController::notified);
@@ -85,6 +97,14 @@ void ChatController::start(
     m_rooms = new RoomListModel(m_session, this);
     m_members = new MemberListModel(nickname, this);
     m_members->setPresenceSource([this](const QString &name) { return isOnline(name); });
+    m_members->setAwaySource(
+        [this](const QString &name) { return presenceOf(name) == QLatin1String("away"); });
+    m_session->userPresence()->setAway(m_idle->isIdle());
+    connect(m_session->userPresence(), &UserPresence::statesChanged, this, [this] {
+        Q_EMIT currentPeerPresenceChanged();
+        if (m_members)
+            m_members->presenceChanged();
+    });
     m_rooms->setMutedKeys(ChatSessionSettings::mutedKeys());
 
     connect(m_session, &ChatSession::roomAdded, this, &ChatController::roomAdded);
@@ -109,6 +129,10 @@ void ChatController::start(
 void ChatController::setPreferences(ChatSettings *preferences)
 {
     m_levels->setPreferences(preferences);
+    m_notifications->setSoundOn(preferences && preferences->notificationSound());
+    if (preferences)
+        connect(preferences, &ChatSettings::notificationSoundChanged, this,
+            [this, preferences] { m_notifications->setSoundOn(preferences->notificationSound()); });
 }
 
 QString ChatController::currentRoomNotificationLevel() const
@@ -129,7 +153,26 @@ bool ChatController::currentRoomDirect() const
 
 bool ChatController::isOnline(const QString &nickname) const
 {
-    return m_session && m_session->isPresent(nickname);
+    if (!m_session)
+        return false;
+    if (m_session->isPresent(nickname))
+        return true;
+    return m_session->userPresence()->stateOf(nickname) != UserPresence::State::Absent;
+}
+
+bool ChatController::isAway() const
+{
+    return m_idle->isIdle();
+}
+
+QString ChatController::presenceOf(const QString &nickname) const
+{
+    if (!isOnline(nickname))
+        return QStringLiteral("offline");
+    const bool away = m_session && nickname == m_session->nickname()
+        ? isAway()
+        : m_session && m_session->userPresence()->stateOf(nickname) == UserPresence::State::Away;
+    return away ? QStringLiteral("away") : QStringLiteral("online");
 }
 
 QString ChatController::currentPeerPresence() const
@@ -137,14 +180,13 @@ QString ChatController::currentPeerPresence() const
     ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
     if (!room || !room->isDirect())
         return {};
-    return isOnline(room->name()) ? QStringLiteral("online") : QStringLiteral("offline");
+    return presenceOf(room->name());
 }
 
 void ChatController::stop()
 {
     if (!m_session)
         return;
-    m_session->disconnectFromServer();
     m_identity->detach();
     m_search->setRoom(nullptr, nullptr, {}, {});
     m_messageModels->clear();
@@ -152,8 +194,27 @@ void ChatController::stop()
     m_members = nullptr;
     delete m_rooms;
     m_rooms = nullptr;
-    delete m_session;
-    m_session = nullptr;
+    // The session goes once its last read markers are written (or a short bound passed).
+    ChatSession *closing = std::exchange(m_session, nullptr);
+    // Nothing it still receives reaches the window.
+    disconnect(closing, nullptr, this, nullptr);
+    disconnect(closing, nullptr, m_notifications, nullptr);
+    for (QObject *part : { static_cast<QObject *>(closing->outbox()),
+             static_cast<QObject *>(closing->client()), static_cast<QObject *>(closing->client()->commands()),
+             static_cast<QObject *>(closing->client()->subscriber()),
+             static_cast<QObject *>(closing->userPresence()) })
+        disconnect(part, nullptr, this, nullptr);
+    for (ChatRoom *room : closing->rooms()) {
+        disconnect(room, nullptr, this, nullptr);
+        disconnect(room, nullptr, m_notifications, nullptr);
+    }
+    ++m_closingSessions;
+    connect(closing, &ChatSession::closed, this, [this, closing] {
+        closing->deleteLater();
+        if (--m_closingSessions == 0)
+            Q_EMIT stopped();
+    });
+    closing->closeGracefully();
     Q_EMIT startedChanged();
     Q_EMIT currentRoomChanged();
     Q_EMIT connectionChanged();
@@ -233,6 +294,10 @@ void ChatController::setWindowActive(bool active)
         return;
     m_windowActive = active;
     m_notifications->setWindowActive(active);
+    m_idle->setWindowActive(active);
+    // Back at the window: another device may have read meanwhile.
+    if (active && m_session)
+        m_session->readMarkers()->reload();
     // While the window is in the background, the room shown is not being read.
     if (m_session && m_session->currentRoom())
         m_session->currentRoom()->setInView(active);

@@ -23,6 +23,7 @@ class ChatRoom;
 class ChatSession;
 class ChatSettings;
 class DesktopNotifier;
+class IdleWatch;
 class MessageModelCache;
 class RoomNotificationLevels;
 
@@ -54,7 +55,8 @@ class ChatController : public QObject
     // The room in view is a direct conversation (currentRoom is then the other person's nickname).
     Q_PROPERTY(bool currentRoomDirect READ currentRoomDirect NOTIFY currentRoomChanged)
     // For a direct conversation: "online" when the other person is present in a room we are in
-    // (its presence set), else "offline"; empty for a room.
+    // (its presence set) or their presence key says so, "away" when that key says they are idle,
+    // else "offline"; empty for a room.
     Q_PROPERTY(QString currentPeerPresence READ currentPeerPresence NOTIFY currentPeerPresenceChanged)
     // "all", "mentions" or "none" (ChatSettings::notificationLevel) for the room in view.
     Q_PROPERTY(QString currentRoomNotificationLevel READ currentRoomNotificationLevel NOTIFY
@@ -86,8 +88,13 @@ public:
     bool currentRoomMuted() const;
     bool currentRoomDirect() const;
     QString currentPeerPresence() const;
-    // Whether `nickname` is in the presence set of one of our rooms.
+    // Whether `nickname` is in the presence set of one of our rooms, or connected as their
+    // presence key (UserPresence) says.
     bool isOnline(const QString &nickname) const;
+    // "online", "away" or "offline".
+    QString presenceOf(const QString &nickname) const;
+    // The user is away (no input for a while): shown so to others.
+    bool isAway() const;
     QString currentRoomNotificationLevel() const;
     Q_INVOKABLE void setCurrentRoomNotificationLevel(const QString &level);
     // Where notification levels are kept (main.cpp hands the app's settings); without it every
@@ -112,7 +119,11 @@ public:
     // saved room in view) is shown.
     Q_INVOKABLE void start(
         const Redwire::ConnectionOptions &options, const QString &nickname, const QStringList &rooms = {});
+    // Signs out: the session's pending read markers are written first, then it disconnects
+    // (asynchronously, bounded); stopped() says when.
     Q_INVOKABLE void stop();
+    // A session stopped is still writing its last read markers.
+    bool isStopping() const { return m_closingSessions > 0; }
 
     Q_INVOKABLE void joinRoom(const QString &name);
     Q_INVOKABLE void openDirect(const QString &nickname);
@@ -152,6 +163,8 @@ Q_SIGNALS:
     void currentRoomNotificationLevelChanged();
     // For the window: a notification was raised (ask for attention, show a banner).
     void notified(const QString &title, const QString &body);
+    // Every session stopped has closed its connections.
+    void stopped();
 
 private:
     void roomProblemChanged();
@@ -171,11 +184,13 @@ private:
     SigningIdentity *m_identity;
     MessageModelCache *m_messageModels;
     DesktopNotifier *m_notifier;
+    IdleWatch *m_idle;
     class ChatNotificationPolicy *m_notifications;
     RoomNotificationLevels *m_levels;
     QString m_lastError;
     bool m_windowActive = true;
     bool m_restoring = false;
+    int m_closingSessions = 0;
 };
 
 } // namespace Redwire

@@ -1,6 +1,7 @@
 #include "ChatNotificationPolicy.h"
 
 #include "DesktopNotifier.h"
+#include "NotificationSound.h"
 #include "chat/ChatMessage.h"
 #include "chat/ChatRoom.h"
 
@@ -64,6 +65,11 @@ void ChatNotificationPolicy::deliver(const Pending &note)
     m_notifier->notify(note.title, note.body,
         note.delivery == Delivery::Desktop ? DesktopNotifier::Reach::Desktop
                                            : DesktopNotifier::Reach::Window);
+    // Several rooms notifying at once make one sound.
+    if (m_soundOn && m_sound && (!m_lastSound.isValid() || m_lastSound.elapsed() >= SoundIntervalMs)) {
+        m_lastSound.start();
+        m_sound->play();
+    }
 }
 
 void ChatNotificationPolicy::mentioned(ChatRoom *room, const ChatMessage &message)

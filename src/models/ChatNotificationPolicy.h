@@ -11,6 +11,7 @@ namespace Redwire {
 
 class ChatRoom;
 class DesktopNotifier;
+class NotificationSound;
 struct ChatMessage;
 
 // Decides which chat events become notifications, fed by each room's messageArrived() and
@@ -19,12 +20,14 @@ struct ChatMessage;
 // the window's own banner, in the background a desktop notification too. A muted room's messages
 // notify only when they mention us; a stranger's request does not notify, except once, quietly
 // ("message request", at most once a minute). A batch of messages in a room gives one
-// notification: the newest.
+// notification: the newest. With the sound on, a notification (banner or desktop) also plays the
+// sound, at most once a second; a message request stays silent.
 class ChatNotificationPolicy : public QObject
 {
     Q_OBJECT
 public:
     static constexpr qint64 RequestNotificationIntervalMs = 60 * 1000;
+    static constexpr qint64 SoundIntervalMs = 1000;
 
     enum class Level { All, MentionsAndDirect, None };
     enum class Delivery { Nothing, InWindow, Desktop };
@@ -44,6 +47,9 @@ public:
         m_currentRoom = std::move(currentRoom);
     }
     void setWindowActive(bool active) { m_windowActive = active; }
+    // What plays the sound (not owned; null: none), and whether the user wants it (off by default).
+    void setSound(NotificationSound *sound) { m_sound = sound; }
+    void setSoundOn(bool on) { m_soundOn = on; }
 
     void watch(ChatRoom *room);
     void requestOpened(ChatRoom *room);
@@ -69,6 +75,9 @@ private:
     std::function<Level(const ChatRoom *)> m_levelOf;
     std::function<const ChatRoom *()> m_currentRoom;
     bool m_windowActive = true;
+    NotificationSound *m_sound = nullptr;
+    bool m_soundOn = false;
+    QElapsedTimer m_lastSound;
     // The newest message of each room's current batch, notified when the batch is over.
     QHash<const ChatRoom *, Pending> m_pending;
     QList<QPointer<ChatRoom>> m_pendingOrder;

@@ -19,8 +19,8 @@ class ChatSettings : public QObject
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)
     Q_PROPERTY(bool autoConnect READ autoConnect WRITE setAutoConnect NOTIFY autoConnectChanged)
     Q_PROPERTY(QStringList draftRooms READ draftRooms NOTIFY draftRoomsChanged)
-    // Whether a notification also plays a sound; off unless chosen. Stored only: this build has
-    // no sound output (Qt Multimedia is not a dependency), see docs/CHAT.md.
+    // Whether a notification also plays a sound (ChatNotificationPolicy, SoundEffectPlayer); off
+    // unless chosen.
     Q_PROPERTY(bool notificationSound READ notificationSound WRITE setNotificationSound NOTIFY
             notificationSoundChanged)
 public:

@@ -77,9 +77,9 @@ int MemberListModel::onlineCount() const
 
 void MemberListModel::presenceChanged()
 {
-    if (!m_room || !m_room->isDirect() || m_members.isEmpty())
+    if (!m_room || m_members.isEmpty())
         return;
-    Q_EMIT dataChanged(index(0), index(int(m_members.size()) - 1), { OnlineRole });
+    Q_EMIT dataChanged(index(0), index(int(m_members.size()) - 1), { OnlineRole, AwayRole });
     if (m_lastOnlineCount != onlineCount()) {
         m_lastOnlineCount = onlineCount();
         Q_EMIT onlineCountChanged();
@@ -105,7 +105,7 @@ int MemberListModel::rowCount(const QModelIndex &parent) const
 QHash<int, QByteArray> MemberListModel::roleNames() const
 {
     static const QHash<int, QByteArray> names { { NicknameRole, "nickname" }, { OnlineRole, "online" },
-        { TypingRole, "typing" }, { MeRole, "me" } };
+        { TypingRole, "typing" }, { MeRole, "me" }, { AwayRole, "away" } };
     return names;
 }
 
@@ -124,6 +124,8 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
         return m_typing.contains(name);
     case MeRole:
         return name == m_me;
+    case AwayRole:
+        return isOnline(name) && m_isAway && m_isAway(name);
     default:
         return {};
     }

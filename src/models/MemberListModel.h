@@ -12,7 +12,8 @@
 namespace Redwire {
 
 // Who is in the room in view (presence from Redis), sorted by name, with who is typing; for a
-// direct conversation, the two people, the other one online or not as the presence source says.
+// direct conversation, the two people, the other one online or not as the presence source says;
+// anyone online may be away (idle), as the away source says.
 // Follows the room's changes with row inserts and removals, and can be pointed at another room.
 class MemberListModel : public QAbstractListModel
 {
@@ -26,6 +27,7 @@ public:
         OnlineRole, // "online": present (heartbeat within the bound)
         TypingRole, // "typing"
         MeRole, // "me": our own entry
+        AwayRole, // "away": online but idle (no input for a while), as the person's presence key says
     };
     Q_ENUM(Role)
 
@@ -37,7 +39,9 @@ public:
     {
         m_isOnline = std::move(isOnline);
     }
-    // The presence source's answers may have changed.
+    // Whether an online nickname is away (idle).
+    void setAwaySource(std::function<bool(const QString &)> isAway) { m_isAway = std::move(isAway); }
+    // The presence or away source's answers may have changed.
     void presenceChanged();
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -55,6 +59,7 @@ private:
 
     QString m_me;
     std::function<bool(const QString &)> m_isOnline;
+    std::function<bool(const QString &)> m_isAway;
     int m_lastOnlineCount = 0;
     QPointer<ChatRoom> m_room;
     QStringList m_members; // sorted

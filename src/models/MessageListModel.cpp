@@ -83,11 +83,26 @@ int MessageListModel::rowOfStreamId(const StreamId &streamId) const
     return -1;
 }
 
-// The first message someone else wrote after the divider's stream ID; -1 while older pages that
-// may hold it are still to come.
+int MessageListModel::rowOfFirstUnread() const
+{
+    if (!m_firstUnreadId.isNull())
+        return rowOfStreamId(m_firstUnreadId);
+    if (m_firstUnreadArrival == 0)
+        return -1;
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row)
+        if (m_rows.at(row).message.streamId.isNull()
+            && m_rows.at(row).message.arrival == m_firstUnreadArrival)
+            return row;
+    return -1;
+}
+
+// The first message someone else wrote after the divider's stream ID (-1 while older pages that
+// may hold it are still to come), or received live since the divider's arrival, whichever is
+// higher up: messages without a stream ID (plain PUBLISHes) have only their arrival.
 void MessageListModel::updateFirstUnreadRow()
 {
     const StreamId after = m_room ? m_room->unreadDividerAfter() : StreamId();
+    const quint64 atArrival = m_room ? m_room->unreadDividerAtArrival() : 0;
     int found = -1;
     if (!after.isNull()) {
         bool reachedAfter = false;
@@ -105,13 +120,27 @@ void MessageListModel::updateFirstUnreadRow()
         if (!reachedAfter && m_room->hasOlderMessages())
             found = -1;
     }
+    if (atArrival > 0) {
+        int byArrival = -1;
+        for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+            const ChatMessage &message = m_rows.at(row).message;
+            if (message.arrival != 0 && message.arrival < atArrival)
+                break; // received before the room was left
+            if (message.arrival >= atArrival && message.isConversation() && !message.own)
+                byArrival = row;
+        }
+        if (byArrival >= 0 && (found < 0 || byArrival < found))
+            found = byArrival;
+    }
     const StreamId foundId = found >= 0 ? m_rows.at(found).message.streamId : StreamId();
-    if (found == m_firstUnreadRow && foundId == m_firstUnreadId)
+    const quint64 foundArrival = found >= 0 && foundId.isNull() ? m_rows.at(found).message.arrival : 0;
+    if (found == m_firstUnreadRow && foundId == m_firstUnreadId && foundArrival == m_firstUnreadArrival)
         return;
-    // Rows move as pages go in above: the old divider row is found again by its ID.
-    const int previous = rowOfStreamId(m_firstUnreadId);
+    // Rows move as pages go in above: the old divider row is found again by its ID (or arrival).
+    const int previous = rowOfFirstUnread();
     m_firstUnreadRow = found;
     m_firstUnreadId = foundId;
+    m_firstUnreadArrival = foundArrival;
     for (const int row : { previous, found })
         if (row >= 0 && row < m_rows.size())
             Q_EMIT dataChanged(index(row), index(row), { FirstUnreadRole });
@@ -251,7 +280,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case StreamIdRole:
         return m.streamId.isNull() ? QString() : QString::fromLatin1(m.streamId.toByteArray());
     case FirstUnreadRole:
-        return !m_firstUnreadId.isNull() && m.streamId == m_firstUnreadId;
+        return (!m_firstUnreadId.isNull() && m.streamId == m_firstUnreadId)
+            || (m_firstUnreadArrival != 0 && m.streamId.isNull() && m.arrival == m_firstUnreadArrival);
     case HighlightedRole:
         return !m_highlighted.isNull() && m.streamId == m_highlighted;
     case PreviewHtmlRole:

@@ -118,6 +118,7 @@ Q_SIGNALS:
     void jumpFailed(const QString &reason);
 
 private:
+    int rowOfFirstUnread() const;
     struct Row
     {
         ChatMessage message;
@@ -142,6 +143,7 @@ private:
     int m_batches = 0;
     int m_firstUnreadRow = -1;
     StreamId m_firstUnreadId;
+    quint64 m_firstUnreadArrival = 0; // for a first unread row without a stream ID
     StreamId m_highlighted;
     StreamId m_jumpTarget;
 };

@@ -1,8 +1,9 @@
 // Read positions against a real redis-server: the marker a session writes
 // (redwire:{user:<me>}:read) is read back by a second session of the same nickname, unread counts
 // after a restart come from it (bounded), our own messages from another device are not unread,
-// a marker never moves back, the "new messages" divider after a restart, and loading history up
-// to a message (for a jump or for the divider).
+// a marker never moves back, the "new messages" divider after a restart, loading history up
+// to a message (for a jump or for the divider), the marker pending at quit written before the
+// connections close, and a marker another device moves updating the counts while running.
 #include "chat/ReadMarkers.h"
 
 #include "HistorySeeding.h"
@@ -42,6 +43,8 @@ private Q_SLOTS:
     void markerNeverMovesBack();
     void dividerAfterRestartLoadsUpToIt();
     void revealLoadsHistoryUpToAMessage();
+    void markerPendingAtCloseIsWritten();
+    void markerMovedOnAnotherDeviceUpdatesUnreadCounts();
 
 private:
     QList<StreamId> seed(int count, const QString &sender = QStringLiteral("bob"),
@@ -245,6 +248,78 @@ void TestReadMarkers::revealLoadsHistoryUpToAMessage()
     room->revealMessage(StreamId(ids.at(200).milliseconds(), ids.at(200).sequence() + 1000));
     QTRY_COMPARE(revealed.size(), 3);
     QVERIFY(!revealed.last().at(1).toBool());
+}
+
+void TestReadMarkers::markerPendingAtCloseIsWritten()
+{
+    QCOMPARE(seed(5).size(), 5);
+    ChatConfig config = readingConfig();
+    config.readMarkerWriteIntervalMs = 600000; // never by the timer in this test
+    const auto laptop = sessionFor(*m_server, QStringLiteral("alice"), config);
+    ChatRoom *room = laptop->joinRoom(QStringLiteral("chat"));
+    laptop->setCurrentRoom(room);
+    QTRY_VERIFY(room->isSynced());
+    QTRY_VERIFY(laptop->readMarkers()->isLoaded());
+    room->setFollowingLatest(true);
+    const QByteArray newest = room->timeline()->newestStreamId().toByteArray();
+    QVERIFY(!newest.isEmpty());
+    QCOMPARE(storedMarker(), QByteArray());
+    // Quitting right now: the pending marker is written before the connections close.
+    QSignalSpy closed(laptop.get(), &ChatSession::closed);
+    laptop->closeGracefully();
+    QVERIFY(closed.isEmpty()); // always asynchronous
+    QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 10000);
+    QVERIFY(!laptop->isConnected());
+    QCOMPARE(storedMarker(), newest);
+
+    // With nothing pending it closes at once; without a server within the bound.
+    const auto idle = sessionFor(*m_server, QStringLiteral("alice"), config);
+    QTRY_VERIFY(idle->readMarkers()->isLoaded());
+    QSignalSpy idleClosed(idle.get(), &ChatSession::closed);
+    idle->closeGracefully();
+    QTRY_COMPARE(idleClosed.size(), 1);
+    QVERIFY(!idle->isConnected());
+}
+
+// Two devices of alice: what one reads is no longer unread on the other, while both run.
+void TestReadMarkers::markerMovedOnAnotherDeviceUpdatesUnreadCounts()
+{
+    QCOMPARE(seed(3).size(), 3);
+    const auto laptop = sessionFor(*m_server, QStringLiteral("alice"), readingConfig());
+    const auto phone = sessionFor(*m_server, QStringLiteral("alice"), readingConfig());
+    ChatRoom *onLaptop = laptop->joinRoom(QStringLiteral("chat"));
+    ChatRoom *onPhone = phone->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(onLaptop->isSynced() && onPhone->isSynced());
+    QTRY_VERIFY(laptop->readMarkers()->isLoaded() && phone->readMarkers()->isLoaded());
+
+    // bob writes; neither device has the room open.
+    QCOMPARE(
+        seed(4, QStringLiteral("bob"), [](int n) { return n == 4 ? QStringLiteral("hi @alice") : text(n); })
+            .size(),
+        4);
+    QTRY_COMPARE_WITH_TIMEOUT(onLaptop->unreadCount(), 4, 10000);
+    QCOMPARE(onLaptop->unreadMentionCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(onPhone->unreadCount(), 4, 10000);
+
+    // alice reads them on her phone: the laptop's badge goes, without reconnecting.
+    phone->setCurrentRoom(onPhone);
+    onPhone->setFollowingLatest(true);
+    QTRY_COMPARE_WITH_TIMEOUT(storedMarker(), onPhone->timeline()->newestStreamId().toByteArray(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(onLaptop->unreadCount(), 0, 10000);
+    QCOMPARE(onLaptop->unreadMentionCount(), 0);
+    QCOMPARE(onLaptop->readMarker(), onPhone->readMarker());
+
+    // What arrives after the phone's marker is unread again on the laptop, and only that.
+    phone->setCurrentRoom(nullptr);
+    QCOMPARE(seed(2).size(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(onLaptop->unreadCount(), 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(onPhone->unreadCount(), 2, 10000);
+    // A marker another device moved only part of the way leaves what is after it.
+    const StreamId firstOfTwo = onLaptop->timeline()->at(onLaptop->timeline()->count() - 2).streamId;
+    QVERIFY(!firstOfTwo.isNull());
+    phone->readMarkers()->advance(m_room, firstOfTwo);
+    phone->readMarkers()->flush();
+    QTRY_COMPARE_WITH_TIMEOUT(onLaptop->unreadCount(), 1, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestReadMarkers)

@@ -2,6 +2,7 @@
 // become desktop notifications, read off DesktopNotifier::notified (no notification service here).
 #include "models/ChatNotificationPolicy.h"
 #include "models/DesktopNotifier.h"
+#include "models/NotificationSound.h"
 
 #include "QueuedEvents.h"
 #include "SessionTestSupport.h"
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void decide_data();
     void decide();
     void levelNoneSilencesEvenMentions();
+    void soundPlaysOnlyWhenOnAndOnlyForNotifications();
 };
 
 using Level = ChatNotificationPolicy::Level;
@@ -30,6 +32,12 @@ Q_DECLARE_METATYPE(ChatNotificationPolicy::Level)
 Q_DECLARE_METATYPE(ChatNotificationPolicy::Delivery)
 
 namespace {
+struct CountedSound : NotificationSound
+{
+    int plays = 0;
+    void play() override { ++plays; }
+};
+
 struct Watched
 {
     DesktopNotifier notifier;
@@ -175,6 +183,47 @@ void TestChatNotifications::levelNoneSilencesEvenMentions()
     // Nothing more comes: the policy's flush of what arrived was queued before this marker.
     QVERIFY(RedwireTest::runQueuedEvents());
     QCOMPARE(notified.count(), 1);
+}
+
+// The sound goes with the notifications that are shown (banner or desktop), only with the user's
+// setting on, once per burst; the room being read makes neither.
+void TestChatNotifications::soundPlaysOnlyWhenOnAndOnlyForNotifications()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    TwoInARoom two = twoInARoom(server);
+    QTRY_VERIFY_WITH_TIMEOUT(two.synced(), 10000);
+    Watched alice;
+    CountedSound sound;
+    alice.policy.setSound(&sound);
+    alice.policy.watch(two.aliceRoom);
+    QSignalSpy notified(&alice.notifier, &DesktopNotifier::notified);
+
+    // Off (the default): a notification, no sound.
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("quiet")));
+    QTRY_COMPARE_WITH_TIMEOUT(notified.count(), 1, 5000);
+    QCOMPARE(sound.plays, 0);
+
+    // On: the notification plays it.
+    alice.policy.setSoundOn(true);
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("loud")));
+    QTRY_COMPARE_WITH_TIMEOUT(notified.count(), 2, 5000);
+    QCOMPARE(sound.plays, 1);
+
+    // On, but the room is being read: no notification, no sound.
+    alice.current = two.aliceRoom;
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("read here")));
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("alice: and this")));
+    QTRY_COMPARE_WITH_TIMEOUT(conversation(two.aliceRoom).size(), 4, 5000);
+    QCOMPARE(notified.count(), 2);
+    QCOMPARE(sound.plays, 1);
+
+    // Off again: nothing plays.
+    alice.current = nullptr;
+    alice.policy.setSoundOn(false);
+    QVERIFY(two.bobRoom->sendMessage(QStringLiteral("alice: quiet again")));
+    QTRY_COMPARE_WITH_TIMEOUT(notified.count(), 3, 5000);
+    QCOMPARE(sound.plays, 1);
 }
 
 QTEST_GUILESS_MAIN(TestChatNotifications)

@@ -1,5 +1,6 @@
 // Direct conversations as ChatController shows them, against a real redis-server: the other
-// person's presence (from the presence sets of the rooms we share), the two people in the member
+// person's presence (from the presence sets of the rooms we share, or their own presence key,
+// which also says when they are away), the two people in the member
 // list, the "Direct messages" section after the rooms in RoomListModel, and a direct message
 // counting as a mention.
 #include "models/ChatController.h"
@@ -8,6 +9,7 @@
 
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
+#include "chat/UserPresence.h"
 
 #include "SessionTestSupport.h"
 
@@ -29,6 +31,7 @@ private Q_SLOTS:
     void init();
     void directConversationShowsThePeersPresence();
     void roomListPutsDirectMessagesInTheirOwnSection();
+    void directConversationWithNoSharedRoomShowsPresenceAndAway();
 
 private:
     QTemporaryDir m_home;
@@ -88,11 +91,48 @@ void TestDirectMessages::directConversationShowsThePeersPresence()
     QCOMPARE(members->data(members->index(0), MemberListModel::MeRole).toBool(), true);
     QCOMPARE(members->onlineCount(), 2);
 
+    // Sharing no room any more, bob is still connected: his own presence key says so.
     bob->leaveRoom(bobLobby);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !alice.session()->room(QStringLiteral("lobby"))->members().contains(QStringLiteral("bob")), 10000);
+    QCOMPARE(alice.currentPeerPresence(), QStringLiteral("online"));
+    // Gone: offline once his key expires.
+    bob->disconnectFromServer();
     QTRY_COMPARE_WITH_TIMEOUT(alice.currentPeerPresence(), QStringLiteral("offline"), 10000);
     QTRY_COMPARE(members->data(members->index(1), MemberListModel::OnlineRole).toBool(), false);
     QCOMPARE(members->onlineCount(), 1);
     QVERIFY(!presence.isEmpty());
+    alice.stop();
+}
+
+// carol shares no room with alice: their conversation still shows her online, then away while
+// she is idle (the header's word and the member pane's "away" role), then online again.
+void TestDirectMessages::directConversationWithNoSharedRoomShowsPresenceAndAway()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    ChatController alice(fastConfig());
+    alice.start(optionsFor(server), QStringLiteral("alice"), { QStringLiteral("lobby") });
+    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
+    auto carol = sessionFor(server, QStringLiteral("carol"));
+    QTRY_VERIFY_WITH_TIMEOUT(carol->isConnected(), 10000);
+
+    alice.openDirect(QStringLiteral("carol"));
+    QVERIFY(alice.currentRoomDirect());
+    QTRY_COMPARE_WITH_TIMEOUT(alice.currentPeerPresence(), QStringLiteral("online"), 10000);
+    MemberListModel *members = alice.members();
+    QCOMPARE(column(members, MemberListModel::NicknameRole),
+        QStringList({ QStringLiteral("alice"), QStringLiteral("carol") }));
+    QCOMPARE(members->data(members->index(1), MemberListModel::OnlineRole).toBool(), true);
+    QCOMPARE(members->data(members->index(1), MemberListModel::AwayRole).toBool(), false);
+
+    carol->userPresence()->setAway(true);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.currentPeerPresence(), QStringLiteral("away"), 10000);
+    QTRY_COMPARE(members->data(members->index(1), MemberListModel::AwayRole).toBool(), true);
+    QCOMPARE(members->data(members->index(1), MemberListModel::OnlineRole).toBool(), true);
+    carol->userPresence()->setAway(false);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.currentPeerPresence(), QStringLiteral("online"), 10000);
+    QTRY_COMPARE(members->data(members->index(1), MemberListModel::AwayRole).toBool(), false);
     alice.stop();
 }
 

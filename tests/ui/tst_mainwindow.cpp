@@ -22,6 +22,7 @@
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -190,7 +191,9 @@ private Q_SLOTS:
     void f1OpensTheShortcutList();
     void pageUpScrollsTheTimeline();
     void chatShortcutsRestUnderTheMonitor();
+    void chatToastsStayOffTheMonitor();
     void themeIsSavedAndRestored();
+    void notificationSoundIsToggledInTheMenu();
     void draftSurvivesRoomSwitchAndRestart();
     void lastServerAndNicknameAreRestoredAndConnected();
     void wrongPortNamesTheServerAndOffersChangeServer();
@@ -515,6 +518,40 @@ void TestMainWindow::chatShortcutsRestUnderTheMonitor()
     QVERIFY(!m_run->item(QStringLiteral("switcherField")));
 }
 
+// A chat notification while the monitor is shown: no toast over its toolbar; back in the chat,
+// the next one shows.
+void TestMainWindow::chatToastsStayOffTheMonitor()
+{
+    m_run = connectFirstTime(m_server->port(), m_rooms);
+    QVERIFY(m_run);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "gamma" }).endsWith("1"), 10000);
+    m_run->preferences->setNotificationLevel(QStringLiteral("room:gamma"), QStringLiteral("all"));
+    QObject *toast = m_run->root->findChild<QObject *>(QStringLiteral("toast"));
+    QVERIFY(toast);
+    QVERIFY(QMetaObject::invokeMethod(m_run->root.get(), "openMonitor"));
+    QTRY_VERIFY(m_run->monitor->isStarted());
+    QQuickItem *toolbarButton = nullptr;
+    QTRY_VERIFY((toolbarButton = m_run->item(QStringLiteral("subscribeButton"))) != nullptr);
+
+    QSignalSpy notified(m_run->chat.get(), &ChatController::notified);
+    // The chat's subscription, and the monitor's once it is confirmed.
+    QVERIFY(m_server->cli({ "PUBLISH", "gamma", "while you watch" }).toInt() >= 1);
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, 10000);
+    // The window handles the signal as it is emitted: a toast would be open (visible) by now.
+    QVERIFY(!toast->property("visible").toBool());
+    QVERIFY(toolbarButton->isVisible());
+
+    QQuickItem *back = m_run->item(QStringLiteral("backButton"));
+    QVERIFY(back);
+    QVERIFY(QMetaObject::invokeMethod(back, "clicked"));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_run->item(QStringLiteral("subscribeButton")), 10000);
+    QVERIFY(m_server->cli({ "PUBLISH", "gamma", "back in the chat" }).toInt() >= 1);
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
+    QTRY_VERIFY(toast->property("opened").toBool());
+}
+
 // Picked from the ⋯ menu with the keyboard; the next run starts dark, before connecting.
 void TestMainWindow::themeIsSavedAndRestored()
 {
@@ -546,6 +583,33 @@ void TestMainWindow::themeIsSavedAndRestored()
     QVERIFY2(m_run->root, qPrintable(m_run->error));
     QCOMPARE(m_run->window()->color(), dark);
     QVERIFY(!m_run->chat->isStarted());
+}
+
+// Off by default; the ⋯ menu's "Notification sound" turns it on (kept), and off again.
+void TestMainWindow::notificationSoundIsToggledInTheMenu()
+{
+    m_run = connectFirstTime(m_server->port(), m_rooms);
+    QVERIFY(m_run);
+    QTRY_COMPARE(m_run->focusName(), QStringLiteral("composerInput"));
+    QCOMPARE(m_run->preferences->notificationSound(), false);
+    for (const bool expected : { true, false }) {
+        QVERIFY(tabTo(QStringLiteral("menuButton")));
+        press(Qt::Key_Space);
+        QTRY_VERIFY(m_run->item(QStringLiteral("soundItem")));
+        // Down through Channel monitor and Theme ▸ to Notification sound (the menu may keep its
+        // last item current).
+        for (int i = 0; i < 6 && m_run->focusName() != QLatin1String("soundItem"); ++i)
+            press(Qt::Key_Down);
+        QCOMPARE(m_run->focusName(), QStringLiteral("soundItem"));
+        QCOMPARE(m_run->window()->activeFocusItem()->property("checked").toBool(), !expected);
+        press(Qt::Key_Return);
+        QTRY_COMPARE(m_run->preferences->notificationSound(), expected);
+        QCOMPARE(QSettings().value(QStringLiteral("chat/notificationSound")).toBool(), expected);
+        // The menu closes (its exit transition ends) before it is opened again.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_run->item(QStringLiteral("soundItem")), 10000);
+        press(Qt::Key_Escape); // back to the message box
+        QTRY_COMPARE(m_run->focusName(), QStringLiteral("composerInput"));
+    }
 }
 
 void TestMainWindow::draftSurvivesRoomSwitchAndRestart()

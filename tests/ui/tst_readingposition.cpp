@@ -2,12 +2,15 @@
 // message delegates show: a 300-message room scrolled up (Page Up) reaches message #1
 // with ever older messages and no jumps; a room opened with unread messages shows the "New
 // messages" divider above the first unread one and a "Jump to latest (N new)" button; Ctrl+F,
-// typing and Enter go to a search result in context; Esc closes the search.
+// typing and Enter go to a search result in context; Esc closes the search; plain PUBLISHes (no
+// stream ID) that arrived while the room was not in view get the divider too.
 #include "models/ChatController.h"
 #include "models/MessageListModel.h"
 
 #include "chat/ChatEnvelope.h"
+#include "chat/ChatRoom.h"
 #include "chat/ChatScripts.h"
+#include "chat/ChatSession.h"
 #include "chat/RoomAddress.h"
 #include "redis/CommandConnection.h"
 
@@ -78,6 +81,7 @@ private Q_SLOTS:
     void scrollingUpReachesTheBeginningWithoutJumps();
     void unreadDividerAndJumpToLatest();
     void ctrlFSearchJumpsToTheMessage();
+    void unreadDividerAbovePlainPublishes();
     void sendingWhileScrolledUpShowsTheMessageSent();
 
 private:
@@ -291,6 +295,55 @@ void TestReadingPosition::ctrlFSearchJumpsToTheMessage()
                 return true;
         return false;
     }());
+}
+
+// Messages published by hand (no stream ID) while alice was in another room: the divider goes
+// above the first of them, by the order they arrived in.
+void TestReadingPosition::unreadDividerAbovePlainPublishes()
+{
+    open(QStringLiteral("plain"));
+    // Published by hand, they reach only a subscriber: wait for ours.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_server->cli({ QStringLiteral("PUBSUB"), QStringLiteral("NUMSUB"), QStringLiteral("plain") })
+            .endsWith("1"),
+        10000);
+    for (const char *text : { "seen 1", "seen 2" })
+        m_server->cli({ QStringLiteral("PUBLISH"), QStringLiteral("plain"), QString::fromLatin1(text) });
+    QTRY_VERIFY_WITH_TIMEOUT(visibleTexts(m_view).contains(QStringLiteral("seen 2")), 10000);
+    m_chat->joinRoom(QStringLiteral("elsewhere"));
+    QTRY_COMPARE(m_chat->currentRoom(), QStringLiteral("elsewhere"));
+    for (const char *text : { "new 1", "new 2", "new 3" })
+        m_server->cli({ QStringLiteral("PUBLISH"), QStringLiteral("plain"), QString::fromLatin1(text) });
+    ChatRoom *plain = m_chat->session()->room(QStringLiteral("plain"));
+    QVERIFY(plain);
+    QTRY_COMPARE_WITH_TIMEOUT(plain->unreadCount(), 3, 10000);
+
+    m_chat->joinRoom(QStringLiteral("plain")); // back to it
+    QTRY_COMPARE(m_chat->currentRoom(), QStringLiteral("plain"));
+    QQuickItem *divided = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            divided = nullptr;
+            for (const Shown &shown : visibleDelegates(m_view))
+                if (shown.item->property("firstUnread").toBool())
+                    divided = shown.item;
+            return divided != nullptr;
+        }(),
+        10000);
+    QCOMPARE(divided->property("plainText").toString(), QStringLiteral("new 1"));
+    auto *divider = divided->findChild<QQuickItem *>(QStringLiteral("unreadDivider"));
+    QVERIFY(divider && divider->isVisible());
+    int dividers = 0;
+    for (const Shown &shown : visibleDelegates(m_view))
+        dividers += shown.item->property("firstUnread").toBool() ? 1 : 0;
+    QCOMPARE(dividers, 1);
+    shot(QStringLiteral("divider-plain"));
+
+    // Read now: leaving and coming back shows no divider.
+    m_chat->joinRoom(QStringLiteral("elsewhere"));
+    m_chat->joinRoom(QStringLiteral("plain"));
+    QTRY_COMPARE(m_chat->currentRoom(), QStringLiteral("plain"));
+    QTRY_COMPARE(m_chat->messages()->firstUnreadRow(), -1);
 }
 
 // Reading older messages and then sending: the view goes down to what was just sent, as in any chat

@@ -106,6 +106,16 @@ int main(int argc, char *argv[])
     engine.setInitialProperties(
         { { QStringLiteral("startRooms"), launch.rooms }, { QStringLiteral("autoConnect"), launch.hasServer },
             { QStringLiteral("startMonitor"), launch.openMonitor } });
+    // Closing the window signs out first: the read markers still pending are written (bounded)
+    // before the application ends, so that another device and the next start open rooms there.
+    QGuiApplication::setQuitOnLastWindowClosed(false);
+    QObject::connect(&app, &QGuiApplication::lastWindowClosed, chat, [chat] {
+        chat->stop();
+        if (!chat->isStopping())
+            QCoreApplication::quit();
+        else
+            QObject::connect(chat, &Redwire::ChatController::stopped, chat, &QCoreApplication::quit);
+    });
     engine.load(QUrl(QStringLiteral("qrc:/Redwire/Ui/Main.qml")));
     return app.exec();
 }
