@@ -324,7 +324,7 @@ void TestReadingPosition::unreadDividerAbovePlainPublishes()
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             divided = nullptr;
-            for (const Shown &shown : visibleDelegates(m_view))
+            for (const Shown &shown : visibleMessages(m_view))
                 if (shown.item->property("firstUnread").toBool())
                     divided = shown.item;
             return divided != nullptr;
@@ -334,7 +334,7 @@ void TestReadingPosition::unreadDividerAbovePlainPublishes()
     auto *divider = divided->findChild<QQuickItem *>(QStringLiteral("unreadDivider"));
     QVERIFY(divider && divider->isVisible());
     int dividers = 0;
-    for (const Shown &shown : visibleDelegates(m_view))
+    for (const Shown &shown : visibleMessages(m_view))
         dividers += shown.item->property("firstUnread").toBool() ? 1 : 0;
     QCOMPARE(dividers, 1);
     shot(QStringLiteral("divider-plain"));
