@@ -5,6 +5,7 @@
 #include "Outbox.h"
 #include "PresenceTracker.h"
 #include "ReadMarkers.h"
+#include "RoomSenderChecks.h"
 #include "RoomTimeline.h"
 #include "SenderVerifier.h"
 #include "TimelineSync.h"
@@ -41,8 +42,12 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     , m_sync(new TimelineSync(m_timeline, client->commands(), outbox, address, nickname, config, this))
     , m_typing(new TypingIndicator(config, this))
     , m_markers(markers)
+    , m_checks(new RoomSenderChecks(m_timeline, address.channel(), this))
 {
     m_sync->setChanges(m_changes);
+    // Changes read from history are checked like live ones.
+    m_sync->setChangeGate([this](const ChatEnvelope &change) { receiveChange(change); });
+    connect(m_checks, &RoomSenderChecks::verdictsReached, this, &ChatRoom::countUnread);
     connect(m_changes, &MessageChanges::changed, this, &ChatRoom::messageChanged);
     connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::syncedChanged);
     connect(m_sync, &TimelineSync::historyStateChanged, this, &ChatRoom::historyStateChanged);
@@ -551,7 +556,7 @@ void ChatRoom::receive(const QByteArray &payload)
     if (!m_outbox->queuedByUs(message.id))
         message.disown(m_nickname);
     m_changes->applyTo(message); // changes that came before it
-    assessSender(message);
+    m_checks->judgeCheaply(message); // a signature is checked later (RoomSenderChecks)
     if (!showNotice(message))
         return;
     if (m_sync->addLive(message) == RoomTimeline::Added::New)
@@ -578,16 +583,17 @@ void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
     for (ChatMessage message : fresh) {
         if (message.own || !message.isConversation())
             continue;
-        if (!message.trustAssessed)
-            assessSender(message);
-        // A forged sender raises nothing; one whose key is being fetched waits for it.
-        if (message.trust == SenderTrust::Forged)
-            continue;
-        if (message.trust == SenderTrust::Pending) {
-            if (m_awaitingKeys.size() < MaxAwaitingKeys)
-                m_awaitingKeys.append(message);
+        // Not judged yet, or its sender's keys are being fetched: what can notify, or be
+        // counted, waits for the verdict (a forged sender raises nothing).
+        if (m_verifier && (!message.trustAssessed || message.trust == SenderTrust::Pending)) {
+            const bool notifies = canNotify(message);
+            if (notifies || !m_inView)
+                m_checks->awaitVerdict(message,
+                    notifies ? RoomSenderChecks::Priority::Notify : RoomSenderChecks::Priority::Count);
             continue;
         }
+        if (message.trust == SenderTrust::Forged)
+            continue;
         Q_EMIT messageArrived(message);
         if (message.mentionsMe)
             Q_EMIT mentioned(message);
@@ -627,76 +633,34 @@ Ed25519Key ChatRoom::signingKey() const
     return m_verifier ? m_verifier->signingKey() : Ed25519Key();
 }
 
+// Rows placed by history and catch-up, and live ones nothing waits for, are judged when the view
+// shows them (senderShown); messages that can notify or be counted, before they do.
 void ChatRoom::setSenderVerifier(SenderVerifier *verifier)
 {
     m_verifier = verifier;
+    m_checks->setVerifier(verifier);
     if (!verifier)
         return;
     connect(verifier, &SenderVerifier::keysArrived, this, &ChatRoom::reassessSender);
-    // Rows placed by history and catch-up are judged right after they arrive: not inside the
-    // insertion, which the models are still taking in.
-    connect(m_timeline, &RoomTimeline::messagesInserted, this, [this] {
-        if (std::exchange(m_assessQueued, true))
-            return;
-        QMetaObject::invokeMethod(this, &ChatRoom::assessPlacedRows, Qt::QueuedConnection);
-    });
+    connect(verifier, &SenderVerifier::pinReplaced, this,
+        [this](const QString &nickname) { m_checks->senderKeysChanged(nickname, true); });
 }
 
-void ChatRoom::assessPlacedRows()
+void ChatRoom::senderShown(const QString &id)
 {
-    m_assessQueued = false;
-    for (int row = 0; row < m_timeline->count(); ++row) {
-        if (m_timeline->at(row).trustAssessed)
-            continue;
-        ChatMessage message = m_timeline->at(row);
-        assessSender(message);
-        m_timeline->updateMessage(row, message);
-    }
+    m_checks->shown(id);
 }
 
-void ChatRoom::assessSender(ChatMessage &message)
+bool ChatRoom::canNotify(const ChatMessage &message) const
 {
-    if (!m_verifier || message.trustAssessed)
-        return;
-    message.trust = m_verifier->assess(m_address.channel(), message);
-    message.trustAssessed = true;
-    if (message.trust == SenderTrust::Forged)
-        message.mentionsMe = false;
+    return m_everyMessageNotifies || message.mentionsMe || isDirect();
 }
 
 // The keys of `nickname` arrived: its pending messages are judged again, and those that turn
 // out to be theirs raise what they would have.
 void ChatRoom::reassessSender(const QString &nickname)
 {
-    for (int row = 0; row < m_timeline->count(); ++row) {
-        const ChatMessage &held = m_timeline->at(row);
-        if (held.sender != nickname || held.trust != SenderTrust::Pending)
-            continue;
-        ChatMessage message = held;
-        message.trustAssessed = false;
-        assessSender(message);
-        if (message.trust != SenderTrust::Pending)
-            m_timeline->updateMessage(row, message);
-    }
-    QList<ChatMessage> settled;
-    for (auto it = m_awaitingKeys.begin(); it != m_awaitingKeys.end();) {
-        if (it->sender != nickname) {
-            ++it;
-            continue;
-        }
-        ChatMessage message = *it;
-        message.trustAssessed = false;
-        assessSender(message);
-        if (message.trust == SenderTrust::Pending) {
-            ++it;
-            continue;
-        }
-        if (message.trust != SenderTrust::Forged)
-            settled.append(message);
-        it = m_awaitingKeys.erase(it);
-    }
-    if (!settled.isEmpty())
-        countUnread(settled);
+    m_checks->senderKeysChanged(nickname, false);
     const QList<ChatEnvelope> changes = std::exchange(m_changesAwaitingKeys, {});
     for (const ChatEnvelope &change : changes)
         receiveChange(change);

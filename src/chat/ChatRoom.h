@@ -17,6 +17,7 @@ namespace Redwire {
 class MessageChanges;
 class PresenceTracker;
 class ReadMarkers;
+class RoomSenderChecks;
 class SenderVerifier;
 class RedisClient;
 class RedisSubscription;
@@ -116,6 +117,11 @@ public:
     Q_INVOKABLE void userTyping();
     // Signs what this room sends and judges who sent what it receives (null: neither).
     void setSenderVerifier(SenderVerifier *verifier);
+    // Whether any message of this room can raise a notification (level "all"); otherwise only
+    // mentions and direct messages can. Those are checked first (RoomSenderChecks).
+    void setEveryMessageNotifies(bool notifies) { m_everyMessageNotifies = notifies; }
+    // The view shows the message `id` (or is about to): its sender is checked soon.
+    Q_INVOKABLE void senderShown(const QString &id);
 
     // A payload published on this room's channel.
     void receive(const QByteArray &payload);
@@ -148,9 +154,8 @@ private:
     void subscriptionStateChanged();
     void countUnread(const QList<ChatMessage> &fresh);
     Ed25519Key signingKey() const;
-    void assessSender(ChatMessage &message);
     void reassessSender(const QString &nickname);
-    void assessPlacedRows();
+    bool canNotify(const ChatMessage &message) const;
     void receiveChange(const ChatEnvelope &change);
     void messageSent(const QString &id, const StreamId &streamId);
     void messageFailed(const QString &id, const QString &reason);
@@ -187,11 +192,11 @@ private:
     QElapsedTimer m_refusedAt;
     ReadMarkers *m_markers;
     SenderVerifier *m_verifier = nullptr;
-    // Messages whose sender's keys are being fetched: their notification waits (bounded).
+    RoomSenderChecks *m_checks;
+    bool m_everyMessageNotifies = true;
+    // Changes whose sender's keys are being fetched: they apply once judged (bounded).
     static constexpr int MaxAwaitingKeys = 200;
-    QList<ChatMessage> m_awaitingKeys;
     QList<ChatEnvelope> m_changesAwaitingKeys;
-    bool m_assessQueued = false;
     StreamId m_readUpTo;
     StreamId m_unreadFrom; // before the first message counted unread, when no marker says more
     StreamId m_dividerAfter;
