@@ -4,6 +4,9 @@
 #include "RoomTimeline.h"
 #include "SenderVerifier.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace Redwire {
 
 RoomSenderChecks::RoomSenderChecks(RoomTimeline *timeline, const QByteArray &channel, QObject *parent)
@@ -28,6 +31,7 @@ void RoomSenderChecks::judgeCheaply(ChatMessage &message)
 {
     if (!m_verifier || message.trustAssessed)
         return;
+    ++m_arrivals;
     const EnvelopeSignature::Claim &claim = message.signature;
     if (!message.external && !message.sender.isEmpty() && !message.id.isEmpty() && claim.wellFormed) {
         message.trust = SenderTrust::Pending; // not checked yet
@@ -48,16 +52,23 @@ void RoomSenderChecks::judgeNow(ChatMessage &message)
 
 void RoomSenderChecks::awaitVerdict(const ChatMessage &message, Priority priority)
 {
-    if (m_waiting.size() >= MaxWaiting) {
-        // A flood: the oldest is let go without a verdict, so it neither notifies nor counts.
-        qCWarning(lcChat) << "too many messages wait for their sender check; one from"
-                          << m_waiting.constFirst().message.sender << "is not counted";
-        m_waiting.removeFirst();
+    if (m_waiting.size() >= size_t(MaxWaiting)) {
+        // A flood: what comes over the bound is let go without a verdict, so it neither notifies
+        // nor counts (the earlier ones keep their place and their order).
+        if (m_letGo++ == 0)
+            QTimer::singleShot(1000, this, &RoomSenderChecks::logLetGo);
+        return;
     }
-    m_waiting.append({ message, priority });
+    m_waiting.push_back({ message, priority });
     if (!message.trustAssessed)
         enqueue(message.id, priority);
     // Assessed and Pending: its sender's keys are being fetched (senderKeysChanged).
+}
+
+void RoomSenderChecks::logLetGo()
+{
+    qCWarning(lcChat) << "a flood:" << std::exchange(m_letGo, 0)
+                      << "messages were let go unjudged (not notified, not counted unread)";
 }
 
 void RoomSenderChecks::shown(const QString &id)
@@ -91,26 +102,40 @@ void RoomSenderChecks::enqueue(const QString &id, Priority priority)
 
 void RoomSenderChecks::schedule()
 {
-    if (!m_notify.isEmpty() && !m_notifyTurn.isActive())
-        m_notifyTurn.start();
+    if (!m_notify.isEmpty() && !m_notifyTurn.isActive()) {
+        const qint64 since = m_lastNotifyTurn.isValid() ? m_lastNotifyTurn.elapsed() : NotifyIntervalMs;
+        m_notifyTurn.start(
+            int(qBound<qint64>(0, qint64(NotifyIntervalMs) - since, qint64(NotifyIntervalMs))));
+    }
     if ((!m_shown.isEmpty() || !m_count.isEmpty()) && !m_idleTurn.isActive())
         m_idleTurn.start();
 }
 
+// A turn verifies at most `checks` signatures, and looks up at most LookupsPerTurn messages (a
+// request for a message judged meanwhile costs a lookup, not a check).
 void RoomSenderChecks::runNotifyTurn()
 {
+    m_lastNotifyTurn.start();
     int budget = NotifyChecksPerTurn;
-    while (budget > 0 && !m_notify.isEmpty())
+    for (int lookups = LookupsPerTurn; budget > 0 && lookups > 0 && !m_notify.isEmpty(); --lookups)
         budget -= check(m_notify.takeFirst()) ? 1 : 0;
     schedule();
 }
 
 void RoomSenderChecks::runIdleTurn()
 {
-    int budget = IdleChecksPerTurn;
-    while (budget > 0 && !m_shown.isEmpty())
+    // In a flood the view's rows scroll by faster than anyone reads them: half the pace.
+    if (!m_arrivalWindow.isValid() || m_arrivalWindow.elapsed() >= 1000) {
+        m_flooded = m_arrivalWindow.isValid()
+            && m_arrivals * 1000 / qMax<qint64>(1, m_arrivalWindow.elapsed()) > FloodPerSecond;
+        m_arrivals = 0;
+        m_arrivalWindow.start();
+    }
+    int budget = m_flooded ? IdleChecksPerTurnInAFlood : IdleChecksPerTurn;
+    int lookups = LookupsPerTurn;
+    for (; budget > 0 && lookups > 0 && !m_shown.isEmpty(); --lookups)
         budget -= check(m_shown.takeLast()) ? 1 : 0;
-    while (budget > 0 && !m_count.isEmpty())
+    for (; budget > 0 && lookups > 0 && !m_count.isEmpty(); --lookups)
         budget -= check(m_count.takeFirst()) ? 1 : 0;
     schedule();
 }
@@ -121,14 +146,13 @@ bool RoomSenderChecks::check(const QString &id)
     if (!m_verifier)
         return false;
     const int row = m_timeline->rowOfId(id);
-    qsizetype waiting = -1;
-    for (qsizetype i = 0; i < m_waiting.size() && waiting < 0; ++i)
-        if (!m_waiting.at(i).message.trustAssessed && m_waiting.at(i).message.id == id)
-            waiting = i;
+    const auto found = std::find_if(m_waiting.begin(), m_waiting.end(),
+        [&id](const Waiting &waiting) { return !waiting.message.trustAssessed && waiting.message.id == id; });
+    const bool waiting = found != m_waiting.end();
     const bool rowUnchecked = row >= 0 && !m_timeline->at(row).trustAssessed;
-    if (!rowUnchecked && waiting < 0)
+    if (!rowUnchecked && !waiting)
         return false;
-    ChatMessage judged = rowUnchecked ? m_timeline->at(row) : m_waiting.at(waiting).message;
+    ChatMessage judged = rowUnchecked ? m_timeline->at(row) : found->message;
     bool costly = false;
     if (!rowUnchecked && row >= 0) {
         judged.trust = m_timeline->at(row).trust; // judged already, as the row
@@ -145,8 +169,8 @@ bool RoomSenderChecks::check(const QString &id)
             updated.mentionsMe = false;
         m_timeline->updateMessage(row, updated);
     }
-    if (waiting >= 0) {
-        ChatMessage &message = m_waiting[waiting].message;
+    if (waiting) {
+        ChatMessage &message = found->message;
         message.trust = judged.trust;
         message.trustAssessed = true;
         if (judged.trust == SenderTrust::Forged)
@@ -159,15 +183,13 @@ bool RoomSenderChecks::check(const QString &id)
 void RoomSenderChecks::settle()
 {
     QList<ChatMessage> judged;
-    for (auto it = m_waiting.begin(); it != m_waiting.end();) {
-        if (!it->message.trustAssessed || it->message.trust == SenderTrust::Pending) {
-            ++it;
-            continue;
-        }
-        if (it->message.trust != SenderTrust::Forged)
-            judged.append(it->message);
-        it = m_waiting.erase(it);
-    }
+    const auto settled = [](const Waiting &waiting) {
+        return waiting.message.trustAssessed && waiting.message.trust != SenderTrust::Pending;
+    };
+    for (const Waiting &waiting : m_waiting)
+        if (settled(waiting) && waiting.message.trust != SenderTrust::Forged)
+            judged.append(waiting.message);
+    m_waiting.erase(std::remove_if(m_waiting.begin(), m_waiting.end(), settled), m_waiting.end());
     if (!judged.isEmpty())
         Q_EMIT verdictsReached(judged);
 }

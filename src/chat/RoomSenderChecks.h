@@ -3,11 +3,14 @@
 #include "ChatMessage.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 #include <QSet>
 #include <QString>
 #include <QTimer>
+
+#include <deque>
 
 namespace Redwire {
 
@@ -30,15 +33,23 @@ public:
         Shown, // on screen or near it: checked at the idle pace, newest request first
         Count, // an unread count waits for it: checked at the idle pace, in order
     };
-    // Signature checks per turn for messages that can notify (one takes ~0.1 ms on a loaded VM).
+    // Signature checks per turn for messages that can notify (one takes 0.06 to 0.5 ms), at most
+    // one such turn per frame: a flood in a room whose every message notifies costs at most
+    // 500 checks a second, and the oldest of what waits is let go.
     static constexpr int NotifyChecksPerTurn = 8;
-    // For everything else, this many every IdleIntervalMs: a bounded share of a core whatever
-    // arrives.
-    static constexpr int IdleChecksPerTurn = 4;
+    static constexpr int NotifyIntervalMs = 16;
+    // For everything else, this many every IdleIntervalMs (40 a second): a bounded share of a
+    // core whatever arrives (docs/PERFORMANCE.md).
+    static constexpr int IdleChecksPerTurn = 2;
     static constexpr int IdleIntervalMs = 50;
+    // Over this many signed messages a second, the idle pace halves.
+    static constexpr int FloodPerSecond = 1000;
+    static constexpr int IdleChecksPerTurnInAFlood = 1;
+    // Messages looked up per turn at most (checked or found judged already).
+    static constexpr int LookupsPerTurn = 32;
     // Rows asked for by the view: the newest requests; older ones have scrolled away.
     static constexpr int MaxShownRequests = 64;
-    // Messages waiting for a verdict; over it the oldest are let go unjudged (logged).
+    // Messages waiting for a verdict; what comes over it is let go unjudged (logged).
     static constexpr int MaxWaiting = 2000;
 
     RoomSenderChecks(RoomTimeline *timeline, const QByteArray &channel, QObject *parent = nullptr);
@@ -79,11 +90,17 @@ private:
     void settle();
     void enqueue(const QString &id, Priority priority);
     void markForCheck(int row);
+    void logLetGo();
 
     RoomTimeline *m_timeline;
     const QByteArray m_channel;
     SenderVerifier *m_verifier = nullptr;
-    QList<Waiting> m_waiting;
+    std::deque<Waiting> m_waiting; // in the order awaited
+    int m_letGo = 0; // over MaxWaiting since the last log line
+    QElapsedTimer m_lastNotifyTurn;
+    qint64 m_arrivals = 0; // signed messages since m_arrivalWindow started
+    QElapsedTimer m_arrivalWindow;
+    bool m_flooded = false;
     QList<QString> m_notify;
     QList<QString> m_shown; // newest last
     QList<QString> m_count;

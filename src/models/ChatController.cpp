@@ -147,10 +147,23 @@ void ChatController::setPreferences(ChatSettings *preferences)
     if (m_preferences)
         disconnect(m_preferences, nullptr, this, nullptr);
     m_preferences = preferences;
-    if (preferences)
+    if (preferences) {
         connect(preferences, &ChatSettings::notificationLevelChanged, this,
             &ChatController::currentRoomNotificationLevelChanged);
+        connect(preferences, &ChatSettings::notificationLevelChanged, this,
+            &ChatController::applyNotificationLevels);
+    }
+    applyNotificationLevels();
     Q_EMIT currentRoomNotificationLevelChanged();
+}
+
+// A room whose every message can notify has every message's sender checked as it arrives.
+void ChatController::applyNotificationLevels()
+{
+    if (!m_session)
+        return;
+    for (ChatRoom *room : m_session->rooms())
+        room->setEveryMessageNotifies(notificationLevelOf(room) == QLatin1String("all"));
 }
 
 QString ChatController::notificationLevelOf(const ChatRoom *room) const
@@ -356,6 +369,7 @@ void ChatController::roomAdded(int row)
     if (!room)
         return;
     m_notifications->watch(room);
+    room->setEveryMessageNotifies(notificationLevelOf(room) == QLatin1String("all"));
     connect(room, &ChatRoom::errorOccurred, this, &ChatController::setLastError);
     // Who is here in a room is who is online for our direct conversations.
     if (!room->isDirect())

@@ -153,6 +153,7 @@ private:
     void setLastError(const QString &message);
     void watchConnections();
     void roomAdded(int row);
+    void applyNotificationLevels();
     void currentChanged();
     void saveRooms() const;
     QString notificationLevelOf(const ChatRoom *room) const;

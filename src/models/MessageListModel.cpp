@@ -68,6 +68,12 @@ QVariantList reactionsOf(const ChatMessage &message)
     return list;
 }
 
+// A signed message not checked yet shows as being checked.
+SenderTrust shownTrust(const ChatMessage &message)
+{
+    return !message.trustAssessed && message.signature.wellFormed ? SenderTrust::Pending : message.trust;
+}
+
 QDate localDay(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms).date();
@@ -335,7 +341,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case ExternalRole:
         return m.external;
     case MentionRole:
-        return m.mentionsMe;
+        // Not highlighted before the sender is known not to be forged.
+        return m.mentionsMe && shownTrust(m) != SenderTrust::Pending;
     case DeliveryRole:
         return int(deliveryOf(m.delivery));
     case TruncatedRole:
@@ -364,8 +371,13 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return m_room && m_room->canChange(m);
     case CanReactRole:
         return MessageChanges::isChangeable(m) && !m.deleted;
-    case SenderTrustRole:
-        return int(m.trust);
+    case SenderTrustRole: {
+        const SenderTrust trust = shownTrust(m);
+        // A delegate asks for it when the row comes into view: its sender is checked then.
+        if (!m.trustAssessed && trust == SenderTrust::Pending && m_room)
+            m_room->senderShown(m.id);
+        return int(trust);
+    }
     case DayLabelRole: {
         const QDate day = localDay(m.timestampMs);
         const QDate today = QDate::currentDate();
@@ -395,7 +407,7 @@ bool MessageListModel::showHeader(int row) const
     // A message whose sender is judged differently (a forgery after the real one) never hides
     // under the other's header.
     return !previous.isConversation() || previous.sender != current.sender
-        || previous.external != current.external || previous.trust != current.trust
+        || previous.external != current.external || shownTrust(previous) != shownTrust(current)
         || current.timestampMs - previous.timestampMs > GroupGapMs;
 }
 

@@ -293,7 +293,7 @@ void TestChatSignatures::onlyTheSignerEditsTheirMessage()
 
 // Changes read from the stream are checked like live ones: an edit stored straight into the
 // history (never published), claiming alice and signed by a key she never published, is newer
-// than her real edit, and must not win for someone who joins later.
+// than her real edit, and must not win for someone who joins later; nor an unsigned one.
 void TestChatSignatures::forgedEditInTheHistoryChangesNothing()
 {
     QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("lunch at noon")));
@@ -310,6 +310,14 @@ void TestChatSignatures::forgedEditInTheHistoryChangesNothing()
     const RedisReply stored = roundTrip(
         *m_raw, { "XADD", historyKey, "*", "env", forge("chat", forgedEdit, Ed25519Key::generate()) });
     QVERIFY(!stored.isError());
+    // And an unsigned one, newer still: alice signs, so an unsigned edit of her signed message
+    // is not hers, even for a reader who has not pinned her key yet.
+    QJsonObject unsignedEdit = forgedEdit;
+    unsignedEdit.insert("id", QUuid::createUuid().toString(QUuid::WithoutBraces));
+    unsignedEdit.insert("text", "unsigned: lunch at three");
+    QVERIFY(!roundTrip(*m_raw,
+        { "XADD", historyKey, "*", "env", QJsonDocument(unsignedEdit).toJson(QJsonDocument::Compact) })
+                 .isError());
 
     auto carol = signingSession(QStringLiteral("carol"), Ed25519Key::generate());
     ChatRoom *carolRoom = carol->joinRoom(QStringLiteral("chat"));
@@ -318,6 +326,7 @@ void TestChatSignatures::forgedEditInTheHistoryChangesNothing()
     // won (it is newer) and "lunch at one" would never show.
     QTRY_VERIFY_WITH_TIMEOUT(find(carolRoom, QStringLiteral("lunch at one")), 10000);
     QVERIFY(!find(carolRoom, QStringLiteral("forged: lunch cancelled")));
+    QVERIFY(!find(carolRoom, QStringLiteral("unsigned: lunch at three")));
     QVERIFY(!find(carolRoom, QStringLiteral("lunch at noon")));
 }
 
