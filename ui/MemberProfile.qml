@@ -38,7 +38,6 @@ Dialog {
     modal: true
     focus: true
     title: me ? qsTr("Your profile") : qsTr("%1's profile").arg(nickname)
-    Accessible.name: title
 
     ColumnLayout {
         width: parent.width

@@ -5,6 +5,7 @@
 #include "chat/ChatSession.h"
 #include "chat/Ed25519Key.h"
 #include "chat/KeyFingerprint.h"
+#include "chat/SenderTrust.h"
 #include "chat/SenderVerifier.h"
 #include "models/ChatController.h"
 #include "models/ChatSettings.h"
@@ -61,8 +62,11 @@ private:
     QQuickItem *root() const { return qobject_cast<QQuickWindow *>(m_window.get())->contentItem(); }
     // The message delegate showing `text`, or null.
     QQuickItem *delegateFor(const QString &text) const;
-    // What the delegate showing `text` says of its sender ("✓", "checking…", ...).
+    // What the delegate showing `text` says of its sender ("✓", "checking…", ...), in the
+    // header of its run of messages.
     QString trustShownFor(const QString &text) const;
+    // The SenderTrust the delegate showing `text` is given (also without a header), or -1.
+    int trustOf(const QString &text) const;
     void click(QQuickItem *item);
 
     QTemporaryDir m_identity;
@@ -154,6 +158,12 @@ QString TestTrustView::trustShownFor(const QString &text) const
     return found ? found->property("text").toString() : QString();
 }
 
+int TestTrustView::trustOf(const QString &text) const
+{
+    QQuickItem *item = delegateFor(text);
+    return item ? item->property("senderTrust").toInt() : -1;
+}
+
 void TestTrustView::click(QQuickItem *item)
 {
     QVERIFY(item);
@@ -203,23 +213,22 @@ void TestTrustView::memberListOpensTheProfile()
     QQuickItem *members = m_window->findChild<QQuickItem *>(QStringLiteral("memberList"));
     QVERIFY(members);
     QTRY_COMPARE_WITH_TIMEOUT(members->property("count").toInt(), 2, 15000);
-    QQuickItem *bobRow = nullptr;
-    int bobIndex = -1;
-    [&] {
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                const auto rows = members->property("contentItem").value<QQuickItem *>()->childItems();
-                for (QQuickItem *row : rows)
-                    if (row->property("nickname").toString() == QLatin1String("bob")) {
-                        bobRow = row;
-                        bobIndex = row->property("index").toInt();
-                    }
-                return bobRow != nullptr;
-            }(),
-            10000);
-    }();
+    // Both online: the list's order is settled (online first, then by name).
+    const auto rowOf = [members](const QString &nickname) -> QQuickItem * {
+        const auto rows = members->property("contentItem").value<QQuickItem *>()->childItems();
+        for (QQuickItem *row : rows)
+            if (row->isVisible() && row->property("nickname").toString() == nickname)
+                return row;
+        return nullptr;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(QStringLiteral("bob"))
+            && rowOf(QStringLiteral("bob"))->property("online").toBool() && rowOf(QStringLiteral("alice"))
+            && rowOf(QStringLiteral("alice"))->property("online").toBool(),
+        15000);
     QObject *profile = m_window->findChild<QObject *>(QStringLiteral("memberProfile"));
     // The mouse.
+    QQuickItem *bobRow = rowOf(QStringLiteral("bob"));
+    const int bobIndex = bobRow->property("index").toInt();
     click(bobRow);
     QTRY_VERIFY(profile->property("opened").toBool());
     QCOMPARE(profile->property("nickname").toString(), QStringLiteral("bob"));
@@ -268,7 +277,9 @@ void TestTrustView::changedKeyBannerAcceptTurnsMessagesVerified()
         shownItem(shownItem(root(), QStringLiteral("keyChangedBanner:bob")), QStringLiteral("acceptNewKey")));
     QTRY_VERIFY(!shownItem(root(), QStringLiteral("keyChangedBanner:bob")));
     QVERIFY(bob->roomAt(0)->sendMessage(QStringLiteral("after accepting")));
-    QTRY_COMPARE_WITH_TIMEOUT(trustShownFor(QStringLiteral("after accepting")), QStringLiteral("✓"), 15000);
+    // Verified: it joins the run of "new laptop" (judged again: it was the accepted key), whose
+    // header now says ✓.
+    QTRY_COMPARE_WITH_TIMEOUT(trustOf(QStringLiteral("after accepting")), int(SenderTrust::Verified), 15000);
     // The message that raised the warning is judged again: it was the accepted key.
     QTRY_COMPARE_WITH_TIMEOUT(trustShownFor(QStringLiteral("new laptop")), QStringLiteral("✓"), 15000);
     QCOMPARE(m_chat->identity()->safetyNumberOf(QStringLiteral("bob")),
@@ -283,7 +294,10 @@ void TestTrustView::historyRowsAreCheckedWhenShown()
     ChatRoom *bobRoom = bob->roomAt(0);
     for (int i = 1; i <= 5; ++i)
         QVERIFY(bobRoom->sendMessage(QStringLiteral("stored %1").arg(i)));
-    QTRY_COMPARE_WITH_TIMEOUT(trustShownFor(QStringLiteral("stored 5")), QStringLiteral("✓"), 15000);
+    // The first of them checked pins bob's key ("✓ new key"), the others are verified.
+    QTRY_VERIFY_WITH_TIMEOUT(trustOf(QStringLiteral("stored 5")) == int(SenderTrust::Verified)
+            || trustOf(QStringLiteral("stored 5")) == int(SenderTrust::NewKey),
+        15000);
     // Alice again, from scratch: her view reads the room's history.
     m_window.reset();
     m_chat->stop();
@@ -306,10 +320,14 @@ void TestTrustView::historyRowsAreCheckedWhenShown()
     QVERIFY2(m_window, qPrintable(component.errorString()));
     m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));
     QTRY_VERIFY_WITH_TIMEOUT(delegateFor(QStringLiteral("stored 1")), 15000);
+    // Each starts unchecked (the model says Pending) and is checked once its delegate asks.
     for (int i = 1; i <= 5; ++i) {
         const QString text = QStringLiteral("stored %1").arg(i);
-        QTRY_VERIFY_WITH_TIMEOUT(trustShownFor(text).startsWith(QStringLiteral("✓")), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            trustOf(text) == int(SenderTrust::Verified) || trustOf(text) == int(SenderTrust::NewKey), 15000);
     }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        trustShownFor(QStringLiteral("stored 1")).startsWith(QStringLiteral("✓")), 15000);
 }
 
 QTEST_MAIN(TestTrustView)
