@@ -37,6 +37,20 @@
             <numerusform>%1 dropped, more possibly missed in %n gaps</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n channel(s)</source>
+        <translation>
+            <numerusform>%n channel</numerusform>
+            <numerusform>%n channels</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pattern(s)</source>
+        <translation>
+            <numerusform>%n pattern</numerusform>
+            <numerusform>%n patterns</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>QuickSwitcher</name>

@@ -207,6 +207,8 @@ Page {
                 chat: page.chat
                 preferences: page.preferences
                 enabled: page.chat.currentRoom.length > 0
+                // What was just sent is shown, even when reading further up.
+                onSent: messageView.jumpToLatest()
             }
         }
 

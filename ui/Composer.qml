@@ -15,6 +15,9 @@ Rectangle {
 
     function focusInput() { input.forceActiveFocus() }
 
+    // A new message went into the room (not an edit).
+    signal sent()
+
     // A reply: the message answered. An edit: the message changed (its text is in the field
     // meanwhile; the draft waits in the settings).
     property string replyToId: ""
@@ -215,6 +218,7 @@ Rectangle {
         if (chat.send(input.text, replyToId)) {
             input.clear()
             cancelMode()
+            composer.sent()
         }
     }
 }

@@ -78,7 +78,7 @@ Item {
         case MessageListModel.Leave:
             return qsTr("%1 left at %2").arg(root.sender).arg(time)
         case MessageListModel.Gap:
-            return qsTr("Some messages are no longer available: the room's history was trimmed while you were away.")
+            return qsTr("Some messages are no longer on the server: the room's history was trimmed, or lost in a restart, while you were away.")
         default:
             return root.deleted ? qsTr("%1 at %2: message deleted").arg(root.sender).arg(time)
                                 : qsTr("%1 at %2: %3").arg(root.sender).arg(time).arg(root.plainText)
@@ -144,7 +144,7 @@ Item {
             wrapMode: Text.Wrap
             color: Theme.warning
             font.pixelSize: Theme.smallFontSize
-            text: qsTr("Some messages are no longer available: the room's history was trimmed while you were away.")
+            text: qsTr("Some messages are no longer on the server: the room's history was trimmed, or lost in a restart, while you were away.")
         }
 
         Rectangle {

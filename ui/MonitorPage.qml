@@ -198,12 +198,14 @@ Page {
             Label {
                 objectName: "serverLabel"
                 elide: Text.ElideRight
-                text: (page.monitor.statistics.serverInternalChannelCount > 0
-                       ? qsTr("server: %1 channels (+%3 Redwire internal), %2 patterns")
-                       : qsTr("server: %1 channels, %2 patterns"))
-                        .arg(page.monitor.statistics.serverChannelCount)
-                        .arg(page.monitor.statistics.serverPatternCount < 0 ? "?" : page.monitor.statistics.serverPatternCount)
-                        .arg(page.monitor.statistics.serverInternalChannelCount)
+                readonly property string channels: qsTr("%n channel(s)", "", page.monitor.statistics.serverChannelCount)
+                readonly property string patterns: page.monitor.statistics.serverPatternCount < 0
+                    ? qsTr("? patterns")
+                    : qsTr("%n pattern(s)", "", page.monitor.statistics.serverPatternCount)
+                text: page.monitor.statistics.serverInternalChannelCount > 0
+                      ? qsTr("server: %1 (+%3 Redwire internal), %2").arg(channels).arg(patterns)
+                            .arg(page.monitor.statistics.serverInternalChannelCount)
+                      : qsTr("server: %1, %2").arg(channels).arg(patterns)
                 color: Theme.mutedText
             }
             ProgressBar {

@@ -3,6 +3,7 @@
 #include "chat/ChatRoom.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace Redwire {
 
@@ -87,13 +88,13 @@ void MemberListModel::presenceChanged()
 
 void MemberListModel::syncTyping()
 {
-    const QStringList typing = m_room ? m_room->typingUsers() : QStringList();
+    // The new state is in place before dataChanged: a view reads the row when it is emitted.
+    const QStringList before = std::exchange(m_typing, m_room ? m_room->typingUsers() : QStringList());
     for (int row = 0; row < m_members.size(); ++row) {
         const QString &name = m_members.at(row);
-        if (typing.contains(name) != m_typing.contains(name))
+        if (m_typing.contains(name) != before.contains(name))
             Q_EMIT dataChanged(index(row), index(row), { TypingRole });
     }
-    m_typing = typing;
 }
 
 int MemberListModel::rowCount(const QModelIndex &parent) const

@@ -185,12 +185,21 @@ void TestChatModels::memberListFollowsPresence()
     QCOMPARE(model.index(1).data(MemberListModel::NicknameRole).toString(), QStringLiteral("bob"));
     QCOMPARE(model.onlineCount(), 2);
 
-    // bob types: his row is in italics, and not for longer than the typing timeout.
+    // bob types: his row is in italics, and not for longer than the typing timeout. A view reads
+    // the row when dataChanged is emitted, so the model must already hold the new state then (it
+    // did not: the member list kept bob in italics after he stopped typing).
+    QList<bool> typingSeenByTheView;
+    connect(&model, &QAbstractItemModel::dataChanged, this,
+        [&](const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) {
+            if (roles.contains(MemberListModel::TypingRole) && topLeft.row() <= 1 && bottomRight.row() >= 1)
+                typingSeenByTheView << model.index(1).data(MemberListModel::TypingRole).toBool();
+        });
     QTRY_VERIFY_WITH_TIMEOUT(bobRoom->isSynced(), 5000);
     bobRoom->userTyping();
     QTRY_VERIFY_WITH_TIMEOUT(model.index(1).data(MemberListModel::TypingRole).toBool(), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(!model.index(1).data(MemberListModel::TypingRole).toBool(), 15000);
     QVERIFY(aliceRoom->typingUsers().isEmpty());
+    QCOMPARE(typingSeenByTheView, (QList<bool> { true, false }));
 
     bob->leaveRoom(bobRoom);
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);

@@ -1,5 +1,6 @@
 // The monitor page in a real window (Basic style, as the app) with a real MonitorController against
 // a private redis-server: what an operator sees after a burst, at 800×600, and in the rate chart.
+#include "desktop/Translations.h"
 #include "models/MonitorController.h"
 #include "models/MonitorTopicModel.h"
 #include "monitor/ChannelMonitor.h"
@@ -84,6 +85,7 @@ private Q_SLOTS:
     void topicChipsShowEachSubscriptionAndRemoveIt();
     void detailPaneShowsMessagePackAndOrderedJson();
     void replayFromTheOverflowMenu();
+    void serverTotalsInEnglishPlurals();
 
 private:
     // MonitorPage filling a window of this size, shown and exposed.
@@ -788,4 +790,32 @@ void TestMonitorPage::replayFromTheOverflowMenu()
 }
 
 QTEST_MAIN(TestMonitorPage)
+// The footer's server totals read "1 channel", "1 pattern", not "1 channels" (with the app's English
+// plural forms installed, as main.cpp does).
+void TestMonitorPage::serverTotalsInEnglishPlurals()
+{
+    QVERIFY(Redwire::installTranslations(*QCoreApplication::instance()));
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
+    QVERIFY(window);
+    auto *page = window->property("page").value<QQuickItem *>();
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
+    QVERIFY(monitor.addTopic(QStringLiteral("solo")));
+    QVERIFY(monitor.addTopic(QStringLiteral("news.*")));
+    auto *label = page->findChild<QQuickItem *>(QStringLiteral("serverLabel"));
+    QVERIFY(label);
+    QTRY_COMPARE_WITH_TIMEOUT(label->property("text").toString(),
+        QStringLiteral("server: 1 channel (+1 Redwire internal), 1 pattern"), 20000);
+    QVERIFY(monitor.addTopic(QStringLiteral("duo")));
+    QVERIFY(monitor.addTopic(QStringLiteral("alerts.*")));
+    QTRY_COMPARE_WITH_TIMEOUT(label->property("text").toString(),
+        QStringLiteral("server: 2 channels (+1 Redwire internal), 2 patterns"), 20000);
+    monitor.stop();
+}
+
 #include "tst_monitorpage.moc"

@@ -111,6 +111,7 @@ private Q_SLOTS:
     void scrollingUpReachesTheBeginningWithoutJumps();
     void unreadDividerAndJumpToLatest();
     void ctrlFSearchJumpsToTheMessage();
+    void sendingWhileScrolledUpShowsTheMessageSent();
 
 private:
     QList<StreamId> seed(const QString &room, int count, const std::function<QString(int)> &textOf);
@@ -362,6 +363,31 @@ void TestReadingPosition::ctrlFSearchJumpsToTheMessage()
                 return true;
         return false;
     }());
+}
+
+// Reading older messages and then sending: the view goes down to what was just sent, as in any chat
+// (it stayed where it was, so the sent message, and whether it went out, could not be seen).
+void TestReadingPosition::sendingWhileScrolledUpShowsTheMessageSent()
+{
+    QCOMPARE(
+        seed(QStringLiteral("busy"), 120, [](int n) { return QStringLiteral("m%1").arg(n); }).size(), 120);
+    open(QStringLiteral("busy"));
+    QTRY_COMPARE_WITH_TIMEOUT(bottomNumber(m_view), 120, 10000);
+    auto *jump = m_window->findChild<QQuickItem *>(QStringLiteral("jumpToLatest"));
+    QVERIFY(jump);
+    for (int i = 0; i < 3; ++i) {
+        QTest::keyClick(window(), Qt::Key_PageUp);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_view->property("moving").toBool(), 10000);
+    }
+    QTRY_VERIFY(jump->isVisible());
+    QVERIFY(bottomNumber(m_view) < 120);
+
+    typeInto(window(), QStringLiteral("mine"));
+    QTest::keyClick(window(), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        visibleTexts(m_view).value(visibleTexts(m_view).size() - 1), QStringLiteral("mine"), 10000);
+    QTRY_VERIFY(!jump->isVisible());
+    QVERIFY(m_view->property("atYEnd").toBool());
 }
 
 QTEST_MAIN(TestReadingPosition)
