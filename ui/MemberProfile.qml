@@ -22,6 +22,10 @@ Dialog {
         refresh()
         open()
     }
+    // 12 groups of 5 digits as 3 lines of 4, easier to read aloud.
+    function lines(number) {
+        return number.replace(/((?:\d{5} ){3}\d{5}) /g, "$1\n")
+    }
     function refresh() {
         theirNumber = me ? chat.identity.safetyNumber : chat.identity.safetyNumberOf(nickname)
         newNumber = me ? "" : chat.identity.changedSafetyNumberOf(nickname)
@@ -67,7 +71,7 @@ Dialog {
             textFormat: Text.PlainText
             font.family: "monospace"
             text: profile.theirNumber.length > 0
-                  ? profile.theirNumber
+                  ? profile.lines(profile.theirNumber)
                   : qsTr("No key known yet: %1 has sent no signed message you have seen.").arg(profile.nickname)
             color: profile.theirNumber.length > 0 ? Theme.text : Theme.mutedText
             Accessible.name: qsTr("%1's safety number: %2").arg(profile.nickname).arg(text)
@@ -101,7 +105,7 @@ Dialog {
                     wrapMode: Text.Wrap
                     textFormat: Text.PlainText
                     font.family: "monospace"
-                    text: profile.newNumber
+                    text: profile.lines(profile.newNumber)
                     Accessible.name: qsTr("%1's new safety number: %2").arg(profile.nickname).arg(text)
                 }
                 Button {
@@ -124,7 +128,7 @@ Dialog {
             wrapMode: Text.Wrap
             textFormat: Text.PlainText
             font.family: "monospace"
-            text: profile.chat.identity.safetyNumber.length > 0 ? profile.chat.identity.safetyNumber
+            text: profile.chat.identity.safetyNumber.length > 0 ? profile.lines(profile.chat.identity.safetyNumber)
                                                                 : qsTr("Your key is not loaded yet.")
             Accessible.name: qsTr("Your safety number: %1").arg(text)
         }

@@ -175,23 +175,15 @@ bool RoomSenderChecks::check(const QString &id)
         message.trustAssessed = true;
         if (judged.trust == SenderTrust::Forged)
             message.mentionsMe = false;
-        settle();
+        // Pending: its sender's keys are being fetched; it waits for them (senderKeysChanged).
+        if (judged.trust != SenderTrust::Pending) {
+            const ChatMessage settled = std::move(message);
+            m_waiting.erase(found); // usually the oldest: the queues are in arrival order
+            if (settled.trust != SenderTrust::Forged)
+                Q_EMIT verdictsReached({ settled });
+        }
     }
     return costly;
-}
-
-void RoomSenderChecks::settle()
-{
-    QList<ChatMessage> judged;
-    const auto settled = [](const Waiting &waiting) {
-        return waiting.message.trustAssessed && waiting.message.trust != SenderTrust::Pending;
-    };
-    for (const Waiting &waiting : m_waiting)
-        if (settled(waiting) && waiting.message.trust != SenderTrust::Forged)
-            judged.append(waiting.message);
-    m_waiting.erase(std::remove_if(m_waiting.begin(), m_waiting.end(), settled), m_waiting.end());
-    if (!judged.isEmpty())
-        Q_EMIT verdictsReached(judged);
 }
 
 // Marks a row for another check: it shows Pending until the view asks for it, or the check of

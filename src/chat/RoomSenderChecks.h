@@ -74,7 +74,7 @@ public:
     int queuedCount() const { return int(m_notify.size() + m_shown.size() + m_count.size()); }
 
 Q_SIGNALS:
-    // Messages that awaited a verdict and are not forged, in the order they were awaited.
+    // Messages that awaited a verdict and are not forged, as each is judged.
     void verdictsReached(const QList<Redwire::ChatMessage> &messages);
 
 private:
@@ -87,7 +87,6 @@ private:
     void runNotifyTurn();
     void runIdleTurn();
     bool check(const QString &id);
-    void settle();
     void enqueue(const QString &id, Priority priority);
     void markForCheck(int row);
     void logLetGo();
