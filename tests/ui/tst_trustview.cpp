@@ -229,7 +229,10 @@ void TestTrustView::memberListOpensTheProfile()
     QObject *profile = m_window->findChild<QObject *>(QStringLiteral("memberProfile"));
     // The mouse.
     QQuickItem *bobRow = rowOf(QStringLiteral("bob"));
-    const int bobIndex = bobRow->property("index").toInt();
+    int bobIndex = -1; // the row's index in the list, from where it is laid out
+    QVERIFY(QMetaObject::invokeMethod(members, "indexAt", Q_RETURN_ARG(int, bobIndex),
+        Q_ARG(qreal, bobRow->x() + 1), Q_ARG(qreal, bobRow->y() + bobRow->height() / 2)));
+    QVERIFY(bobIndex >= 0);
     click(bobRow);
     QTRY_VERIFY(profile->property("opened").toBool());
     QCOMPARE(profile->property("nickname").toString(), QStringLiteral("bob"));
