@@ -65,17 +65,20 @@
 <context>
     <name>Redwire::MonitorController</name>
     <message numerus="yes">
-        <source>%1 at %2, %n byte(s), via %3</source>
-        <translation>
-            <numerusform>%1 at %2, %n byte, via %3</numerusform>
-            <numerusform>%1 at %2, %n bytes, via %3</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>Published to %1: %n receiver(s).</source>
         <translation>
             <numerusform>Published to %1: %n receiver.</numerusform>
             <numerusform>Published to %1: %n receivers.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Redwire::MonitorSelection</name>
+    <message numerus="yes">
+        <source>%1 at %2, %n byte(s), via %3</source>
+        <translation>
+            <numerusform>%1 at %2, %n byte, via %3</numerusform>
+            <numerusform>%1 at %2, %n bytes, via %3</numerusform>
         </translation>
     </message>
 </context>

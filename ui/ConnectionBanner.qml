@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Redwire.Models
 
 // The connection state, always visible: connected, connecting, or the error and a countdown to
 // the next attempt with a button to retry now. It names the server, and while there is no
@@ -8,27 +9,28 @@ import QtQuick.Layouts
 Rectangle {
     id: banner
 
-    // "Disconnected", "Connecting", "Connected", "Reconnecting", "NotResponding" (connected, but
-    // the server answers nothing: frozen or paused; the connection is kept)
-    required property string connectionState
+    // A RedisClient.ClientState: Disconnected, Connecting, Connected, Reconnecting, NotResponding
+    // (connected, but the server answers nothing: frozen or paused; the connection is kept)
+    required property int connectionState
     required property string errorText
     required property int retryInMs
     required property string endpoint
     signal retryNow()
     signal changeServer()
 
-    readonly property bool healthy: connectionState === "Connected"
+    readonly property bool healthy: connectionState === RedisClient.Connected
     property int secondsLeft: Math.ceil(retryInMs / 1000)
 
     implicitHeight: healthy ? 4 : row.implicitHeight + 2 * Theme.spacing
-    color: healthy ? Theme.ok : (connectionState === "Reconnecting" || connectionState === "Disconnected"
-                                 ? Theme.danger : Theme.warning)
+    color: healthy ? Theme.ok
+                   : (connectionState === RedisClient.Reconnecting || connectionState === RedisClient.Disconnected
+                      ? Theme.danger : Theme.warning)
     Behavior on implicitHeight { NumberAnimation { duration: 120 } }
 
     Timer {
         interval: 1000
         repeat: true
-        running: banner.connectionState === "Reconnecting" && banner.secondsLeft > 0
+        running: banner.connectionState === RedisClient.Reconnecting && banner.secondsLeft > 0
         onTriggered: banner.secondsLeft = Math.max(0, banner.secondsLeft - 1)
     }
     onRetryInMsChanged: secondsLeft = Math.ceil(retryInMs / 1000)
@@ -43,7 +45,8 @@ Rectangle {
         anchors.margins: Theme.spacing
         spacing: Theme.spacing
         BusyIndicator {
-            running: banner.connectionState === "Connecting" || banner.connectionState === "NotResponding"
+            running: banner.connectionState === RedisClient.Connecting
+                     || banner.connectionState === RedisClient.NotResponding
             visible: running
             Layout.preferredHeight: 20
             Layout.preferredWidth: 20
@@ -55,9 +58,9 @@ Rectangle {
             textFormat: Text.PlainText
             text: {
                 switch (banner.connectionState) {
-                case "Connecting":
+                case RedisClient.Connecting:
                     return qsTr("Connecting to %1…").arg(banner.endpoint)
-                case "Reconnecting":
+                case RedisClient.Reconnecting:
                     // The error as a sentence of its own
                     // ("127.0.0.1:6390: Connection refused. Reconnecting in 2 s.").
                     // The countdown reaches 0 before the attempt's outcome is known: say so.
@@ -66,10 +69,10 @@ Rectangle {
                             : qsTr("%1: %2 Reconnecting…"))
                         .arg(banner.endpoint)
                         .arg(banner.sentence(banner.errorText))
-                case "NotResponding":
+                case RedisClient.NotResponding:
                     return qsTr("%1 is not responding. Waiting for it; the connection stays open, so nothing it holds for us is lost.")
                         .arg(banner.endpoint)
-                case "Disconnected":
+                case RedisClient.Disconnected:
                     return banner.errorText.length > 0 ? qsTr("%1: %2").arg(banner.endpoint).arg(banner.sentence(banner.errorText))
                                                        : qsTr("Not connected to %1.").arg(banner.endpoint)
                 default:
@@ -79,7 +82,8 @@ Rectangle {
         }
         Button {
             id: retryButton
-            visible: banner.connectionState === "Reconnecting" || banner.connectionState === "Disconnected"
+            visible: banner.connectionState === RedisClient.Reconnecting
+                     || banner.connectionState === RedisClient.Disconnected
             text: qsTr("Retry now")
             onClicked: banner.retryNow()
             // The style's focus border is the accent colour, lost on this red: a white ring.
@@ -89,8 +93,9 @@ Rectangle {
             id: changeButton
             FocusFrame { control: changeButton; ringColor: "white"; anchors.margins: -3 }
             objectName: "changeServerButton"
-            visible: banner.connectionState === "Connecting" || banner.connectionState === "Reconnecting"
-                     || banner.connectionState === "Disconnected"
+            visible: banner.connectionState === RedisClient.Connecting
+                     || banner.connectionState === RedisClient.Reconnecting
+                     || banner.connectionState === RedisClient.Disconnected
             text: qsTr("Change server")
             onClicked: banner.changeServer()
         }

@@ -120,7 +120,7 @@ ApplicationWindow {
         }
         // A server that worked is the one to connect to at the next start.
         function onConnectionChanged() {
-            if (Chat.connectionState === "Connected")
+            if (Chat.connectionState === RedisClient.Connected)
                 Preferences.autoConnect = true
         }
     }

@@ -1,17 +1,16 @@
 #include "ChatRoom.h"
 
 #include "ChatLogging.h"
+#include "MessageChangeApplier.h"
 #include "MessageChanges.h"
+#include "MessageSender.h"
 #include "Outbox.h"
 #include "PresenceTracker.h"
-#include "ReadMarkers.h"
-#include "RoomSenderChecks.h"
+#include "ReadPosition.h"
 #include "RoomTimeline.h"
-#include "SenderVerifier.h"
+#include "SenderAssessment.h"
 #include "TimelineSync.h"
 #include "TypingIndicator.h"
-#include "UnreadCount.h"
-#include "UntrustedText.h"
 
 #include "redis/RedisClient.h"
 #include "redis/RedisSubscription.h"
@@ -41,51 +40,39 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
           qMax<qint64>(1024 * 1024, config.maxBytesInMemory / 4), this))
     , m_sync(new TimelineSync(m_timeline, client->commands(), outbox, address, nickname, config, this))
     , m_typing(new TypingIndicator(config, this))
-    , m_markers(markers)
-    , m_checks(new RoomSenderChecks(m_timeline, address.channel(), this))
+    , m_reading(
+          new ReadPosition(m_timeline, m_sync, client->commands(), markers, address, nickname, config, this))
+    , m_senders(new SenderAssessment(m_timeline, address.channel(), this))
+    , m_editor(
+          new MessageChangeApplier(m_timeline, m_changes, outbox, m_senders, address, nickname, config, this))
+    , m_sender(new MessageSender(m_timeline, outbox, m_senders, m_editor, address, nickname, config, this))
 {
     m_sync->setChanges(m_changes);
     // Changes read from history are checked like live ones.
-    m_sync->setChangeGate([this](const ChatEnvelope &change) { receiveChange(change); });
-    connect(m_checks, &RoomSenderChecks::verdictsReached, this, &ChatRoom::countUnread);
-    connect(m_changes, &MessageChanges::changed, this, &ChatRoom::messageChanged);
+    m_sync->setChangeGate([this](const ChatEnvelope &change) { m_senders->receiveChange(change); });
+    connect(m_reading, &ReadPosition::unreadCountChanged, this, &ChatRoom::unreadCountChanged);
+    connect(m_reading, &ReadPosition::unreadDividerChanged, this, &ChatRoom::unreadDividerChanged);
+    connect(m_senders, &SenderAssessment::settled, this, &ChatRoom::countUnread);
+    connect(m_senders, &SenderAssessment::changeAccepted, m_editor, &MessageChangeApplier::record);
+    connect(m_editor, &MessageChangeApplier::queueFailed, this, [this] {
+        Q_EMIT errorOccurred({ ChatError::Kind::NotQueued, tr("Your change could not be queued.") });
+    });
     connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::syncedChanged);
     connect(m_sync, &TimelineSync::historyStateChanged, this, &ChatRoom::historyStateChanged);
     connect(m_sync, &TimelineSync::messagesRecovered, this, &ChatRoom::countUnread);
-    connect(m_sync, &TimelineSync::syncedChanged, this, &ChatRoom::countFromMarker);
     connect(m_sync, &TimelineSync::olderLoadedThrough, this, [this](const StreamId &, bool) {
         const QList<StreamId> waiting = std::exchange(m_revealing, {});
         for (const StreamId &id : waiting)
             revealMessage(id);
     });
-    // What arrives while the user looks at the bottom of the room is read.
-    connect(m_timeline, &RoomTimeline::messagesInserted, this, [this] {
-        if (m_inView && m_followingLatest)
-            advanceReadMarker();
-    });
-    if (m_markers) {
-        m_readUpTo = m_markers->marker(m_address);
-        connect(m_markers, &ReadMarkers::loaded, this, &ChatRoom::countFromMarker);
-    }
     connect(m_typing, &TypingIndicator::typingUsersChanged, this, &ChatRoom::typingUsersChanged);
-    connect(m_outbox, &Outbox::sent, this,
-        [this](const RoomAddress &address, const QString &id, const StreamId &streamId) {
-            if (address == m_address)
-                messageSent(id, streamId);
-        });
-    connect(m_outbox, &Outbox::failed, this,
-        [this](const RoomAddress &address, const QString &id, const QString &reason) {
-            if (address == m_address)
-                messageFailed(id, reason);
-        });
-
-    // Messages of ours still in the outbox (typed in an earlier run): at the bottom, pending.
-    for (const Outbox::Item &item : m_outbox->items())
-        if (item.address == m_address)
-            showUnsent(item);
-    connect(m_outbox, &Outbox::restored, this, [this](const Outbox::Item &item) {
-        if (item.address == m_address)
-            showUnsent(item);
+    connect(m_sender, &MessageSender::failed, this, [this](const QString &reason, bool change) {
+        if (change)
+            Q_EMIT errorOccurred({ ChatError::Kind::ChangeNotSent,
+                tr("Your change to a message could not be sent: %1").arg(reason) });
+        // Not allowed to write here: the room says so, not only the message.
+        if (reason.startsWith(QLatin1String("NOPERM")))
+            setProblem(tr("The server refused your message: %1").arg(reason));
     });
 
     if (!m_address.isDirect()) {
@@ -117,7 +104,8 @@ void ChatRoom::attachLive()
     connect(m_live, &RedisSubscription::failed, this, [this](const RedisError &error) {
         m_refusedAt.start();
         setProblem(tr("The server refused this room: %1").arg(error.message()), true);
-        Q_EMIT errorOccurred(tr("Cannot follow %1: %2").arg(name(), error.message()));
+        Q_EMIT errorOccurred({ ChatError::Kind::SubscribeRefused,
+            tr("Cannot follow %1: %2").arg(name(), error.message()), error });
     });
     // A room's own channel; a direct conversation's messages come through receive().
     if (!m_address.isDirect())
@@ -153,10 +141,7 @@ void ChatRoom::retryAccess()
         attachLive();
     }
     // Messages refused for the same reason go again.
-    for (const Outbox::Item &item : m_outbox->items())
-        if (item.address == m_address && item.state == Outbox::State::Failed
-            && item.failureReason.startsWith(QLatin1String("NOPERM")))
-            retryMessage(item.id);
+    m_sender->retryRefused();
 }
 
 ChatRoom::~ChatRoom() = default;
@@ -171,107 +156,57 @@ void ChatRoom::subscriptionStateChanged()
         m_sync->subscriptionLost();
 }
 
+int ChatRoom::unreadCount() const
+{
+    return m_reading->unreadCount();
+}
+
+int ChatRoom::unreadMentionCount() const
+{
+    return m_reading->unreadMentionCount();
+}
+
+bool ChatRoom::isInView() const
+{
+    return m_reading->isInView();
+}
+
 void ChatRoom::setInView(bool inView)
 {
-    if (m_inView == inView)
+    if (m_reading->isInView() == inView)
         return;
-    m_inView = inView;
-    if (inView) {
-        if (m_unread > 0)
-            setUnreadDivider(m_readUpTo.isNull() ? m_unreadFrom : m_readUpTo);
-        if (m_unread != 0 || m_unreadMentions != 0) {
-            m_unread = 0;
-            m_unreadMentions = 0;
-            Q_EMIT unreadCountChanged();
-        }
-        if (m_followingLatest)
-            advanceReadMarker();
-    }
+    m_reading->setInView(inView);
     Q_EMIT inViewChanged();
 }
 
 void ChatRoom::markRead()
 {
-    advanceReadMarker();
-    if (m_unread == 0 && m_unreadMentions == 0)
-        return;
-    m_unread = 0;
-    m_unreadMentions = 0;
-    Q_EMIT unreadCountChanged();
+    m_reading->markRead();
 }
 
 void ChatRoom::setFollowingLatest(bool following)
 {
-    m_followingLatest = following;
-    if (following && m_inView)
-        advanceReadMarker();
+    m_reading->setFollowingLatest(following);
 }
 
-void ChatRoom::advanceReadMarker()
+bool ChatRoom::isFollowingLatest() const
 {
-    // Not before the server's marker has told what is unread (the first page would pass for read).
-    if (m_markers && !m_countedFromMarker)
-        return;
-    const StreamId newest = m_timeline->newestStreamId();
-    if (newest.isNull() || !(m_readUpTo < newest))
-        return;
-    m_readUpTo = newest;
-    m_unreadFrom = StreamId();
-    if (m_markers)
-        m_markers->advance(m_address, newest);
+    return m_reading->isFollowingLatest();
 }
 
-void ChatRoom::setUnreadDivider(const StreamId &after)
+StreamId ChatRoom::readMarker() const
 {
-    if (m_dividerAfter == after)
-        return;
-    m_dividerAfter = after;
-    Q_EMIT unreadDividerChanged();
-    // The first unread message may be older than what is held: load up to it.
-    if (!after.isNull())
-        m_sync->loadOlderThrough(after.next());
+    return m_reading->readMarker();
+}
+
+StreamId ChatRoom::unreadDividerAfter() const
+{
+    return m_reading->unreadDividerAfter();
 }
 
 void ChatRoom::clearUnreadDivider()
 {
-    setUnreadDivider({});
-}
-
-// After a restart (or on a second device): what was stored after the server's read marker is
-// unread. Once per run, when both the first page and the markers are in.
-void ChatRoom::countFromMarker()
-{
-    if (m_countedFromMarker || !m_markers || !m_markers->isLoaded() || !m_sync->isSynced())
-        return;
-    m_countedFromMarker = true;
-    const StreamId marker = m_markers->marker(m_address);
-    m_readUpTo = qMax(m_readUpTo, marker);
-    const StreamId upTo = m_timeline->newestStreamId();
-    if (marker.isNull() || upTo.isNull() || !(marker < upTo)) {
-        if (m_inView && m_followingLatest)
-            advanceReadMarker();
-        return;
-    }
-    UnreadCount::count(m_client->commands(), m_address.historyKey(), marker, upTo, m_nickname,
-        m_config.unreadCountLimit, m_config.payloadLimitBytes, this,
-        [this, marker](const UnreadCount::Result &result) {
-            if (result.unread == 0) {
-                if (m_inView && m_followingLatest)
-                    advanceReadMarker();
-                return;
-            }
-            if (m_inView) {
-                // The user has the room open: show where the unread part begins.
-                setUnreadDivider(marker);
-                return;
-            }
-            // Messages that arrived live since the count was asked for are counted already.
-            m_unread += result.more ? qMax(result.unread, m_config.unreadCountLimit) : result.unread;
-            m_unreadMentions += result.mentions;
-            if (m_unreadFrom.isNull())
-                m_unreadFrom = marker;
-            Q_EMIT unreadCountChanged();
-        });
+    m_reading->clearUnreadDivider();
 }
 
 void ChatRoom::revealMessage(const StreamId &streamId)
@@ -319,42 +254,14 @@ bool ChatRoom::isLoadingOlderMessages() const
 
 QString ChatRoom::sendProblem(const QString &text) const
 {
-    if (m_left)
-        return tr("You left this conversation.");
-    if (text.trimmed().isEmpty())
-        return tr("Type a message first.");
-    // Measured as published: with the stream ID the script adds, it must stay under the limit
-    // that every receiver applies.
-    const qsizetype size = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text)
-                               .encode(m_address.channel(), signingKey())
-                               .size();
-    const qsizetype limit = qsizetype(m_config.payloadLimitBytes) - ChatEnvelope::StreamIdOverhead;
-    if (size > limit)
-        return tr("This message is too long: %1 bytes, at most %2 can be sent.").arg(size).arg(limit);
-    return {};
+    return m_sender->sendProblem(text);
 }
 
 bool ChatRoom::sendMessage(const QString &text, const QString &replyTo)
 {
-    if (!sendProblem(text).isEmpty())
+    if (!m_sender->send(text, replyTo))
         return false;
-    ChatEnvelope envelope = ChatEnvelope::create(ChatEnvelope::Kind::Message, m_nickname, text);
-    if (!replyTo.isEmpty() && replyTo.size() <= ChatEnvelope::MaxIdLength)
-        envelope.ref = replyTo;
-    const QByteArray payload = envelope.encode(m_address.channel(), signingKey());
-    ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, envelope.timestampMs);
-    // Ours, signed by us: nothing to check.
-    message.trust = signingKey().isNull() ? SenderTrust::Unsigned : SenderTrust::Verified;
-    message.trustAssessed = true;
-    message.text = UntrustedText::sanitized(text);
-    message.raw = payload;
-    message.rawSize = payload.size();
-    message.own = true;
-    message.delivery = ChatMessage::Delivery::Pending;
-    m_timeline->addPending(message);
     setRequest(false); // answering accepts
-    if (!m_outbox->enqueue(m_address, envelope.id, payload))
-        messageFailed(envelope.id, tr("The message could not be queued."));
     m_typing->localMessageSent();
     return true;
 }
@@ -375,44 +282,14 @@ bool ChatRoom::showNotice(const ChatMessage &message)
     return true;
 }
 
-void ChatRoom::showUnsent(const Outbox::Item &item)
-{
-    if (m_timeline->rowOfId(item.id) >= 0)
-        return;
-    const ChatEnvelope envelope = ChatEnvelope::decode(item.envelope, m_config.payloadLimitBytes);
-    if (envelope.isChange()) {
-        // An edit, delete or reaction of ours not stored yet: it shows at once, as when it was made.
-        recordChange(envelope);
-        return;
-    }
-    ChatMessage message = ChatMessage::fromEnvelope(envelope, m_nickname, envelope.timestampMs);
-    message.id = item.id;
-    message.own = true;
-    message.delivery = ChatMessage::Delivery::Pending;
-    m_timeline->addPending(message);
-    if (item.state == Outbox::State::Failed)
-        m_timeline->setDelivery(item.id, ChatMessage::Delivery::Failed, {}, item.failureReason);
-}
-
 bool ChatRoom::canChange(const ChatMessage &message) const
 {
-    if (m_left || message.deleted || message.delivery == ChatMessage::Delivery::Failed)
-        return false;
-    ChatEnvelope mine;
-    mine.sender = m_nickname;
-    return MessageChanges::mayChange(message, mine);
+    return m_editor->canChange(message);
 }
 
 bool ChatRoom::editMessage(const QString &id, const QString &text)
 {
-    const int row = m_timeline->rowOfId(id);
-    if (row < 0 || !canChange(m_timeline->at(row)) || text.trimmed().isEmpty())
-        return false;
-    if (m_timeline->at(row).text == UntrustedText::sanitized(text))
-        return true; // nothing to change
-    ChatEnvelope change = ChatEnvelope::create(ChatEnvelope::Kind::Edit, m_nickname, text);
-    change.ref = id;
-    return sendChange(change);
+    return m_editor->editMessage(id, text);
 }
 
 bool ChatRoom::deleteMessage(const QString &id)
@@ -420,87 +297,26 @@ bool ChatRoom::deleteMessage(const QString &id)
     const int row = m_timeline->rowOfId(id);
     if (row < 0)
         return false;
-    const ChatMessage &message = m_timeline->at(row);
     // Never sent: nothing to tell anyone, it goes.
+    const ChatMessage &message = m_timeline->at(row);
     if (message.own && message.delivery == ChatMessage::Delivery::Failed)
         return discardMessage(id);
-    if (!canChange(message))
-        return false;
-    // What clients that do not know deletes show.
-    ChatEnvelope change
-        = ChatEnvelope::create(ChatEnvelope::Kind::Delete, m_nickname, tr("(deleted a message)"));
-    change.ref = id;
-    return sendChange(change);
+    return m_editor->deleteMessage(id);
 }
 
 bool ChatRoom::toggleReaction(const QString &id, const QString &reaction)
 {
-    const int row = m_timeline->rowOfId(id);
-    if (m_left || row < 0 || !ChatEnvelope::isValidReaction(reaction))
-        return false;
-    const ChatMessage &message = m_timeline->at(row);
-    if (!MessageChanges::isChangeable(message) || message.deleted)
-        return false;
-    bool given = false;
-    for (const ChatMessage::Reaction &existing : message.reactions)
-        given = given || (existing.reaction == reaction && existing.mine);
-    // The text is what clients that do not know reactions show.
-    ChatEnvelope change = ChatEnvelope::create(
-        ChatEnvelope::Kind::React, m_nickname, given ? tr("(took back %1)").arg(reaction) : reaction);
-    change.ref = id;
-    change.reaction = reaction;
-    change.reactionOn = !given;
-    return sendChange(change);
-}
-
-// Shows our change at once and queues it like a message: stored, so that history replays it.
-bool ChatRoom::sendChange(ChatEnvelope change)
-{
-    const QByteArray payload = change.encode(m_address.channel(), signingKey());
-    if (payload.size() > qsizetype(m_config.payloadLimitBytes) - ChatEnvelope::StreamIdOverhead)
-        return false;
-    recordChange(change);
-    if (!m_outbox->enqueue(m_address, change.id, payload)) {
-        Q_EMIT errorOccurred(tr("Your change could not be queued."));
-        return false;
-    }
-    return true;
-}
-
-void ChatRoom::recordChange(const ChatEnvelope &change)
-{
-    const int row = m_timeline->rowOfId(change.ref);
-    m_changes->record(change, row >= 0 ? &m_timeline->at(row) : nullptr);
-}
-
-// A change to a message arrived (or was made): the row shows it.
-void ChatRoom::messageChanged(const QString &id)
-{
-    const int row = m_timeline->rowOfId(id);
-    if (row < 0)
-        return;
-    ChatMessage message = m_timeline->at(row);
-    m_changes->applyTo(message);
-    const ChatMessage &before = m_timeline->at(row);
-    if (message.text != before.text || message.edited != before.edited || message.deleted != before.deleted
-        || message.reactions != before.reactions)
-        m_timeline->updateMessage(row, message);
+    return m_editor->toggleReaction(id, reaction);
 }
 
 bool ChatRoom::retryMessage(const QString &id)
 {
-    if (!m_outbox->retry(id))
-        return false;
-    m_timeline->setDelivery(id, ChatMessage::Delivery::Pending);
-    return true;
+    return m_sender->retry(id);
 }
 
 bool ChatRoom::discardMessage(const QString &id)
 {
-    if (!m_outbox->discard(id))
-        return false;
-    m_timeline->removeUnplaced(id);
-    return true;
+    return m_sender->discard(id);
 }
 
 bool ChatRoom::loadOlderMessages()
@@ -515,7 +331,7 @@ void ChatRoom::userTyping()
     // Not stored, not queued: a typing notice that cannot go out now is worthless later.
     m_client->commands()->send({ "PUBLISH", m_address.channel(),
         ChatEnvelope::create(ChatEnvelope::Kind::Typing, m_nickname)
-            .encode(m_address.channel(), signingKey()) });
+            .encode(m_address.channel(), m_senders->signingKey()) });
 }
 
 void ChatRoom::receive(const QByteArray &payload)
@@ -524,7 +340,7 @@ void ChatRoom::receive(const QByteArray &payload)
         return;
     const ChatEnvelope envelope = ChatEnvelope::decode(payload, m_config.payloadLimitBytes);
     if (envelope.isChange()) {
-        receiveChange(envelope);
+        m_senders->receiveChange(envelope);
         return;
     }
     if (!envelope.external) {
@@ -556,7 +372,7 @@ void ChatRoom::receive(const QByteArray &payload)
     if (!m_outbox->queuedByUs(message.id))
         message.disown(m_nickname);
     m_changes->applyTo(message); // changes that came before it
-    m_checks->judgeCheaply(message); // a signature is checked later (RoomSenderChecks)
+    m_senders->assess(message); // a signature is checked later (RoomSenderChecks)
     if (!showNotice(message))
         return;
     if (m_sync->addLive(message) == RoomTimeline::Added::New)
@@ -568,6 +384,8 @@ void ChatRoom::leave()
     if (m_left)
         return;
     m_left = true;
+    m_editor->close();
+    m_sender->close();
     if (m_presence)
         m_presence->leave();
     if (m_live && !m_address.isDirect())
@@ -576,126 +394,35 @@ void ChatRoom::leave()
     m_typing->clear();
 }
 
+// New messages from someone else: what they raise, once each, in order.
 void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
 {
-    int unread = 0;
-    int mentions = 0;
+    QList<ChatMessage> arrived;
     for (ChatMessage message : fresh) {
-        if (message.own || !message.isConversation())
-            continue;
-        // Not judged yet, or its sender's keys are being fetched: what can notify, or be
-        // counted, waits for the verdict (a forged sender raises nothing).
-        if (m_verifier && (!message.trustAssessed || message.trust == SenderTrust::Pending)) {
-            const bool notifies = canNotify(message);
-            if (notifies || !m_inView)
-                m_checks->awaitVerdict(message,
-                    notifies ? RoomSenderChecks::Priority::Notify : RoomSenderChecks::Priority::Count);
-            continue;
-        }
-        if (message.trust == SenderTrust::Forged)
+        if (message.own || !message.isConversation()
+            || !m_senders->mayNotify(message, canNotify(message), !isInView()))
             continue;
         Q_EMIT messageArrived(message);
         if (message.mentionsMe)
             Q_EMIT mentioned(message);
-        if (!m_inView) {
-            if (m_unread == 0 && unread == 0 && m_unreadFrom.isNull() && !message.streamId.isNull())
-                m_unreadFrom = message.streamId.previous();
-            ++unread;
-            if (message.mentionsMe)
-                ++mentions;
-        }
+        arrived.append(message);
     }
-    if (unread == 0)
-        return;
-    m_unread += unread;
-    m_unreadMentions += mentions;
-    Q_EMIT unreadCountChanged();
+    m_reading->count(arrived);
 }
 
-void ChatRoom::messageSent(const QString &id, const StreamId &streamId)
-{
-    m_timeline->setDelivery(id, ChatMessage::Delivery::Sent, streamId);
-}
-
-void ChatRoom::messageFailed(const QString &id, const QString &reason)
-{
-    if (const Outbox::Item *item = m_outbox->item(id);
-        item && ChatEnvelope::decode(item->envelope, m_config.payloadLimitBytes).isChange())
-        Q_EMIT errorOccurred(tr("Your change to a message could not be sent: %1").arg(reason));
-    // Not allowed to write here: the room says so, not only the message.
-    if (reason.startsWith(QLatin1String("NOPERM")))
-        setProblem(tr("The server refused your message: %1").arg(reason));
-    m_timeline->setDelivery(id, ChatMessage::Delivery::Failed, {}, reason);
-}
-
-Ed25519Key ChatRoom::signingKey() const
-{
-    return m_verifier ? m_verifier->signingKey() : Ed25519Key();
-}
-
-// Rows placed by history and catch-up, and live ones nothing waits for, are judged when the view
-// shows them (senderShown); messages that can notify or be counted, before they do.
 void ChatRoom::setSenderVerifier(SenderVerifier *verifier)
 {
-    m_verifier = verifier;
-    m_checks->setVerifier(verifier);
-    if (!verifier)
-        return;
-    connect(verifier, &SenderVerifier::keysArrived, this, &ChatRoom::reassessSender);
-    connect(verifier, &SenderVerifier::pinReplaced, this,
-        [this](const QString &nickname) { m_checks->senderKeysChanged(nickname, true); });
+    m_senders->setVerifier(verifier);
 }
 
 void ChatRoom::senderShown(const QString &id)
 {
-    m_checks->shown(id);
+    m_senders->shown(id);
 }
 
 bool ChatRoom::canNotify(const ChatMessage &message) const
 {
     return m_everyMessageNotifies || message.mentionsMe || isDirect();
-}
-
-// The keys of `nickname` arrived: its pending messages are judged again, and those that turn
-// out to be theirs raise what they would have.
-void ChatRoom::reassessSender(const QString &nickname)
-{
-    m_checks->senderKeysChanged(nickname, false);
-    const QList<ChatEnvelope> changes = std::exchange(m_changesAwaitingKeys, {});
-    for (const ChatEnvelope &change : changes)
-        receiveChange(change);
-}
-
-// An edit, delete or reaction applies only when its sender is who it claims: signed by them, or
-// unsigned from someone who never signed. One whose key is being fetched waits for it (bounded).
-void ChatRoom::receiveChange(const ChatEnvelope &change)
-{
-    if (!m_verifier) {
-        recordChange(change);
-        return;
-    }
-    const ChatMessage claimed = ChatMessage::fromEnvelope(change, m_nickname, 0);
-    switch (m_verifier->assess(m_address.channel(), claimed)) {
-    case SenderTrust::Verified:
-    case SenderTrust::NewKey:
-        recordChange(change);
-        return;
-    case SenderTrust::Unsigned:
-        if (!m_verifier->signs(change.sender)) {
-            recordChange(change);
-            return;
-        }
-        break;
-    case SenderTrust::Pending:
-        if (m_changesAwaitingKeys.size() < MaxAwaitingKeys)
-            m_changesAwaitingKeys.append(change);
-        return;
-    case SenderTrust::KeyChanged:
-    case SenderTrust::Forged:
-        break;
-    }
-    qCWarning(lcChat) << "ignored a change that is not its claimed sender's:" << change.sender << "in"
-                      << m_address.name();
 }
 
 } // namespace Redwire

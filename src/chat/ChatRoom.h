@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatConfig.h"
+#include "ChatError.h"
 #include "ChatMessage.h"
 #include "Ed25519Key.h"
 #include "Outbox.h"
@@ -14,10 +15,13 @@
 
 namespace Redwire {
 
+class MessageChangeApplier;
 class MessageChanges;
+class MessageSender;
 class PresenceTracker;
 class ReadMarkers;
-class RoomSenderChecks;
+class ReadPosition;
+class SenderAssessment;
 class SenderVerifier;
 class RedisClient;
 class RedisSubscription;
@@ -61,9 +65,9 @@ public:
     bool isDirect() const { return m_address.isDirect(); }
     RoomTimeline *timeline() const { return m_timeline; }
 
-    int unreadCount() const { return m_unread; }
-    int unreadMentionCount() const { return m_unreadMentions; }
-    bool isInView() const { return m_inView; }
+    int unreadCount() const;
+    int unreadMentionCount() const;
+    bool isInView() const;
     // While in view, nothing counts as unread (and the counts are reset).
     void setInView(bool inView);
     // Resets the counts and moves the read marker to the newest message held.
@@ -71,13 +75,13 @@ public:
     // The user sees the newest messages (the view is at the bottom): while in view, the read
     // marker follows what arrives.
     void setFollowingLatest(bool following);
-    bool isFollowingLatest() const { return m_followingLatest; }
+    bool isFollowingLatest() const;
     // The newest stream ID the user has read (from the server's read markers, or this run).
-    StreamId readMarker() const { return m_readUpTo; }
+    StreamId readMarker() const;
     // Where the "new messages" divider goes: after this stream ID; null for none. Set when the
     // room comes into view with unread messages (or the marker read after a restart shows some);
     // kept until clearUnreadDivider().
-    StreamId unreadDividerAfter() const { return m_dividerAfter; }
+    StreamId unreadDividerAfter() const;
     void clearUnreadDivider();
     // Makes the timeline hold the stored message `streamId` (loading older history up to it when
     // needed); answers with messageRevealed.
@@ -142,8 +146,9 @@ Q_SIGNALS:
     void messageArrived(const Redwire::ChatMessage &message);
     // A new message naming us arrived (live or recovered after a reconnect).
     void mentioned(const Redwire::ChatMessage &message);
-    // The room's subscription was refused (e.g. NOPERM); the reason is translated.
-    void errorOccurred(const QString &message);
+    // The room's subscription was refused (e.g. NOPERM), or a change or message of ours could
+    // not be sent or queued.
+    void errorOccurred(const Redwire::ChatError &error);
     void problemChanged();
     void requestChanged();
     void unreadDividerChanged();
@@ -153,22 +158,10 @@ Q_SIGNALS:
 private:
     void subscriptionStateChanged();
     void countUnread(const QList<ChatMessage> &fresh);
-    Ed25519Key signingKey() const;
-    void reassessSender(const QString &nickname);
     bool canNotify(const ChatMessage &message) const;
-    void receiveChange(const ChatEnvelope &change);
-    void messageSent(const QString &id, const StreamId &streamId);
-    void messageFailed(const QString &id, const QString &reason);
-    void showUnsent(const Outbox::Item &item);
-    bool sendChange(ChatEnvelope change);
-    void recordChange(const ChatEnvelope &change);
-    void messageChanged(const QString &id);
     bool showNotice(const ChatMessage &message);
     void attachLive();
     void setProblem(const QString &problem, bool followRefused = false);
-    void advanceReadMarker();
-    void countFromMarker();
-    void setUnreadDivider(const StreamId &after);
 
     RedisClient *m_client;
     Outbox *m_outbox;
@@ -180,29 +173,19 @@ private:
     MessageChanges *m_changes;
     TimelineSync *m_sync;
     TypingIndicator *m_typing;
+    ReadPosition *m_reading;
+    SenderAssessment *m_senders;
+    MessageChangeApplier *m_editor;
+    MessageSender *m_sender;
     PresenceTracker *m_presence = nullptr; // rooms only
-    int m_unread = 0;
-    int m_unreadMentions = 0;
-    bool m_inView = false;
     bool m_left = false;
     QString m_problem;
     QSet<QString> m_announced; // members whose join is shown and who have not left since
     bool m_followRefused = false; // the problem is a refused subscription
     bool m_request = false;
     QElapsedTimer m_refusedAt;
-    ReadMarkers *m_markers;
-    SenderVerifier *m_verifier = nullptr;
-    RoomSenderChecks *m_checks;
-    bool m_everyMessageNotifies = true;
-    // Changes whose sender's keys are being fetched: they apply once judged (bounded).
-    static constexpr int MaxAwaitingKeys = 200;
-    QList<ChatEnvelope> m_changesAwaitingKeys;
-    StreamId m_readUpTo;
-    StreamId m_unreadFrom; // before the first message counted unread, when no marker says more
-    StreamId m_dividerAfter;
-    bool m_followingLatest = false;
-    bool m_countedFromMarker = false;
     QList<StreamId> m_revealing;
+    bool m_everyMessageNotifies = true;
 };
 
 } // namespace Redwire

@@ -52,9 +52,9 @@ void ChatSession::setConnectionOptions(const ConnectionOptions &options)
     m_client->setOptions(options);
 }
 
-bool ChatSession::setError(const QString &message)
+bool ChatSession::setError(ChatError::Kind kind, const QString &message)
 {
-    m_lastError = message;
+    m_lastError = ChatError(kind, message);
     return false;
 }
 
@@ -63,10 +63,11 @@ bool ChatSession::setNickname(const QString &nickname)
     if (nickname == m_nickname)
         return true;
     if (!m_rooms.isEmpty())
-        return setError(tr("The nickname cannot change while conversations are open."));
+        return setError(
+            ChatError::Kind::NicknameLocked, tr("The nickname cannot change while conversations are open."));
     const QString problem = RoomAddress::nicknameProblem(nickname);
     if (!problem.isEmpty())
-        return setError(problem);
+        return setError(ChatError::Kind::InvalidName, problem);
     for (const QPointer<RedisSubscription> &pattern : std::as_const(m_directPatterns))
         if (pattern)
             pattern->unsubscribe();
@@ -98,7 +99,7 @@ bool ChatSession::isConnected() const
 void ChatSession::connectToServer()
 {
     if (m_nickname.isEmpty()) {
-        setError(tr("Choose a nickname first."));
+        setError(ChatError::Kind::NoNickname, tr("Choose a nickname first."));
         Q_EMIT errorOccurred(m_lastError);
         return;
     }
@@ -145,6 +146,16 @@ ChatRoom *ChatSession::room(const QString &name) const
     return nullptr;
 }
 
+bool ChatSession::isPresent(const QString &nickname) const
+{
+    if (nickname == m_nickname)
+        return true;
+    for (const ChatRoom *room : m_rooms)
+        if (!room->isDirect() && room->members().contains(nickname))
+            return true;
+    return false;
+}
+
 ChatRoom *ChatSession::directRoom(const QString &peer) const
 {
     for (ChatRoom *room : m_rooms)
@@ -164,19 +175,19 @@ ChatRoom *ChatSession::roomForChannel(const QByteArray &channel) const
 ChatRoom *ChatSession::joinRoom(const QString &name)
 {
     if (m_nickname.isEmpty()) {
-        setError(tr("Choose a nickname first."));
+        setError(ChatError::Kind::NoNickname, tr("Choose a nickname first."));
         return nullptr;
     }
     const RoomAddress address = RoomAddress::room(name);
     if (!address.isValid()) {
-        setError(RoomAddress::roomNameProblem(name));
+        setError(ChatError::Kind::InvalidName, RoomAddress::roomNameProblem(name));
         return nullptr;
     }
     if (ChatRoom *existing = room(name))
         return existing;
     RedisSubscription *live = m_client->subscribe(address.channel());
     if (!live) {
-        setError(tr("Cannot subscribe to %1.").arg(name));
+        setError(ChatError::Kind::SubscribeRefused, tr("Cannot subscribe to %1.").arg(name));
         return nullptr;
     }
     return addRoom(address, live);
@@ -218,16 +229,16 @@ ChatRoom *ChatSession::openDirect(const QString &peer)
 ChatRoom *ChatSession::openDirectRoom(const QString &peer)
 {
     if (m_nickname.isEmpty()) {
-        setError(tr("Choose a nickname first."));
+        setError(ChatError::Kind::NoNickname, tr("Choose a nickname first."));
         return nullptr;
     }
     if (peer == m_nickname) {
-        setError(tr("A direct conversation needs someone else."));
+        setError(ChatError::Kind::InvalidName, tr("A direct conversation needs someone else."));
         return nullptr;
     }
     const RoomAddress address = RoomAddress::direct(m_nickname, peer);
     if (!address.isValid()) {
-        setError(RoomAddress::nicknameProblem(peer));
+        setError(ChatError::Kind::InvalidName, RoomAddress::nicknameProblem(peer));
         return nullptr;
     }
     if (ChatRoom *existing = directRoom(peer))

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatConfig.h"
+#include "ChatError.h"
 
 #include "redis/ConnectionOptions.h"
 
@@ -61,7 +62,7 @@ public:
     // Only before the first room is joined; false (with lastError()) otherwise or when invalid.
     bool setNickname(const QString &nickname);
     bool isConnected() const;
-    QString lastError() const { return m_lastError; }
+    const ChatError &lastError() const { return m_lastError; }
 
     int roomCount() const { return int(m_rooms.size()); }
     ChatRoom *roomAt(int index) const { return m_rooms.value(index); }
@@ -69,6 +70,9 @@ public:
     QList<ChatRoom *> rooms() const { return m_rooms; }
     ChatRoom *room(const QString &name) const;
     ChatRoom *directRoom(const QString &peer) const;
+    // Whether `nickname` is us or in the presence set of one of our rooms (the protocol has no
+    // presence per user: this is what a direct conversation shows).
+    bool isPresent(const QString &nickname) const;
 
     // The room (the same object when already joined), or nullptr with lastError().
     Q_INVOKABLE Redwire::ChatRoom *joinRoom(const QString &name);
@@ -96,13 +100,13 @@ Q_SIGNALS:
     void currentRoomChanged();
     // A direct conversation opened by a message from `room->name()`, or reopened at connect.
     void directConversationOpened(Redwire::ChatRoom *room);
-    void errorOccurred(const QString &message);
+    void errorOccurred(const Redwire::ChatError &error);
     void acceptedPeersChanged();
 
 private:
     ChatRoom *openDirectRoom(const QString &peer);
     void accept(const QString &peer);
-    bool setError(const QString &message);
+    bool setError(ChatError::Kind kind, const QString &message);
     ChatRoom *addRoom(const RoomAddress &address, RedisSubscription *live);
     ChatRoom *roomForChannel(const QByteArray &channel) const;
     void subscribeDirectPatterns();
@@ -117,7 +121,7 @@ private:
     ReadMarkers *m_readMarkers;
     SenderVerifier *m_verifier;
     QString m_nickname;
-    QString m_lastError;
+    ChatError m_lastError;
     QList<ChatRoom *> m_rooms;
     QList<QPointer<RedisSubscription>> m_directPatterns; // [me first, me second]
     QPointer<ChatRoom> m_currentRoom;

@@ -159,9 +159,7 @@ void Outbox::handleReply(const QString &id, const RedisReply &reply, const Redis
             m_retryTimer.start(m_config.transientRetryDelayMs);
         return;
     }
-    const RedisError failure = RedisError::forCommand(reply, error);
-    const QString reason
-        = failure.isError() ? failure.message() : tr("Unexpected reply: %1").arg(reply.toDisplayString());
+    const QString reason = RedisError::forUnexpectedReply(reply, error).message();
     qCWarning(lcChat) << "send of" << id << "failed:" << reason;
     item.state = State::Failed;
     item.failureReason = reason;

@@ -87,7 +87,7 @@ void PresenceTracker::heartbeat()
             return;
         self->m_inFlight = false;
         if (error.isError() || !reply.isArray()) {
-            const QString reason = error.isError() ? error.message() : reply.toDisplayString();
+            const QString reason = RedisError::forUnexpectedReply(reply, error).message();
             qCInfo(lcChat) << "presence heartbeat in" << self->m_address.channel() << "failed:" << reason;
             Q_EMIT self->heartbeatFailed(reason);
             return;

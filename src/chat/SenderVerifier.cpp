@@ -73,7 +73,7 @@ void SenderVerifier::publishOwnKey()
         [](const RedisReply &reply, const RedisError &error) {
             if (error || reply.isError())
                 qCWarning(lcChat) << "could not publish our signing key:"
-                                  << (error ? error.message() : QString::fromUtf8(reply.bytes()));
+                                  << RedisError::forCommand(reply, error).message();
         });
 }
 

@@ -1,12 +1,16 @@
 #include "ChatController.h"
 
 #include "ChatNotificationPolicy.h"
+#include "ChatSessionSettings.h"
 #include "ChatSettings.h"
 #include "DesktopNotifier.h"
 #include "MemberListModel.h"
 #include "MessageListModel.h"
+#include "MessageModelCache.h"
 #include "RoomListModel.h"
+#include "RoomNotificationLevels.h"
 #include "SigningIdentity.h"
+#include "TypingText.h"
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
 #include "chat/Outbox.h"
@@ -16,42 +20,13 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
-#include <QSettings>
 
 namespace Redwire {
-
-namespace {
-const QString RoomsKey = QStringLiteral("chat/rooms");
-const QString MutedKey = QStringLiteral("chat/muted");
-const QString CurrentKey = QStringLiteral("chat/current");
-// People we talk with (ChatSession::acceptedPeers), per nickname.
-QString acceptedPeersKey(const QString &nickname)
-{
-    return QStringLiteral("chat/contacts/") + QString::fromLatin1(nickname.toUtf8().toHex());
-}
-// At most one "message request" notification this often: strangers cannot make a storm.
-
-QString stateName(RedisConnection::State state)
-{
-    switch (state) {
-    case RedisConnection::State::Connected:
-        return QStringLiteral("Connected");
-    case RedisConnection::State::Connecting:
-        return QStringLiteral("Connecting");
-    case RedisConnection::State::Reconnecting:
-        return QStringLiteral("Reconnecting");
-    case RedisConnection::State::Disconnected:
-        break;
-    }
-    return QStringLiteral("Disconnected");
-}
-
-} // namespace
 
 ChatController::ChatController(const ChatConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_emptyMessages(new MessageListModel(nullptr, this))
+    , m_messageModels(new MessageModelCache(this))
     , m_search(new MessageSearchModel(this))
     , m_identity(new SigningIdentity(
           new SigningKeyStore(KeychainBackend::system(),
@@ -61,12 +36,15 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
           config.identityDirectory, this))
     , m_notifier(new DesktopNotifier(this))
     , m_notifications(new ChatNotificationPolicy(m_notifier, this))
+    , m_levels(new RoomNotificationLevels(this))
 {
+    connect(m_levels, &RoomNotificationLevels::changed, this,
+        &ChatController::currentRoomNotificationLevelChanged);
     connect(m_notifier, &DesktopNotifier::notified, this, &ChatController::notified);
     m_notifications->setMutedCheck(
         [this](const ChatRoom *room) { return m_rooms && m_rooms->isMuted(RoomListModel::keyFor(room)); });
     m_notifications->setLevelSource([this](const ChatRoom *room) {
-        return ChatNotificationPolicy::levelFromName(notificationLevelOf(room));
+        return ChatNotificationPolicy::levelFromName(m_levels->levelOf(room));
     });
     m_notifications->setCurrentRoomSource(
         [this]() -> const ChatRoom * { return m_session ? m_session->currentRoom() : nullptr; });
@@ -87,7 +65,7 @@ void ChatController::start(
     m_session = new ChatSession(m_config, this);
     m_session->setConnectionOptions(options);
     if (!m_session->setNickname(nickname)) {
-        setLastError(m_session->lastError());
+        showError(m_session->lastError());
         delete m_session;
         m_session = nullptr;
         return;
@@ -97,95 +75,48 @@ void ChatController::start(
             + (options.unixSocket.isEmpty()
                     ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
                     : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database)));
-    m_session->setAcceptedPeers(QSettings().value(acceptedPeersKey(nickname)).toStringList());
-    connect(m_session, &ChatSession::acceptedPeersChanged, this, [this] {
-        QSettings().setValue(acceptedPeersKey(m_session->nickname()), m_session->acceptedPeers());
-    });
+    m_session->setAcceptedPeers(ChatSessionSettings::acceptedPeers(nickname));
+    connect(m_session, &ChatSession::acceptedPeersChanged, this,
+        [this] { ChatSessionSettings::setAcceptedPeers(m_session->nickname(), m_session->acceptedPeers()); });
     connect(m_session, &ChatSession::directConversationOpened, m_notifications,
         &ChatNotificationPolicy::requestOpened);
     m_rooms = new RoomListModel(m_session, this);
     m_members = new MemberListModel(nickname, this);
     m_members->setPresenceSource([this](const QString &name) { return isOnline(name); });
-    QSettings settings;
-    m_rooms->setMutedKeys(settings.value(MutedKey).toStringList());
+    m_rooms->setMutedKeys(ChatSessionSettings::mutedKeys());
 
     connect(m_session, &ChatSession::roomAdded, this, &ChatController::roomAdded);
-    connect(m_session, &ChatSession::roomAboutToBeRemoved, this, [this](int row) {
-        ChatRoom *room = m_session->roomAt(row);
-        if (MessageListModel *model = m_messageModels.take(room))
-            model->deleteLater();
-    });
+    connect(m_session, &ChatSession::roomAboutToBeRemoved, this,
+        [this](int row) { m_messageModels->drop(m_session->roomAt(row)); });
     connect(m_session, &ChatSession::roomRemoved, this, [this] { saveRooms(); });
     connect(m_session, &ChatSession::currentRoomChanged, this, &ChatController::currentChanged);
-    connect(m_session, &ChatSession::errorOccurred, this, &ChatController::setLastError);
+    connect(m_session, &ChatSession::errorOccurred, this, &ChatController::showError);
     connect(m_session->outbox(), &Outbox::countChanged, this, &ChatController::pendingCountChanged);
     watchConnections();
 
     m_session->connectToServer();
     Q_EMIT startedChanged();
 
-    // Saved rooms first, then the ones asked for on the command line (the last one is shown).
     m_restoring = true;
-    QStringList toJoin = settings.value(RoomsKey).toStringList();
-    for (const QString &room : rooms)
-        if (!toJoin.contains(room))
-            toJoin << room;
-    for (const QString &room : std::as_const(toJoin))
-        m_session->joinRoom(room);
+    ChatSessionSettings::restoreRooms(m_session, rooms);
     m_restoring = false;
-    const QString show = rooms.isEmpty() ? settings.value(CurrentKey).toString() : rooms.last();
-    if (ChatRoom *room = m_session->room(show))
-        m_session->setCurrentRoom(room);
-    else if (m_session->roomCount() > 0)
-        m_session->setCurrentRoom(m_session->roomAt(0));
     saveRooms();
     currentChanged();
 }
 
 void ChatController::setPreferences(ChatSettings *preferences)
 {
-    if (m_preferences)
-        disconnect(m_preferences, nullptr, this, nullptr);
-    m_preferences = preferences;
-    if (preferences) {
-        connect(preferences, &ChatSettings::notificationLevelChanged, this,
-            &ChatController::currentRoomNotificationLevelChanged);
-        connect(preferences, &ChatSettings::notificationLevelChanged, this,
-            &ChatController::applyNotificationLevels);
-    }
-    applyNotificationLevels();
-    Q_EMIT currentRoomNotificationLevelChanged();
-}
-
-// A room whose every message can notify has every message's sender checked as it arrives.
-void ChatController::applyNotificationLevels()
-{
-    if (!m_session)
-        return;
-    for (ChatRoom *room : m_session->rooms())
-        room->setEveryMessageNotifies(notificationLevelOf(room) == QLatin1String("all"));
-}
-
-QString ChatController::notificationLevelOf(const ChatRoom *room) const
-{
-    if (!room)
-        return {};
-    const QString key = RoomListModel::keyFor(room);
-    if (m_preferences)
-        return m_preferences->notificationLevel(key);
-    return room->isDirect() ? QStringLiteral("all") : QStringLiteral("mentions");
+    m_levels->setPreferences(preferences);
 }
 
 QString ChatController::currentRoomNotificationLevel() const
 {
-    return notificationLevelOf(m_session ? m_session->currentRoom() : nullptr);
+    return m_levels->levelOf(m_session ? m_session->currentRoom() : nullptr);
 }
 
 void ChatController::setCurrentRoomNotificationLevel(const QString &level)
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    if (room && m_preferences)
-        m_preferences->setNotificationLevel(RoomListModel::keyFor(room), level);
+    m_levels->setLevel(m_session ? m_session->currentRoom() : nullptr, level);
 }
 
 bool ChatController::currentRoomDirect() const
@@ -196,14 +127,7 @@ bool ChatController::currentRoomDirect() const
 
 bool ChatController::isOnline(const QString &nickname) const
 {
-    if (!m_session)
-        return false;
-    if (nickname == m_session->nickname())
-        return true;
-    for (const ChatRoom *room : m_session->rooms())
-        if (!room->isDirect() && room->members().contains(nickname))
-            return true;
-    return false;
+    return m_session && m_session->isPresent(nickname);
 }
 
 QString ChatController::currentPeerPresence() const
@@ -221,8 +145,7 @@ void ChatController::stop()
     m_session->disconnectFromServer();
     m_identity->detach();
     m_search->setRoom(nullptr, nullptr, {}, {});
-    qDeleteAll(m_messageModels);
-    m_messageModels.clear();
+    m_messageModels->clear();
     delete m_members;
     m_members = nullptr;
     delete m_rooms;
@@ -237,13 +160,8 @@ void ChatController::stop()
 void ChatController::watchConnections()
 {
     RedisClient *client = m_session->client();
-    for (RedisConnection *connection : { static_cast<RedisConnection *>(client->commands()),
-             static_cast<RedisConnection *>(client->subscriber()) }) {
-        connect(connection, &RedisConnection::stateChanged, this, &ChatController::connectionChanged);
-        connect(connection, &RedisConnection::errorChanged, this, &ChatController::connectionChanged);
-        connect(connection, &RedisConnection::reconnectScheduled, this, &ChatController::connectionChanged);
-    }
-    connect(client, &RedisClient::serverRespondingChanged, this, &ChatController::connectionChanged);
+    connect(client, &RedisClient::stateChanged, this, &ChatController::connectionChanged);
+    connect(client, &RedisClient::errorChanged, this, &ChatController::connectionChanged);
 }
 
 int ChatController::pendingCount() const
@@ -251,55 +169,24 @@ int ChatController::pendingCount() const
     return m_session ? m_session->outbox()->count() : 0;
 }
 
-QString ChatController::connectionState() const
+RedisClient::ClientState ChatController::connectionState() const
 {
-    if (!m_session)
-        return QStringLiteral("Disconnected");
-    const RedisConnection::State a = m_session->client()->commands()->state();
-    const RedisConnection::State b = m_session->client()->subscriber()->state();
-    // A frozen server: the subscriber is kept while the command connection may be reconnecting.
-    if (b == RedisConnection::State::Connected && !m_session->client()->isServerResponding())
-        return QStringLiteral("NotResponding");
-    if (a == b)
-        return stateName(a);
-    if (a == RedisConnection::State::Reconnecting || b == RedisConnection::State::Reconnecting)
-        return QStringLiteral("Reconnecting");
-    if (a == RedisConnection::State::Disconnected || b == RedisConnection::State::Disconnected)
-        return QStringLiteral("Disconnected");
-    return QStringLiteral("Connecting");
+    return m_session ? m_session->client()->state() : RedisClient::ClientState::Disconnected;
 }
 
 QString ChatController::errorText() const
 {
-    if (!m_session)
-        return m_lastError;
-    const RedisConnection *subscriber = m_session->client()->subscriber();
-    const RedisConnection *commands = m_session->client()->commands();
-    if (!subscriber->isConnected() && !subscriber->errorString().isEmpty())
-        return subscriber->errorString();
-    return commands->errorString();
+    return m_session ? m_session->client()->errorString() : m_lastError;
 }
 
 int ChatController::retryInMs() const
 {
-    if (!m_session)
-        return -1;
-    return std::max(m_session->client()->commands()->remainingRetryDelayMs(),
-        m_session->client()->subscriber()->remainingRetryDelayMs());
+    return m_session ? m_session->client()->remainingRetryDelayMs() : -1;
 }
 
 MessageListModel *ChatController::messages() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    return room ? modelFor(room) : m_emptyMessages;
-}
-
-MessageListModel *ChatController::modelFor(ChatRoom *room) const
-{
-    MessageListModel *&model = m_messageModels[room];
-    if (!model)
-        model = new MessageListModel(room, const_cast<ChatController *>(this));
-    return model;
+    return m_messageModels->modelFor(m_session ? m_session->currentRoom() : nullptr);
 }
 
 QString ChatController::currentRoom() const
@@ -335,20 +222,7 @@ bool ChatController::currentRoomMuted() const
 QString ChatController::typingText() const
 {
     ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    if (!room)
-        return {};
-    QStringList others = room->typingUsers();
-    others.removeAll(nickname());
-    switch (others.size()) {
-    case 0:
-        return {};
-    case 1:
-        return tr("%1 is typing…").arg(others.first());
-    case 2:
-        return tr("%1 and %2 are typing…").arg(others.at(0), others.at(1));
-    default:
-        return tr("Several people are typing…");
-    }
+    return room ? TypingText::describe(room->typingUsers(), nickname()) : QString();
 }
 
 void ChatController::setWindowActive(bool active)
@@ -369,8 +243,8 @@ void ChatController::roomAdded(int row)
     if (!room)
         return;
     m_notifications->watch(room);
-    room->setEveryMessageNotifies(notificationLevelOf(room) == QLatin1String("all"));
-    connect(room, &ChatRoom::errorOccurred, this, &ChatController::setLastError);
+    m_levels->watch(room);
+    connect(room, &ChatRoom::errorOccurred, this, &ChatController::showError);
     // Who is here in a room is who is online for our direct conversations.
     if (!room->isDirect())
         connect(room, &ChatRoom::membersChanged, this, [this] {
@@ -409,7 +283,7 @@ void ChatController::currentChanged()
             room, &ChatRoom::requestChanged, this, &ChatController::roomProblemChanged, Qt::UniqueConnection);
         room->setInView(m_windowActive);
         if (!m_restoring)
-            QSettings().setValue(CurrentKey, room->name());
+            ChatSessionSettings::setCurrentRoom(room->name());
     }
     Q_EMIT currentRoomChanged();
     Q_EMIT currentRoomProblemChanged();
@@ -431,7 +305,7 @@ void ChatController::joinRoom(const QString &name)
     if (ChatRoom *room = m_session->joinRoom(name.trimmed()))
         m_session->setCurrentRoom(room);
     else
-        setLastError(m_session->lastError());
+        showError(m_session->lastError());
 }
 
 void ChatController::openDirect(const QString &peer)
@@ -441,7 +315,7 @@ void ChatController::openDirect(const QString &peer)
     if (ChatRoom *room = m_session->openDirect(peer))
         m_session->setCurrentRoom(room);
     else
-        setLastError(m_session->lastError());
+        showError(m_session->lastError());
 }
 
 // Rows are RoomListModel's (rooms, then direct conversations), not the session's order.
@@ -468,7 +342,7 @@ void ChatController::setRowMuted(int row, bool muted)
     if (!room)
         return;
     m_rooms->setMuted(RoomListModel::keyFor(room), muted);
-    QSettings().setValue(MutedKey, m_rooms->mutedKeys());
+    ChatSessionSettings::setMutedKeys(m_rooms->mutedKeys());
     Q_EMIT currentRoomChanged();
 }
 
@@ -561,13 +435,8 @@ void ChatController::reconnectNow()
 
 void ChatController::saveRooms() const
 {
-    if (!m_session || m_restoring)
-        return;
-    QStringList names;
-    for (const ChatRoom *room : m_session->rooms())
-        if (!room->isDirect())
-            names << room->name();
-    QSettings().setValue(RoomsKey, names);
+    if (m_session && !m_restoring)
+        ChatSessionSettings::saveRooms(m_session);
 }
 
 void ChatController::setLastError(const QString &message)

@@ -6,7 +6,9 @@
 #include "RoomListModel.h"
 #include "SigningIdentity.h"
 #include "chat/ChatConfig.h"
+#include "chat/ChatError.h"
 #include "redis/ConnectionOptions.h"
+#include "redis/RedisClient.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -21,6 +23,8 @@ class ChatRoom;
 class ChatSession;
 class ChatSettings;
 class DesktopNotifier;
+class MessageModelCache;
+class RoomNotificationLevels;
 
 // What the chat page talks to: one ChatSession, the models over it, the connection state in a
 // form a banner can show, and the user's choices that outlive a run (joined rooms, muted rooms,
@@ -33,7 +37,8 @@ class ChatController : public QObject
     Q_PROPERTY(bool started READ isStarted NOTIFY startedChanged)
     Q_PROPERTY(QString nickname READ nickname NOTIFY startedChanged)
     Q_PROPERTY(QString endpoint READ endpoint NOTIFY startedChanged)
-    Q_PROPERTY(QString connectionState READ connectionState NOTIFY connectionChanged)
+    Q_PROPERTY(
+        Redwire::RedisClient::ClientState connectionState READ connectionState NOTIFY connectionChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY connectionChanged)
     Q_PROPERTY(int retryInMs READ retryInMs NOTIFY connectionChanged)
     Q_PROPERTY(Redwire::RoomListModel *rooms READ rooms NOTIFY startedChanged)
@@ -68,7 +73,7 @@ public:
     bool isStarted() const { return m_session != nullptr; }
     QString nickname() const;
     QString endpoint() const { return m_options.endpointDisplayName(); }
-    QString connectionState() const;
+    RedisClient::ClientState connectionState() const;
     QString errorText() const;
     int retryInMs() const;
     RoomListModel *rooms() const { return m_rooms; }
@@ -151,14 +156,11 @@ Q_SIGNALS:
 private:
     void roomProblemChanged();
     void setLastError(const QString &message);
+    void showError(const ChatError &error) { setLastError(error.message()); }
     void watchConnections();
     void roomAdded(int row);
-    void applyNotificationLevels();
     void currentChanged();
     void saveRooms() const;
-    QString notificationLevelOf(const ChatRoom *room) const;
-    // Created on first use: rooms never shown cost no model.
-    MessageListModel *modelFor(ChatRoom *room) const;
 
     const ChatConfig m_config;
     ConnectionOptions m_options;
@@ -167,11 +169,10 @@ private:
     MemberListModel *m_members = nullptr;
     MessageSearchModel *m_search;
     SigningIdentity *m_identity;
-    MessageListModel *m_emptyMessages;
+    MessageModelCache *m_messageModels;
     DesktopNotifier *m_notifier;
     class ChatNotificationPolicy *m_notifications;
-    QPointer<ChatSettings> m_preferences;
-    mutable QHash<ChatRoom *, MessageListModel *> m_messageModels;
+    RoomNotificationLevels *m_levels;
     QString m_lastError;
     bool m_windowActive = true;
     bool m_restoring = false;

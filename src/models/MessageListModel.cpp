@@ -1,22 +1,18 @@
 #include "MessageListModel.h"
 
 #include "MessageHtml.h"
+#include "MessagePresentation.h"
 #include "chat/ChatRoom.h"
 #include "chat/MessageChanges.h"
 #include "chat/RoomTimeline.h"
 
 #include <QDateTime>
-#include <QLocale>
 
 #include <utility>
 
 namespace Redwire {
 
 namespace {
-constexpr int FrameMs = 16;
-// A new header when the same sender pauses this long.
-constexpr qint64 GroupGapMs = 5 * 60 * 1000;
-
 MessageListModel::EntryKind kindOf(const ChatMessage &message)
 {
     if (message.historyGap)
@@ -46,47 +42,12 @@ MessageListModel::DeliveryState deliveryOf(ChatMessage::Delivery delivery)
     return MessageListModel::Received;
 }
 
-// A quote is one line: the start of the first line of the message answered.
-constexpr int QuoteCharacters = 120;
-
-QString quoteOf(const ChatMessage &message)
-{
-    if (message.deleted)
-        return MessageListModel::tr("(deleted message)");
-    QString line = message.text.section(QLatin1Char('\n'), 0, 0, QString::SectionSkipEmpty).simplified();
-    if (line.size() > QuoteCharacters)
-        line = line.left(QuoteCharacters) + QStringLiteral("…");
-    return line;
-}
-
-QVariantList reactionsOf(const ChatMessage &message)
-{
-    QVariantList list;
-    for (const ChatMessage::Reaction &reaction : message.reactions)
-        list.append(QVariantMap { { QStringLiteral("reaction"), reaction.reaction },
-            { QStringLiteral("count"), reaction.count }, { QStringLiteral("mine"), reaction.mine } });
-    return list;
-}
-
-// A signed message not checked yet shows as being checked.
-SenderTrust shownTrust(const ChatMessage &message)
-{
-    return !message.trustAssessed && message.signature.wellFormed ? SenderTrust::Pending : message.trust;
-}
-
-QDate localDay(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms).date();
-}
 } // namespace
 
 MessageListModel::MessageListModel(ChatRoom *room, QObject *parent)
     : QAbstractListModel(parent)
     , m_room(room)
 {
-    m_frame.setSingleShot(true);
-    m_frame.setInterval(FrameMs);
-    connect(&m_frame, &QTimer::timeout, this, &MessageListModel::flush);
     if (!room)
         return;
     RoomTimeline *timeline = room->timeline();
@@ -97,22 +58,8 @@ MessageListModel::MessageListModel(ChatRoom *room, QObject *parent)
             m_quoted.insert(timeline->at(row).replyTo);
     }
 
-    connect(timeline, &RoomTimeline::messagesInserted, this, [this, timeline](int first, int last) {
-        QList<ChatMessage> messages;
-        messages.reserve(last - first + 1);
-        for (int row = first; row <= last; ++row)
-            messages.append(timeline->at(row));
-        queue({ Change::Type::Insert, first, last, std::move(messages) });
-    });
-    connect(timeline, &RoomTimeline::messagesRemoved, this, [this](int first, int last) {
-        queue({ Change::Type::Remove, first, last, {} });
-    });
-    connect(timeline, &RoomTimeline::messageMoved, this, [this](int from, int to) {
-        queue({ Change::Type::Move, from, to, {} });
-    });
-    connect(timeline, &RoomTimeline::messageChanged, this, [this, timeline](int row) {
-        queue({ Change::Type::Update, row, row, { timeline->at(row) } });
-    });
+    m_changes = new TimelineChangeQueue(timeline, this);
+    connect(m_changes, &TimelineChangeQueue::ready, this, &MessageListModel::flush);
     connect(room, &ChatRoom::historyStateChanged, this, &MessageListModel::historyStateChanged);
     connect(room, &ChatRoom::historyStateChanged, this, [this] {
         flush();
@@ -232,30 +179,9 @@ int MessageListModel::conversationRowsAfter(int row) const
     return count;
 }
 
-QString MessageListModel::previewOf(const QString &text)
-{
-    // Cut at the line limit or the character limit, whichever comes first; an unbroken 60 KB
-    // line is cut too (laying it out whole is what keeps the view busy).
-    qsizetype cut = -1;
-    int lines = 0;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        if (i >= PreviewCharacters) {
-            cut = i;
-            break;
-        }
-        if (text.at(i) == QLatin1Char('\n') && ++lines >= PreviewLines) {
-            cut = i;
-            break;
-        }
-    }
-    if (cut < 0)
-        return {};
-    return text.left(cut) + QStringLiteral("…");
-}
-
 MessageListModel::Row MessageListModel::makeRow(const ChatMessage &message)
 {
-    const QString preview = previewOf(message.text);
+    const QString preview = MessagePresentation::previewOf(message.text);
     return { message, MessageHtml::fromPlainText(message.text),
         preview.isEmpty() ? QString() : MessageHtml::fromPlainText(preview) };
 }
@@ -342,7 +268,7 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return m.external;
     case MentionRole:
         // Not highlighted before the sender is known not to be forged.
-        return m.mentionsMe && shownTrust(m) != SenderTrust::Pending;
+        return m.mentionsMe && MessagePresentation::shownTrust(m) != SenderTrust::Pending;
     case DeliveryRole:
         return int(deliveryOf(m.delivery));
     case TruncatedRole:
@@ -359,34 +285,27 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         if (quoted < 0)
             return QString();
         const ChatMessage &original = m_rows.at(quoted).message;
-        return role == QuoteSenderRole ? original.sender : quoteOf(original);
+        return role == QuoteSenderRole ? original.sender : MessagePresentation::quoteOf(original);
     }
     case EditedRole:
         return m.edited;
     case DeletedRole:
         return m.deleted;
     case ReactionsRole:
-        return reactionsOf(m);
+        return MessagePresentation::reactionsOf(m);
     case CanChangeRole:
         return m_room && m_room->canChange(m);
     case CanReactRole:
         return MessageChanges::isChangeable(m) && !m.deleted;
     case SenderTrustRole: {
-        const SenderTrust trust = shownTrust(m);
+        const SenderTrust trust = MessagePresentation::shownTrust(m);
         // A delegate asks for it when the row comes into view: its sender is checked then.
         if (!m.trustAssessed && trust == SenderTrust::Pending && m_room)
             m_room->senderShown(m.id);
         return int(trust);
     }
-    case DayLabelRole: {
-        const QDate day = localDay(m.timestampMs);
-        const QDate today = QDate::currentDate();
-        if (day == today)
-            return tr("Today");
-        if (day == today.addDays(-1))
-            return tr("Yesterday");
-        return QLocale().toString(day, QLocale::LongFormat);
-    }
+    case DayLabelRole:
+        return MessagePresentation::dayLabel(m.timestampMs);
     default:
         return {};
     }
@@ -394,21 +313,12 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
 
 bool MessageListModel::showDay(int row) const
 {
-    return row == 0
-        || localDay(m_rows.at(row - 1).message.timestampMs) != localDay(m_rows.at(row).message.timestampMs);
+    return row == 0 || MessagePresentation::startsDay(m_rows.at(row - 1).message, m_rows.at(row).message);
 }
 
 bool MessageListModel::showHeader(int row) const
 {
-    if (showDay(row))
-        return true;
-    const ChatMessage &previous = m_rows.at(row - 1).message;
-    const ChatMessage &current = m_rows.at(row).message;
-    // A message whose sender is judged differently (a forgery after the real one) never hides
-    // under the other's header.
-    return !previous.isConversation() || previous.sender != current.sender
-        || previous.external != current.external || shownTrust(previous) != shownTrust(current)
-        || current.timestampMs - previous.timestampMs > GroupGapMs;
+    return showDay(row) || MessagePresentation::startsRun(m_rows.at(row - 1).message, m_rows.at(row).message);
 }
 
 int MessageListModel::rowOfId(const QString &messageId) const
@@ -449,35 +359,12 @@ bool MessageListModel::isLoadingOlder() const
     return m_room && m_room->isLoadingOlderMessages();
 }
 
-void MessageListModel::queue(Change &&change)
-{
-    if (!m_pending.empty()) {
-        Change &previous = m_pending.back();
-        // A flood appends at the bottom: one run, one insert.
-        if (change.type == Change::Type::Insert && previous.type == Change::Type::Insert
-            && change.first == previous.last + 1) {
-            previous.last = change.last;
-            previous.messages += change.messages;
-            return;
-        }
-        // Trimming the oldest removes from the top, again and again.
-        if (change.type == Change::Type::Remove && previous.type == Change::Type::Remove
-            && change.first == previous.first) {
-            previous.last += change.last - change.first + 1;
-            return;
-        }
-    }
-    m_pending.push_back(std::move(change));
-    if (!m_frame.isActive())
-        m_frame.start();
-}
-
 void MessageListModel::flush()
 {
-    m_frame.stop();
-    std::vector<Change> changes;
-    changes.swap(m_pending);
-    for (Change &change : changes)
+    if (!m_changes)
+        return;
+    std::vector<TimelineChange> changes = m_changes->take();
+    for (TimelineChange &change : changes)
         apply(change);
     if (!changes.empty())
         updateFirstUnreadRow();
@@ -491,11 +378,11 @@ void MessageListModel::neighbourChanged(int row)
     }
 }
 
-void MessageListModel::apply(Change &change)
+void MessageListModel::apply(TimelineChange &change)
 {
     ++m_batches;
     switch (change.type) {
-    case Change::Type::Insert:
+    case TimelineChange::Type::Insert:
         beginInsertRows({}, change.first, change.last);
         for (int i = 0; i < change.messages.size(); ++i) {
             m_rows.insert(change.first + i, makeRow(change.messages.at(i)));
@@ -509,13 +396,13 @@ void MessageListModel::apply(Change &change)
             for (const ChatMessage &message : std::as_const(change.messages))
                 quotedMessageChanged(message.id);
         break;
-    case Change::Type::Remove:
+    case TimelineChange::Type::Remove:
         beginRemoveRows({}, change.first, change.last);
         m_rows.remove(change.first, change.last - change.first + 1);
         endRemoveRows();
         neighbourChanged(change.first);
         break;
-    case Change::Type::Move: {
+    case TimelineChange::Type::Move: {
         const int from = change.first;
         const int to = change.last;
         if (from == to)
@@ -529,7 +416,7 @@ void MessageListModel::apply(Change &change)
         neighbourChanged(to + 1);
         break;
     }
-    case Change::Type::Update: {
+    case TimelineChange::Type::Update: {
         const bool expanded = m_rows.at(change.first).expanded;
         m_rows[change.first] = makeRow(change.messages.first());
         m_rows[change.first].expanded = expanded;

@@ -2,12 +2,12 @@
 
 #include "chat/ChatMessage.h"
 
+#include "TimelineChangeQueue.h"
 #include "chat/ChatRoom.h"
 
 #include <QAbstractListModel>
 #include <QPointer>
 #include <QSet>
-#include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
 #include <vector>
@@ -125,17 +125,7 @@ private:
         QString previewHtml; // only for long messages
         bool expanded = false; // kept here: delegates come and go as the view scrolls
     };
-    struct Change
-    {
-        enum class Type { Insert, Remove, Move, Update };
-        Type type;
-        int first;
-        int last;
-        QList<ChatMessage> messages; // Insert, Update
-    };
-
-    void queue(Change &&change);
-    void apply(Change &change);
+    void apply(TimelineChange &change);
     void neighbourChanged(int row);
     bool showHeader(int row) const;
     bool showDay(int row) const;
@@ -145,18 +135,10 @@ private:
     void messageRevealed(const StreamId &streamId, bool found);
     int rowOfStreamId(const StreamId &streamId) const;
 
-public:
-    // A message longer than this many lines or characters is collapsed to its first ones.
-    static constexpr int PreviewLines = 12;
-    static constexpr int PreviewCharacters = 1200;
-    // The start of `text` shown while a long message is collapsed; empty when it is not long.
-    static QString previewOf(const QString &text);
-
     QPointer<ChatRoom> m_room;
+    TimelineChangeQueue *m_changes = nullptr;
     QList<Row> m_rows;
     QSet<QString> m_quoted; // IDs that replies (held now or earlier) answer
-    std::vector<Change> m_pending;
-    QTimer m_frame;
     int m_batches = 0;
     int m_firstUnreadRow = -1;
     StreamId m_firstUnreadId;

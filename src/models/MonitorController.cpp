@@ -1,40 +1,25 @@
 #include "MonitorController.h"
 
+#include "CaptureFiles.h"
+#include "ChannelRateChart.h"
+#include "MonitorSelection.h"
+
 #include "redis/RedisClient.h"
 
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelPalette.h"
-#include "monitor/JsonLinesMessageFormatter.h"
 #include "monitor/KeyspaceNotification.h"
 #include "monitor/KeyspaceNotificationConfig.h"
-#include "monitor/MessageExport.h"
 #include "monitor/MessageRecorder.h"
-#include "monitor/PayloadPresentation.h"
-#include "monitor/RecordingReplay.h"
 #include "monitor/SlowSubscriberWatch.h"
-#include "monitor/Utf8Validator.h"
 
-#include <QClipboard>
 #include <QDateTime>
-#include <QGuiApplication>
-#include <QUrl>
 
 #include <algorithm>
 
 namespace Redwire {
 
 namespace {
-QString localPath(const QString &pathOrUrl)
-{
-    const QUrl url(pathOrUrl);
-    return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
-}
-
-MessageFormatter::Format formatNamed(const QString &name)
-{
-    return name == QLatin1String("csv") ? MessageFormatter::Format::Csv : MessageFormatter::Format::JsonLines;
-}
-
 bool looksLikePattern(const QString &topic)
 {
     return topic.contains(QLatin1Char('*')) || topic.contains(QLatin1Char('?'))
@@ -48,43 +33,19 @@ MonitorController::MonitorController(QObject *parent)
     , m_messages(new MonitorMessageModel(this))
     , m_statistics(new ChannelStatisticsModel(this))
     , m_topics(new MonitorTopicModel(this))
-    , m_export(new MessageExport(this))
-    , m_recorder(new MessageRecorder(this))
-    , m_replay(new RecordingReplay(this))
+    , m_files(new CaptureFiles(this))
+    , m_selection(new MonitorSelection(this))
+    , m_chart(new ChannelRateChart(m_palette, this))
 {
     m_messages->setPalette(m_palette);
     m_statistics->setPalette(m_palette);
-    connect(m_export, &MessageExport::progress, this, [this](qsizetype written, qsizetype total) {
-        m_exportPercent = total > 0 ? int(written * 100 / total) : 100;
-        Q_EMIT exportChanged();
-    });
-    connect(m_export, &MessageExport::finished, this, [this](bool ok, const QString &error) {
-        m_exportPercent = 100;
-        setStatus(ok ? tr("Export finished.") : error); // the error names the file and the reason
-        Q_EMIT exportChanged();
-    });
-    connect(m_recorder, &MessageRecorder::recordingChanged, this, &MonitorController::recordingChanged);
-    connect(m_recorder, &MessageRecorder::failed, this,
-        [this](const QString &message) { setStatus(tr("Recording stopped: %1").arg(message)); });
-    connect(m_replay, &RecordingReplay::progressed, this, &MonitorController::replayChanged);
-    connect(m_replay, &RecordingReplay::malformedLine, this, [this](qint64 line, const QString &problem) {
-        setStatus(tr("Replay: line %1 of %2 skipped: %3").arg(line).arg(m_replay->fileName(), problem));
-    });
-    connect(m_replay, &RecordingReplay::finished, this, [this](bool ok) {
-        const QString counts = tr("%1 published, %2 skipped, %3 malformed")
-                                   .arg(m_replay->published())
-                                   .arg(m_replay->skipped())
-                                   .arg(m_replay->malformed());
-        if (!ok)
-            setStatus(tr("Replay failed (%1): %2").arg(counts, m_replay->errorString()));
-        else if (m_replay->wasStopped())
-            setStatus(tr("Replay stopped: %1.").arg(counts));
-        else
-            setStatus(tr("Replay finished: %1.").arg(counts));
-        Q_EMIT replayChanged();
-    });
-    m_sampler.setInterval(1000);
-    connect(&m_sampler, &QTimer::timeout, this, &MonitorController::sampleRates);
+    connect(m_files, &CaptureFiles::exportChanged, this, &MonitorController::exportChanged);
+    connect(m_files, &CaptureFiles::recordingChanged, this, &MonitorController::recordingChanged);
+    connect(m_files, &CaptureFiles::replayChanged, this, &MonitorController::replayChanged);
+    connect(m_files, &CaptureFiles::status, this, &MonitorController::setStatus);
+    connect(m_selection, &MonitorSelection::changed, this, &MonitorController::selectionChanged);
+    connect(m_chart, &ChannelRateChart::sampled, this, &MonitorController::countersChanged);
+    connect(m_chart, &ChannelRateChart::changed, this, &MonitorController::rateHistoryChanged);
 }
 
 MonitorController::~MonitorController()
@@ -105,7 +66,7 @@ void MonitorController::start(const ConnectionOptions &options)
     connect(m_keyspaceConfig, &KeyspaceNotificationConfig::enableFailed, this, &MonitorController::setStatus);
     m_monitor->setBufferCapacity(m_bufferCapacity);
     m_monitor->setInternalChannelsShown(m_internalShown);
-    m_monitor->addSink(m_recorder);
+    m_monitor->addSink(m_files->recorder());
     m_messages->setMonitor(m_monitor);
     m_statistics->setMonitor(m_monitor);
     connect(m_monitor, &ChannelMonitor::connectedChanged, this, &MonitorController::connectedChanged);
@@ -117,11 +78,11 @@ void MonitorController::start(const ConnectionOptions &options)
             updateTopics();
         });
     connect(m_monitor, &ChannelMonitor::published, this,
-        [this](const QByteArray &channel, qint64 receivers, const QString &error) {
-            setStatus(error.isEmpty()
+        [this](const QByteArray &channel, qint64 receivers, const RedisError &error) {
+            setStatus(!error
                     ? tr("Published to %1: %n receiver(s).", "", int(receivers))
                           .arg(QString::fromUtf8(channel))
-                    : tr("Publishing to %1 failed: %2").arg(QString::fromUtf8(channel), error));
+                    : tr("Publishing to %1 failed: %2").arg(QString::fromUtf8(channel), error.message()));
         });
     connect(m_monitor, &ChannelMonitor::gapOpened, this, [this](qint64 sinceMs) {
         setStatus(tr("Subscription interrupted since %1: messages published now may be missed.")
@@ -151,8 +112,7 @@ void MonitorController::start(const ConnectionOptions &options)
                      "use PING instead."));
     });
     m_monitor->start();
-    resetRateHistory();
-    m_sampler.start();
+    m_chart->setStatistics(&m_monitor->statistics());
     Q_EMIT startedChanged();
     updateTopics();
     Q_EMIT gapsChanged();
@@ -162,20 +122,18 @@ void MonitorController::stop()
 {
     if (!m_monitor)
         return;
-    m_sampler.stop();
-    m_replay->stop();
-    m_replay->setConnection(nullptr);
+    m_chart->setStatistics(nullptr);
+    m_files->connectionGone();
     m_monitor->finishOpenGap(); // into the recording too
-    m_recorder->stop();
-    m_export->cancel();
-    m_monitor->removeSink(m_recorder);
+    m_files->recorder()->stop();
+    m_files->cancelExport();
+    m_monitor->removeSink(m_files->recorder());
     m_messages->setMonitor(nullptr);
     m_statistics->setMonitor(nullptr);
     m_monitor->stop();
     delete m_monitor; // and the keyspace config it owns
     m_monitor = nullptr;
     m_keyspaceConfig = nullptr;
-    resetRateHistory();
     Q_EMIT startedChanged();
     Q_EMIT connectedChanged();
     updateTopics();
@@ -355,44 +313,39 @@ void MonitorController::clear()
     clearSelection();
     if (m_monitor)
         m_monitor->clear();
-    resetRateHistory();
+    m_chart->reset();
     Q_EMIT countersChanged();
 }
 
 bool MonitorController::isRecording() const
 {
-    return m_recorder->isRecording();
+    return m_files->isRecording();
 }
 
 bool MonitorController::isExporting() const
 {
-    return m_export->isRunning();
+    return m_files->isExporting();
+}
+
+int MonitorController::exportPercent() const
+{
+    return m_files->exportPercent();
 }
 
 void MonitorController::exportTo(const QString &pathOrUrl, const QString &format)
 {
-    if (!m_monitor)
-        return;
-    m_exportPercent = 0;
-    if (!m_export->start(m_monitor->buffer(), localPath(pathOrUrl), formatNamed(format)))
-        setStatus(m_export->errorString()); // a whole sentence: "Cannot export to <file>: <why>"
-    else
-        setStatus(tr("Exporting to %1…").arg(localPath(pathOrUrl)));
-    Q_EMIT exportChanged();
+    if (m_monitor)
+        m_files->exportTo(m_monitor->buffer(), pathOrUrl, format);
 }
 
 void MonitorController::startRecording(const QString &pathOrUrl, const QString &format)
 {
-    if (!m_recorder->start(localPath(pathOrUrl), formatNamed(format)))
-        setStatus(m_recorder->errorString()); // "Cannot record to <file>: <why>"
-    else
-        setStatus(tr("Recording to %1").arg(localPath(pathOrUrl)));
+    m_files->startRecording(pathOrUrl, format);
 }
 
 void MonitorController::stopRecording()
 {
-    m_recorder->stop();
-    setStatus(tr("Recording stopped."));
+    m_files->stopRecording();
 }
 
 void MonitorController::publish(const QString &channel, const QString &payload)
@@ -413,122 +366,51 @@ QString MonitorController::payloadKind(int row) const
 
 void MonitorController::selectRow(int row)
 {
-    const MonitoredMessage *entry = m_messages->messageAt(row);
-    if (!entry) {
-        clearSelection();
-        return;
-    }
-    m_selectedPosition = m_messages->positionAt(row);
-    m_selectedDetail = m_messages->payloadDetail(row);
-    m_selectedKind = m_messages->payloadKind(row);
-    m_selectedMessage = *entry;
-    m_selectedChannel = m_messages->data(m_messages->index(row), MonitorMessageModel::ChannelRole).toString();
-    m_selectedVia
-        = m_messages->data(m_messages->index(row), MonitorMessageModel::SubscriptionsRole).toString();
-    m_selectedTime = QDateTime::fromMSecsSinceEpoch(entry->timestampMs)
-                         .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-    m_selectedRaw = entry->isGap() ? m_selectedDetail : PayloadPresentation::raw(entry->payload);
-    const QString time
-        = QDateTime::fromMSecsSinceEpoch(entry->timestampMs).toString(QStringLiteral("HH:mm:ss.zzz"));
-    if (entry->isGap()) {
-        m_selectedTitle = tr("Gap in the subscription, back at %1").arg(time);
-    } else if (const auto notification = KeyspaceNotification::mayBe(entry->channel)
-            ? KeyspaceNotification::parse(entry->channel, entry->payload)
-            : std::nullopt) {
-        const QModelIndex index = m_messages->index(row);
-        // One arg() call: a key that holds "%3" stays as it is.
-        m_selectedTitle
-            = tr("Key %1 in db %2: %3 at %4")
-                  .arg(m_messages->data(index, MonitorMessageModel::KeyspaceKeyRole).toString(),
-                      QString::number(notification->db),
-                      m_messages->data(index, MonitorMessageModel::KeyspaceEventRole).toString(), time);
-    } else {
-        const QString subscriptions
-            = m_messages->data(m_messages->index(row), MonitorMessageModel::SubscriptionsRole).toString();
-        m_selectedTitle
-            = tr("%1 at %2, %n byte(s), via %3", "", int(entry->payload.size()))
-                  .arg(m_messages->data(m_messages->index(row), MonitorMessageModel::ChannelRole).toString(),
-                      time, subscriptions.isEmpty() ? tr("a subscription since dropped") : subscriptions);
-    }
-    Q_EMIT selectionChanged();
+    m_selection->select(m_messages, row);
 }
 
 void MonitorController::clearSelection()
 {
-    if (m_selectedPosition < 0 && m_selectedDetail.isEmpty())
-        return;
-    m_selectedPosition = -1;
-    m_selectedTitle.clear();
-    m_selectedDetail.clear();
-    m_selectedKind.clear();
-    m_selectedChannel.clear();
-    m_selectedVia.clear();
-    m_selectedTime.clear();
-    m_selectedRaw.clear();
-    m_selectedMessage = {};
-    Q_EMIT selectionChanged();
+    m_selection->clear();
 }
 
 void MonitorController::copySelectedPayload()
 {
-    if (m_selectedPosition < 0 || m_selectedMessage.isGap())
-        return;
-    const QByteArray &payload = m_selectedMessage.payload;
-    const bool text = Utf8Validator::isValid(payload);
-    QGuiApplication::clipboard()->setText(
-        text ? QString::fromUtf8(payload) : QString::fromLatin1(payload.toHex()));
-    setStatus(text ? tr("Payload copied.") : tr("Payload copied as hex digits (it is not text)."));
+    const QString done = m_selection->copyPayload();
+    if (!done.isEmpty())
+        setStatus(done);
 }
 
 void MonitorController::copySelectedAsJson()
 {
-    if (m_selectedPosition < 0)
-        return;
-    JsonLinesMessageFormatter formatter;
-    QByteArray line;
-    if (m_selectedMessage.isGap())
-        formatter.appendGap(*m_selectedMessage.gap, line);
-    else
-        formatter.append(m_selectedMessage, line);
-    line.chop(1); // the newline
-    QGuiApplication::clipboard()->setText(QString::fromUtf8(line));
-    setStatus(tr("Message copied as JSON."));
+    const QString done = m_selection->copyAsJson();
+    if (!done.isEmpty())
+        setStatus(done);
 }
 
 bool MonitorController::isReplaying() const
 {
-    return m_replay->isRunning();
+    return m_files->isReplaying();
 }
 
 int MonitorController::replayPercent() const
 {
-    return m_replay->percent();
+    return m_files->replayPercent();
 }
 
 double MonitorController::replayPublished() const
 {
-    return double(m_replay->published());
+    return double(m_files->replayPublished());
 }
 
 void MonitorController::startReplay(const QString &pathOrUrl, double speed)
 {
-    if (!m_monitor || !m_monitor->client()->commands()->isConnected()) {
-        setStatus(tr("Cannot replay: not connected."));
-        return;
-    }
-    m_replay->setConnection(m_monitor->client()->commands());
-    m_replay->setSpeed(speed);
-    if (!m_replay->start(localPath(pathOrUrl))) {
-        setStatus(m_replay->errorString()); // "Cannot read <file>: <why>"
-        return;
-    }
-    setStatus(tr("Replaying %1…").arg(localPath(pathOrUrl)));
-    Q_EMIT replayChanged();
+    m_files->startReplay(m_monitor ? m_monitor->client()->commands() : nullptr, pathOrUrl, speed);
 }
 
 void MonitorController::stopReplay()
 {
-    m_replay->stop();
+    m_files->stopReplay();
 }
 
 void MonitorController::setInternalChannelsShown(bool shown)
@@ -543,7 +425,7 @@ void MonitorController::setInternalChannelsShown(bool shown)
 
 void MonitorController::setRateSampleIntervalMs(int intervalMs)
 {
-    m_sampler.setInterval(qMax(10, intervalMs));
+    m_chart->setIntervalMs(intervalMs);
 }
 
 void MonitorController::setStatus(const QString &message)
@@ -552,50 +434,14 @@ void MonitorController::setStatus(const QString &message)
     Q_EMIT statusMessageChanged();
 }
 
-// Once a second: a sample of every channel's rate; the chart shows the channels with the most
-// messages in the last minute, on a scale that fits the highest rate among them.
-void MonitorController::sampleRates()
+QVariantList MonitorController::rateHistory() const
 {
-    if (!m_monitor)
-        return;
-    const ChannelStatistics &stats = m_monitor->statistics();
-    m_history.sample(stats, QDateTime::currentMSecsSinceEpoch());
-    QVariantList series;
-    double peak = 0;
-    for (const ChannelRateHistory::Series &entry : m_history.busiest(ChartedChannels)) {
-        const ChannelStatistics::Channel &channel = stats.channel(entry.channelIndex);
-        QVariantList points;
-        points.reserve(entry.rates.size());
-        for (double rate : entry.rates)
-            points.append(rate);
-        peak = std::max(peak, entry.peak);
-        series.append(QVariantMap {
-            { QStringLiteral("channel"),
-                channel.isOverflow ? tr("(other channels)") : QString::fromUtf8(channel.name) },
-            { QStringLiteral("color"), m_palette->colorFor(channel.name) },
-            { QStringLiteral("peak"), entry.peak },
-            { QStringLiteral("points"), points },
-        });
-    }
-    const double ceiling = ChannelRateHistory::niceCeiling(peak);
-    Q_EMIT countersChanged();
-    // An unchanged chart is not repainted: nothing is drawn while nothing arrives.
-    if (series == m_rateHistory && ceiling == m_rateCeiling)
-        return;
-    m_rateHistory = series;
-    m_rateCeiling = ceiling;
-    Q_EMIT rateHistoryChanged();
+    return m_chart->series();
 }
 
-void MonitorController::resetRateHistory()
+double MonitorController::rateCeiling() const
 {
-    if (m_monitor)
-        m_history.reset(m_monitor->statistics(), QDateTime::currentMSecsSinceEpoch());
-    const bool changed = !m_rateHistory.isEmpty() || m_rateCeiling != 1;
-    m_rateHistory.clear();
-    m_rateCeiling = 1;
-    if (changed)
-        Q_EMIT rateHistoryChanged();
+    return m_chart->ceiling();
 }
 
 } // namespace Redwire

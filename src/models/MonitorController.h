@@ -1,5 +1,6 @@
 #pragma once
 
+#include "MonitorSelection.h"
 #include "MonitorTopicModel.h"
 #include "monitor/ChannelMonitor.h"
 #include "monitor/ChannelPalette.h"
@@ -11,7 +12,6 @@
 #include "redis/ConnectionOptions.h"
 
 #include <QObject>
-#include <QTimer>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
@@ -19,9 +19,8 @@ namespace Redwire {
 
 class ChannelMonitor;
 class ChannelPalette;
-class MessageExport;
-class MessageRecorder;
-class RecordingReplay;
+class CaptureFiles;
+class ChannelRateChart;
 
 // What the Monitor page talks to: the ChannelMonitor engine (src/monitor) and its two models,
 // the filters, pause, export and recording, publishing a test message, the slow-subscriber
@@ -89,7 +88,6 @@ class MonitorController : public QObject
         bool darkBackground READ hasDarkBackground WRITE setDarkBackground NOTIFY darkBackgroundChanged)
 public:
     static constexpr int HistorySeconds = ChannelRateHistory::DefaultSamples;
-    static constexpr int ChartedChannels = 5;
 
     explicit MonitorController(QObject *parent = nullptr);
     ~MonitorController() override;
@@ -113,30 +111,30 @@ public:
     QString slowSubscriberMessage() const;
     bool isRecording() const;
     bool isExporting() const;
-    int exportPercent() const { return m_exportPercent; }
+    int exportPercent() const;
     QString statusMessage() const { return m_statusMessage; }
     // [{channel, color, peak, points: [msgs/s, ...oldest first]}]: the channels with the most
     // messages in the last minute, the busiest first; one point per second, up to a minute of them.
-    QVariantList rateHistory() const { return m_rateHistory; }
-    double rateCeiling() const { return m_rateCeiling; }
+    QVariantList rateHistory() const;
+    double rateCeiling() const;
     int rateHistorySamples() const { return HistorySeconds; }
     ChannelMonitor *monitor() const { return m_monitor; }
     // How often the chart's rates are sampled (default once a second); for tests.
     void setRateSampleIntervalMs(int intervalMs);
     bool internalChannelsShown() const { return m_internalShown; }
     void setInternalChannelsShown(bool shown);
-    double selectedPosition() const { return double(m_selectedPosition); }
-    QString selectedTitle() const { return m_selectedTitle; }
-    QString selectedDetail() const { return m_selectedDetail; }
-    QString selectedKind() const { return m_selectedKind; }
+    double selectedPosition() const { return double(m_selection->position()); }
+    QString selectedTitle() const { return m_selection->title(); }
+    QString selectedDetail() const { return m_selection->detail(); }
+    QString selectedKind() const { return m_selection->kind(); }
     bool isKeyspaceWatched() const;
     KeyspaceNotificationConfig::State keyspaceNotifications() const;
     QString keyspaceMessage() const;
     bool isKeyspaceEnabling() const;
-    QString selectedChannel() const { return m_selectedChannel; }
-    QString selectedVia() const { return m_selectedVia; }
-    QString selectedTime() const { return m_selectedTime; }
-    QString selectedRaw() const { return m_selectedRaw; }
+    QString selectedChannel() const { return m_selection->channel(); }
+    QString selectedVia() const { return m_selection->via(); }
+    QString selectedTime() const { return m_selection->time(); }
+    QString selectedRaw() const { return m_selection->raw(); }
     bool isReplaying() const;
     int replayPercent() const;
     double replayPublished() const;
@@ -193,8 +191,6 @@ Q_SIGNALS:
 
 private:
     void setStatus(const QString &message);
-    void sampleRates();
-    void resetRateHistory();
     // The topics model made to match the monitor's subscriptions, then topicsChanged.
     void updateTopics();
 
@@ -205,26 +201,12 @@ private:
     MonitorMessageModel *m_messages;
     ChannelStatisticsModel *m_statistics;
     MonitorTopicModel *m_topics;
-    MessageExport *m_export;
-    MessageRecorder *m_recorder;
-    RecordingReplay *m_replay;
+    CaptureFiles *m_files;
+    MonitorSelection *m_selection;
+    ChannelRateChart *m_chart;
     int m_bufferCapacity = 100000;
-    int m_exportPercent = 0;
     QString m_statusMessage;
-    QTimer m_sampler;
-    ChannelRateHistory m_history;
-    QVariantList m_rateHistory;
-    double m_rateCeiling = 1;
     bool m_internalShown = false;
-    qint64 m_selectedPosition = -1;
-    QString m_selectedTitle;
-    QString m_selectedDetail;
-    QString m_selectedKind;
-    QString m_selectedChannel;
-    QString m_selectedVia;
-    QString m_selectedTime;
-    QString m_selectedRaw;
-    MonitoredMessage m_selectedMessage;
 };
 
 } // namespace Redwire

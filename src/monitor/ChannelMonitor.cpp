@@ -237,11 +237,12 @@ void ChannelMonitor::deliver(const QByteArray &pattern, const QByteArray &channe
         flushDeliveryGroup();
     }
     const int expected = m_lastExpected;
+    const qint64 readTimeMs = m_client->subscriber()->messageReadTimeMs();
     if (expected <= 1) {
-        accept(pattern, channel, payload);
+        accept(pattern, channel, payload, readTimeMs);
         return;
     }
-    m_group = { true, pattern, channel, payload, 1, expected };
+    m_group = { true, pattern, channel, payload, 1, expected, readTimeMs };
     m_groupFlush.start();
 }
 
@@ -251,14 +252,15 @@ void ChannelMonitor::flushDeliveryGroup()
     if (!m_group.open)
         return;
     m_group.open = false;
-    accept(m_group.pattern, m_group.channel, m_group.payload);
+    accept(m_group.pattern, m_group.channel, m_group.payload, m_group.readTimeMs);
     m_group.payload.clear();
 }
 
 // Runs once per message: no allocation and no reference counting beyond what the buffer keeps,
-// one clock read (none when nobody needs the time), the filter's and the statistics' lookups only
+// no clock read (the time is the socket read's), the filter's and the statistics' lookups only
 // when they are in use.
-void ChannelMonitor::accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
+void ChannelMonitor::accept(
+    const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload, qint64 readTimeMs)
 {
     ++m_received;
     m_receivedBytes += quint64(channel.size() + payload.size());
@@ -266,7 +268,8 @@ void ChannelMonitor::accept(const QByteArray &pattern, const QByteArray &channel
     const bool passes = !filtered || m_filter.accepts(channel, payload);
     if (!passes && (m_filterAppliesToStatistics || !m_statisticsEnabled))
         return;
-    const qint64 timestamp = m_timestampsEnabled || m_statisticsEnabled || m_bufferEnabled ? now() : 0;
+    const qint64 timestamp
+        = m_timestampsEnabled || m_statisticsEnabled || m_bufferEnabled ? m_timeStamper.stamp(readTimeMs) : 0;
     if (m_statisticsEnabled)
         m_statistics.record(channel, payload.size(), timestamp);
     if (!passes)
@@ -348,10 +351,10 @@ void ChannelMonitor::publish(const QByteArray &channel, const QByteArray &payloa
 {
     m_client->commands()->send(
         { "PUBLISH", channel, payload }, [this, channel](const RedisReply &reply, const RedisError &error) {
-            if (const RedisError failure = RedisError::forCommand(reply, error))
-                Q_EMIT published(channel, -1, failure.message());
+            if (!error && reply.isInteger())
+                Q_EMIT published(channel, reply.toInteger(), RedisError());
             else
-                Q_EMIT published(channel, reply.toInteger(), QString());
+                Q_EMIT published(channel, -1, RedisError::forUnexpectedReply(reply, error));
         });
 }
 

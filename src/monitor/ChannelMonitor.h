@@ -3,6 +3,7 @@
 #include "ChannelStatistics.h"
 #include "MessageFilter.h"
 #include "MessageRingBuffer.h"
+#include "MessageTimeStamper.h"
 #include "SubscriptionGap.h"
 
 #include "redis/ConnectionOptions.h"
@@ -96,8 +97,9 @@ public:
     // Empties the buffer and what is held, and resets the drop counts.
     void clear();
 
-    // Off when nobody looks at message times (the command line counting with --format none):
-    // saves a clock read per message. Statistics and the buffer need them and read the clock anyway.
+    // Off when nobody looks at message times (the command line counting with --format none).
+    // A message's time is when the socket read that brought it returned (one clock read per read,
+    // shared by the messages of that read), never earlier than the message before's.
     void setTimestampsEnabled(bool enabled) { m_timestampsEnabled = enabled; }
 
     void setStatisticsEnabled(bool enabled) { m_statisticsEnabled = enabled; }
@@ -142,8 +144,8 @@ Q_SIGNALS:
     void gapOpened(qint64 sinceMs);
     // A break in the subscription, after the sinks and the buffer have it.
     void gapRecorded(const Redwire::SubscriptionGap &gap);
-    // receivers is PUBLISH's answer; -1 with an error message when it failed.
-    void published(const QByteArray &channel, qint64 receivers, const QString &errorString);
+    // receivers is PUBLISH's answer; -1 with the error when it failed.
+    void published(const QByteArray &channel, qint64 receivers, const Redwire::RedisError &error);
 
 private:
     void onMessage(const QByteArray &channel, const QByteArray &payload);
@@ -152,7 +154,8 @@ private:
     int expectedDeliveries(const QByteArray &channel);
     void flushDeliveryGroup();
     void subscriptionsChanged();
-    void accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void accept(
+        const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload, qint64 readTimeMs);
     void recordGap(const SubscriptionGap &gap);
     void scheduleBufferNotification();
     void notifyBufferChanged();
@@ -169,6 +172,7 @@ private:
     bool m_paused = false;
     bool m_statisticsEnabled = true;
     bool m_timestampsEnabled = true;
+    MessageTimeStamper m_timeStamper;
     bool m_serverPollingEnabled = true;
     ChannelStatistics m_statistics;
     PubSubServerPoller *m_poller;
@@ -186,6 +190,7 @@ private:
         QByteArray payload;
         int received = 0;
         int expected = 0;
+        qint64 readTimeMs = 0; // the first delivery's
     };
     DeliveryGroup m_group;
     QTimer m_groupFlush; // an incomplete group (a subscription just changing) ends with the batch

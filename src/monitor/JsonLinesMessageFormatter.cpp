@@ -154,18 +154,53 @@ void JsonLinesMessageFormatter::appendBytesField(
     }
 }
 
-void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &out)
+namespace {
+// Floor division, so that times before the epoch still get their own second.
+qint64 secondOf(qint64 timestampMs)
 {
-    qint64 second = message.timestampMs / 1000;
-    qint64 millis = message.timestampMs % 1000;
-    if (millis < 0) {
+    return timestampMs / 1000 - (timestampMs % 1000 < 0 ? 1 : 0);
+}
+
+void millisecondDigits(qint64 timestampMs, char (&digits)[3])
+{
+    qint64 millis = timestampMs % 1000;
+    if (millis < 0)
         millis += 1000;
-        --second;
-    }
+    digits[0] = char('0' + millis / 100);
+    digits[1] = char('0' + millis / 10 % 10);
+    digits[2] = char('0' + millis % 10);
+}
+
+constexpr char PayloadKey[] = ",\"payload\":\"";
+constexpr char PlainLineEnd[] = "\"}\n";
+} // namespace
+
+void JsonLinesMessageFormatter::updateHead(qint64 second)
+{
     if (m_head.isEmpty() || second != m_headSecond) {
         m_head = "{\"time\":\"" + m_time.format(second * 1000).chopped(4); // without "000Z"
         m_headSecond = second;
     }
+}
+
+// {"time":"…","channel":…,"pattern":…,"size":N,"payload":"
+void JsonLinesMessageFormatter::updatePrefix(qint64 timestampMs, qsizetype payloadSize)
+{
+    updateHead(secondOf(timestampMs));
+    char millis[3];
+    millisecondDigits(timestampMs, millis);
+    m_prefix.resize(0);
+    ByteAppend::bytes(m_prefix, m_head);
+    ByteAppend::bytes(m_prefix, millis, 3);
+    ByteAppend::bytes(m_prefix, m_middle);
+    ByteAppend::number(m_prefix, quint64(payloadSize));
+    ByteAppend::literal(m_prefix, PayloadKey);
+    m_prefixTimeMs = timestampMs;
+    m_prefixPayloadSize = payloadSize;
+}
+
+void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &out)
+{
     if (m_middle.isEmpty() || !sameBytes(message.channel, m_middleChannel)
         || !sameBytes(message.pattern, m_middlePattern)) {
         m_middleChannel = message.channel;
@@ -181,37 +216,32 @@ void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &o
             m_middle.append(',');
         }
         ByteAppend::literal(m_middle, "\"size\":");
+        m_prefix.resize(0);
     }
-    const char millisDigits[3]
-        = { char('0' + millis / 100), char('0' + millis / 10 % 10), char('0' + millis % 10) };
     const QByteArray &payload = message.payload;
-    char sizeDigits[20];
-    const char *sizeFirst = ByteAppend::decimal(sizeDigits, quint64(payload.size()));
-    const qsizetype sizeLength = sizeDigits + sizeof sizeDigits - sizeFirst;
     const qsizetype plain = plainAsciiPrefix(payload.constData(), payload.size());
     if (plain == payload.size() && !m_middleMayBeKeyspace) {
-        // Most payloads are printable ASCII, copied as they are: the line's length is known, so
-        // the output grows once and the parts are copied in without a check each.
-        static constexpr char payloadKey[] = ",\"payload\":\"";
-        static constexpr char end[] = "\"}\n";
-        const qsizetype length = m_head.size() + 3 + m_middle.size() + sizeLength
-            + qsizetype(sizeof payloadKey - 1) + payload.size() + qsizetype(sizeof end - 1);
+        // Most payloads are printable ASCII, copied as they are after the cached prefix: the
+        // output grows once and takes three copies.
+        if (m_prefix.isEmpty() || message.timestampMs != m_prefixTimeMs
+            || payload.size() != m_prefixPayloadSize)
+            updatePrefix(message.timestampMs, payload.size());
+        const qsizetype length = m_prefix.size() + payload.size() + qsizetype(sizeof PlainLineEnd - 1);
         const qsizetype old = out.size();
         out.resize(old + length);
         char *to = out.data() + old;
-        to = ByteAppend::copy(to, m_head);
-        to = ByteAppend::copy(to, millisDigits, 3);
-        to = ByteAppend::copy(to, m_middle);
-        to = ByteAppend::copy(to, sizeFirst, sizeLength);
-        to = ByteAppend::copy(to, payloadKey, sizeof payloadKey - 1);
+        to = ByteAppend::copy(to, m_prefix);
         to = ByteAppend::copy(to, payload);
-        ByteAppend::copy(to, end, sizeof end - 1);
+        ByteAppend::copy(to, PlainLineEnd, sizeof PlainLineEnd - 1);
         return;
     }
+    updateHead(secondOf(message.timestampMs));
+    char millis[3];
+    millisecondDigits(message.timestampMs, millis);
     ByteAppend::bytes(out, m_head);
-    ByteAppend::bytes(out, millisDigits, 3);
+    ByteAppend::bytes(out, millis, 3);
     ByteAppend::bytes(out, m_middle);
-    ByteAppend::bytes(out, sizeFirst, sizeLength);
+    ByteAppend::number(out, quint64(payload.size()));
     out.append(',');
     appendBytesField("payload", payload, out, plain);
     if (m_middleMayBeKeyspace) {

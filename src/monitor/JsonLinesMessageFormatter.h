@@ -33,9 +33,14 @@ private:
     static void appendBytesField(const char *name, const QByteArray &bytes, QByteArray &out, qsizetype plain);
     static void appendJsonString(const char *data, qsizetype size, qsizetype plainPrefix, QByteArray &out);
 
+    void updateHead(qint64 second);
+    void updatePrefix(qint64 timestampMs, qsizetype payloadSize);
+
     // What repeats from one message to the next is encoded once: the line's head up to the second
     // ({"time":"2024-05-01T12:34:56.), and its middle from the end of the time to "size": (the
-    // channel and pattern fields, since a flood is mostly one channel).
+    // channel and pattern fields, since a flood is mostly one channel). For a plain payload, the
+    // whole line up to the payload's opening quote is kept while the millisecond, the channel and
+    // the payload's size stay the same (in a flood, the messages of one socket read share a time).
     TimestampFormatter m_time { TimestampFormatter::Style::IsoUtc };
     qint64 m_headSecond = 0;
     QByteArray m_head;
@@ -43,6 +48,9 @@ private:
     QByteArray m_middlePattern;
     QByteArray m_middle;
     bool m_middleMayBeKeyspace = false;
+    QByteArray m_prefix; // empty when it must be built again
+    qint64 m_prefixTimeMs = 0;
+    qsizetype m_prefixPayloadSize = 0;
 };
 
 } // namespace Redwire

@@ -10,22 +10,6 @@ Q_LOGGING_CATEGORY(lcMonitorPoll, "redwire.monitor.poll")
 
 namespace Redwire {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::PubSubServerPoller", text);
-}
-
-QString replyProblem(const RedisReply &reply, const RedisError &error)
-{
-    if (error.isError())
-        return error.message();
-    if (reply.isError())
-        return QString::fromUtf8(reply.bytes());
-    return tr("Unexpected reply: %1").arg(reply.toDisplayString());
-}
-} // namespace
-
 PubSubServerPoller::PubSubServerPoller(CommandConnection *commands, QObject *parent)
     : QObject(parent)
     , m_commands(commands)
@@ -61,12 +45,12 @@ void PubSubServerPoller::pollNow()
         if (!error.isError() && reply.isInteger())
             m_patternCount = reply.toInteger();
         else
-            fail(replyProblem(reply, error));
+            fail(RedisError::forUnexpectedReply(reply, error).message());
         finishPoll();
     });
     m_commands->send({ "PUBSUB", "CHANNELS" }, [this](const RedisReply &reply, const RedisError &error) {
         if (error.isError() || !reply.isArray()) {
-            fail(replyProblem(reply, error));
+            fail(RedisError::forUnexpectedReply(reply, error).message());
             finishPoll();
             return;
         }
@@ -110,7 +94,7 @@ void PubSubServerPoller::channelsAnswered(const QList<QByteArray> &channels)
     m_nextChannel = first + count;
     m_commands->send(args, [this](const RedisReply &reply, const RedisError &error) {
         if (error.isError() || !reply.isArray() || reply.size() % 2 != 0) {
-            fail(replyProblem(reply, error));
+            fail(RedisError::forUnexpectedReply(reply, error).message());
         } else {
             m_subscribers.clear();
             for (qsizetype i = 0; i + 1 < reply.size(); i += 2)

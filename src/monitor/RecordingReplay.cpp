@@ -205,10 +205,8 @@ void RecordingReplay::publishPending()
         [self, generation](const RedisReply &reply, const RedisError &error) {
             if (!self || self->m_generation != generation)
                 return;
-            if (error.isError())
-                self->publishReplied(false, error.message());
-            else if (reply.isError())
-                self->publishReplied(false, QString::fromUtf8(reply.bytes()));
+            if (const RedisError failure = RedisError::forCommand(reply, error))
+                self->publishReplied(false, failure.message());
             else
                 self->publishReplied(true, {});
         });

@@ -170,7 +170,7 @@ void SlowSubscriberWatch::askLimits()
             }
             m_limitsAsked = error.isError() ? false : m_limitsAsked; // retry after a lost connection
             m_problem = tr("Cannot read the server's output buffer limits: %1")
-                            .arg(RedisError::forCommand(reply, error).message());
+                            .arg(RedisError::forUnexpectedReply(reply, error).message());
         });
 }
 
@@ -186,8 +186,8 @@ void SlowSubscriberWatch::pollNow()
             m_polling = false;
             if (error.isError() || !(reply.isString() || reply.isStatus())) {
                 if (!error.isError())
-                    m_problem
-                        = tr("Cannot list the server's clients: %1").arg(QString::fromUtf8(reply.bytes()));
+                    m_problem = tr("Cannot list the server's clients: %1")
+                                    .arg(RedisError::forUnexpectedReply(reply, error).message());
                 setMeasurement(Level::Unknown, -1);
                 return;
             }

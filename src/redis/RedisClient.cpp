@@ -3,6 +3,8 @@
 #include "RedisSubscription.h"
 #include "SubscriberLiveness.h"
 
+#include <algorithm>
+
 namespace Redwire {
 
 RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
@@ -38,11 +40,20 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
         updateConnected();
     });
     connect(m_commands, &RedisConnection::stateChanged, this, &RedisClient::updateConnected);
+    for (RedisConnection *connection :
+        { static_cast<RedisConnection *>(m_commands), static_cast<RedisConnection *>(m_subscriber) }) {
+        connect(connection, &RedisConnection::stateChanged, this, &RedisClient::updateState);
+        // errorString() depends on which connection is up.
+        connect(connection, &RedisConnection::stateChanged, this, &RedisClient::errorChanged);
+        connect(connection, &RedisConnection::errorChanged, this, &RedisClient::errorChanged);
+        connect(connection, &RedisConnection::reconnectScheduled, this, &RedisClient::errorChanged);
+    }
 
     m_liveness->setIntervalMs(options.heartbeatIntervalMs);
     connect(m_liveness, &SubscriberLiveness::subscriberDead, this, &RedisClient::heartbeatMissed);
     connect(m_liveness, &SubscriberLiveness::serverRespondingChanged, this,
         &RedisClient::serverRespondingChanged);
+    connect(m_liveness, &SubscriberLiveness::serverRespondingChanged, this, &RedisClient::updateState);
     connect(m_liveness, &SubscriberLiveness::usingPing, this, &RedisClient::livenessUsesPing);
 }
 
@@ -157,6 +168,60 @@ void RedisClient::updateConnected()
         return;
     m_connected = now;
     Q_EMIT connectedChanged(now);
+}
+
+namespace {
+RedisClient::ClientState clientStateOf(RedisConnection::State state)
+{
+    switch (state) {
+    case RedisConnection::State::Connected:
+        return RedisClient::ClientState::Connected;
+    case RedisConnection::State::Connecting:
+        return RedisClient::ClientState::Connecting;
+    case RedisConnection::State::Reconnecting:
+        return RedisClient::ClientState::Reconnecting;
+    case RedisConnection::State::Disconnected:
+        break;
+    }
+    return RedisClient::ClientState::Disconnected;
+}
+
+// Both connected is connected; otherwise the one further from it says.
+RedisClient::ClientState combined(RedisConnection::State a, RedisConnection::State b)
+{
+    using State = RedisConnection::State;
+    if (a == b)
+        return clientStateOf(a);
+    if (a == State::Reconnecting || b == State::Reconnecting)
+        return RedisClient::ClientState::Reconnecting;
+    if (a == State::Disconnected || b == State::Disconnected)
+        return RedisClient::ClientState::Disconnected;
+    return RedisClient::ClientState::Connecting;
+}
+} // namespace
+
+void RedisClient::updateState()
+{
+    ClientState state = combined(m_commands->state(), m_subscriber->state());
+    // A frozen server: the subscriber is kept while the command connection may be reconnecting.
+    if (m_subscriber->state() == RedisConnection::State::Connected && !isServerResponding())
+        state = ClientState::NotResponding;
+    if (state == m_state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+QString RedisClient::errorString() const
+{
+    if (!m_subscriber->isConnected() && !m_subscriber->errorString().isEmpty())
+        return m_subscriber->errorString();
+    return m_commands->errorString();
+}
+
+int RedisClient::remainingRetryDelayMs() const
+{
+    return std::max(m_commands->remainingRetryDelayMs(), m_subscriber->remainingRetryDelayMs());
 }
 
 } // namespace Redwire

@@ -21,7 +21,13 @@ class RedisClient : public QObject
     Q_OBJECT
     Q_PROPERTY(bool connected READ isConnected NOTIFY connectedChanged)
     Q_PROPERTY(bool serverResponding READ isServerResponding NOTIFY serverRespondingChanged)
+    Q_PROPERTY(Redwire::RedisClient::ClientState state READ state NOTIFY stateChanged)
 public:
+    // The two connections seen as one (as QMqttClient's ClientState). NotResponding: the
+    // subscriber is connected but the server has answered nothing for a while.
+    enum class ClientState { Disconnected, Connecting, Connected, Reconnecting, NotResponding };
+    Q_ENUM(ClientState)
+
     explicit RedisClient(const ConnectionOptions &options = {}, QObject *parent = nullptr);
     ~RedisClient() override;
 
@@ -35,6 +41,12 @@ public:
     bool isServerResponding() const;
     // How long the subscriber connection has heard nothing (not even a heartbeat), in ms.
     qint64 subscriberSilenceMs() const;
+    ClientState state() const { return m_state; }
+    // Why the client is not connected: the subscriber's error while it is down, else the command
+    // connection's; empty when neither has one.
+    QString errorString() const;
+    // Until the later of the two connections' next reconnect attempts, or -1 when none is due.
+    int remainingRetryDelayMs() const;
 
     // Returns the subscription object for the topic (the same one when asked again), or nullptr
     // when the topic is refused (the reason in subscriptionFailed / the object's error).
@@ -48,6 +60,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void connectedChanged(bool connected);
+    void stateChanged(Redwire::RedisClient::ClientState state);
+    // errorString() or remainingRetryDelayMs() may have changed.
+    void errorChanged();
     // The subscriber went silent for this long while the server answered; it is being replaced.
     void heartbeatMissed(int silenceMs);
     void serverRespondingChanged(bool responding);
@@ -59,6 +74,7 @@ private:
     RedisSubscription *subscribeTopic(SubscriberConnection::TopicKind kind, const QByteArray &name);
     void release(RedisSubscription *subscription);
     void updateConnected();
+    void updateState();
     void updateRouting();
 
     ConnectionOptions m_options;
@@ -70,6 +86,7 @@ private:
     QMetaObject::Connection m_routePatternMessages;
     class SubscriberLiveness *m_liveness;
     bool m_connected = false;
+    ClientState m_state = ClientState::Disconnected;
 };
 
 } // namespace Redwire

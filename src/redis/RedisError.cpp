@@ -2,6 +2,7 @@
 
 #include "RedisReply.h"
 
+#include <QCoreApplication>
 #include <QMetaEnum>
 
 namespace Redwire {
@@ -38,6 +39,15 @@ RedisError RedisError::forCommand(const RedisReply &reply, const RedisError &err
     if (text.startsWith(QLatin1String("WRONGPASS")) || text.startsWith(QLatin1String("NOAUTH")))
         return RedisError(Code::AuthenticationFailed, text);
     return RedisError(Code::ServerError, text);
+}
+
+RedisError RedisError::forUnexpectedReply(const RedisReply &reply, const RedisError &error)
+{
+    if (const RedisError failure = forCommand(reply, error))
+        return failure;
+    return RedisError(Code::UnexpectedReply,
+        QCoreApplication::translate("Redwire::RedisError", "Unexpected reply: %1")
+            .arg(reply.toDisplayString()));
 }
 
 } // namespace Redwire

@@ -34,6 +34,7 @@ public:
         TlsUnavailable, // this build has no TLS
         TlsFailed,
         Unsupported, // e.g. sharded Pub/Sub, which no hiredis release supports
+        UnexpectedReply, // a reply of a shape the command does not give
     };
     Q_ENUM(Code)
 
@@ -57,6 +58,9 @@ public:
     // connection), else the server's error reply (NOPERM: PermissionDenied, WRONGPASS/NOAUTH:
     // AuthenticationFailed, any other: ServerError, with the server's text), else none.
     static RedisError forCommand(const RedisReply &reply, const RedisError &error);
+    // The same for a reply that is not the one wanted: forCommand()'s error, else the reply as an
+    // UnexpectedReply ("Unexpected reply: …"). One text for every caller: message().
+    static RedisError forUnexpectedReply(const RedisReply &reply, const RedisError &error);
 
 private:
     Code m_code = Code::NoError;

@@ -254,12 +254,14 @@ void SubscriberConnection::pubSubEvent(PubSubEvent &event)
     ++m_framesReceived;
     switch (event.kind) {
     case PubSubEvent::Kind::Message:
+        m_messageReadTimeMs = event.readTimeMs;
         if (event.channel == m_heartbeatChannel)
             Q_EMIT heartbeatReceived(event.payload);
         else
             Q_EMIT messageReceived(event.channel, event.payload);
         break;
     case PubSubEvent::Kind::PatternMessage:
+        m_messageReadTimeMs = event.readTimeMs;
         Q_EMIT patternMessageReceived(event.pattern, event.channel, event.payload);
         break;
     case PubSubEvent::Kind::Subscribed:

@@ -51,6 +51,10 @@ public:
     bool sendLivenessPing();
     // Frames received since construction; a cheap liveness counter.
     quint64 framesReceived() const { return m_framesReceived; }
+    // While messageReceived() or patternMessageReceived() is emitted: when the socket read that
+    // brought the message returned (wall clock, ms since the epoch, UTC). The frames of one read
+    // share it: one clock read per read, not per message. 0 before the first message.
+    qint64 messageReadTimeMs() const { return m_messageReadTimeMs; }
 
 Q_SIGNALS:
     void messageReceived(const QByteArray &channel, const QByteArray &payload);
@@ -109,6 +113,7 @@ private:
     bool m_everConnected = false;
     int m_resubscribesPending = -1;
     quint64 m_framesReceived = 0;
+    qint64 m_messageReadTimeMs = 0;
 };
 
 } // namespace Redwire

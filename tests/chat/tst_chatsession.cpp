@@ -335,8 +335,10 @@ void TestChatSession::refusesBadInput()
 {
     ChatSession session;
     QVERIFY(!session.joinRoom(QStringLiteral("chat"))); // no nickname yet
+    QCOMPARE(session.lastError().kind(), ChatError::Kind::NoNickname);
     QVERIFY(!session.setNickname(QStringLiteral("a b")));
-    QVERIFY(!session.lastError().isEmpty());
+    QCOMPARE(session.lastError().kind(), ChatError::Kind::InvalidName);
+    QVERIFY(!session.lastError().message().isEmpty());
     QVERIFY(session.setNickname(QStringLiteral("alice")));
     QVERIFY(!session.joinRoom(QString()));
     QVERIFY(!session.joinRoom(QStringLiteral("dm:{a|b}")));
@@ -374,11 +376,18 @@ void TestChatSession::refusedRoomSaysWhyAndIsAskedAgain()
     eve.setConnectionOptions(options);
     eve.setNickname(QStringLiteral("eve"));
     eve.connectToServer();
+    QSignalSpy errors(&eve, &ChatSession::errorOccurred);
     ChatRoom *secret = eve.joinRoom(QStringLiteral("secret"));
     ChatRoom *chat = eve.joinRoom(QStringLiteral("chat"));
     QTRY_VERIFY(chat->isSynced());
     QTRY_VERIFY(!secret->problem().isEmpty());
     QVERIFY2(secret->problem().contains(QLatin1String("NOPERM")), qPrintable(secret->problem()));
+    // The error says what kind it is and carries the server's refusal, not only a sentence.
+    QTRY_VERIFY(!errors.isEmpty());
+    const ChatError refused = errors.first().at(0).value<ChatError>();
+    QCOMPARE(refused.kind(), ChatError::Kind::SubscribeRefused);
+    QCOMPARE(refused.cause().code(), RedisError::Code::PermissionDenied);
+    QVERIFY2(refused.message().contains(QLatin1String("secret")), qPrintable(refused.message()));
     QVERIFY(chat->problem().isEmpty());
     QVERIFY(chat->sendMessage(QStringLiteral("still here")));
     QTRY_VERIFY(allSent(chat));

@@ -219,7 +219,7 @@ void TestChatModels::messageRequestsDoNotStorm()
     ChatController chat(fastConfig());
     QSignalSpy notified(&chat, &ChatController::notified);
     chat.start(options, QStringLiteral("alice"), { QStringLiteral("lobby") });
-    QTRY_COMPARE_WITH_TIMEOUT(chat.connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(chat.connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_COMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("2"));
     for (int i = 0; i < 20; ++i) {
         const QString stranger = QStringLiteral("stranger%1").arg(i);

@@ -66,7 +66,7 @@ void TestDirectMessages::directConversationShowsThePeersPresence()
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     ChatController alice(fastConfig());
     alice.start(optionsFor(server), QStringLiteral("alice"), { QStringLiteral("lobby") });
-    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     auto bob = sessionFor(server, QStringLiteral("bob"));
     ChatRoom *bobLobby = bob->joinRoom(QStringLiteral("lobby"));
     QVERIFY(bobLobby);
@@ -104,7 +104,7 @@ void TestDirectMessages::roomListPutsDirectMessagesInTheirOwnSection()
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     ChatController alice(fastConfig());
     alice.start(optionsFor(server), QStringLiteral("alice"), { QStringLiteral("alpha") });
-    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     RoomListModel *rooms = alice.rooms();
     QAbstractItemModelTester tester(rooms, QAbstractItemModelTester::FailureReportingMode::QtTest);
     alice.openDirect(QStringLiteral("bob"));

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void jsonExact();
     void jsonPlainPayloadLengths();
     void jsonLinesShareOneBuffer();
+    void jsonCachedPrefixMatchesFreshFormatter();
     void csvExact_data();
     void csvExact();
     void csvFormulaCellsDefused_data();
@@ -354,6 +355,66 @@ void TestMessageFormatters::jsonLinesShareOneBuffer()
         expected += step.line + '\n';
         QCOMPARE(out, expected);
     }
+}
+
+// The formatter keeps the line up to the payload while the millisecond, the channel, the pattern
+// and the payload's size stay the same: every line must still be what a formatter that never saw
+// a message before writes, whichever of them changes, in whatever order.
+void TestMessageFormatters::jsonCachedPrefixMatchesFreshFormatter()
+{
+    struct Step
+    {
+        qint64 time;
+        QByteArray channel;
+        QByteArray pattern;
+        QByteArray payload;
+    };
+    const QByteArray news = "news";
+    const QList<Step> steps = {
+        { SampleTime, news, {}, "aaaa" },
+        { SampleTime, news, {}, "bbbb" }, // all the same: the cached prefix
+        { SampleTime, news, {}, "ccccc" }, // another size
+        { SampleTime, news, {}, "dddd" }, // back to the first size
+        { SampleTime + 1, news, {}, "eeee" }, // the next millisecond
+        { SampleTime + 1, news, {}, "say \"hi\"" }, // escapes: the general path
+        { SampleTime + 1, news, {}, "ffff" }, // and back
+        { SampleTime + 1, news, {}, "\xff\xfe\xfd\xfc" }, // not UTF-8, same size
+        { SampleTime + 1, news, {}, "gggg" },
+        { SampleTime + 1, "sport", {}, "hhhh" }, // another channel, same time and size
+        { SampleTime + 1, news, {}, "iiii" }, // and back
+        { SampleTime + 1, news, "n*", "jjjj" }, // a pattern
+        { SampleTime + 1, news, {}, "kkkk" },
+        { SampleTime + 1, "__keyspace@0__:user:1", "__keyspace@0__:*", "set" },
+        { SampleTime + 1, "__keyspace@0__:user:1", "__keyspace@0__:*", "del" },
+        { SampleTime + 1, news, {}, "llll" },
+        { SampleTime + 211, news, {}, "mmmm" }, // the next second
+        { SampleTime + 211, news, {}, QByteArray(300, 'n') }, // longer than a short copy
+        { SampleTime + 211, news, {}, QByteArray(300, 'o') },
+        { SampleTime + 211, news, {}, QByteArray() },
+        { SampleTime + 211, news, {}, QByteArray() },
+        { -1, news, {}, "pppp" }, // before the epoch: 1969-12-31T23:59:59.999Z
+        { -1000, news, {}, "qqqq" },
+        { 0, news, {}, "rrrr" },
+        { 0, "caf\xc3\xa9", {}, "ssss" }, // a channel that needs no escape but is not ASCII
+        { 0, "t\nab", {}, "tttt" }, // one that needs an escape
+        { 0, "\xff", {}, "uuuu" }, // one that is not UTF-8
+        { 0, news, {}, "vvvv" },
+    };
+    JsonLinesMessageFormatter formatter;
+    QByteArray out;
+    QByteArray expected;
+    for (const Step &step : steps) {
+        MonitoredMessage message = sample(step.payload, step.channel, step.pattern);
+        message.timestampMs = step.time;
+        formatter.append(message, out);
+        JsonLinesMessageFormatter fresh;
+        const QByteArray line = fresh.formatted(message);
+        QVERIFY(line.endsWith('\n'));
+        expected += line;
+        QCOMPARE(out, expected);
+    }
+    QVERIFY(out.contains(
+        R"({"time":"1969-12-31T23:59:59.999Z","channel":"news","pattern":null,"size":4,"payload":"pppp"})"));
 }
 
 void TestMessageFormatters::csvExact_data()

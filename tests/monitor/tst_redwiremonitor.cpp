@@ -18,9 +18,11 @@
 
 #include <csignal>
 #include <cstring>
+#include <functional>
 #include <iterator>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -38,7 +40,9 @@ namespace {
 class MonitorProcess
 {
 public:
-    explicit MonitorProcess(const QStringList &arguments, const QString &password = QString())
+    // `prepare` may redirect the process's output before it starts.
+    explicit MonitorProcess(const QStringList &arguments, const QString &password = QString(),
+        const std::function<void(QProcess &)> &prepare = {})
     {
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.remove(QStringLiteral("REDWIRE_PASSWORD"));
@@ -49,6 +53,8 @@ public:
             [this] { m_out += m_process.readAllStandardOutput(); });
         QObject::connect(&m_process, &QProcess::readyReadStandardError,
             [this] { m_err += m_process.readAllStandardError(); });
+        if (prepare)
+            prepare(m_process);
         m_process.start(QStringLiteral(REDWIRE_MONITOR_EXECUTABLE), arguments);
     }
     ~MonitorProcess()
@@ -184,6 +190,9 @@ private Q_SLOTS:
     void quietTrafficIsWrittenPromptly();
     void floodThenSignalLosesNothing_data();
     void floodThenSignalLosesNothing();
+    void writeErrorExitsOne_data();
+    void writeErrorExitsOne();
+    void readerGoneEndsTheRunQuietly();
     void tlsOptions();
     void csvDefusesFormulaCells();
     void grepOnPayloads_data();
@@ -742,8 +751,13 @@ void TestRedwireMonitor::floodThenSignalLosesNothing()
     QVERIFY(run.out().endsWith('\n'));
     const QList<QByteArray> lines = run.lines();
     QCOMPARE(lines.size(), total);
+    QDateTime previous;
     for (int i = 0; i < total; ++i) {
         const QJsonObject object = QJsonDocument::fromJson(lines.at(i)).object();
+        // The time of the socket read that brought the message: shared, never going backwards.
+        const QDateTime time = isoTime(object, "time");
+        QVERIFY2(time.isValid() && (!previous.isValid() || time >= previous), lines.at(i).constData());
+        previous = time;
         const QByteArray payload = object.contains(QLatin1String("payload"))
             ? object.value(QLatin1String("payload")).toString().toUtf8()
             : QByteArray::fromBase64(object.value(QLatin1String("payload_base64")).toString().toLatin1());
@@ -751,6 +765,91 @@ void TestRedwireMonitor::floodThenSignalLosesNothing()
         QCOMPARE(object.value(QLatin1String("size")).toInt(), variedPayload(i).size());
         QCOMPARE(object.value(QLatin1String("channel")).toString(), QStringLiteral("flood"));
     }
+}
+
+// A write that fails (ENOSPC on /dev/full) is an error on stderr and exit code 1, whether the
+// writer thread finds it in the middle of a flood or only the last lines, written at the end,
+// meet it (that one used to end with 0).
+void TestRedwireMonitor::writeErrorExitsOne_data()
+{
+    QTest::addColumn<int>("messages");
+    QTest::addColumn<int>("payloadSize");
+    QTest::newRow("found at the end") << 3 << 10;
+    QTest::newRow("found in a flood") << 5000 << 1000;
+}
+
+void TestRedwireMonitor::writeErrorExitsOne()
+{
+    QFETCH(int, messages);
+    QFETCH(int, payloadSize);
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess run(portArgs(server)
+            + QStringList { "--format", "jsonl", "-c", "full", "--count", QString::number(messages) },
+        QString(), [](QProcess &process) { process.setStandardOutputFile(QStringLiteral("/dev/full")); });
+    QVERIFY2(run.waitForSubscribed(), run.err().constData());
+    QByteArray commands;
+    for (int i = 0; i < messages; ++i)
+        commands += RedisServerProcess::respCommand({ "PUBLISH", "full", QByteArray(payloadSize, 'p') });
+    // The monitor may end (and unsubscribe) before the last PUBLISH: only the sending matters.
+    server.pipe(commands);
+    CHECK_EXIT(run, 1);
+    QVERIFY2(run.err().contains("cannot write the output: " + QByteArray(std::strerror(ENOSPC))),
+        run.err().constData());
+}
+
+// The reader went away (`redwire-monitor | head -n 1`): the run ends by itself, quietly, with 0,
+// as a pipeline expects. Its stdout is a pipe of ours whose read end is closed after a line.
+void TestRedwireMonitor::readerGoneEndsTheRunQuietly()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    int fds[2];
+    QCOMPARE(::pipe2(fds, O_CLOEXEC), 0);
+    auto closeBoth = qScopeGuard([&] {
+        for (int fd : fds)
+            if (fd >= 0)
+                ::close(fd);
+    });
+    const int writeEnd = fds[1];
+    MonitorProcess run(portArgs(server) + QStringList { "--format", "jsonl", "-c", "gone" }, QString(),
+        [writeEnd](QProcess &process) {
+            process.setChildProcessModifier([writeEnd] { ::dup2(writeEnd, STDOUT_FILENO); });
+        });
+    QVERIFY2(run.waitForSubscribed(), run.err().constData());
+    ::close(fds[1]);
+    fds[1] = -1;
+    QByteArray commands;
+    for (int i = 0; i < 20000; ++i)
+        commands += RedisServerProcess::respCommand({ "PUBLISH", "gone", floodPayload(i) });
+    server.pipe(commands);
+    QByteArray got;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            pollfd readable { fds[0], POLLIN, 0 };
+            char chunk[4096];
+            if (::poll(&readable, 1, 0) > 0) {
+                const ssize_t n = ::read(fds[0], chunk, sizeof chunk);
+                if (n > 0)
+                    got.append(chunk, n);
+            }
+            return got.contains('\n');
+        },
+        30000));
+    ::close(fds[0]);
+    fds[0] = -1;
+    // Without --count or --duration only the broken pipe ends it; more traffic makes it write.
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     if (run.process().state() == QProcess::NotRunning)
+                         return true;
+                     publish(server, QStringLiteral("gone"), QStringLiteral("more"));
+                     return false;
+                 },
+                 30000),
+        run.err().constData());
+    CHECK_EXIT(run, 0);
+    QVERIFY2(!run.err().contains("cannot write"), run.err().constData());
 }
 
 void TestRedwireMonitor::tlsOptions()

@@ -469,6 +469,18 @@ void TestCommandConnection::commandFailuresAreTyped()
     QCOMPARE(noPermission.code(), RedisError::Code::PermissionDenied);
     QVERIFY2(noPermission.message().startsWith(QLatin1String("NOPERM")), qPrintable(noPermission.message()));
     QCOMPARE(failureOf({ "NOSUCHCOMMAND" }).code(), RedisError::Code::ServerError);
+    // A reply of the wrong shape for what the caller wanted: one error with the reply's text.
+    Outcome ping;
+    connection.send({ "PING" }, ping.handler());
+    QTRY_COMPARE(ping.calls, 1);
+    const RedisError unexpected = RedisError::forUnexpectedReply(ping.reply, ping.error);
+    QCOMPARE(unexpected.code(), RedisError::Code::UnexpectedReply);
+    QVERIFY2(unexpected.message().contains(QLatin1String("PONG")), qPrintable(unexpected.message()));
+    Outcome refused;
+    connection.send({ "SET", "k", "v" }, refused.handler());
+    QTRY_COMPARE(refused.calls, 1);
+    QCOMPARE(RedisError::forUnexpectedReply(refused.reply, refused.error).code(),
+        RedisError::Code::PermissionDenied);
     connection.disconnectFromServer();
     QCOMPARE(failureOf({ "GET", "k" }).code(), RedisError::Code::NotConnected);
 }

@@ -7,6 +7,7 @@
 
 #include "RedisServerProcess.h"
 
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -63,6 +64,7 @@ class TestSubscriberConnection : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void subscribeAndReceive();
+    void messagesCarryTheirReadTime();
     void payloadsArriveByteExact_data();
     void payloadsArriveByteExact();
     void patternSubscribe();
@@ -101,6 +103,46 @@ void TestSubscriberConnection::subscribeAndReceive()
     QCOMPARE(publisher.publish("sport", "goal"), 1);
     QTRY_COMPARE(messages.count(), 2);
     QCOMPARE(messages.last().at(1).toByteArray(), QByteArray("goal"));
+}
+
+// Each message comes with the time its socket read returned: after it was published, no later
+// than its delivery, never going backwards; plain and pattern messages alike.
+void TestSubscriberConnection::messagesCarryTheirReadTime()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(optionsFor(server));
+    QCOMPARE(subscriber.messageReadTimeMs(), 0);
+    QVERIFY(subscriber.subscribe("clock"));
+    QVERIFY(subscriber.psubscribe("clo*"));
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    subscriber.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.count(), 2, 10000);
+    struct Seen
+    {
+        qint64 readTimeMs;
+        qint64 deliveredMs;
+    };
+    QList<Seen> seen;
+    const auto record = [&] {
+        seen.append({ subscriber.messageReadTimeMs(), QDateTime::currentMSecsSinceEpoch() });
+    };
+    connect(&subscriber, &SubscriberConnection::messageReceived, this, record);
+    connect(&subscriber, &SubscriberConnection::patternMessageReceived, this, record);
+    Publisher publisher(optionsFor(server));
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    QByteArray commands;
+    for (int i = 0; i < 2000; ++i)
+        commands += RedisServerProcess::respCommand({ "PUBLISH", "clock", QByteArray::number(i) });
+    QVERIFY2(server.pipe(commands).endsWith("replies: 2000"), qPrintable(server.errorString()));
+    QCOMPARE(publisher.publish("clock", "last"), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(seen.size(), 2 * 2001, 20000);
+    qint64 previous = before;
+    for (const Seen &message : std::as_const(seen)) {
+        QVERIFY2(message.readTimeMs >= previous, qPrintable(QString::number(message.readTimeMs - previous)));
+        QVERIFY(message.readTimeMs <= message.deliveredMs);
+        previous = message.readTimeMs;
+    }
 }
 
 void TestSubscriberConnection::payloadsArriveByteExact_data()

@@ -125,7 +125,7 @@ void TestAccessibility::init()
     m_quickWindow = qobject_cast<QQuickWindow *>(m_window.get());
     QVERIFY(m_quickWindow);
     QVERIFY(QTest::qWaitForWindowExposed(m_quickWindow));
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     for (const char *channel : { "alpha", "beta" })
         QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", channel }).endsWith("1"), 10000);
     Redwire::RoomListModel *rooms = m_chat->rooms();

@@ -109,7 +109,7 @@ void TestChatView::init()
     QVERIFY(QTest::qWaitForWindowExposed(qobject_cast<QWindow *>(m_window.get())));
     m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));
     QVERIFY(m_view);
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     for (const char *channel : { "alpha", "beta" })
         QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", channel }).endsWith("1"), 10000);
 }

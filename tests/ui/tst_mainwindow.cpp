@@ -391,7 +391,8 @@ void TestMainWindow::altShiftDownJumpsToTheNextUnreadRoom()
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
     QTRY_COMPARE(m_run->focusName(), QStringLiteral("composerInput"));
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "gamma" }).endsWith("1"), 10000);
     RoomListModel *rooms = m_run->chat->rooms();
     const int gamma = rowOfRoom(rooms, QStringLiteral("gamma"));
@@ -452,7 +453,8 @@ void TestMainWindow::pageUpScrollsTheTimeline()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "alpha" }).endsWith("1"), 10000);
     for (int i = 1; i <= 60; ++i)
         m_server->cli(
@@ -541,7 +543,8 @@ void TestMainWindow::draftSurvivesRoomSwitchAndRestart()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_COMPARE(m_run->focusName(), QStringLiteral("composerInput"));
     const QString before = roomAt(m_run->chat->rooms(), m_run->chat->rooms()->currentRow() - 1);
     type(QStringLiteral("half a thought"));
@@ -580,7 +583,8 @@ void TestMainWindow::lastServerAndNicknameAreRestoredAndConnected()
 {
     m_run = connectFirstTime(m_server->port(), { QStringLiteral("alpha") });
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QVERIFY(m_run->preferences->autoConnect());
     m_run.reset();
 
@@ -590,7 +594,8 @@ void TestMainWindow::lastServerAndNicknameAreRestoredAndConnected()
     QCOMPARE(m_run->connection->port(), int(m_server->port()));
     QTRY_VERIFY(m_run->chat->isStarted());
     QCOMPARE(m_run->chat->nickname(), QStringLiteral("alice"));
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QCOMPARE(m_run->chat->currentRoom(), QStringLiteral("alpha"));
     QTRY_VERIFY(m_run->item(QStringLiteral("composerInput")));
     // The way back is in view: the server is named beside the nickname.
@@ -606,7 +611,8 @@ void TestMainWindow::wrongPortNamesTheServerAndOffersChangeServer()
     const quint16 port = closedPort();
     m_run = connectFirstTime(port, { QStringLiteral("alpha") });
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Reconnecting"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Reconnecting, 10000);
     QQuickItem *change = nullptr;
     QTRY_VERIFY((change = m_run->item(QStringLiteral("changeServerButton"))));
     const QString endpoint = QStringLiteral("127.0.0.1:%1").arg(port);
@@ -638,14 +644,16 @@ void TestMainWindow::failedAutoConnectOffersChangeServer()
 {
     m_run = connectFirstTime(m_server->port(), { QStringLiteral("alpha") });
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     m_run.reset();
     m_server.reset();
 
     m_run = std::make_unique<AppRun>(QStringList());
     QVERIFY(activated(m_run->window()));
     QTRY_VERIFY(m_run->chat->isStarted());
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Reconnecting"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Reconnecting, 10000);
     QTRY_VERIFY(m_run->item(QStringLiteral("changeServerButton")));
     QVERIFY(tabTo(QStringLiteral("changeServerButton")));
     press(Qt::Key_Space);
@@ -662,7 +670,8 @@ void TestMainWindow::directConversationShowsThePerson()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     ChatSession bob;
     ConnectionOptions options;
     options.port = m_server->port();
@@ -714,7 +723,8 @@ void TestMainWindow::notificationLevelIsChosenInTheHeader()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
     QVERIFY(m_run);
-    QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QCOMPARE(m_run->chat->currentRoom(), QStringLiteral("alpha"));
     QTRY_COMPARE(
         m_run->value(QStringLiteral("notifyButton"), "text").toString(), QStringLiteral("Notify: mentions"));

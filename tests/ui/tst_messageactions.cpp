@@ -111,7 +111,7 @@ void TestMessageActions::init()
     QVERIFY(QTest::qWaitForWindowExposed(window()));
     m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));
     QVERIFY(m_view);
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_bobRoom->isSynced(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "chat" }).endsWith("2"), 10000);
 }

@@ -110,7 +110,7 @@ void TestQmlLoad::chatPageShowsLiveMessages()
     std::unique_ptr<QObject> page(
         component.createWithInitialProperties({ { QStringLiteral("chat"), QVariant::fromValue(&chat) } }));
     QVERIFY2(page, qPrintable(component.errorString()));
-    QTRY_COMPARE_WITH_TIMEOUT(chat.connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(chat.connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QCOMPARE(chat.currentRoom(), QStringLiteral("chat"));
     QTRY_VERIFY_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMSUB", "chat" }).endsWith("1"), 10000);
     QCOMPARE(server.cli({ "PUBLISH", "chat", "hello from redis-cli" }), QByteArray("1"));

@@ -205,7 +205,7 @@ void TestReadingPosition::open(const QString &room)
     window()->requestActivate();
     m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));
     QVERIFY(m_view);
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
 }
 
 void TestReadingPosition::shot(const QString &name)

@@ -115,7 +115,7 @@ void TestTrustView::init()
     QVERIFY(QTest::qWaitForWindowExposed(qobject_cast<QWindow *>(m_window.get())));
     m_view = m_window->findChild<QQuickItem *>(QStringLiteral("messageView"));
     QVERIFY(m_view);
-    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), QStringLiteral("Connected"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({ "PUBSUB", "NUMSUB", "chat" }).endsWith("1"), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!m_chat->identity()->safetyNumber().isEmpty(), 10000);
 }

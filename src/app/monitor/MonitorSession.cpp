@@ -307,6 +307,9 @@ void MonitorSession::finish(int exitCode)
         printStatistics();
         writeStderr(StatisticsReport::summary(m_monitor->statistics(), m_runClock.elapsed()));
     }
-    m_output->flush();
+    // A write error found only now (the last lines, or a block the writer thread was still
+    // writing) fails the run as one found earlier does; failed() has said why.
+    if (!m_output->flush() && !m_output->readerGone() && exitCode == Done)
+        exitCode = ConnectionLost;
     Q_EMIT finished(exitCode);
 }

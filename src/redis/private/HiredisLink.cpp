@@ -16,6 +16,7 @@
 #endif
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QHostAddress>
 #include <QLoggingCategory>
 
@@ -248,6 +249,7 @@ void HiredisLink::handleReadable()
     if (!context)
         return;
     if (!REDWIRE_FAST_READ || !m_fastRead || !(context->c.flags & REDIS_CONNECTED)) {
+        m_readTimeMs = QDateTime::currentMSecsSinceEpoch();
         redisAsyncHandleRead(context);
         drain();
         return;
@@ -257,6 +259,9 @@ void HiredisLink::handleReadable()
     for (int round = 0; round < MaxReadsPerWakeup; ++round) {
         const ssize_t n = ::read(int(context->c.fd), m_readBuffer.get(), size_t(m_readBufferSize));
         if (n > 0) {
+            // One clock read per socket read (up to 1 MiB, thousands of messages in a flood)
+            // rather than one per message.
+            m_readTimeMs = QDateTime::currentMSecsSinceEpoch();
             for (ssize_t offset = 0; offset < n && m_context == context; offset += ReaderSlice) {
                 const size_t slice = size_t(std::min<ssize_t>(ReaderSlice, n - offset));
                 if (redisReaderFeed(context->c.reader, m_readBuffer.get() + offset, slice) != REDIS_OK) {

@@ -89,6 +89,8 @@ private:
     std::shared_ptr<bool> m_alive;
     std::unique_ptr<char[]> m_readBuffer;
     qsizetype m_readBufferSize = 0;
+    // The wall clock when the last socket read returned; stamped on the frames it brought.
+    qint64 m_readTimeMs = 0;
     QByteArray m_commandBuffer;
     QByteArray m_lastChannel;
 

@@ -65,6 +65,7 @@ void HiredisLinkCallbacks::pubSub(redisAsyncContext *context, void *r, void *)
     const redisReply *const *e = reply->element;
     HiredisLink::Event event { HiredisLink::Event::Type::PubSub, self->m_generation, {}, {}, {} };
     PubSubEvent &ev = event.pubSub;
+    ev.readTimeMs = self->m_readTimeMs;
     // The guard classified this frame while the reader built it; it is the one dispatched.
     const ReplyGuard &guard = *self->m_guard;
     switch (guard.lastFrame()) {

@@ -22,6 +22,8 @@ struct PubSubEvent
     QByteArray channel; // the channel, or the pattern for (un)subscribe confirmations
     QByteArray payload;
     qint64 count = 0; // subscriptions left, for confirmations
+    // When the socket read that brought the frame returned: wall clock, ms since the epoch (UTC).
+    qint64 readTimeMs = 0;
 };
 
 } // namespace Redwire

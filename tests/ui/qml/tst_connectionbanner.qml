@@ -1,5 +1,6 @@
 import QtQuick
 import QtTest
+import Redwire.Models
 import Redwire.Ui
 
 // The connection banner: hidden (a thin bar) when connected, the error with a countdown and a
@@ -17,7 +18,7 @@ TestCase {
         id: bannerComponent
         ConnectionBanner {
             width: 600
-            connectionState: "Connected"
+            connectionState: RedisClient.Connected
             errorText: ""
             retryInMs: -1
             endpoint: "127.0.0.1:6379"
@@ -47,7 +48,7 @@ TestCase {
 
     function test_reconnectingShowsErrorAndCountdown() {
         const banner = createTemporaryObject(bannerComponent, test, {
-            connectionState: "Reconnecting", errorText: "The server closed the connection.", retryInMs: 4000 })
+            connectionState: RedisClient.Reconnecting, errorText: "The server closed the connection.", retryInMs: 4000 })
         verify(!banner.healthy)
         compare(banner.secondsLeft, 4)
         verify(findText(banner, "The server closed the connection.") !== null)
@@ -62,14 +63,14 @@ TestCase {
 
     function test_errorWithoutAFullStopIsASentence() {
         const banner = createTemporaryObject(bannerComponent, test, {
-            connectionState: "Reconnecting", errorText: "Connection refused", retryInMs: 2000 })
+            connectionState: RedisClient.Reconnecting, errorText: "Connection refused", retryInMs: 2000 })
         verify(findText(banner, "Connection refused. Reconnecting in 2 s.") !== null)
     }
 
     // The countdown ends before the attempt's outcome is known: no "Reconnecting in 0 s."
     function test_countdownAtZeroSaysReconnecting() {
         const banner = createTemporaryObject(bannerComponent, test, {
-            connectionState: "Reconnecting", errorText: "Connection refused", retryInMs: 1000 })
+            connectionState: RedisClient.Reconnecting, errorText: "Connection refused", retryInMs: 1000 })
         verify(findText(banner, "Reconnecting in 1 s.") !== null)
         tryVerify(() => banner.secondsLeft === 0, 3000)
         verify(findText(banner, "127.0.0.1:6379: Connection refused. Reconnecting…") !== null)
@@ -78,7 +79,7 @@ TestCase {
 
     function test_reconnectingNamesTheServerAndOffersAnother() {
         const banner = createTemporaryObject(bannerComponent, test, {
-            connectionState: "Reconnecting", errorText: "Connection refused", retryInMs: 3000 })
+            connectionState: RedisClient.Reconnecting, errorText: "Connection refused", retryInMs: 3000 })
         verify(findText(banner, "127.0.0.1:6379: Connection refused. Reconnecting in 3 s.") !== null)
         changeSpy.target = banner
         const button = findText(banner, "Change server")
@@ -89,21 +90,21 @@ TestCase {
 
     function test_disconnectedNamesTheServer() {
         const banner = createTemporaryObject(bannerComponent, test, {
-            connectionState: "Disconnected", errorText: "Authentication failed" })
+            connectionState: RedisClient.Disconnected, errorText: "Authentication failed" })
         verify(findText(banner, "127.0.0.1:6379: Authentication failed.") !== null)
         verify(findText(banner, "Change server") !== null)
     }
 
     // A server that stops answering keeps its connection: waiting is right, no way out offered.
     function test_notRespondingWaits() {
-        const banner = createTemporaryObject(bannerComponent, test, { connectionState: "NotResponding" })
+        const banner = createTemporaryObject(bannerComponent, test, { connectionState: RedisClient.NotResponding })
         verify(findText(banner, "127.0.0.1:6379 is not responding.") !== null)
         compare(findText(banner, "Change server"), null)
         compare(findText(banner, "Retry now"), null)
     }
 
     function test_connectingNamesTheServer() {
-        const banner = createTemporaryObject(bannerComponent, test, { connectionState: "Connecting" })
+        const banner = createTemporaryObject(bannerComponent, test, { connectionState: RedisClient.Connecting })
         verify(findText(banner, "Connecting to 127.0.0.1:6379") !== null)
         verify(findText(banner, "Change server") !== null)
     }
