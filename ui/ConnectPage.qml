@@ -82,16 +82,23 @@ Page {
                 rowSpacing: Theme.spacing
                 Layout.fillWidth: true
 
-                Label { text: qsTr("Host"); color: Theme.text }
+                Label { text: qsTr("Host or URL"); color: Theme.text }
                 TextField {
                     objectName: "hostField"
                     Layout.fillWidth: true
                     text: Connection.host
-                    Accessible.name: qsTr("Host")
+                    placeholderText: qsTr("127.0.0.1, or redis+sentinel://host:26379/mymaster")
+                    Accessible.name: qsTr("Host or URL")
+                    ToolTip.visible: hovered
+                    ToolTip.delay: 600
+                    ToolTip.text: qsTr("A host name, or a whole address: redis://[user@]host[:port][/db], rediss://…, or redis+sentinel://host:port[,host:port…]/master-name[/db] to follow the master through failovers.")
                     onTextEdited: Connection.host = text
                 }
                 Label { text: qsTr("Port"); color: Theme.text }
                 SpinBox {
+                    objectName: "portField"
+                    // A URL in the host field names its own port(s).
+                    enabled: Connection.host.indexOf("://") < 0
                     from: 1
                     to: 65535
                     editable: true

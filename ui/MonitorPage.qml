@@ -229,6 +229,19 @@ Page {
                 text: qsTr("Stop replay")
                 onClicked: page.monitor.stopReplay()
             }
+            // Through Sentinel: the newest event the sentinels published; all recent ones on hover.
+            Label {
+                objectName: "sentinelLabel"
+                visible: page.monitor.sentinelEvents.length > 0
+                Layout.maximumWidth: 420
+                elide: Text.ElideRight
+                textFormat: Text.PlainText
+                text: visible ? qsTr("Sentinel: %1").arg(page.monitor.sentinelEvents[page.monitor.sentinelEvents.length - 1]) : ""
+                color: Theme.warning
+                ToolTip.visible: sentinelHover.hovered
+                ToolTip.text: page.monitor.sentinelEvents.join("\n")
+                HoverHandler { id: sentinelHover }
+            }
             Label {
                 Layout.fillWidth: true
                 text: page.monitor.statusMessage

@@ -115,7 +115,10 @@ void ChatSession::openOutboxStore()
     if (m_config.outboxDirectory.isEmpty() || m_outboxStore)
         return;
     const ConnectionOptions &options = m_client->options();
-    const QString server = options.unixSocket.isEmpty()
+    // Through Sentinel the master's address changes with a failover; the set's name does not.
+    const QString server = options.topology == Topology::Sentinel
+        ? QStringLiteral("sentinel:%1/%2").arg(options.sentinelMaster).arg(options.database)
+        : options.unixSocket.isEmpty()
         ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
         : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database);
     m_outboxStore = std::make_unique<OutboxStore>(

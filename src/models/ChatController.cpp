@@ -72,9 +72,11 @@ void ChatController::start(
     }
     m_identity->attach(m_session,
         options.username + QLatin1Char('@')
-            + (options.unixSocket.isEmpty()
-                    ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
-                    : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database)));
+            + (options.topology == Topology::Sentinel // the master moves; the set's name stays
+                    ? QStringLiteral("sentinel:%1/%2").arg(options.sentinelMaster).arg(options.database)
+                    : options.unixSocket.isEmpty()
+                        ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
+                        : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database)));
     m_session->setAcceptedPeers(ChatSessionSettings::acceptedPeers(nickname));
     connect(m_session, &ChatSession::acceptedPeersChanged, this,
         [this] { ChatSessionSettings::setAcceptedPeers(m_session->nickname(), m_session->acceptedPeers()); });

@@ -72,7 +72,7 @@ public:
 
     bool isStarted() const { return m_session != nullptr; }
     QString nickname() const;
-    QString endpoint() const { return m_options.endpointDisplayName(); }
+    QString endpoint() const { return m_options.serverDisplayName(); }
     RedisClient::ClientState connectionState() const;
     QString errorText() const;
     int retryInMs() const;

@@ -22,7 +22,7 @@ ConnectionController::ConnectionController(QObject *parent)
     });
     connect(m_credentials, &CredentialStore::passwordRead, this,
         [this](const QString &account, const QString &password) {
-            if (account != CredentialStore::accountFor(m_options.username, m_options.endpointDisplayName()))
+            if (account != CredentialStore::accountFor(m_options.username, m_options.serverDisplayName()))
                 return;
             if (m_options.password.isEmpty()) {
                 m_options.password = password;
@@ -49,10 +49,10 @@ void ConnectionController::load()
     QSettings settings;
     settings.beginGroup(QStringLiteral("server"));
     m_hasSavedServer = settings.contains(QStringLiteral("host"));
-    m_options.host = settings.value(QStringLiteral("host"), m_options.host).toString();
     m_options.port = quint16(settings.value(QStringLiteral("port"), m_options.port).toUInt());
     m_options.username = settings.value(QStringLiteral("username")).toString();
     m_options.database = settings.value(QStringLiteral("database"), 0).toInt();
+    applyServerText(settings.value(QStringLiteral("host"), m_options.host).toString());
     m_options.tls.enabled = settings.value(QStringLiteral("tls"), false).toBool();
     m_options.tls.caFile = settings.value(QStringLiteral("tlsCaFile")).toString();
     m_options.tls.certFile = settings.value(QStringLiteral("tlsCertFile")).toString();
@@ -71,7 +71,7 @@ void ConnectionController::save()
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("server"));
-    settings.setValue(QStringLiteral("host"), m_options.host);
+    settings.setValue(QStringLiteral("host"), host());
     settings.setValue(QStringLiteral("port"), m_options.port);
     settings.setValue(QStringLiteral("username"), m_options.username);
     settings.setValue(QStringLiteral("database"), m_options.database);
@@ -98,10 +98,50 @@ template<typename T, typename U> bool assignChanged(T &member, U &&value)
 }
 } // namespace
 
+QString ConnectionController::host() const
+{
+    if (!m_serverUrlError.isEmpty())
+        return m_options.host; // the text as typed, until it parses
+    return m_options.topology == Topology::Standalone ? m_options.host : m_options.serverDisplayName();
+}
+
 void ConnectionController::setHost(const QString &host)
 {
-    if (assignChanged(m_options.host, host.trimmed()))
-        Q_EMIT settingsChanged();
+    if (host.trimmed() == this->host())
+        return;
+    applyServerText(host.trimmed());
+    Q_EMIT settingsChanged();
+}
+
+// The host field also takes a whole address (redis+sentinel://..., redis://...): its parts replace
+// the form's; the password, the client name and the TLS files stay.
+void ConnectionController::applyServerText(const QString &text)
+{
+    m_serverUrlError.clear();
+    if (!text.contains(QLatin1String("://"))) {
+        m_options.topology = Topology::Standalone;
+        m_options.seeds.clear();
+        m_options.sentinelMaster.clear();
+        m_options.host = text;
+        return;
+    }
+    QString error;
+    const ConnectionOptions parsed = ConnectionOptions::fromUrl(text, &error, QUrl::StrictMode);
+    if (!error.isEmpty()) {
+        m_serverUrlError = error;
+        m_options.host = text;
+        return;
+    }
+    m_options.topology = parsed.topology;
+    m_options.seeds = parsed.seeds;
+    m_options.sentinelMaster = parsed.sentinelMaster;
+    m_options.host = parsed.host;
+    m_options.port = parsed.port;
+    m_options.unixSocket = parsed.unixSocket;
+    m_options.database = parsed.database;
+    m_options.tls.enabled = parsed.tls.enabled;
+    if (!parsed.username.isEmpty())
+        m_options.username = parsed.username;
 }
 void ConnectionController::setPort(int port)
 {
@@ -207,6 +247,7 @@ void ConnectionController::applyLaunchOptions(const ConnectionOptions &options, 
     const QString clientName = m_options.clientName;
     m_options = options;
     m_options.clientName = clientName;
+    m_serverUrlError.clear();
     m_useLocalServer = false;
     if (!nickname.isEmpty())
         m_nickname = nickname;
@@ -223,6 +264,8 @@ QString ConnectionController::validate() const
         return tr("The nickname is too long (64 characters at most).");
     if (m_useLocalServer)
         return m_localServer->isAvailable() ? QString() : tr("redis-server is not installed.");
+    if (!m_serverUrlError.isEmpty())
+        return m_serverUrlError;
     return m_options.validate();
 }
 
@@ -241,7 +284,7 @@ void ConnectionController::prepare()
             m_localServer->start();
         return;
     }
-    const QString account = CredentialStore::accountFor(m_options.username, m_options.endpointDisplayName());
+    const QString account = CredentialStore::accountFor(m_options.username, m_options.serverDisplayName());
     if (m_rememberPassword && !m_options.password.isEmpty())
         m_credentials->savePassword(account, m_options.password);
     else if (!m_rememberPassword)
@@ -282,7 +325,7 @@ void ConnectionController::loadSavedPassword()
     if (m_useLocalServer || !m_rememberPassword)
         return;
     m_credentials->readPassword(
-        CredentialStore::accountFor(m_options.username, m_options.endpointDisplayName()));
+        CredentialStore::accountFor(m_options.username, m_options.serverDisplayName()));
 }
 
 void ConnectionController::setKeychainMessage(const QString &message)

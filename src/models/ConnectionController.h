@@ -46,7 +46,8 @@ public:
     explicit ConnectionController(QObject *parent = nullptr);
     ~ConnectionController() override;
 
-    QString host() const { return m_options.host; }
+    // The host name, or the whole address when one was given (a redis+sentinel:// URL).
+    QString host() const;
     void setHost(const QString &host);
     int port() const { return m_options.port; }
     void setPort(int port);
@@ -78,7 +79,7 @@ public:
     QString localServerStatus() const;
     bool localServerStarting() const;
     QString keychainMessage() const { return m_keychainMessage; }
-    QString endpoint() const { return m_options.endpointDisplayName(); }
+    QString endpoint() const { return m_options.serverDisplayName(); }
 
     // Options from the command line win over the saved settings for this run.
     void applyLaunchOptions(const ConnectionOptions &options, const QString &nickname);
@@ -106,6 +107,7 @@ Q_SIGNALS:
 private:
     void save();
     void load();
+    void applyServerText(const QString &text);
     void setKeychainMessage(const QString &message);
     void emitLocalReady();
     void prepareAfterKeychain();
@@ -115,6 +117,7 @@ private:
     bool m_rememberPassword = false;
     bool m_useLocalServer = false;
     bool m_hasSavedServer = false;
+    QString m_serverUrlError; // the address typed in the host field does not parse
     bool m_prepareAfterKeychain = false;
     QString m_keychainMessage;
     LocalRedisServer *m_localServer;

@@ -3,6 +3,7 @@
 #include "CaptureFiles.h"
 #include "ChannelRateChart.h"
 #include "MonitorSelection.h"
+#include "ServerNotices.h"
 
 #include "redis/RedisClient.h"
 
@@ -36,6 +37,7 @@ MonitorController::MonitorController(QObject *parent)
     , m_files(new CaptureFiles(this))
     , m_selection(new MonitorSelection(this))
     , m_chart(new ChannelRateChart(m_palette, this))
+    , m_serverNotices(new ServerNotices(this))
 {
     m_messages->setPalette(m_palette);
     m_statistics->setPalette(m_palette);
@@ -46,6 +48,9 @@ MonitorController::MonitorController(QObject *parent)
     connect(m_selection, &MonitorSelection::changed, this, &MonitorController::selectionChanged);
     connect(m_chart, &ChannelRateChart::sampled, this, &MonitorController::countersChanged);
     connect(m_chart, &ChannelRateChart::changed, this, &MonitorController::rateHistoryChanged);
+    connect(m_serverNotices, &ServerNotices::notice, this, &MonitorController::setStatus);
+    connect(m_serverNotices, &ServerNotices::sentinelEventsChanged, this,
+        &MonitorController::sentinelEventsChanged);
 }
 
 MonitorController::~MonitorController()
@@ -99,23 +104,17 @@ void MonitorController::start(const ConnectionOptions &options)
     });
     if (SlowSubscriberWatch *watch = m_monitor->slowSubscriberWatch())
         connect(watch, &SlowSubscriberWatch::changed, this, &MonitorController::slowSubscriberChanged);
-    const QString endpoint = monitorOptions.endpointDisplayName();
-    connect(
-        m_monitor->client(), &RedisClient::serverRespondingChanged, this, [this, endpoint](bool responding) {
-            setStatus(responding ? tr("%1 is responding again.").arg(endpoint)
-                                 : tr("%1 is not responding. Waiting with the connection open, so "
-                                      "nothing it holds for us is lost.")
-                                       .arg(endpoint));
-        });
-    connect(m_monitor->client(), &RedisClient::livenessUsesPing, this, [this] {
-        setStatus(tr("This user may not subscribe to Redwire's heartbeat channel; connection checks "
-                     "use PING instead."));
-    });
+    m_serverNotices->follow(m_monitor->client(), monitorOptions.serverDisplayName());
     m_monitor->start();
     m_chart->setStatistics(&m_monitor->statistics());
     Q_EMIT startedChanged();
     updateTopics();
     Q_EMIT gapsChanged();
+}
+
+QStringList MonitorController::sentinelEvents() const
+{
+    return m_serverNotices->sentinelEvents();
 }
 
 void MonitorController::stop()

@@ -21,6 +21,7 @@ class ChannelMonitor;
 class ChannelPalette;
 class CaptureFiles;
 class ChannelRateChart;
+class ServerNotices;
 
 // What the Monitor page talks to: the ChannelMonitor engine (src/monitor) and its two models,
 // the filters, pause, export and recording, publishing a test message, the slow-subscriber
@@ -52,6 +53,9 @@ class MonitorController : public QObject
     Q_PROPERTY(bool exporting READ isExporting NOTIFY exportChanged)
     Q_PROPERTY(int exportPercent READ exportPercent NOTIFY exportChanged)
     Q_PROPERTY(QString statusMessage READ statusMessage NOTIFY statusMessageChanged)
+    // Through Sentinel: the newest events the sentinels published about the master, oldest first
+    // ("13:10:37  +switch-master mymaster 127.0.0.1 6379 127.0.0.1 6380"), at most 50.
+    Q_PROPERTY(QStringList sentinelEvents READ sentinelEvents NOTIFY sentinelEventsChanged)
     Q_PROPERTY(QVariantList rateHistory READ rateHistory NOTIFY rateHistoryChanged)
     // The top of the chart's scale: 1, 2 or 5 times a power of ten, at least the highest rate charted.
     Q_PROPERTY(double rateCeiling READ rateCeiling NOTIFY rateHistoryChanged)
@@ -113,6 +117,7 @@ public:
     bool isExporting() const;
     int exportPercent() const;
     QString statusMessage() const { return m_statusMessage; }
+    QStringList sentinelEvents() const;
     // [{channel, color, peak, points: [msgs/s, ...oldest first]}]: the channels with the most
     // messages in the last minute, the busiest first; one point per second, up to a minute of them.
     QVariantList rateHistory() const;
@@ -183,6 +188,7 @@ Q_SIGNALS:
     void recordingChanged();
     void exportChanged();
     void statusMessageChanged();
+    void sentinelEventsChanged();
     void rateHistoryChanged();
     void internalChannelsShownChanged();
     void selectionChanged();
@@ -206,6 +212,7 @@ private:
     ChannelRateChart *m_chart;
     int m_bufferCapacity = 100000;
     QString m_statusMessage;
+    ServerNotices *m_serverNotices;
     bool m_internalShown = false;
 };
 

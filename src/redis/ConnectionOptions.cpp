@@ -1,5 +1,7 @@
 #include "ConnectionOptions.h"
 
+#include "private/ServerListUrl.h"
+
 #include <QCoreApplication>
 #include <QUrlQuery>
 
@@ -38,6 +40,27 @@ QStringView portOf(QStringView url)
 }
 } // namespace
 
+QString ServerAddress::displayName() const
+{
+    const QString hostPart
+        = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return hostPart + QLatin1Char(':') + QString::number(port);
+}
+
+QString ConnectionOptions::serverDisplayName() const
+{
+    if (topology == Topology::Standalone)
+        return endpointDisplayName();
+    QStringList addresses;
+    for (const ServerAddress &seed : seeds)
+        addresses << seed.displayName();
+    const QString user = username.isEmpty() ? QString() : username + QLatin1Char('@');
+    if (topology == Topology::Cluster)
+        return QStringLiteral("redis+cluster://") + user + addresses.join(QLatin1Char(','));
+    return QStringLiteral("redis+sentinel://") + user + addresses.join(QLatin1Char(',')) + QLatin1Char('/')
+        + sentinelMaster + (database != 0 ? QLatin1Char('/') + QString::number(database) : QString());
+}
+
 QString ConnectionOptions::endpointDisplayName() const
 {
     if (!unixSocket.isEmpty())
@@ -50,6 +73,19 @@ QString ConnectionOptions::endpointDisplayName() const
 
 QString ConnectionOptions::validate() const
 {
+    if (topology == Topology::Cluster)
+        return QCoreApplication::translate("Redwire::ConnectionOptions",
+            "Redis Cluster is not supported yet: connect to one node with redis://host:port instead.");
+    if (topology == Topology::Sentinel) {
+        if (seeds.isEmpty())
+            return QCoreApplication::translate("Redwire::ConnectionOptions", "No sentinel given.");
+        if (sentinelMaster.isEmpty())
+            return QCoreApplication::translate(
+                "Redwire::ConnectionOptions", "No master name given for the sentinels.");
+        if (sentinelTimeoutMs <= 0)
+            return QCoreApplication::translate(
+                "Redwire::ConnectionOptions", "The sentinel timeout must be positive.");
+    }
     if (unixSocket.isEmpty() && host.isEmpty())
         return QCoreApplication::translate("Redwire::ConnectionOptions", "No host or socket given.");
     if (unixSocket.isEmpty() && port == 0)
@@ -79,6 +115,8 @@ QString ConnectionOptions::validate() const
 
 ConnectionOptions ConnectionOptions::fromUrl(const QUrl &url, QString *errorMessage)
 {
+    if (url.isValid() && ServerListUrl::handles(url.toString()))
+        return fromUrl(url.toString(), errorMessage);
     auto fail = [&](const QString &message) {
         if (errorMessage)
             *errorMessage = message;
@@ -121,7 +159,8 @@ ConnectionOptions ConnectionOptions::fromUrl(const QUrl &url, QString *errorMess
         }
     } else {
         return fail(QCoreApplication::translate("Redwire::ConnectionOptions",
-            "Unsupported URL scheme \"%1\" (use redis://, rediss:// or unix://).")
+            "Unsupported URL scheme \"%1\" (use redis://, rediss://, unix://, redis+sentinel:// or "
+            "redis+cluster://).")
                         .arg(url.scheme()));
     }
     options.username = url.userName();
@@ -140,6 +179,12 @@ ConnectionOptions ConnectionOptions::fromUrl(const QUrl &url, QString *errorMess
 ConnectionOptions ConnectionOptions::fromUrl(
     const QString &text, QString *errorMessage, QUrl::ParsingMode mode)
 {
+    if (ServerListUrl::handles(text)) {
+        ConnectionOptions options;
+        if (!ServerListUrl::parse(text, &options, errorMessage))
+            return ConnectionOptions();
+        return options;
+    }
     // Nothing after the colon ("host:") is the default port, as QUrl has it.
     const QStringView port = portOf(text);
     if (!port.isEmpty()) {

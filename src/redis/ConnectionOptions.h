@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMetaType>
 #include <QString>
 #include <QUrl>
 
@@ -31,6 +32,26 @@ struct ReconnectPolicy
     int healthyAfterMs = 10000;
 };
 
+// One server's TCP address, as a URL or a sentinel names it.
+struct ServerAddress
+{
+    QString host;
+    quint16 port = 0;
+
+    bool isValid() const { return !host.isEmpty() && port != 0; }
+    // "host:port", "[::1]:port" for IPv6.
+    QString displayName() const;
+    friend bool operator==(const ServerAddress &a, const ServerAddress &b)
+    {
+        return a.port == b.port && a.host == b.host;
+    }
+    friend bool operator!=(const ServerAddress &a, const ServerAddress &b) { return !(a == b); }
+};
+
+// How the server is found: given directly, through Sentinel (the master of a named set), or as a
+// Redis Cluster (seed nodes; not supported yet).
+enum class Topology { Standalone, Sentinel, Cluster };
+
 // Everything needed to open and keep one connection to one server.
 struct ConnectionOptions
 {
@@ -56,13 +77,26 @@ struct ConnectionOptions
     ReconnectPolicy reconnect;
     TlsOptions tls;
 
+    // Sentinel: the sentinels to ask for the master of `sentinelMaster`; host and port are then
+    // the master's, filled in by RedisClient once a sentinel has named it. Cluster: seed nodes.
+    Topology topology = Topology::Standalone;
+    QList<ServerAddress> seeds;
+    QString sentinelMaster;
+    int sentinelTimeoutMs = 1000; // connecting to one sentinel and its answer, together
+
     // "host:port", "unix:/path" or "tls://host:port", for messages and logs.
     QString endpointDisplayName() const;
 
     // Returns an error message, or an empty string when the options are usable.
     QString validate() const;
 
-    // Parses redis://[user@]host[:port][/db], rediss://... (TLS) and unix:///path?db=N.
+    // The address as the user gave it, for titles and messages: endpointDisplayName(), or
+    // "sentinel://host:port,host:port/master" for Sentinel. Never a password.
+    QString serverDisplayName() const;
+
+    // Parses redis://[user@]host[:port][/db], rediss://... (TLS), unix:///path?db=N,
+    // redis+sentinel://[user@]host:port[,host:port...]/master-name[/db] and
+    // redis+cluster://[user@]host:port[,host:port...] (parsed; validate() refuses it for now).
     // A password in the URL is refused (it would end up in shell history and process lists).
     static ConnectionOptions fromUrl(const QUrl &url, QString *errorMessage = nullptr);
     // The same from what the user typed: a port QUrl refuses (99999, "abc") is named in the error,
@@ -72,3 +106,5 @@ struct ConnectionOptions
 };
 
 } // namespace Redwire
+
+Q_DECLARE_METATYPE(Redwire::ServerAddress)

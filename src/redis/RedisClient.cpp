@@ -1,6 +1,7 @@
 #include "RedisClient.h"
 
 #include "RedisSubscription.h"
+#include "SentinelFailover.h"
 #include "SubscriberLiveness.h"
 
 #include <algorithm>
@@ -55,6 +56,27 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
         &RedisClient::serverRespondingChanged);
     connect(m_liveness, &SubscriberLiveness::serverRespondingChanged, this, &RedisClient::updateState);
     connect(m_liveness, &SubscriberLiveness::usingPing, this, &RedisClient::livenessUsesPing);
+    setUpSentinel();
+}
+
+void RedisClient::setUpSentinel()
+{
+    delete m_sentinel;
+    m_sentinel = nullptr;
+    if (m_options.topology != Topology::Sentinel)
+        return;
+    m_sentinel = new SentinelFailover(m_options, { m_commands, m_subscriber }, this);
+    connect(m_sentinel, &SentinelFailover::masterChanged, this,
+        [this](const ServerAddress &master, const QString &reason) {
+            m_options.host = master.host;
+            m_options.port = master.port;
+            Q_EMIT masterChanged(master.displayName(), reason);
+        });
+    connect(m_sentinel, &SentinelFailover::sentinelEvent, this,
+        [this](const ServerAddress &sentinel, const QByteArray &event, const QByteArray &detail) {
+            Q_EMIT sentinelEvent(sentinel.displayName(), event, detail);
+        });
+    connect(m_sentinel, &SentinelFailover::resolutionFailed, this, &RedisClient::sentinelsUnavailable);
 }
 
 RedisClient::~RedisClient() = default;
@@ -91,6 +113,7 @@ void RedisClient::setOptions(const ConnectionOptions &options)
     m_commands->setOptions(options);
     m_subscriber->setOptions(options);
     m_liveness->setIntervalMs(options.heartbeatIntervalMs);
+    setUpSentinel();
 }
 
 bool RedisClient::isConnected() const
@@ -110,13 +133,25 @@ qint64 RedisClient::subscriberSilenceMs() const
 
 void RedisClient::connectToServer()
 {
-    m_commands->connectToServer();
-    m_subscriber->connectToServer();
+    if (m_sentinel) {
+        // The sentinels name the master first; the connections start once they have.
+        const QString problem = m_options.validate();
+        if (!problem.isEmpty()) {
+            m_commands->connectToServer(); // reports the problem as any connection would
+            return;
+        }
+        m_sentinel->start();
+    } else {
+        m_commands->connectToServer();
+        m_subscriber->connectToServer();
+    }
     m_liveness->start();
 }
 
 void RedisClient::disconnectFromServer()
 {
+    if (m_sentinel)
+        m_sentinel->stop();
     m_liveness->stop();
     m_commands->disconnectFromServer();
     m_subscriber->disconnectFromServer();

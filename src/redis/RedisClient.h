@@ -10,12 +10,14 @@
 namespace Redwire {
 
 class RedisSubscription;
+class SentinelFailover;
 
 // What the rest of Redwire talks to: a command connection and a subscriber connection to one
 // server, with the subscriber's liveness watched by SubscriberLiveness: a subscriber that stays
 // silent while the server answers is replaced; a server that answers nothing at all is reported
-// as not responding and its connections are kept. One server today; a cluster client would hold
-// a set.
+// as not responding and its connections are kept. With a redis+sentinel:// address a
+// SentinelFailover keeps both connections on the current master. One server at a time; a cluster
+// client would hold a set.
 class RedisClient : public QObject
 {
     Q_OBJECT
@@ -68,6 +70,12 @@ Q_SIGNALS:
     void serverRespondingChanged(bool responding);
     // Once: the server refuses this user the heartbeat channel; liveness checks use PING.
     void livenessUsesPing();
+    // Sentinel only: the connections follow the master to this address (also the first time).
+    void masterChanged(const QString &endpoint, const QString &reason);
+    // Sentinel only: an event a sentinel published about the master ("+sdown", "master mymaster ...").
+    void sentinelEvent(const QString &sentinel, const QByteArray &event, const QByteArray &detail);
+    // Sentinel only: no sentinel named the master; asking again after nextRetryMs.
+    void sentinelsUnavailable(const Redwire::RedisError &error, int nextRetryMs);
 
 private:
     friend class RedisSubscription;
@@ -76,6 +84,7 @@ private:
     void updateConnected();
     void updateState();
     void updateRouting();
+    void setUpSentinel();
 
     ConnectionOptions m_options;
     CommandConnection *m_commands;
@@ -85,6 +94,7 @@ private:
     QMetaObject::Connection m_routeMessages;
     QMetaObject::Connection m_routePatternMessages;
     class SubscriberLiveness *m_liveness;
+    SentinelFailover *m_sentinel = nullptr;
     bool m_connected = false;
     ClientState m_state = ClientState::Disconnected;
 };

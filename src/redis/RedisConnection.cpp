@@ -257,6 +257,8 @@ void RedisConnection::linkReply(RedisReply &&reply)
     }
     ReplyHandler handler = std::move(m_pending.front().handler);
     m_pending.pop_front();
+    if (reply.isError() && reply.bytes().startsWith("READONLY"))
+        Q_EMIT readOnlyReplyReceived();
     if (handler)
         handler(reply, RedisError());
 }

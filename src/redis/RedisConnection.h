@@ -87,6 +87,9 @@ Q_SIGNALS:
     // The connection has stayed up for ReconnectPolicy::healthyAfterMs: the next drop waits the
     // first backoff delay again.
     void healthy();
+    // A command was answered -READONLY: this server is a replica now (after a failover), though
+    // the connection still works. Sentinel support then asks where the master went.
+    void readOnlyReplyReceived();
 
 protected:
     RedisConnection(ConnectionRole role, const ConnectionOptions &options, QObject *parent);

@@ -18,6 +18,7 @@ class TestConnectionController : public QObject
 private Q_SLOTS:
     void initTestCase();
     void localServerOptionsCarryItsPassword();
+    void hostFieldTakesASentinelUrl();
 
 private:
     QTemporaryDir m_home; // settings and the local server's data directory, not the user's
@@ -69,6 +70,47 @@ void TestConnectionController::localServerOptionsCarryItsPassword()
     QVERIFY2(status.contains(QString::number(options.port)), qPrintable(status));
     QVERIFY(!status.contains(options.password));
     QVERIFY(controller.password().isEmpty());
+}
+
+// The connect page's host field takes a whole redis+sentinel:// address: the options follow it,
+// it is shown back without a password and kept for the next start; a bad one is a clear error.
+void TestConnectionController::hostFieldTakesASentinelUrl()
+{
+    const QString url = QStringLiteral("redis+sentinel://127.0.0.1:26379,127.0.0.1:26380/mymaster/2");
+    {
+        ConnectionController controller;
+        controller.setUseLocalServer(false);
+        controller.setNickname(QStringLiteral("alice"));
+        controller.setPassword(QStringLiteral("hunter2"));
+        controller.setHost(url);
+        QCOMPARE(controller.validate(), QString());
+        const ConnectionOptions options = controller.options();
+        QCOMPARE(options.topology, Topology::Sentinel);
+        QCOMPARE(options.seeds.size(), 2);
+        QCOMPARE(options.sentinelMaster, QStringLiteral("mymaster"));
+        QCOMPARE(options.database, 2);
+        QCOMPARE(options.password, QStringLiteral("hunter2"));
+        QCOMPARE(controller.host(), url);
+        QCOMPARE(controller.endpoint(), url);
+        QSignalSpy ready(&controller, &ConnectionController::ready);
+        controller.prepare(); // saves the settings
+        QTRY_COMPARE(ready.count(), 1);
+    }
+    {
+        ConnectionController again;
+        QCOMPARE(again.host(), url);
+        QCOMPARE(again.options().topology, Topology::Sentinel);
+        again.setNickname(QStringLiteral("alice"));
+        again.setHost(QStringLiteral("redis+sentinel://127.0.0.1:26379"));
+        QCOMPARE(again.validate(),
+            QStringLiteral("The sentinel URL names no master: add /<master-name> after the sentinels."));
+        again.setHost(QStringLiteral("redis+cluster://127.0.0.1:7000"));
+        QVERIFY(again.validate().startsWith(QStringLiteral("Redis Cluster is not supported yet")));
+        again.setHost(QStringLiteral("example.org"));
+        QCOMPARE(again.validate(), QString());
+        QCOMPARE(again.options().topology, Topology::Standalone);
+        QCOMPARE(again.options().host, QStringLiteral("example.org"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConnectionController)

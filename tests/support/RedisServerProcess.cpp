@@ -31,6 +31,8 @@ constexpr int startAttempts = 5;
 constexpr int stopGraceMs = 5000;
 constexpr int killWaitMs = 5000;
 const char readyLine[] = "Ready to accept connections";
+// A sentinel never says it is ready; its id is logged once its port is bound.
+const char sentinelReadyLine[] = "Sentinel ID is";
 
 // A port that was free a moment ago. Another process may take it before redis-server binds it;
 // start() retries with a new one when redis reports "Address already in use".
@@ -169,7 +171,10 @@ bool RedisServerProcess::startOnce(const Options &options, bool *addressInUse)
     process->setProcessChannelMode(QProcess::MergedChannels);
     process->setWorkingDirectory(m_dir->path());
     process->setProgram(program);
-    process->setArguments({ m_dir->filePath(QStringLiteral("redis.conf")) });
+    QStringList arguments { m_dir->filePath(QStringLiteral("redis.conf")) };
+    if (options.sentinel)
+        arguments << QStringLiteral("--sentinel");
+    process->setArguments(arguments);
 #ifdef Q_OS_LINUX
     // If the test process dies (crash, abort, watchdog kill), the kernel kills the server too.
     // The death signal is tied to the forking thread: start servers from the test's main thread.
@@ -238,7 +243,7 @@ bool RedisServerProcess::waitUntilReady(qsizetype from, int timeoutMs, bool *add
 {
     const QDeadlineTimer deadline(timeoutMs);
     for (;;) {
-        if (m_log.indexOf(readyLine, from) >= 0)
+        if (m_log.indexOf(m_options.sentinel ? sentinelReadyLine : readyLine, from) >= 0)
             return true;
         if (m_process->state() == QProcess::NotRunning) {
             m_log += m_process->readAllStandardOutput();

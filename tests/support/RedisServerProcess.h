@@ -29,6 +29,9 @@ public:
         TlsClientAuth tlsAuthClients = TlsClientAuth::Optional;
         QStringList extraConfig; // raw config lines, e.g. "client-output-buffer-limit pubsub 0 0 0"
         quint16 port = 0; // 0: a free loopback port
+        // Runs as a sentinel (`redis-server redis.conf --sentinel`); extraConfig then holds the
+        // "sentinel monitor ..." lines. The config file is the sentinel's own, rewritten by it.
+        bool sentinel = false;
         quint16 tlsPort = 0; // 0: a free loopback port (with tls set)
         int readyTimeoutMs = 10000;
     };

@@ -69,8 +69,9 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         { QStringLiteral("p"), QStringLiteral("port") }, tr("Server port (default: 6379)."), tr("port"));
     const QCommandLineOption socket({ QStringLiteral("s"), QStringLiteral("socket") },
         tr("Unix socket path (host and port are then ignored)."), tr("path"));
-    const QCommandLineOption uri({ QStringLiteral("u"), QStringLiteral("uri") },
-        tr("Server URI: redis://[user@]host[:port][/db], rediss://..., unix:///path?db=N. "
+    const QCommandLineOption uri({ QStringLiteral("u"), QStringLiteral("url"), QStringLiteral("uri") },
+        tr("Server URI: redis://[user@]host[:port][/db], rediss://..., unix:///path?db=N, "
+           "redis+sentinel://host:port[,host:port...]/master-name[/db] (follows failovers). "
            "Options given as well override its parts."),
         tr("uri"));
     const QCommandLineOption user(QStringLiteral("user"), tr("ACL user name."), tr("user"));
@@ -334,6 +335,21 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     if (!problem.isEmpty()) {
         m_error = problem;
         return Outcome::UsageError;
+    }
+    if (connection.topology == Redwire::Topology::Sentinel) {
+        for (const QCommandLineOption *option : { &host, &port, &socket }) {
+            if (parser.isSet(*option)) {
+                m_error = tr("--%1 cannot be combined with a redis+sentinel:// address: the sentinels "
+                             "name the server.")
+                              .arg(option->names().constLast());
+                return Outcome::UsageError;
+            }
+        }
+        if (!options.replayFile.isEmpty()) {
+            m_error = tr("--replay does not follow Sentinel yet: give the master's address, as "
+                         "redis://host:port.");
+            return Outcome::UsageError;
+        }
     }
     m_options = options;
     return Outcome::Run;

@@ -37,6 +37,7 @@ void writeStderr(const QByteArray &bytes)
 MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *output, QObject *parent)
     : QObject(parent)
     , m_options(options)
+    , m_endpoint(options.connection.serverDisplayName())
     , m_output(output)
     , m_monitor(new ChannelMonitor(options.connection, this))
 {
@@ -92,8 +93,7 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     connect(m_monitor, &ChannelMonitor::gapRecorded, this, &MonitorSession::reportGap);
     connect(m_monitor, &ChannelMonitor::resubscribed, this, [this](int topics) {
         m_reconnecting = false;
-        note(tr("reconnected to %1; resubscribed to %n topic(s)", nullptr, topics)
-                 .arg(m_options.connection.endpointDisplayName()));
+        note(tr("reconnected to %1; resubscribed to %n topic(s)", nullptr, topics).arg(m_endpoint));
     });
     connect(client, &RedisClient::heartbeatMissed, this, [this](int silenceMs) {
         note(tr("the server answers, but the subscriber connection heard nothing for %1 ms; "
@@ -102,12 +102,35 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     });
     connect(client, &RedisClient::serverRespondingChanged, this, [this, client](bool responding) {
         if (responding)
-            note(tr("%1 is responding again").arg(m_options.connection.endpointDisplayName()));
+            note(tr("%1 is responding again").arg(m_endpoint));
         else
             note(tr("%1 is not responding (nothing heard for %2 s); keeping the connection open")
-                     .arg(m_options.connection.endpointDisplayName())
+                     .arg(m_endpoint)
                      .arg(double(client->subscriberSilenceMs()) / 1000, 0, 'f', 1));
     });
+    connect(
+        client, &RedisClient::masterChanged, this, [this](const QString &endpoint, const QString &reason) {
+            const bool first = m_endpoint == m_options.connection.serverDisplayName();
+            m_endpoint = tr("%1 (master of %2)").arg(endpoint, m_options.connection.sentinelMaster);
+            if (!first)
+                note(tr("following the master to %1: %2").arg(endpoint, reason));
+        });
+    connect(client, &RedisClient::sentinelEvent, this,
+        [this](const QString &sentinel, const QByteArray &event, const QByteArray &detail) {
+            note(tr("sentinel %1: %2 %3")
+                     .arg(sentinel, QString::fromUtf8(TextMessageFormatter::terminalSafe(event)),
+                         QString::fromUtf8(TextMessageFormatter::terminalSafe(detail))));
+        });
+    connect(
+        client, &RedisClient::sentinelsUnavailable, this, [this](const RedisError &failure, int nextRetryMs) {
+            if (!m_options.reconnect || (!m_subscriberEverConnected && !m_commandsEverConnected)) {
+                error(tr("cannot find the master: %1").arg(failure.message()));
+                m_monitor->finishOpenGap(failure);
+                finish(CannotConnect);
+                return;
+            }
+            note(tr("%1; asking again in %2 ms").arg(failure.message()).arg(nextRetryMs));
+        });
     connect(client, &RedisClient::livenessUsesPing, this, [this] {
         note(tr("this user may not subscribe to Redwire's heartbeat channel; connection checks use PING"));
     });
@@ -185,7 +208,7 @@ void MonitorSession::connectionFailed(bool isSubscriber, const RedisError &failu
 {
     if (m_finishing)
         return;
-    const QString endpoint = m_options.connection.endpointDisplayName();
+    const QString endpoint = m_endpoint;
     const bool everConnected = isSubscriber ? m_subscriberEverConnected : m_commandsEverConnected;
     if (!everConnected || failure.isPermanent()) {
         error(tr("cannot connect to %1: %2").arg(endpoint, failure.message()));
@@ -216,8 +239,7 @@ void MonitorSession::topicConfirmed()
 {
     if (++m_topicsConfirmed != m_topicsWanted - m_topicsRefused)
         return;
-    note(tr("subscribed to %n topic(s) on %1", nullptr, m_topicsConfirmed)
-             .arg(m_options.connection.endpointDisplayName()));
+    note(tr("subscribed to %n topic(s) on %1", nullptr, m_topicsConfirmed).arg(m_endpoint));
 }
 
 void MonitorSession::topicRefused(

@@ -59,6 +59,8 @@ private:
     void finish(int exitCode);
 
     MonitorOptions m_options;
+    // The server as notes name it: the URL's, then (Sentinel) the master's current address.
+    QString m_endpoint;
     OutputWriter *m_output;
     Redwire::ChannelMonitor *m_monitor;
     Redwire::KeyspaceNotificationConfig *m_keyspaceConfig = nullptr; // with --keyspace
