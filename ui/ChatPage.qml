@@ -103,6 +103,82 @@ Page {
                     }
                 }
             }
+            // Someone signs with a key other than the one pinned for them: loud, until accepted.
+            Repeater {
+                model: page.chat.identity.changedKeys
+                delegate: Rectangle {
+                    id: keyBanner
+                    required property string modelData
+                    objectName: "keyChangedBanner:" + modelData
+                    Layout.fillWidth: true
+                    implicitHeight: keyRow.implicitHeight + Theme.spacing * 2
+                    color: Theme.raised
+                    border.color: Theme.danger
+                    border.width: 2
+                    Accessible.role: Accessible.AlertMessage
+                    Accessible.name: keyText.text
+                    RowLayout {
+                        id: keyRow
+                        anchors.fill: parent
+                        anchors.margins: Theme.spacing
+                        spacing: Theme.spacing
+                        Label {
+                            id: keyText
+                            objectName: "keyChangedText"
+                            Layout.fillWidth: true
+                            text: qsTr("⚠ KEY CHANGED: %1 now signs with a different key. It may be a new device or a reinstall — or someone else using the name. Compare safety numbers with %1 over another channel before you accept the new key; until then their messages are marked KEY CHANGED.").arg(keyBanner.modelData)
+                            textFormat: Text.PlainText
+                            wrapMode: Text.Wrap
+                            color: Theme.danger
+                        }
+                        Button {
+                            objectName: "compareKeys"
+                            text: qsTr("Compare…")
+                            Accessible.name: qsTr("Compare safety numbers with %1").arg(keyBanner.modelData)
+                            onClicked: memberProfile.show(keyBanner.modelData)
+                        }
+                        Button {
+                            objectName: "acceptNewKey"
+                            text: qsTr("Accept new key")
+                            Accessible.name: qsTr("Accept %1's new key").arg(keyBanner.modelData)
+                            onClicked: page.chat.identity.acceptChangedKey(keyBanner.modelData)
+                        }
+                    }
+                }
+            }
+            // No keychain: the signing key sits in a 0600 file. Said once; the user may dismiss it.
+            Rectangle {
+                id: keyStorageBanner
+                objectName: "keyStorageBanner"
+                property bool dismissed: false
+                visible: !dismissed && page.chat.identity.warning.length > 0
+                Layout.fillWidth: true
+                implicitHeight: storageRow.implicitHeight + Theme.spacing * 2
+                color: Theme.raised
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: storageText.text
+                RowLayout {
+                    id: storageRow
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacing
+                    spacing: Theme.spacing
+                    Label {
+                        id: storageText
+                        objectName: "keyStorageText"
+                        Layout.fillWidth: true
+                        text: page.chat.identity.warning
+                        textFormat: Text.PlainText
+                        wrapMode: Text.Wrap
+                        color: Theme.warning
+                    }
+                    Button {
+                        objectName: "dismissKeyStorage"
+                        text: qsTr("Dismiss")
+                        Accessible.name: qsTr("Dismiss the warning about where your key is kept")
+                        onClicked: keyStorageBanner.dismissed = true
+                    }
+                }
+            }
             SearchBar {
                 id: searchBar
                 visible: false
@@ -118,6 +194,7 @@ Page {
                 chat: page.chat
                 onReplyRequested: (messageId, sender, text) => composer.startReply(messageId, sender, text)
                 onEditRequested: (messageId, text) => composer.startEdit(messageId, text)
+                onProfileRequested: (nickname) => memberProfile.show(nickname)
             }
             TypingLine {
                 Layout.fillWidth: true
@@ -139,6 +216,7 @@ Page {
             SplitView.preferredWidth: 190
             SplitView.minimumWidth: 120
             chat: page.chat
+            onProfileRequested: (nickname) => memberProfile.show(nickname)
         }
     }
 
@@ -159,6 +237,11 @@ Page {
     }
     Component.onCompleted: focusComposer()
 
+    MemberProfile {
+        id: memberProfile
+        chat: page.chat
+        onClosed: page.focusComposer()
+    }
     QuickSwitcher {
         id: switcher
         parent: Overlay.overlay

@@ -4,11 +4,13 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Redwire.Models
 
-// Who is in the open room, online first; a click (or Enter on the keyboard's row) opens a direct
-// conversation. The list is one stop of the Tab chain.
+// Who is in the open room, online first. A click (or Space on the keyboard's row) opens the
+// member's profile (safety numbers, "Message …"); Enter opens a direct conversation. The list is
+// one stop of the Tab chain.
 Rectangle {
     id: pane
     required property ChatController chat
+    signal profileRequested(string nickname)
     color: Theme.sidebar
 
     ColumnLayout {
@@ -35,9 +37,13 @@ Rectangle {
                 if (currentItem && !currentItem.me)
                     pane.chat.openDirect(currentItem.nickname)
             }
+            function showCurrentProfile() {
+                if (currentItem)
+                    pane.profileRequested(currentItem.nickname)
+            }
             Keys.onReturnPressed: openCurrent()
             Keys.onEnterPressed: openCurrent()
-            Keys.onSpacePressed: openCurrent()
+            Keys.onSpacePressed: showCurrentProfile()
             delegate: ItemDelegate {
                 id: member
                 required property string nickname
@@ -47,21 +53,21 @@ Rectangle {
                 required property bool away
                 width: ListView.view.width
                 height: 30
-                enabled: !me
                 focusPolicy: Qt.NoFocus
                 Accessible.role: Accessible.ListItem
                 Accessible.name: (member.me ? qsTr("%1 (you)") : member.away ? qsTr("%1, away")
                                   : member.online ? qsTr("%1, online") : qsTr("%1, offline"))
                                  .arg(member.nickname)
-                onClicked: pane.chat.openDirect(nickname)
+                Accessible.description: qsTr("Space: profile and safety number. Enter: direct message.")
+                onClicked: pane.profileRequested(nickname)
                 background: Rectangle {
                     color: member.hovered ? Theme.raised : "transparent"
                     border.width: member.ListView.isCurrentItem && members.activeFocus ? 2 : 0
                     border.color: Theme.accent
                     radius: 2
                 }
-                ToolTip.visible: hovered && !me
-                ToolTip.text: qsTr("Send a direct message")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Profile and safety number")
                 contentItem: RowLayout {
                     spacing: Theme.spacing
                     // Online: a filled green dot; away: a hollow amber ring; offline: grey.

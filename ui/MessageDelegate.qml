@@ -55,6 +55,8 @@ Item {
     signal reply(string messageId, string sender, string text)
     signal react(string messageId, string reaction)
     signal jumpTo(string messageId)
+    // The sender's name was clicked: their profile (safety numbers).
+    signal profileRequested(string nickname)
     // The view opens its menus next to `anchor` for this delegate.
     signal actionsRequested(Item anchor)
     signal reactionsRequested(Item anchor)
@@ -235,6 +237,16 @@ Item {
                         // A forgery is never shown as the claimed sender's.
                         font.strikeout: root.forged
                         color: root.external || root.forged ? Theme.mutedText : Theme.colorFor(root.sender)
+                        Accessible.role: root.external ? Accessible.StaticText : Accessible.Button
+                        Accessible.name: root.external ? text : qsTr("%1's profile").arg(root.sender)
+                        HoverHandler {
+                            enabled: !root.external
+                            cursorShape: Qt.PointingHandCursor
+                        }
+                        TapHandler {
+                            enabled: !root.external
+                            onTapped: root.profileRequested(root.sender)
+                        }
                     }
                     Label {
                         objectName: "senderTrust"
@@ -264,7 +276,7 @@ Item {
                             text: {
                                 switch (root.senderTrust) {
                                 case 0: return qsTr("Not signed: anyone who can publish here could have written this under this name.")
-                                case 1: return qsTr("Checking the signature: fetching the sender's key.")
+                                case 1: return qsTr("Checking the signature.")
                                 case 2: return qsTr("Signed with the key you have for %1.").arg(root.sender)
                                 case 3: return qsTr("Signed; the first key seen for %1, remembered from now on. Compare safety numbers to be sure.").arg(root.sender)
                                 case 4: return qsTr("Signed with a different key than the one you have for %1. It may be a new device, or someone else.").arg(root.sender)

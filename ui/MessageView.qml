@@ -23,6 +23,7 @@ ListView {
     // The composer answers or edits (ChatPage connects these).
     signal replyRequested(string messageId, string sender, string text)
     signal editRequested(string messageId, string text)
+    signal profileRequested(string nickname)
 
     // A few quick reactions; anything else can be sent by any client.
     readonly property var quickReactions: ["👍", "❤️", "😂", "🎉", "😮", "😢"]
@@ -259,6 +260,7 @@ ListView {
         onReply: (messageId, sender, text) => view.replyRequested(messageId, sender, text)
         onReact: (messageId, reaction) => view.chat.toggleReaction(messageId, reaction)
         onJumpTo: (messageId) => view.showMessage(messageId)
+        onProfileRequested: (nickname) => view.profileRequested(nickname)
         onActionsRequested: (anchor) => {
             messageMenu.target = messageDelegate
             messageMenu.popup(anchor, 0, anchor.height)
@@ -279,6 +281,13 @@ ListView {
             text: qsTr("Reply")
             onTriggered: view.replyRequested(messageMenu.target.messageId, messageMenu.target.sender,
                                              messageMenu.target.plainText)
+        }
+        MenuItem {
+            objectName: "senderProfileMenuItem"
+            text: messageMenu.target !== null ? qsTr("%1's profile").arg(messageMenu.target.sender) : ""
+            visible: messageMenu.target !== null && !messageMenu.target.external
+            height: visible ? implicitHeight : 0
+            onTriggered: view.profileRequested(messageMenu.target.sender)
         }
         MenuItem {
             objectName: "copyTextMenuItem"

@@ -48,6 +48,8 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     , m_sender(new MessageSender(m_timeline, outbox, m_senders, m_editor, address, nickname, config, this))
 {
     m_sync->setChanges(m_changes);
+    // Changes read from history are checked like live ones.
+    m_sync->setChangeGate([this](const ChatEnvelope &change) { m_senders->receiveChange(change); });
     connect(m_reading, &ReadPosition::unreadCountChanged, this, &ChatRoom::unreadCountChanged);
     connect(m_reading, &ReadPosition::unreadDividerChanged, this, &ChatRoom::unreadDividerChanged);
     connect(m_senders, &SenderAssessment::settled, this, &ChatRoom::countUnread);
@@ -376,7 +378,7 @@ void ChatRoom::receive(const QByteArray &payload)
     if (!m_outbox->queuedByUs(message.id))
         message.disown(m_nickname);
     m_changes->applyTo(message); // changes that came before it
-    m_senders->assess(message);
+    m_senders->assess(message); // a signature is checked later (RoomSenderChecks)
     if (!showNotice(message))
         return;
     if (m_sync->addLive(message) == RoomTimeline::Added::New)
@@ -403,7 +405,8 @@ void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
 {
     QList<ChatMessage> arrived;
     for (ChatMessage message : fresh) {
-        if (message.own || !message.isConversation() || !m_senders->mayNotify(message))
+        if (message.own || !message.isConversation()
+            || !m_senders->mayNotify(message, canNotify(message), !isInView()))
             continue;
         Q_EMIT messageArrived(message);
         if (message.mentionsMe)
@@ -416,6 +419,16 @@ void ChatRoom::countUnread(const QList<ChatMessage> &fresh)
 void ChatRoom::setSenderVerifier(SenderVerifier *verifier)
 {
     m_senders->setVerifier(verifier);
+}
+
+void ChatRoom::senderShown(const QString &id)
+{
+    m_senders->shown(id);
+}
+
+bool ChatRoom::canNotify(const ChatMessage &message) const
+{
+    return m_everyMessageNotifies || message.mentionsMe || isDirect();
 }
 
 } // namespace Redwire

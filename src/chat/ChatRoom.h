@@ -125,6 +125,11 @@ public:
     Q_INVOKABLE void userTyping();
     // Signs what this room sends and judges who sent what it receives (null: neither).
     void setSenderVerifier(SenderVerifier *verifier);
+    // Whether any message of this room can raise a notification (level "all"); otherwise only
+    // mentions and direct messages can. Those are checked first (RoomSenderChecks).
+    void setEveryMessageNotifies(bool notifies) { m_everyMessageNotifies = notifies; }
+    // The view shows the message `id` (or is about to): its sender is checked soon.
+    Q_INVOKABLE void senderShown(const QString &id);
 
     // A payload published on this room's channel.
     void receive(const QByteArray &payload);
@@ -157,6 +162,7 @@ Q_SIGNALS:
 private:
     void subscriptionStateChanged();
     void countUnread(const QList<ChatMessage> &fresh);
+    bool canNotify(const ChatMessage &message) const;
     bool showNotice(const ChatMessage &message);
     void attachLive();
     void setProblem(const QString &problem, bool followRefused = false);
@@ -184,6 +190,7 @@ private:
     QElapsedTimer m_refusedAt;
     QList<StreamId> m_revealing;
     quint64 m_arrivals = 0; // messages received live so far
+    bool m_everyMessageNotifies = true;
 };
 
 } // namespace Redwire

@@ -1,5 +1,7 @@
 #include "Ed25519Key.h"
 
+#include <QHash>
+
 #include <openssl/evp.h>
 
 #include <memory>
@@ -40,6 +42,28 @@ QByteArray rawPublic(EVP_PKEY *key)
         || length != size_t(Ed25519Key::KeySize))
         return {};
     return raw;
+}
+
+// Parsing a raw public key into an EVP_PKEY costs about a tenth of a verification: the keys that
+// verify (pinned and published ones, a handful) are parsed once per thread. Bounded: a flood of
+// made-up keys empties it rather than growing it.
+constexpr qsizetype MaxParsedKeys = 256;
+
+EVP_PKEY *parsedPublicKey(const QByteArray &publicKey)
+{
+    thread_local QHash<QByteArray, std::shared_ptr<EVP_PKEY>> parsed;
+    if (const auto found = parsed.constFind(publicKey); found != parsed.cend())
+        return found->get();
+    std::shared_ptr<EVP_PKEY> key(
+        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+            reinterpret_cast<const unsigned char *>(publicKey.constData()), size_t(publicKey.size())),
+        PkeyDeleter());
+    if (!key)
+        return nullptr;
+    if (parsed.size() >= MaxParsedKeys)
+        parsed.clear();
+    parsed.insert(publicKey, key);
+    return key.get();
 }
 
 } // namespace
@@ -94,10 +118,9 @@ bool Ed25519Key::verify(const QByteArray &publicKey, QByteArrayView message, con
 {
     if (publicKey.size() != KeySize || signature.size() != SignatureSize)
         return false;
-    const Pkey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-        reinterpret_cast<const unsigned char *>(publicKey.constData()), size_t(publicKey.size())));
+    EVP_PKEY *key = parsedPublicKey(publicKey);
     std::unique_ptr<EVP_MD_CTX, DigestContextDeleter> context(EVP_MD_CTX_new());
-    if (!key || !context || EVP_DigestVerifyInit(context.get(), nullptr, nullptr, nullptr, key.get()) != 1)
+    if (!key || !context || EVP_DigestVerifyInit(context.get(), nullptr, nullptr, nullptr, key) != 1)
         return false;
     return EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char *>(signature.constData()),
                size_t(signature.size()), reinterpret_cast<const unsigned char *>(message.data()),

@@ -29,11 +29,13 @@ bool MessageChanges::Order::isNewerThan(const Order &other) const
 
 bool MessageChanges::mayChange(const ChatMessage &original, const ChatEnvelope &change)
 {
-    // Signatures (a later protocol version) are checked here: the change must be signed by the
-    // key that signed the original. Until then the name is all there is to compare, with its
-    // look-alike mark (an escaped name never equals a clean one).
+    // The name, with its look-alike mark (an escaped name never equals a clean one). A signed
+    // message is changed only by signed changes: whose signature ChatRoom checks before it
+    // records them (an unsigned edit could otherwise claim a signer whose key this client has
+    // not pinned yet).
     return isChangeable(original) && !change.external && change.sender == original.sender
-        && change.senderSuspicious == original.senderSuspicious;
+        && change.senderSuspicious == original.senderSuspicious
+        && (!original.signature.signedEnvelope || change.signature.signedEnvelope);
 }
 
 bool MessageChanges::isChangeable(const ChatMessage &message)
@@ -87,7 +89,8 @@ bool MessageChanges::recordEditOrDelete(Target &target, const ChatEnvelope &chan
 {
     Changer *changer = nullptr;
     for (Changer &candidate : target.changers)
-        if (candidate.sender == change.sender && candidate.senderSuspicious == change.senderSuspicious)
+        if (candidate.sender == change.sender && candidate.senderSuspicious == change.senderSuspicious
+            && candidate.signedChanges == change.signature.signedEnvelope)
             changer = &candidate;
     if (!changer) {
         if (target.changers.size() >= MaxChangersPerMessage) {
@@ -96,6 +99,7 @@ bool MessageChanges::recordEditOrDelete(Target &target, const ChatEnvelope &chan
             return false;
         }
         target.changers.append(Changer { change.sender, change.senderSuspicious });
+        target.changers.last().signedChanges = change.signature.signedEnvelope;
         changer = &target.changers.last();
     }
     if (change.kind == ChatEnvelope::Kind::Delete) {
@@ -163,6 +167,7 @@ void MessageChanges::applyTo(ChatMessage &message) const
     for (const Changer &changer : target.changers) {
         author.sender = changer.sender;
         author.senderSuspicious = changer.senderSuspicious;
+        author.signature.signedEnvelope = changer.signedChanges;
         if (!mayChange(message, author))
             continue;
         if (changer.deleted) {

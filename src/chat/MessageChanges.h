@@ -32,9 +32,9 @@ public:
     explicit MessageChanges(const QString &myNickname, int maxMessages = 10000,
         qint64 maxBytes = qint64(16) * 1024 * 1024, QObject *parent = nullptr);
 
-    // Whether `change` (an edit or delete) may change `original`: only its author may. Protocol
-    // v1 has no signatures, so "author" means the same sender name (docs/PROTOCOL.md); this is
-    // where a signature check goes when messages are signed.
+    // Whether `change` (an edit or delete) may change `original`: only its author may, by the
+    // same sender name, and with a signed change when the original was signed (the signature
+    // itself is checked by ChatRoom before the change is recorded).
     static bool mayChange(const ChatMessage &original, const ChatEnvelope &change);
     // Whether `message` can carry changes at all: a conversation message with an ID.
     static bool isChangeable(const ChatMessage &message);
@@ -66,6 +66,7 @@ private:
     {
         QString sender;
         bool senderSuspicious = false;
+        bool signedChanges = false; // its changes carry signatures (checked before recorded)
         bool deleted = false;
         bool edited = false;
         QString text; // latest edit

@@ -1,7 +1,7 @@
 #include "SenderAssessment.h"
 
 #include "ChatLogging.h"
-#include "RoomTimeline.h"
+#include "RoomSenderChecks.h"
 #include "SenderVerifier.h"
 
 #include <utility>
@@ -10,100 +10,58 @@ namespace Redwire {
 
 SenderAssessment::SenderAssessment(RoomTimeline *timeline, const QByteArray &channel, QObject *parent)
     : QObject(parent)
-    , m_timeline(timeline)
     , m_channel(channel)
-{ }
+    , m_checks(new RoomSenderChecks(timeline, channel, this))
+{
+    connect(m_checks, &RoomSenderChecks::verdictsReached, this, &SenderAssessment::settled);
+}
 
 Ed25519Key SenderAssessment::signingKey() const
 {
     return m_verifier ? m_verifier->signingKey() : Ed25519Key();
 }
 
+// Rows placed by history and catch-up, and live ones nothing waits for, are judged when the view
+// shows them (shown); messages that can notify or be counted, before they do.
 void SenderAssessment::setVerifier(SenderVerifier *verifier)
 {
     m_verifier = verifier;
+    m_checks->setVerifier(verifier);
     if (!verifier)
         return;
     connect(verifier, &SenderVerifier::keysArrived, this, &SenderAssessment::reassess);
-    // Rows placed by history and catch-up are judged right after they arrive: not inside the
-    // insertion, which the models are still taking in.
-    connect(m_timeline, &RoomTimeline::messagesInserted, this, [this] {
-        if (std::exchange(m_assessQueued, true))
-            return;
-        QMetaObject::invokeMethod(this, &SenderAssessment::assessPlacedRows, Qt::QueuedConnection);
-    });
+    connect(verifier, &SenderVerifier::pinReplaced, this,
+        [this](const QString &nickname) { m_checks->senderKeysChanged(nickname, true); });
 }
 
-void SenderAssessment::assessPlacedRows()
+void SenderAssessment::assess(ChatMessage &message)
 {
-    m_assessQueued = false;
-    for (int row = 0; row < m_timeline->count(); ++row) {
-        if (m_timeline->at(row).trustAssessed)
-            continue;
-        ChatMessage message = m_timeline->at(row);
-        assess(message);
-        m_timeline->updateMessage(row, message);
-    }
+    m_checks->judgeCheaply(message); // a signature is checked later
 }
 
-void SenderAssessment::assess(ChatMessage &message) const
+bool SenderAssessment::mayNotify(const ChatMessage &message, bool notifies, bool counted)
 {
-    if (!m_verifier || message.trustAssessed)
-        return;
-    message.trust = m_verifier->assess(m_channel, message);
-    message.trustAssessed = true;
-    if (message.trust == SenderTrust::Forged)
-        message.mentionsMe = false;
-}
-
-bool SenderAssessment::mayNotify(ChatMessage &message)
-{
-    if (!message.trustAssessed)
-        assess(message);
-    // A forged sender raises nothing; one whose key is being fetched waits for it.
-    if (message.trust == SenderTrust::Forged)
-        return false;
-    if (message.trust == SenderTrust::Pending) {
-        if (m_awaitingKeys.size() < MaxAwaitingKeys)
-            m_awaitingKeys.append(message);
+    // Not judged yet, or its sender's keys are being fetched: what can notify, or be counted,
+    // waits for the verdict (a forged sender raises nothing).
+    if (m_verifier && (!message.trustAssessed || message.trust == SenderTrust::Pending)) {
+        if (notifies || counted)
+            m_checks->awaitVerdict(
+                message, notifies ? RoomSenderChecks::Priority::Notify : RoomSenderChecks::Priority::Count);
         return false;
     }
-    return true;
+    return message.trust != SenderTrust::Forged;
 }
 
-// The keys of `nickname` arrived: its pending messages are judged again, and those that turn
-// out to be theirs raise what they would have.
+void SenderAssessment::shown(const QString &id)
+{
+    m_checks->shown(id);
+}
+
+// The keys of `nickname` arrived: its pending messages are judged again (those that turn out to
+// be theirs raise what they would have, through settled), and its held changes.
 void SenderAssessment::reassess(const QString &nickname)
 {
-    for (int row = 0; row < m_timeline->count(); ++row) {
-        const ChatMessage &held = m_timeline->at(row);
-        if (held.sender != nickname || held.trust != SenderTrust::Pending)
-            continue;
-        ChatMessage message = held;
-        message.trustAssessed = false;
-        assess(message);
-        if (message.trust != SenderTrust::Pending)
-            m_timeline->updateMessage(row, message);
-    }
-    QList<ChatMessage> settledMessages;
-    for (auto it = m_awaitingKeys.begin(); it != m_awaitingKeys.end();) {
-        if (it->sender != nickname) {
-            ++it;
-            continue;
-        }
-        ChatMessage message = *it;
-        message.trustAssessed = false;
-        assess(message);
-        if (message.trust == SenderTrust::Pending) {
-            ++it;
-            continue;
-        }
-        if (message.trust != SenderTrust::Forged)
-            settledMessages.append(message);
-        it = m_awaitingKeys.erase(it);
-    }
-    if (!settledMessages.isEmpty())
-        Q_EMIT settled(settledMessages);
+    m_checks->senderKeysChanged(nickname, false);
     const QList<ChatEnvelope> changes = std::exchange(m_changesAwaitingKeys, {});
     for (const ChatEnvelope &change : changes)
         receiveChange(change);

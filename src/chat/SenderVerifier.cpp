@@ -16,6 +16,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <utility>
+
 namespace Redwire {
 
 namespace {
@@ -152,16 +154,21 @@ SenderTrust SenderVerifier::assess(const QByteArray &channel, const ChatMessage 
         else if (keys.absent.contains(claim.keyId))
             lookup = PublishedKey::Missing;
     }
-    const SenderTrust trust
-        = SenderVerification::assess(message.sender, channel, claim, lookup, published, *m_pins, nowMs());
+    const SenderTrust trust = SenderVerification::assess(
+        message.sender, channel, claim, lookup, published, *m_pins, nowMs(), &m_verdicts);
     if (trust == SenderTrust::Pending) {
         PublishedKeys &keys = m_published[message.sender];
         if (keys.wanted.size() < MaxKeyIdsRemembered)
             keys.wanted.insert(claim.keyId);
         scheduleFetch(message.sender);
     }
-    if (trust == SenderTrust::KeyChanged)
-        m_published[message.sender].lastChanged = published;
+    if (trust == SenderTrust::KeyChanged) {
+        QByteArray &changed = m_published[message.sender].lastChanged;
+        if (changed != published) {
+            changed = published;
+            Q_EMIT changedKeysChanged();
+        }
+    }
     return trust;
 }
 
@@ -172,10 +179,31 @@ bool SenderVerifier::signs(const QString &nickname) const
 
 bool SenderVerifier::acceptChangedKey(const QString &nickname)
 {
-    const QByteArray key = m_published.value(nickname).lastChanged;
-    if (key.isEmpty())
+    const auto found = m_published.find(nickname);
+    if (found == m_published.end() || found->lastChanged.isEmpty())
         return false;
-    return m_pins->setPin(nickname, key, nowMs());
+    const QByteArray key = std::exchange(found->lastChanged, {});
+    // Even when the pin file cannot be written, the key is pinned for this run.
+    const bool kept = m_pins->setPin(nickname, key, nowMs());
+    Q_EMIT changedKeysChanged();
+    Q_EMIT pinReplaced(nickname);
+    return kept;
+}
+
+QStringList SenderVerifier::changedKeys() const
+{
+    QStringList nicknames;
+    for (auto it = m_published.cbegin(); it != m_published.cend(); ++it)
+        if (!it->lastChanged.isEmpty())
+            nicknames.append(it.key());
+    nicknames.sort();
+    return nicknames;
+}
+
+QString SenderVerifier::changedSafetyNumber(const QString &nickname) const
+{
+    const QByteArray key = m_published.value(nickname).lastChanged;
+    return key.isEmpty() ? QString() : KeyFingerprint::safetyNumber(key);
 }
 
 QString SenderVerifier::safetyNumber(const QString &nickname) const

@@ -2,12 +2,14 @@
 
 #include "Ed25519Key.h"
 #include "SenderTrust.h"
+#include "SignatureVerdicts.h"
 
 #include <QByteArray>
 #include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -46,9 +48,19 @@ public:
     bool acceptChangedKey(const QString &nickname);
     // The pinned key's safety number, empty when none is pinned.
     QString safetyNumber(const QString &nickname) const;
+    // Nicknames that signed with a key other than the pinned one, not accepted yet (sorted).
+    QStringList changedKeys() const;
+    // The safety number of the new key behind a KEY CHANGED warning, empty when none.
+    QString changedSafetyNumber(const QString &nickname) const;
+    // Ed25519 verifications actually done (the rest were remembered): for tests and benchmarks.
+    int verificationsDone() const { return m_verdicts.verificationsDone(); }
 
 Q_SIGNALS:
     void keysArrived(const QString &nickname);
+    // changedKeys() changed: a KEY CHANGED was seen, or accepted.
+    void changedKeysChanged();
+    // The key pinned for `nickname` was replaced (acceptChangedKey): judge its messages again.
+    void pinReplaced(const QString &nickname);
 
 private:
     struct PublishedKeys
@@ -70,6 +82,7 @@ private:
     Ed25519Key m_key;
     std::unique_ptr<KeyPinStore> m_pins;
     QHash<QString, PublishedKeys> m_published;
+    SignatureVerdicts m_verdicts;
 };
 
 } // namespace Redwire

@@ -247,6 +247,10 @@ void TimelineSync::applyChanges(
             continue;
         if (noteRead && !envelope.streamId.isNull())
             m_timeline->noteRead(envelope.streamId);
+        if (m_changeGate) {
+            m_changeGate(envelope);
+            continue;
+        }
         if (!m_changes)
             continue;
         const ChatMessage *original = nullptr;

@@ -50,6 +50,9 @@ public:
     // Where edits, deletes and reactions read from the stream go; the messages of a page get
     // theirs before they are placed.
     void setChanges(MessageChanges *changes) { m_changes = changes; }
+    // When set, each change read from the stream goes here instead (ChatRoom checks its sender's
+    // signature first, as for live changes, and records it into the MessageChanges).
+    void setChangeGate(std::function<void(const ChatEnvelope &)> gate) { m_changeGate = std::move(gate); }
 
     bool loadOlder();
     // Loads older pages (larger ones) until the timeline holds `target` or an older ID, the start
@@ -89,6 +92,7 @@ private:
     const Outbox *m_outbox;
     std::function<bool(const ChatMessage &)> m_noticeFilter;
     MessageChanges *m_changes = nullptr;
+    std::function<void(const ChatEnvelope &)> m_changeGate;
     HistoryBackfill *m_backfill;
     const QString m_nickname;
     const ChatConfig m_config;

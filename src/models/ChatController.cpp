@@ -310,6 +310,7 @@ void ChatController::roomAdded(int row)
     if (!room)
         return;
     m_notifications->watch(room);
+    m_levels->watch(room);
     connect(room, &ChatRoom::errorOccurred, this, &ChatController::showError);
     // Who is here in a room is who is online for our direct conversations.
     if (!room->isDirect())

@@ -297,7 +297,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case ExternalRole:
         return m.external;
     case MentionRole:
-        return m.mentionsMe;
+        // Not highlighted before the sender is known not to be forged.
+        return m.mentionsMe && MessagePresentation::shownTrust(m) != SenderTrust::Pending;
     case DeliveryRole:
         return int(deliveryOf(m.delivery));
     case TruncatedRole:
@@ -326,8 +327,13 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return m_room && m_room->canChange(m);
     case CanReactRole:
         return MessageChanges::isChangeable(m) && !m.deleted;
-    case SenderTrustRole:
-        return int(m.trust);
+    case SenderTrustRole: {
+        const SenderTrust trust = MessagePresentation::shownTrust(m);
+        // A delegate asks for it when the row comes into view: its sender is checked then.
+        if (!m.trustAssessed && trust == SenderTrust::Pending && m_room)
+            m_room->senderShown(m.id);
+        return int(trust);
+    }
     case DayLabelRole:
         return MessagePresentation::dayLabel(m.timestampMs);
     default:

@@ -52,6 +52,11 @@ QVariantList MessagePresentation::reactionsOf(const ChatMessage &message)
     return list;
 }
 
+SenderTrust MessagePresentation::shownTrust(const ChatMessage &message)
+{
+    return !message.trustAssessed && message.signature.wellFormed ? SenderTrust::Pending : message.trust;
+}
+
 QString MessagePresentation::dayLabel(qint64 timestampMs)
 {
     const QDate day = localDay(timestampMs);
@@ -73,7 +78,7 @@ bool MessagePresentation::startsRun(const ChatMessage &previous, const ChatMessa
     // A message whose sender is judged differently (a forgery after the real one) never hides
     // under the other's header.
     return !previous.isConversation() || previous.sender != current.sender
-        || previous.external != current.external || previous.trust != current.trust
+        || previous.external != current.external || shownTrust(previous) != shownTrust(current)
         || current.timestampMs - previous.timestampMs > GroupGapMs;
 }
 

@@ -10,7 +10,7 @@ namespace Redwire {
 
 // How a chat message reads in the message view, apart from any model: its text as html, the
 // start of a long one, the one-line quote of a message answered, its reactions, its day's label,
-// and when a row starts a new day or a new run of the same sender.
+// how sure its sender is, and when a row starts a new day or a new run of the same sender.
 class MessagePresentation
 {
     Q_DECLARE_TR_FUNCTIONS(MessagePresentation)
@@ -28,6 +28,8 @@ public:
     static QString quoteOf(const ChatMessage &message);
     // [{reaction, count, mine}]
     static QVariantList reactionsOf(const ChatMessage &message);
+    // A signed message not checked yet shows as being checked (RoomSenderChecks).
+    static SenderTrust shownTrust(const ChatMessage &message);
     // "Today", "Yesterday" or the date in the locale's long format.
     static QString dayLabel(qint64 timestampMs);
     static bool startsDay(const ChatMessage &previous, const ChatMessage &current);

@@ -31,4 +31,11 @@ void RoomNotificationLevels::setLevel(const ChatRoom *room, const QString &level
         m_preferences->setNotificationLevel(RoomListModel::keyFor(room), level);
 }
 
+void RoomNotificationLevels::watch(ChatRoom *room)
+{
+    const auto apply = [this, room] { room->setEveryMessageNotifies(levelOf(room) == QLatin1String("all")); };
+    apply();
+    connect(this, &RoomNotificationLevels::changed, room, apply); // until the room is gone
+}
+
 } // namespace Redwire

@@ -23,6 +23,10 @@ public:
     QString levelOf(const ChatRoom *room) const;
     // Kept only with settings.
     void setLevel(const ChatRoom *room, const QString &level);
+    // Tells `room` whether its every message can notify (level "all"), now and whenever the
+    // levels change: a room that does has every message's sender checked as it arrives
+    // (RoomSenderChecks); otherwise mentions and direct messages first.
+    void watch(ChatRoom *room);
 
 Q_SIGNALS:
     // A room's level may read differently.

@@ -34,6 +34,9 @@ SigningIdentity::SigningIdentity(SigningKeyStore *store, const QString &dataDire
 void SigningIdentity::attach(ChatSession *session, const QString &server)
 {
     m_session = session;
+    connect(session->senderVerifier(), &SenderVerifier::changedKeysChanged, this,
+        &SigningIdentity::changedKeysChanged, Qt::UniqueConnection);
+    Q_EMIT changedKeysChanged();
     if (m_dataDirectory.isEmpty()) {
         // Nowhere to keep anything: a key for this run only.
         const Ed25519Key key = Ed25519Key::generate();
@@ -51,7 +54,10 @@ void SigningIdentity::attach(ChatSession *session, const QString &server)
 
 void SigningIdentity::detach()
 {
+    if (m_session)
+        disconnect(m_session->senderVerifier(), nullptr, this, nullptr);
     m_session = nullptr;
+    Q_EMIT changedKeysChanged();
     m_account.clear();
     if (!m_safetyNumber.isEmpty()) {
         m_safetyNumber.clear();
@@ -67,6 +73,16 @@ QString SigningIdentity::safetyNumberOf(const QString &nickname) const
 bool SigningIdentity::acceptChangedKey(const QString &nickname)
 {
     return m_session && m_session->senderVerifier()->acceptChangedKey(nickname);
+}
+
+QStringList SigningIdentity::changedKeys() const
+{
+    return m_session ? m_session->senderVerifier()->changedKeys() : QStringList();
+}
+
+QString SigningIdentity::changedSafetyNumberOf(const QString &nickname) const
+{
+    return m_session ? m_session->senderVerifier()->changedSafetyNumber(nickname) : QString();
 }
 
 } // namespace Redwire

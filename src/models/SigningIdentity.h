@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
 #include <QtQml/qqmlregistration.h>
 
 namespace Redwire {
@@ -22,6 +23,9 @@ class SigningIdentity : public QObject
     Q_PROPERTY(QString warning READ warning NOTIFY warningChanged)
     // Our key's safety number, to compare out of band; empty until the key is loaded.
     Q_PROPERTY(QString safetyNumber READ safetyNumber NOTIFY keyChanged)
+    // Nicknames that signed with a key other than the one pinned for them (KEY CHANGED), until
+    // the user accepts the new key.
+    Q_PROPERTY(QStringList changedKeys READ changedKeys NOTIFY changedKeysChanged)
 public:
     // `dataDirectory` holds the pins (trust/) and, without a keychain, the key (keys/).
     SigningIdentity(SigningKeyStore *store, const QString &dataDirectory, QObject *parent = nullptr);
@@ -36,10 +40,14 @@ public:
     Q_INVOKABLE QString safetyNumberOf(const QString &nickname) const;
     // Trusts the new key a nickname signed with (after a KEY CHANGED warning).
     Q_INVOKABLE bool acceptChangedKey(const QString &nickname);
+    QStringList changedKeys() const;
+    // The safety number of the new key behind a KEY CHANGED warning, empty when none.
+    Q_INVOKABLE QString changedSafetyNumberOf(const QString &nickname) const;
 
 Q_SIGNALS:
     void warningChanged();
     void keyChanged();
+    void changedKeysChanged();
 
 private:
     SigningKeyStore *m_store;

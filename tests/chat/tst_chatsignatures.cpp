@@ -37,6 +37,7 @@ private Q_SLOTS:
     void unsignedPublishersAreUnsigned();
     void replayedEnvelopeIsShownOnce();
     void onlyTheSignerEditsTheirMessage();
+    void forgedEditInTheHistoryChangesNothing();
     void pythonExampleOfTheProtocolVerifies();
 
 private:
@@ -288,6 +289,45 @@ void TestChatSignatures::onlyTheSignerEditsTheirMessage()
     QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("the meeting is at 9")), 10000);
     QVERIFY(!find(m_bobRoom, QStringLiteral("unsigned: at 12")));
     QVERIFY(!find(m_bobRoom, QStringLiteral("forged: at 11")));
+}
+
+// Changes read from the stream are checked like live ones: an edit stored straight into the
+// history (never published), claiming alice and signed by a key she never published, is newer
+// than her real edit, and must not win for someone who joins later; nor an unsigned one.
+void TestChatSignatures::forgedEditInTheHistoryChangesNothing()
+{
+    QVERIFY(m_aliceRoom->sendMessage(QStringLiteral("lunch at noon")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_aliceRoom, QStringLiteral("lunch at noon"))
+            && find(m_aliceRoom, QStringLiteral("lunch at noon"))->delivery == ChatMessage::Delivery::Sent,
+        10000);
+    const QString id = find(m_aliceRoom, QStringLiteral("lunch at noon"))->id;
+    QVERIFY(m_aliceRoom->editMessage(id, QStringLiteral("lunch at one")));
+    QTRY_VERIFY_WITH_TIMEOUT(find(m_bobRoom, QStringLiteral("lunch at one")), 10000);
+    const QJsonObject forgedEdit { { "v", 1 }, { "id", QUuid::createUuid().toString(QUuid::WithoutBraces) },
+        { "kind", "edit" }, { "from", "alice" }, { "ref", id }, { "text", "forged: lunch cancelled" },
+        { "ts", 1764547200000.0 } };
+    const QByteArray historyKey = m_aliceRoom->address().historyKey();
+    const RedisReply stored = roundTrip(
+        *m_raw, { "XADD", historyKey, "*", "env", forge("chat", forgedEdit, Ed25519Key::generate()) });
+    QVERIFY(!stored.isError());
+    // And an unsigned one, newer still: alice signs, so an unsigned edit of her signed message
+    // is not hers, even for a reader who has not pinned her key yet.
+    QJsonObject unsignedEdit = forgedEdit;
+    unsignedEdit.insert("id", QUuid::createUuid().toString(QUuid::WithoutBraces));
+    unsignedEdit.insert("text", "unsigned: lunch at three");
+    QVERIFY(!roundTrip(*m_raw,
+        { "XADD", historyKey, "*", "env", QJsonDocument(unsignedEdit).toJson(QJsonDocument::Compact) })
+                 .isError());
+
+    auto carol = signingSession(QStringLiteral("carol"), Ed25519Key::generate());
+    ChatRoom *carolRoom = carol->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY_WITH_TIMEOUT(carolRoom->isSynced(), 10000);
+    // Alice's edit applies once her key is fetched; had the forged one been taken, it would have
+    // won (it is newer) and "lunch at one" would never show.
+    QTRY_VERIFY_WITH_TIMEOUT(find(carolRoom, QStringLiteral("lunch at one")), 10000);
+    QVERIFY(!find(carolRoom, QStringLiteral("forged: lunch cancelled")));
+    QVERIFY(!find(carolRoom, QStringLiteral("unsigned: lunch at three")));
+    QVERIFY(!find(carolRoom, QStringLiteral("lunch at noon")));
 }
 
 // The Python example in docs/PROTOCOL.md, run as written (against this server): a bot's signed
