@@ -256,7 +256,7 @@ Page {
 
     function goToRoom(step, unreadOnly) {
         if (page.chat.rooms)
-            page.chat.selectRow(page.chat.rooms.rowAfter(step, unreadOnly))
+            page.chat.rooms.select(page.chat.rooms.rowAfter(step, unreadOnly))
     }
 
     // While a dialog is open these do nothing (Qt Quick Controls blocks window shortcuts then),

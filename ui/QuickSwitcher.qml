@@ -34,7 +34,7 @@ Popup {
         const sourceRow = matches.sourceRow(row)
         close()
         if (sourceRow >= 0)
-            chat.selectRow(sourceRow)
+            chat.rooms.select(sourceRow)
     }
 
     RoomMatchModel {

@@ -148,9 +148,9 @@ Rectangle {
                 function onCurrentRowChanged() { rooms.currentIndex = pane.chat.rooms.currentRow }
             }
             onActiveFocusChanged: if (activeFocus && pane.chat.rooms) currentIndex = pane.chat.rooms.currentRow
-            Keys.onReturnPressed: pane.chat.selectRow(currentIndex)
-            Keys.onEnterPressed: pane.chat.selectRow(currentIndex)
-            Keys.onSpacePressed: pane.chat.selectRow(currentIndex)
+            Keys.onReturnPressed: pane.chat.rooms.select(currentIndex)
+            Keys.onEnterPressed: pane.chat.rooms.select(currentIndex)
+            Keys.onSpacePressed: pane.chat.rooms.select(currentIndex)
             // The context menu key (or Shift+F10) opens the row's menu, as a right click does.
             Keys.onMenuPressed: if (currentItem) currentItem.openMenu()
             Keys.onPressed: (event) => {
@@ -197,7 +197,7 @@ Rectangle {
                     border.color: Theme.accent
                     radius: 2
                 }
-                onClicked: pane.chat.selectRow(index)
+                onClicked: pane.chat.rooms.select(index)
 
                 Label {
                     objectName: "roomSection_" + roomDelegate.ListView.section
@@ -268,11 +268,11 @@ Rectangle {
                     palette.light: Theme.selection
                     MenuItem {
                         text: roomDelegate.muted ? qsTr("Unmute") : qsTr("Mute")
-                        onTriggered: pane.chat.setRowMuted(roomDelegate.index, !roomDelegate.muted)
+                        onTriggered: pane.chat.rooms.setRowMuted(roomDelegate.index, !roomDelegate.muted)
                     }
                     MenuItem {
                         text: qsTr("Leave")
-                        onTriggered: pane.chat.leaveRow(roomDelegate.index)
+                        onTriggered: pane.chat.rooms.leave(roomDelegate.index)
                     }
                 }
             }

@@ -4,10 +4,10 @@
 #include "ChatSessionSettings.h"
 #include "ChatSettings.h"
 #include "DesktopNotifier.h"
-#include "IdleWatch.h"
 #include "MemberListModel.h"
 #include "MessageListModel.h"
 #include "MessageModelCache.h"
+#include "PeerPresence.h"
 #include "RoomListModel.h"
 #include "RoomNotificationLevels.h"
 #include "SigningIdentity.h"
@@ -18,7 +18,6 @@
 #include "chat/Outbox.h"
 #include "chat/ReadMarkers.h"
 #include "chat/RoomTimeline.h"
-#include "chat/UserPresence.h"
 #include "desktop/SigningKeyStore.h"
 #include "redis/RedisClient.h"
 
@@ -39,14 +38,13 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
               this),
           config.identityDirectory, this))
     , m_notifier(new DesktopNotifier(this))
-    , m_idle(new IdleWatch(config.awayAfterMs, this))
+    , m_presence(new PeerPresence(config.awayAfterMs, this))
     , m_notifications(new ChatNotificationPolicy(m_notifier, this))
     , m_levels(new RoomNotificationLevels(this))
 {
     m_notifications->setSound(new SoundEffectPlayer(this));
-    connect(m_idle, &IdleWatch::idleChanged, this, [this](bool idle) {
-        if (m_session)
-            m_session->userPresence()->setAway(idle);
+    connect(m_presence, &PeerPresence::changed, this, [this] {
+        Q_EMIT currentPeerPresenceChanged();
         if (m_members)
             m_members->presenceChanged();
     });
@@ -63,6 +61,11 @@ ChatController::ChatController(const ChatConfig &config, QObject *parent)
 }
 
 ChatController::~ChatController() = default;
+
+ChatRoom *ChatController::current() const
+{
+    return m_session ? m_session->currentRoom() : nullptr;
+}
 
 QString ChatController::nickname() const
 {
@@ -82,13 +85,7 @@ void ChatController::start(
         m_session = nullptr;
         return;
     }
-    m_identity->attach(m_session,
-        options.username + QLatin1Char('@')
-            + (options.topology == Topology::Sentinel // the master moves; the set's name stays
-                    ? QStringLiteral("sentinel:%1/%2").arg(options.sentinelMaster).arg(options.database)
-                    : options.unixSocket.isEmpty()
-                        ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
-                        : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database)));
+    m_identity->attach(m_session, options.accountScope());
     m_session->setAcceptedPeers(ChatSessionSettings::acceptedPeers(nickname));
     connect(m_session, &ChatSession::acceptedPeersChanged, this,
         [this] { ChatSessionSettings::setAcceptedPeers(m_session->nickname(), m_session->acceptedPeers()); });
@@ -96,16 +93,15 @@ void ChatController::start(
         &ChatNotificationPolicy::requestOpened);
     m_rooms = new RoomListModel(m_session, this);
     m_members = new MemberListModel(nickname, this);
-    m_members->setPresenceSource([this](const QString &name) { return isOnline(name); });
+    m_members->setPresenceSource([this](const QString &name) { return m_presence->isOnline(name); });
     m_members->setAwaySource(
-        [this](const QString &name) { return presenceOf(name) == QLatin1String("away"); });
-    m_session->userPresence()->setAway(m_idle->isIdle());
-    connect(m_session->userPresence(), &UserPresence::statesChanged, this, [this] {
-        Q_EMIT currentPeerPresenceChanged();
-        if (m_members)
-            m_members->presenceChanged();
-    });
+        [this](const QString &name) { return m_presence->presenceOf(name) == QLatin1String("away"); });
+    m_presence->setSession(m_session);
     m_rooms->setMutedKeys(ChatSessionSettings::mutedKeys());
+    connect(m_rooms, &RoomListModel::mutedChanged, this, [this] {
+        ChatSessionSettings::setMutedKeys(m_rooms->mutedKeys());
+        Q_EMIT currentRoomChanged(); // currentRoomMuted
+    });
 
     connect(m_session, &ChatSession::roomAdded, this, &ChatController::roomAdded);
     connect(m_session, &ChatSession::roomAboutToBeRemoved, this,
@@ -137,50 +133,25 @@ void ChatController::setPreferences(ChatSettings *preferences)
 
 QString ChatController::currentRoomNotificationLevel() const
 {
-    return m_levels->levelOf(m_session ? m_session->currentRoom() : nullptr);
+    return m_levels->levelOf(current());
 }
 
 void ChatController::setCurrentRoomNotificationLevel(const QString &level)
 {
-    m_levels->setLevel(m_session ? m_session->currentRoom() : nullptr, level);
+    m_levels->setLevel(current(), level);
 }
 
 bool ChatController::currentRoomDirect() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    return room && room->isDirect();
-}
-
-bool ChatController::isOnline(const QString &nickname) const
-{
-    if (!m_session)
-        return false;
-    if (m_session->isPresent(nickname))
-        return true;
-    return m_session->userPresence()->stateOf(nickname) != UserPresence::State::Absent;
-}
-
-bool ChatController::isAway() const
-{
-    return m_idle->isIdle();
-}
-
-QString ChatController::presenceOf(const QString &nickname) const
-{
-    if (!isOnline(nickname))
-        return QStringLiteral("offline");
-    const bool away = m_session && nickname == m_session->nickname()
-        ? isAway()
-        : m_session && m_session->userPresence()->stateOf(nickname) == UserPresence::State::Away;
-    return away ? QStringLiteral("away") : QStringLiteral("online");
+    return current() && current()->isDirect();
 }
 
 QString ChatController::currentPeerPresence() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    ChatRoom *room = current();
     if (!room || !room->isDirect())
         return {};
-    return presenceOf(room->name());
+    return m_presence->presenceOf(room->name());
 }
 
 void ChatController::stop()
@@ -188,6 +159,7 @@ void ChatController::stop()
     if (!m_session)
         return;
     m_identity->detach();
+    m_presence->setSession(nullptr);
     m_search->setRoom(nullptr, nullptr, {}, {});
     m_messageModels->clear();
     delete m_members;
@@ -201,8 +173,7 @@ void ChatController::stop()
     disconnect(closing, nullptr, m_notifications, nullptr);
     for (QObject *part : { static_cast<QObject *>(closing->outbox()),
              static_cast<QObject *>(closing->client()), static_cast<QObject *>(closing->client()->commands()),
-             static_cast<QObject *>(closing->client()->subscriber()),
-             static_cast<QObject *>(closing->userPresence()) })
+             static_cast<QObject *>(closing->client()->subscriber()) })
         disconnect(part, nullptr, this, nullptr);
     for (ChatRoom *room : closing->rooms()) {
         disconnect(room, nullptr, this, nullptr);
@@ -249,42 +220,40 @@ int ChatController::retryInMs() const
 
 MessageListModel *ChatController::messages() const
 {
-    return m_messageModels->modelFor(m_session ? m_session->currentRoom() : nullptr);
+    return m_messageModels->modelFor(current());
 }
 
 QString ChatController::currentRoom() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    return room ? room->name() : QString();
+    return current() ? current()->name() : QString();
 }
 
 QString ChatController::currentRoomKey() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    ChatRoom *room = current();
     return room ? RoomListModel::keyFor(room) : QString();
 }
 
 QString ChatController::currentRoomProblem() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    return room ? room->problem() : QString();
+    return current() ? current()->problem() : QString();
 }
 
 void ChatController::retryCurrentRoom()
 {
-    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+    if (ChatRoom *room = current())
         room->retryAccess();
 }
 
 bool ChatController::currentRoomMuted() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    ChatRoom *room = current();
     return room && m_rooms->isMuted(RoomListModel::keyFor(room));
 }
 
 QString ChatController::typingText() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    ChatRoom *room = current();
     return room ? TypingText::describe(room->typingUsers(), nickname()) : QString();
 }
 
@@ -294,13 +263,13 @@ void ChatController::setWindowActive(bool active)
         return;
     m_windowActive = active;
     m_notifications->setWindowActive(active);
-    m_idle->setWindowActive(active);
+    m_presence->setWindowActive(active);
     // Back at the window: another device may have read meanwhile.
     if (active && m_session)
         m_session->readMarkers()->reload();
     // While the window is in the background, the room shown is not being read.
-    if (m_session && m_session->currentRoom())
-        m_session->currentRoom()->setInView(active);
+    if (current())
+        current()->setInView(active);
     Q_EMIT windowActiveChanged();
 }
 
@@ -311,33 +280,26 @@ void ChatController::roomAdded(int row)
         return;
     m_notifications->watch(room);
     m_levels->watch(room);
+    m_presence->watchRoom(room);
     connect(room, &ChatRoom::errorOccurred, this, &ChatController::showError);
-    // Who is here in a room is who is online for our direct conversations.
-    if (!room->isDirect())
-        connect(room, &ChatRoom::membersChanged, this, [this] {
-            Q_EMIT currentPeerPresenceChanged();
-            if (m_members)
-                m_members->presenceChanged();
-        });
     if (!m_restoring)
         saveRooms();
 }
 
 void ChatController::acceptCurrentRequest()
 {
-    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+    if (ChatRoom *room = current())
         room->acceptRequest();
 }
 
 bool ChatController::currentRoomRequest() const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    return room && room->isRequest();
+    return current() && current()->isRequest();
 }
 
 void ChatController::currentChanged()
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    ChatRoom *room = current();
     if (m_members)
         m_members->setRoom(room);
     m_search->setRoom(room, m_session ? m_session->client()->commands() : nullptr, nickname(), m_config);
@@ -361,67 +323,39 @@ void ChatController::currentChanged()
 
 void ChatController::roomProblemChanged()
 {
-    if (sender() == (m_session ? m_session->currentRoom() : nullptr))
+    if (sender() == current())
         Q_EMIT currentRoomProblemChanged();
 }
 
 void ChatController::joinRoom(const QString &name)
 {
-    if (!m_session)
-        return;
-    if (ChatRoom *room = m_session->joinRoom(name.trimmed()))
-        m_session->setCurrentRoom(room);
-    else
-        showError(m_session->lastError());
+    if (m_session)
+        show(m_session->joinRoom(name.trimmed()));
 }
 
 void ChatController::openDirect(const QString &peer)
 {
-    if (!m_session)
-        return;
-    if (ChatRoom *room = m_session->openDirect(peer))
+    if (m_session)
+        show(m_session->openDirect(peer));
+}
+
+void ChatController::show(ChatRoom *room)
+{
+    if (room)
         m_session->setCurrentRoom(room);
     else
         showError(m_session->lastError());
 }
 
-// Rows are RoomListModel's (rooms, then direct conversations), not the session's order.
-void ChatController::selectRow(int row)
-{
-    if (ChatRoom *room = m_session ? m_rooms->roomAt(row) : nullptr)
-        m_session->setCurrentRoom(room);
-}
-
-void ChatController::leaveRow(int row)
-{
-    ChatRoom *room = m_session ? m_rooms->roomAt(row) : nullptr;
-    if (!room)
-        return;
-    const bool wasCurrent = room == m_session->currentRoom();
-    m_session->leaveRoom(room);
-    if (wasCurrent && m_rooms->rowCount() > 0)
-        m_session->setCurrentRoom(m_rooms->roomAt(std::min(row, m_rooms->rowCount() - 1)));
-}
-
-void ChatController::setRowMuted(int row, bool muted)
-{
-    ChatRoom *room = m_session ? m_rooms->roomAt(row) : nullptr;
-    if (!room)
-        return;
-    m_rooms->setMuted(RoomListModel::keyFor(room), muted);
-    ChatSessionSettings::setMutedKeys(m_rooms->mutedKeys());
-    Q_EMIT currentRoomChanged();
-}
-
 void ChatController::setCurrentRoomMuted(bool muted)
 {
-    if (m_session && m_session->currentRoom())
-        setRowMuted(m_rooms->rowOf(m_session->currentRoom()), muted);
+    if (current())
+        m_rooms->setRowMuted(m_rooms->rowOf(current()), muted);
 }
 
 bool ChatController::send(const QString &text, const QString &replyTo)
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    ChatRoom *room = current();
     if (!room)
         return false;
     if (!room->sendMessage(text, replyTo)) {
@@ -433,7 +367,7 @@ bool ChatController::send(const QString &text, const QString &replyTo)
 
 bool ChatController::editMessage(const QString &messageId, const QString &text)
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    ChatRoom *room = current();
     if (!room)
         return false;
     if (!room->editMessage(messageId, text)) {
@@ -446,14 +380,12 @@ bool ChatController::editMessage(const QString &messageId, const QString &text)
 
 bool ChatController::deleteMessage(const QString &messageId)
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    return room && room->deleteMessage(messageId);
+    return current() && current()->deleteMessage(messageId);
 }
 
 bool ChatController::toggleReaction(const QString &messageId, const QString &reaction)
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
-    return room && room->toggleReaction(messageId, reaction);
+    return current() && current()->toggleReaction(messageId, reaction);
 }
 
 void ChatController::copyToClipboard(const QString &text) const
@@ -464,31 +396,31 @@ void ChatController::copyToClipboard(const QString &text) const
 
 QString ChatController::sendProblem(const QString &text) const
 {
-    ChatRoom *room = m_session ? m_session->currentRoom() : nullptr;
+    ChatRoom *room = current();
     return room && !text.trimmed().isEmpty() ? room->sendProblem(text) : QString();
 }
 
 void ChatController::retry(const QString &messageId)
 {
-    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+    if (ChatRoom *room = current())
         room->retryMessage(messageId);
 }
 
 void ChatController::loadOlder()
 {
-    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+    if (ChatRoom *room = current())
         room->loadOlderMessages();
 }
 
 void ChatController::setReadingLatest(bool reading)
 {
-    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+    if (ChatRoom *room = current())
         room->setFollowingLatest(reading);
 }
 
 void ChatController::userTyping()
 {
-    if (ChatRoom *room = m_session ? m_session->currentRoom() : nullptr)
+    if (ChatRoom *room = current())
         room->userTyping();
 }
 

@@ -23,8 +23,8 @@ class ChatRoom;
 class ChatSession;
 class ChatSettings;
 class DesktopNotifier;
-class IdleWatch;
 class MessageModelCache;
+class PeerPresence;
 class RoomNotificationLevels;
 
 // What the chat page talks to: one ChatSession, the models over it, the connection state in a
@@ -88,13 +88,6 @@ public:
     bool currentRoomMuted() const;
     bool currentRoomDirect() const;
     QString currentPeerPresence() const;
-    // Whether `nickname` is in the presence set of one of our rooms, or connected as their
-    // presence key (UserPresence) says.
-    bool isOnline(const QString &nickname) const;
-    // "online", "away" or "offline".
-    QString presenceOf(const QString &nickname) const;
-    // The user is away (no input for a while): shown so to others.
-    bool isAway() const;
     QString currentRoomNotificationLevel() const;
     Q_INVOKABLE void setCurrentRoomNotificationLevel(const QString &level);
     // Where notification levels are kept (main.cpp hands the app's settings); without it every
@@ -127,9 +120,6 @@ public:
 
     Q_INVOKABLE void joinRoom(const QString &name);
     Q_INVOKABLE void openDirect(const QString &nickname);
-    Q_INVOKABLE void selectRow(int row);
-    Q_INVOKABLE void leaveRow(int row);
-    Q_INVOKABLE void setRowMuted(int row, bool muted);
     Q_INVOKABLE void setCurrentRoomMuted(bool muted);
     // Sends `text` to the room in view; `replyTo` is the ID of the message it answers, or empty.
     Q_INVOKABLE bool send(const QString &text, const QString &replyTo = {});
@@ -167,6 +157,10 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    // The room in view, if any.
+    ChatRoom *current() const;
+    // Puts a room just joined or opened in view, or says why there is none.
+    void show(ChatRoom *room);
     void roomProblemChanged();
     void setLastError(const QString &message);
     void showError(const ChatError &error) { setLastError(error.message()); }
@@ -184,7 +178,7 @@ private:
     SigningIdentity *m_identity;
     MessageModelCache *m_messageModels;
     DesktopNotifier *m_notifier;
-    IdleWatch *m_idle;
+    PeerPresence *m_presence;
     class ChatNotificationPolicy *m_notifications;
     RoomNotificationLevels *m_levels;
     QString m_lastError;

@@ -1,5 +1,6 @@
 #include "MessageListModel.h"
 
+#include "FirstUnreadRow.h"
 #include "MessageHtml.h"
 #include "MessagePresentation.h"
 #include "chat/ChatRoom.h"
@@ -96,42 +97,17 @@ int MessageListModel::rowOfFirstUnread() const
     return -1;
 }
 
-// The first message someone else wrote after the divider's stream ID (-1 while older pages that
-// may hold it are still to come), or received live since the divider's arrival, whichever is
-// higher up: messages without a stream ID (plain PUBLISHes) have only their arrival.
+// The divider goes above the first unread message (FirstUnreadRow).
 void MessageListModel::updateFirstUnreadRow()
 {
-    const StreamId after = m_room ? m_room->unreadDividerAfter() : StreamId();
-    const quint64 atArrival = m_room ? m_room->unreadDividerAtArrival() : 0;
-    int found = -1;
-    if (!after.isNull()) {
-        bool reachedAfter = false;
-        for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-            const ChatMessage &message = m_rows.at(row).message;
-            if (message.streamId.isNull())
-                continue;
-            if (message.streamId <= after) {
-                reachedAfter = true;
-                break;
-            }
-            if (message.isConversation() && !message.own)
-                found = row;
-        }
-        if (!reachedAfter && m_room->hasOlderMessages())
-            found = -1;
+    FirstUnreadRow divider;
+    if (m_room) {
+        divider.after = m_room->unreadDividerAfter();
+        divider.atArrival = m_room->unreadDividerAtArrival();
+        divider.olderPagesToCome = m_room->hasOlderMessages();
     }
-    if (atArrival > 0) {
-        int byArrival = -1;
-        for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-            const ChatMessage &message = m_rows.at(row).message;
-            if (message.arrival != 0 && message.arrival < atArrival)
-                break; // received before the room was left
-            if (message.arrival >= atArrival && message.isConversation() && !message.own)
-                byArrival = row;
-        }
-        if (byArrival >= 0 && (found < 0 || byArrival < found))
-            found = byArrival;
-    }
+    const int found = divider.find(
+        int(m_rows.size()), [this](int row) -> const ChatMessage & { return m_rows.at(row).message; });
     const StreamId foundId = found >= 0 ? m_rows.at(found).message.streamId : StreamId();
     const quint64 foundArrival = found >= 0 && foundId.isNull() ? m_rows.at(found).message.arrival : 0;
     if (found == m_firstUnreadRow && foundId == m_firstUnreadId && foundArrival == m_firstUnreadArrival)

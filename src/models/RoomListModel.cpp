@@ -176,6 +176,30 @@ void RoomListModel::setMuted(const QString &key, bool muted)
     for (int row = 0; row < m_order.size(); ++row)
         if (keyFor(m_order.at(row)) == key)
             Q_EMIT dataChanged(index(row), index(row), { MutedRole });
+    Q_EMIT mutedChanged();
+}
+
+void RoomListModel::select(int row)
+{
+    if (ChatRoom *room = m_session ? roomAt(row) : nullptr)
+        m_session->setCurrentRoom(room);
+}
+
+void RoomListModel::leave(int row)
+{
+    ChatRoom *room = m_session ? roomAt(row) : nullptr;
+    if (!room)
+        return;
+    const bool wasCurrent = room == m_session->currentRoom();
+    m_session->leaveRoom(room);
+    if (wasCurrent && !m_order.isEmpty())
+        m_session->setCurrentRoom(m_order.at(std::min<int>(row, m_order.size() - 1)));
+}
+
+void RoomListModel::setRowMuted(int row, bool muted)
+{
+    if (ChatRoom *room = roomAt(row))
+        setMuted(keyFor(room), muted);
 }
 
 void RoomListModel::setMutedKeys(const QStringList &keys)

@@ -47,6 +47,11 @@ public:
     // `unreadOnly` the nearest room in that direction with unread messages that are not muted
     // (muted rooms count when they mention us), wrapping round; -1 when there is none.
     Q_INVOKABLE int rowAfter(int step, bool unreadOnly) const;
+    // Shows the room in `row`.
+    Q_INVOKABLE void select(int row);
+    // Leaves the room in `row`; when it was in view, the room now in its row (or the last) is shown.
+    Q_INVOKABLE void leave(int row);
+    Q_INVOKABLE void setRowMuted(int row, bool muted);
     bool isMuted(const QString &key) const { return m_muted.contains(key); }
     void setMuted(const QString &key, bool muted);
     QStringList mutedKeys() const { return QStringList(m_muted.begin(), m_muted.end()); }
@@ -56,6 +61,8 @@ public:
 
 Q_SIGNALS:
     void currentRowChanged();
+    // A room was muted or unmuted (mutedKeys() changed).
+    void mutedChanged();
 
 private:
     void watch(ChatRoom *room);

@@ -24,7 +24,7 @@ public:
     void setRooms(RoomListModel *rooms);
     QString query() const { return m_query; }
     void setQuery(const QString &query);
-    // The row in `rooms` of this model's `row` (what ChatController::selectRow takes), or -1.
+    // The row in `rooms` of this model's `row` (what RoomListModel::select takes), or -1.
     Q_INVOKABLE int sourceRow(int row) const;
 
     // How well `query` matches `text`: -1 when its characters do not all appear in order (case

@@ -61,6 +61,14 @@ QString ConnectionOptions::serverDisplayName() const
         + sentinelMaster + (database != 0 ? QLatin1Char('/') + QString::number(database) : QString());
 }
 
+QString ConnectionOptions::accountScope() const
+{
+    const QString where = topology == Topology::Sentinel ? QStringLiteral("sentinel:%1").arg(sentinelMaster)
+        : unixSocket.isEmpty()                           ? QStringLiteral("%1:%2").arg(host).arg(port)
+                                                         : unixSocket;
+    return username + QLatin1Char('@') + where + QLatin1Char('/') + QString::number(database);
+}
+
 QString ConnectionOptions::endpointDisplayName() const
 {
     if (!unixSocket.isEmpty())

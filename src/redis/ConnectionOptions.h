@@ -94,6 +94,11 @@ struct ConnectionOptions
     // "sentinel://host:port,host:port/master" for Sentinel. Never a password.
     QString serverDisplayName() const;
 
+    // Who we are on which data set: "user@host:port/db", "user@/path/db" (Unix socket) or
+    // "user@sentinel:master/db" (the master moves; the set's name stays). What keys and pins
+    // of the chat are kept under.
+    QString accountScope() const;
+
     // Parses redis://[user@]host[:port][/db], rediss://... (TLS), unix:///path?db=N,
     // redis+sentinel://[user@]host:port[,host:port...]/master-name[/db] and
     // redis+cluster://[user@]host:port[,host:port...] (parsed; validate() refuses it for now).

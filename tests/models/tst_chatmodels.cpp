@@ -2,6 +2,7 @@
 // QAbstractItemModelTester: MessageListModel (batched inserts, same rows as the timeline),
 // RoomListModel (rooms, current, unread), MemberListModel (presence as row inserts/removals).
 #include "models/ChatController.h"
+#include "models/FirstUnreadRow.h"
 #include "models/MemberListModel.h"
 #include "models/MessageListModel.h"
 #include "models/RoomListModel.h"
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void roomListFollowsTheSession();
     void memberListFollowsPresence();
     void messageRequestsDoNotStorm();
+    void firstUnreadRowByIdOrArrival();
 };
 
 void TestChatModels::messageModelBatchesAFlood()
@@ -218,6 +220,47 @@ void TestChatModels::messageRequestsDoNotStorm()
     QCOMPARE(notified.first().at(0).toString(), QStringLiteral("Message request"));
     chat.stop();
     QSettings().clear();
+}
+
+// Where the "new messages" divider goes, without a server: after the last message read by stream
+// ID, or from an arrival on for messages that have none (plain PUBLISHes); never above our own
+// messages or notices; not while older pages may still hold the first unread one.
+void TestChatModels::firstUnreadRowByIdOrArrival()
+{
+    const auto message = [](quint64 ms, quint64 arrival, bool own = false,
+                             ChatEnvelope::Kind kind = ChatEnvelope::Kind::Message) {
+        ChatMessage m;
+        m.streamId = ms ? StreamId(ms, 0) : StreamId();
+        m.arrival = arrival;
+        m.own = own;
+        m.kind = kind;
+        return m;
+    };
+    const QList<ChatMessage> rows { message(10, 1), message(20, 2), message(30, 3, true),
+        message(40, 4, false, ChatEnvelope::Kind::Join), message(50, 5), message(0, 6), message(0, 7) };
+    const auto at = [&rows](int row) -> const ChatMessage & { return rows.at(row); };
+    const int count = int(rows.size());
+
+    FirstUnreadRow none;
+    QCOMPARE(none.find(count, at), -1);
+
+    FirstUnreadRow byId;
+    byId.after = StreamId(20, 0); // read up to row 1; rows 2 (ours) and 3 (a notice) are skipped
+    QCOMPARE(byId.find(count, at), 4);
+    byId.olderPagesToCome = true; // row 1 is loaded, so the answer stands
+    QCOMPARE(byId.find(count, at), 4);
+    byId.after = StreamId(5, 0); // read before anything loaded, and more to come: not known yet
+    QCOMPARE(byId.find(count, at), -1);
+    byId.olderPagesToCome = false; // the whole history is here: the first message
+    QCOMPARE(byId.find(count, at), 0);
+
+    FirstUnreadRow byArrival;
+    byArrival.atArrival = 6; // a plain PUBLISH received after we left
+    QCOMPARE(byArrival.find(count, at), 5);
+    byArrival.after = StreamId(50, 0); // everything stored is read: the arrival decides
+    QCOMPARE(byArrival.find(count, at), 5);
+    byArrival.after = StreamId(40, 0); // row 4 is unread and higher up than the arrival
+    QCOMPARE(byArrival.find(count, at), 4);
 }
 
 QTEST_GUILESS_MAIN(TestChatModels)

@@ -158,16 +158,16 @@ void TestDirectMessages::roomListPutsDirectMessagesInTheirOwnSection()
         QStringList({ QStringLiteral("rooms"), QStringLiteral("rooms"), QStringLiteral("rooms"),
             QStringLiteral("direct"), QStringLiteral("direct") }));
     QCOMPARE(rooms->currentRow(), 2); // gamma
-    alice.selectRow(3);
+    alice.rooms()->select(3);
     QCOMPARE(alice.currentRoom(), QStringLiteral("bob"));
     QCOMPARE(rooms->currentRow(), 3);
-    alice.leaveRow(3); // bob: the row below (carol) is shown
+    alice.rooms()->leave(3); // bob: the row below (carol) is shown
     QCOMPARE(alice.currentRoom(), QStringLiteral("carol"));
     QCOMPARE(rooms->currentRow(), 3);
 
     // Bob writes to alice while she reads alpha: a new row in the direct section, whose unread
     // messages count as mentions.
-    alice.selectRow(0);
+    alice.rooms()->select(0);
     auto bob = sessionFor(server, QStringLiteral("bob"));
     // Two patterns each: alice and bob both hear their direct conversations.
     QTRY_COMPARE_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("4"), 10000);

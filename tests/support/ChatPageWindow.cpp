@@ -126,7 +126,7 @@ QQuickItem *ChatPageWindow::find(const QString &objectName) const
 
 bool ChatPageWindow::selectRoom(const QString &name)
 {
-    m_chat->selectRow(rowOfRoom(m_chat->rooms(), name));
+    m_chat->rooms()->select(rowOfRoom(m_chat->rooms(), name));
     return QTest::qWaitFor([&] { return m_chat->currentRoom() == name; }, SettleTimeoutMs);
 }
 
