@@ -63,12 +63,30 @@ void ChannelStatisticsModel::refresh()
         // The statistics were cleared: the old rows go, the new ones (if any) come.
         beginRemoveRows(QModelIndex(), 0, m_rows - 1);
         m_rows = 0;
+        m_shown.clear();
         endRemoveRows();
     }
-    if (m_rows > 0)
-        Q_EMIT dataChanged(index(0), index(m_rows - 1));
+    // Only rows whose numbers moved, in runs of neighbours.
+    for (int row = 0; row < m_rows;) {
+        int last = row - 1;
+        for (int r = row; r < m_rows; ++r) {
+            Shown now = shownAt(r);
+            if (now == m_shown.at(r))
+                break;
+            m_shown[r] = now;
+            last = r;
+        }
+        if (last >= row) {
+            Q_EMIT dataChanged(index(row), index(last));
+            row = last + 1;
+        } else {
+            ++row;
+        }
+    }
     if (channels > m_rows) {
         beginInsertRows(QModelIndex(), m_rows, channels - 1);
+        for (int row = m_rows; row < channels; ++row)
+            m_shown.append(shownAt(row));
         m_rows = channels;
         endInsertRows();
         Q_EMIT countChanged();
@@ -76,7 +94,39 @@ void ChannelStatisticsModel::refresh()
     const ChannelRateMeter::Rate total = statistics.totalRate(Window::OneSecond, m_now);
     m_messagesPerSecond = total.messagesPerSecond;
     m_bytesPerSecond = total.bytesPerSecond;
-    Q_EMIT totalsChanged();
+    const std::array<double, 7> totals = totalsShown();
+    if (totals != m_totalsShown) {
+        m_totalsShown = totals;
+        Q_EMIT totalsChanged();
+    }
+}
+
+bool ChannelStatisticsModel::Shown::operator==(const Shown &other) const
+{
+    return messages == other.messages && bytes == other.bytes
+        && std::equal(std::begin(rates), std::end(rates), std::begin(other.rates))
+        && subscribers == other.subscribers && listedByServer == other.listedByServer
+        && lastSeenMs == other.lastSeenMs;
+}
+
+ChannelStatisticsModel::Shown ChannelStatisticsModel::shownAt(int row) const
+{
+    const ChannelStatistics::Channel &channel = m_monitor->statistics().channel(row);
+    Shown shown { channel.messages, channel.bytes, {}, channel.subscribers, channel.listedByServer,
+        channel.lastSeenMs };
+    int i = 0;
+    for (const Window window : { Window::OneSecond, Window::TenSeconds, Window::OneMinute }) {
+        const ChannelRateMeter::Rate rate = channel.meter.rate(window, m_now);
+        shown.rates[i++] = rate.messagesPerSecond;
+        shown.rates[i++] = rate.bytesPerSecond;
+    }
+    return shown;
+}
+
+std::array<double, 7> ChannelStatisticsModel::totalsShown() const
+{
+    return { m_messagesPerSecond, m_bytesPerSecond, double(totalMessages()), double(totalBytes()),
+        double(serverPatternCount()), double(serverChannelCount()), double(serverInternalChannelCount()) };
 }
 
 qulonglong ChannelStatisticsModel::totalMessages() const

@@ -4,6 +4,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <array>
 #include <functional>
 
 namespace Redwire {
@@ -78,6 +79,21 @@ Q_SIGNALS:
     void totalsChanged();
 
 private:
+    // What a row shows that changes with time or traffic: a refresh that changes none of it
+    // emits nothing, so an idle table is not redrawn every second.
+    struct Shown
+    {
+        quint64 messages = 0;
+        quint64 bytes = 0;
+        double rates[6] = {};
+        qint64 subscribers = 0;
+        bool listedByServer = false;
+        qint64 lastSeenMs = 0;
+        bool operator==(const Shown &other) const;
+    };
+    Shown shownAt(int row) const;
+    std::array<double, 7> totalsShown() const;
+
     QPointer<ChannelMonitor> m_monitor;
     QPointer<ChannelPalette> m_palette;
     QTimer m_timer;
@@ -86,6 +102,8 @@ private:
     int m_rows = 0;
     double m_messagesPerSecond = 0;
     double m_bytesPerSecond = 0;
+    QList<Shown> m_shown; // per row, as last announced
+    std::array<double, 7> m_totalsShown {};
 };
 
 } // namespace Redwire
