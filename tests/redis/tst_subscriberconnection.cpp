@@ -39,7 +39,7 @@ public:
             { "PUBLISH", channel, payload }, [&](const RedisReply &reply, const RedisError &error) {
                 result = error.isError() ? -1 : reply.toInteger();
             });
-        QTest::qWaitFor([&] { return result != -2; }, 5000);
+        (void)QTest::qWaitFor([&] { return result != -2; }, 5000);
         return result;
     }
 

@@ -162,7 +162,7 @@ void TestReadingPosition::scrollingUpReachesTheBeginningWithoutJumps()
         QTest::keyClick(window(), Qt::Key_PageUp);
         // Let the scroll (and a page coming in) settle before looking.
         QTRY_VERIFY_WITH_TIMEOUT(!m_view->property("moving").toBool(), 10000);
-        QTest::qWaitFor([&] { return !m_chat->messages()->isLoadingOlder(); }, 10000);
+        (void)QTest::qWaitFor([&] { return !m_chat->messages()->isLoadingOlder(); }, 10000);
         QVERIFY(QTest::qWaitForWindowExposed(window()));
         const int now = topNumber(m_view);
         QVERIFY2(now > 0, qPrintable(visibleTexts(m_view).join(u',')));
