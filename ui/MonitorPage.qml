@@ -384,7 +384,7 @@ Page {
                     checked: page.monitor.internalChannelsShown
                     onToggled: page.monitor.internalChannelsShown = checked
                     ToolTip.visible: hovered
-                    ToolTip.text: qsTr("Show Redwire's own channels (__redwire:…), such as other clients' heartbeats")
+                    ToolTip.text: qsTr("Show Redwire's own channels (__redwire:…, redwire:…), such as other clients' heartbeats")
                 }
                 Switch {
                     id: followSwitch

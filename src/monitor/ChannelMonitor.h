@@ -64,11 +64,17 @@ public:
     // itself when subscribed, then each matching pattern.
     QList<QByteArray> subscriptionsMatching(const QByteArray &channel) const;
 
-    // Redwire's own channels (`__redwire:…`: other clients' heartbeats and marks) are not
-    // traffic: hidden from the buffer, the sinks and the statistics unless shown (default hidden).
+    // Redwire's own channels (isInternalChannel: other clients' heartbeats and marks, the chat's
+    // bookkeeping) are not traffic: hidden from the buffer, the sinks and the statistics unless
+    // shown (default hidden).
     void setInternalChannelsShown(bool shown);
     bool internalChannelsShown() const { return m_internalShown; }
-    static bool isInternalChannel(const QByteArray &channel) { return channel.startsWith("__redwire:"); }
+    // Redwire's own channels: the connection checks (__redwire:) and the chat's bookkeeping
+    // (redwire:, e.g. read markers moved; no room may have such a name: docs/PROTOCOL.md).
+    static bool isInternalChannel(const QByteArray &channel)
+    {
+        return channel.startsWith("__redwire:") || channel.startsWith("redwire:");
+    }
 
     void setFilter(const MessageFilter &filter) { m_filter = filter; }
     const MessageFilter &filter() const { return m_filter; }

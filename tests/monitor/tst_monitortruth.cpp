@@ -153,13 +153,16 @@ void TestMonitorTruth::internalChannelsAreHiddenUnlessShown()
     monitor.setServerPollingEnabled(true);
     QVERIFY(monitor.subscribePattern("*"));
     QVERIFY(startAndSubscribe(monitor, 1));
-    // Another client's heartbeat, then real traffic.
+    // Another client's heartbeat, a chat client's read-marker note to its other devices
+    // (docs/PROTOCOL.md: names starting with redwire: are the chat's own), then real traffic.
     QCOMPARE(server.cli({ "PUBLISH", "__redwire:heartbeat:0123", "7" }), QByteArray("1"));
+    QCOMPARE(server.cli({ "PUBLISH", "redwire:{user:alice}:read-moved", "chat" }), QByteArray("1"));
     QCOMPARE(server.cli({ "PUBLISH", "chat", "hello" }), QByteArray("1"));
     QTRY_COMPARE(monitor.buffer().size(), 1);
     QCOMPARE(monitor.buffer().at(0).channel, QByteArray("chat"));
     QVERIFY(monitor.statistics().channelNames().contains("chat"));
     QVERIFY(!monitor.statistics().channelNames().contains("__redwire:heartbeat:0123"));
+    QVERIFY(!monitor.statistics().channelNames().contains("redwire:{user:alice}:read-moved"));
 
     monitor.setInternalChannelsShown(true);
     QCOMPARE(server.cli({ "PUBLISH", "__redwire:heartbeat:0123", "8" }), QByteArray("1"));

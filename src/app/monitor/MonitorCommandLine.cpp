@@ -109,7 +109,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     const QCommandLineOption noReconnect(QStringLiteral("no-reconnect"),
         tr("Exits (code 1) when the connection is lost instead of reconnecting."));
     const QCommandLineOption includeInternal(QStringLiteral("include-internal"),
-        tr("Also shows Redwire's own channels (__redwire:…, such as other clients' heartbeats)."));
+        tr("Also shows Redwire's own channels (__redwire:…, redwire:…, such as other clients' heartbeats)."));
     const QCommandLineOption quiet(
         { QStringLiteral("q"), QStringLiteral("quiet") }, tr("No notes on stderr, only errors."));
     const QCommandLineOption replay(QStringLiteral("replay"),
