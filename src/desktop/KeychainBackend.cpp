@@ -2,6 +2,7 @@
 
 #include <qt6keychain/keychain.h>
 
+#include <QCoreApplication>
 #include <QObject>
 
 namespace Redwire {
@@ -27,7 +28,7 @@ public:
                 done(Result::NotFound, {}, {});
                 return;
             default:
-                done(Result::Unavailable, {}, job->errorString());
+                done(Result::Unavailable, {}, KeychainBackend::reasonFor(job->error(), job->errorString()));
             }
         });
         job->start();
@@ -40,13 +41,36 @@ public:
         job->setKey(account);
         job->setBinaryData(secret);
         job->setInsecureFallback(false);
-        QObject::connect(job, &QKeychain::Job::finished, job,
-            [job, done = std::move(done)] { done(job->error() == QKeychain::NoError, job->errorString()); });
+        QObject::connect(job, &QKeychain::Job::finished, job, [job, done = std::move(done)] {
+            const bool written = job->error() == QKeychain::NoError;
+            done(written, written ? QString() : KeychainBackend::reasonFor(job->error(), job->errorString()));
+        });
         job->start();
     }
 };
 
 } // namespace
+
+QString KeychainBackend::reasonFor(int keychainError, const QString &keychainText)
+{
+    const auto tr
+        = [](const char *text) { return QCoreApplication::translate("Redwire::KeychainBackend", text); };
+    switch (keychainError) {
+    case QKeychain::NoBackendAvailable:
+        return tr("no keychain service is running");
+    case QKeychain::AccessDenied:
+    case QKeychain::AccessDeniedByUser:
+        return tr("the keychain refused access");
+    case QKeychain::NotImplemented:
+        return tr("this system offers no keychain Redwire can use");
+    default:
+        break;
+    }
+    // What a desktop without a Secret Service gets: no service answered on D-Bus.
+    if (keychainText.trimmed().isEmpty() || keychainText == QLatin1String("Unknown error"))
+        return tr("no keychain service answered");
+    return keychainText;
+}
 
 std::unique_ptr<KeychainBackend> KeychainBackend::system()
 {

@@ -1,5 +1,6 @@
 // Where the signing key lives: the keychain (a scripted stand-in here, as no keychain daemon runs
 // in CI), or a 0600 file with a warning when there is none.
+#include "desktop/KeychainBackend.h"
 #include "desktop/SigningKeyStore.h"
 
 #include <QFile>
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void noKeychainUsesAPrivateFile();
     void refusedWriteFallsBackToTheFile();
     void damagedEntriesAreReplaced();
+    void keychainFailuresReadAsReasons();
 
 private:
     // Loads `account` and returns what keyReady said.
@@ -151,6 +153,24 @@ void TestSigningKeyStore::damagedEntriesAreReplaced()
     QCOMPARE(ready.value(1).toByteArray(), secretNumber(6));
     QCOMPARE(made, 1);
     QVERIFY(!ready.value(2).toString().isEmpty());
+}
+
+// The banner said "No keychain (Unknown error)" on a desktop without a Secret Service: QtKeychain's
+// bare text. The reason is now in words a user can act on. (Codes: QKeychain::Error.)
+void TestSigningKeyStore::keychainFailuresReadAsReasons()
+{
+    const int noBackend = 5, accessDenied = 4, deniedByUser = 3, notImplemented = 6, other = 7;
+    QCOMPARE(KeychainBackend::reasonFor(noBackend, QStringLiteral("Unknown error")),
+        QStringLiteral("no keychain service is running"));
+    QCOMPARE(KeychainBackend::reasonFor(accessDenied, {}), QStringLiteral("the keychain refused access"));
+    QCOMPARE(KeychainBackend::reasonFor(deniedByUser, {}), QStringLiteral("the keychain refused access"));
+    QCOMPARE(KeychainBackend::reasonFor(notImplemented, {}),
+        QStringLiteral("this system offers no keychain Redwire can use"));
+    QCOMPARE(KeychainBackend::reasonFor(other, QStringLiteral("Unknown error")),
+        QStringLiteral("no keychain service answered"));
+    QCOMPARE(KeychainBackend::reasonFor(other, QString()), QStringLiteral("no keychain service answered"));
+    QCOMPARE(KeychainBackend::reasonFor(other, QStringLiteral("The collection is locked")),
+        QStringLiteral("The collection is locked"));
 }
 
 QTEST_GUILESS_MAIN(TestSigningKeyStore)
