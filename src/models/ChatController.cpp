@@ -94,6 +94,7 @@ void ChatController::start(
     m_rooms = new RoomListModel(m_session, this);
     m_members = new MemberListModel(nickname, this);
     m_members->setPresenceSource([this](const QString &name) { return m_presence->isOnline(name); });
+    m_members->setConnectionSource([this] { return m_presence->isConnected(); });
     m_members->setAwaySource(
         [this](const QString &name) { return m_presence->presenceOf(name) == QLatin1String("away"); });
     m_presence->setSession(m_session);

@@ -64,6 +64,8 @@ void MemberListModel::syncMembers()
 
 bool MemberListModel::isOnline(const QString &nickname) const
 {
+    if (m_isConnected && !m_isConnected())
+        return false;
     if (!m_room || !m_room->isDirect() || nickname == m_me)
         return true;
     return m_isOnline && m_isOnline(nickname);

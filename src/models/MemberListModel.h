@@ -39,6 +39,8 @@ public:
     {
         m_isOnline = std::move(isOnline);
     }
+    // Whether we are connected: while not, nobody shows online (what we knew is stale).
+    void setConnectionSource(std::function<bool()> isConnected) { m_isConnected = std::move(isConnected); }
     // Whether an online nickname is away (idle).
     void setAwaySource(std::function<bool(const QString &)> isAway) { m_isAway = std::move(isAway); }
     // The presence or away source's answers may have changed.
@@ -60,6 +62,7 @@ private:
     QString m_me;
     std::function<bool(const QString &)> m_isOnline;
     std::function<bool(const QString &)> m_isAway;
+    std::function<bool()> m_isConnected;
     int m_lastOnlineCount = 0;
     QPointer<ChatRoom> m_room;
     QStringList m_members; // sorted

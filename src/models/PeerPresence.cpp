@@ -4,6 +4,7 @@
 #include "chat/ChatRoom.h"
 #include "chat/ChatSession.h"
 #include "chat/UserPresence.h"
+#include "redis/RedisClient.h"
 
 namespace Redwire {
 
@@ -22,6 +23,7 @@ void PeerPresence::setSession(ChatSession *session)
 {
     if (m_session) {
         disconnect(m_session->userPresence(), nullptr, this, nullptr);
+        disconnect(m_session->client(), nullptr, this, nullptr);
         for (ChatRoom *room : m_session->rooms())
             disconnect(room, nullptr, this, nullptr);
     }
@@ -30,6 +32,7 @@ void PeerPresence::setSession(ChatSession *session)
         return;
     session->userPresence()->setAway(m_idle->isIdle());
     connect(session->userPresence(), &UserPresence::statesChanged, this, &PeerPresence::changed);
+    connect(session->client(), &RedisClient::stateChanged, this, &PeerPresence::changed);
 }
 
 void PeerPresence::watchRoom(ChatRoom *room)
@@ -45,11 +48,19 @@ void PeerPresence::setWindowActive(bool active)
 
 bool PeerPresence::isOnline(const QString &nickname) const
 {
-    if (!m_session)
+    if (!isConnected())
         return false;
     if (m_session->isPresent(nickname))
         return true;
     return m_session->userPresence()->stateOf(nickname) != UserPresence::State::Absent;
+}
+
+bool PeerPresence::isConnected() const
+{
+    if (!m_session)
+        return false;
+    const RedisClient::ClientState state = m_session->client()->state();
+    return state == RedisClient::ClientState::Connected || state == RedisClient::ClientState::NotResponding;
 }
 
 bool PeerPresence::isAway() const

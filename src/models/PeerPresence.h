@@ -12,7 +12,8 @@ class IdleWatch;
 // Who is online and who is away, as the chat window shows it. Someone is online when they are in
 // the presence set of one of our rooms or their presence key (UserPresence) says they are
 // connected; away when that key says they are idle. For ourselves, away is our own idleness
-// (IdleWatch), which is also what the session publishes to others.
+// (IdleWatch), which is also what the session publishes to others. While we are not connected,
+// nobody is online: what we knew is stale.
 class PeerPresence : public QObject
 {
     Q_OBJECT
@@ -26,6 +27,8 @@ public:
     void setWindowActive(bool active);
 
     bool isOnline(const QString &nickname) const;
+    // Connected to the server (a frozen server still counts): what we know of others is current.
+    bool isConnected() const;
     // The user of this app is away (no input for a while).
     bool isAway() const;
     // "online", "away" or "offline".

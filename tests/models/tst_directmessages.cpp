@@ -32,6 +32,7 @@ private Q_SLOTS:
     void directConversationShowsThePeersPresence();
     void roomListPutsDirectMessagesInTheirOwnSection();
     void directConversationWithNoSharedRoomShowsPresenceAndAway();
+    void nobodyShowsOnlineWhileTheServerIsGone();
 
 private:
     QTemporaryDir m_home;
@@ -133,6 +134,35 @@ void TestDirectMessages::directConversationWithNoSharedRoomShowsPresenceAndAway(
     carol->userPresence()->setAway(false);
     QTRY_COMPARE_WITH_TIMEOUT(alice.currentPeerPresence(), QStringLiteral("online"), 10000);
     QTRY_COMPARE(members->data(members->index(1), MemberListModel::AwayRole).toBool(), false);
+    alice.stop();
+}
+
+// With the server gone, what alice knew of who is online is stale: nobody shows online (the
+// member pane said "2 online" with the server down), until she is connected again.
+void TestDirectMessages::nobodyShowsOnlineWhileTheServerIsGone()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    ChatController alice(fastConfig());
+    alice.start(optionsFor(server), QStringLiteral("alice"), { QStringLiteral("lobby") });
+    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
+    auto bob = sessionFor(server, QStringLiteral("bob"));
+    QVERIFY(bob->joinRoom(QStringLiteral("lobby")));
+    alice.openDirect(QStringLiteral("bob"));
+    QTRY_COMPARE_WITH_TIMEOUT(alice.currentPeerPresence(), QStringLiteral("online"), 10000);
+    MemberListModel *members = alice.members();
+    QTRY_COMPARE_WITH_TIMEOUT(members->onlineCount(), 2, 10000);
+
+    server.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(alice.connectionState() != Redwire::RedisClient::ClientState::Connected, 10000);
+    QTRY_COMPARE(alice.currentPeerPresence(), QStringLiteral("offline"));
+    QTRY_COMPARE(members->onlineCount(), 0);
+    QCOMPARE(members->data(members->index(1), MemberListModel::OnlineRole).toBool(), false);
+
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(alice.connectionState(), Redwire::RedisClient::ClientState::Connected, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.currentPeerPresence(), QStringLiteral("online"), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(members->onlineCount(), 2, 15000);
     alice.stop();
 }
 
