@@ -125,15 +125,9 @@ void ChatSession::openOutboxStore()
 {
     if (m_config.outboxDirectory.isEmpty() || m_outboxStore)
         return;
-    const ConnectionOptions &options = m_client->options();
-    // Through Sentinel the master's address changes with a failover; the set's name does not.
-    const QString server = options.topology == Topology::Sentinel
-        ? QStringLiteral("sentinel:%1/%2").arg(options.sentinelMaster).arg(options.database)
-        : options.unixSocket.isEmpty()
-        ? QStringLiteral("%1:%2/%3").arg(options.host).arg(options.port).arg(options.database)
-        : QStringLiteral("%1/%2").arg(options.unixSocket).arg(options.database);
-    m_outboxStore = std::make_unique<OutboxStore>(
-        m_config.outboxDirectory, options.username + QLatin1Char('@') + server, m_nickname);
+    // Through Sentinel or Cluster the address changes with a failover; the data set does not.
+    m_outboxStore
+        = std::make_unique<OutboxStore>(m_config.outboxDirectory, m_client->options().accountScope(), m_nickname);
     QString error;
     const QList<Outbox::Item> kept = m_outboxStore->load(&error);
     if (!error.isEmpty())

@@ -353,7 +353,8 @@ void RoomTimeline::removeRows(int first, int last)
     Q_EMIT messagesRemoved(first, last);
 }
 
-int RoomTimeline::dropUnconfirmedStreamIds(const StreamId &first, const StreamId &last)
+int RoomTimeline::dropUnconfirmedStreamIds(
+    const StreamId &first, const StreamId &last, const QHash<StreamId, QString> &heldElsewhere)
 {
     int dropped = 0;
     for (int row = placedCount() - 1; row >= 0; --row) {
@@ -363,6 +364,11 @@ int RoomTimeline::dropUnconfirmedStreamIds(const StreamId &first, const StreamId
         const StreamId id = entry.message.streamId;
         if (id < first || id > last)
             continue;
+        if (const auto held = heldElsewhere.constFind(id);
+            held != heldElsewhere.cend() && !held->isEmpty() && *held == entry.message.id) {
+            markVerified(row);
+            continue;
+        }
         m_streamIds.remove(id);
         entry.message.streamId = StreamId();
         ++dropped;

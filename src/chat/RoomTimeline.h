@@ -2,6 +2,7 @@
 
 #include "ChatMessage.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QSet>
@@ -89,7 +90,10 @@ public:
     // Pages read every stored message from `first` to `last`: a live message in that range
     // whose stream ID they did not confirm claimed an ID it does not have (a forged "sid"). It
     // keeps its row but loses the ID, so it orders and anchors nothing. Returns how many.
-    int dropUnconfirmedStreamIds(const StreamId &first, const StreamId &last);
+    // `heldElsewhere`: entries the pages held but did not add (a join notice already shown
+    // live), by stream ID -> envelope ID; a live copy with the same envelope ID is confirmed.
+    int dropUnconfirmedStreamIds(
+        const StreamId &first, const StreamId &last, const QHash<StreamId, QString> &heldElsewhere = {});
 
 Q_SIGNALS:
     void messagesAboutToBeInserted(int first, int last);

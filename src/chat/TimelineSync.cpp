@@ -226,8 +226,11 @@ QList<ChatMessage> TimelineSync::toMessages(const QList<ChatEnvelope> &envelopes
                 message.disown(m_nickname);
             const bool notice
                 = message.kind == ChatEnvelope::Kind::Join || message.kind == ChatEnvelope::Kind::Leave;
-            if (notice && filterNotices && m_noticeFilter && !m_noticeFilter(message))
+            if (notice && filterNotices && m_noticeFilter && !m_noticeFilter(message)) {
+                if (!message.streamId.isNull() && m_filteredNotices.size() < 10000)
+                    m_filteredNotices.insert(message.streamId, message.id);
                 continue;
+            }
             messages.append(message);
         }
     return messages;
@@ -338,7 +341,9 @@ void TimelineSync::pageLoaded(HistoryBackfill::Purpose purpose, const QList<Chat
 
 void TimelineSync::dropUnconfirmed(const StreamId &first, const StreamId &last)
 {
-    if (const int dropped = m_timeline->dropUnconfirmedStreamIds(first, last))
+    const int dropped = m_timeline->dropUnconfirmedStreamIds(first, last, m_filteredNotices);
+    m_filteredNotices.clear();
+    if (dropped)
         qCWarning(lcChat) << dropped << "live messages claimed stream IDs that the stream does not hold";
 }
 

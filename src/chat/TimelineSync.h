@@ -91,6 +91,8 @@ private:
     CommandConnection *m_commands;
     const Outbox *m_outbox;
     std::function<bool(const ChatMessage &)> m_noticeFilter;
+    // Notices a page held but the filter left out, until the range they are in is checked.
+    mutable QHash<StreamId, QString> m_filteredNotices;
     MessageChanges *m_changes = nullptr;
     std::function<void(const ChatEnvelope &)> m_changeGate;
     HistoryBackfill *m_backfill;

@@ -32,6 +32,15 @@ QString CommandConnection::refusalReason(const QList<QByteArray> &args)
 
 void CommandConnection::send(const QList<QByteArray> &args, ReplyHandler handler)
 {
+    if (m_route && refusalReason(args).isEmpty()) {
+        m_route(args, std::move(handler));
+        return;
+    }
+    sendHere(args, std::move(handler));
+}
+
+void CommandConnection::sendHere(const QList<QByteArray> &args, ReplyHandler handler)
+{
     const QString refusal = refusalReason(args);
     if (!refusal.isEmpty()) {
         if (handler)

@@ -16,9 +16,17 @@ public:
     // Sends a command given as binary-safe arguments ({"SET", key, value}). The handler is called
     // exactly once: with the reply, or with an error when no reply will come.
     void send(const QList<QByteArray> &args, ReplyHandler handler = {});
+    // A cluster client's entry connection: send() hands commands to `route` (which picks the
+    // node), and sendHere() sends on this connection itself. Empty: send() sends here.
+    using Route = std::function<void(const QList<QByteArray> &args, ReplyHandler handler)>;
+    void setRoute(Route route) { m_route = std::move(route); }
+    void sendHere(const QList<QByteArray> &args, ReplyHandler handler = {});
 
     // Why send() would refuse these arguments, or an empty string.
     static QString refusalReason(const QList<QByteArray> &args);
+
+private:
+    Route m_route;
 };
 
 } // namespace Redwire

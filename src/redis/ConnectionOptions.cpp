@@ -63,9 +63,11 @@ QString ConnectionOptions::serverDisplayName() const
 
 QString ConnectionOptions::accountScope() const
 {
-    const QString where = topology == Topology::Sentinel ? QStringLiteral("sentinel:%1").arg(sentinelMaster)
-        : unixSocket.isEmpty()                           ? QStringLiteral("%1:%2").arg(host).arg(port)
-                                                         : unixSocket;
+    QString where = unixSocket.isEmpty() ? QStringLiteral("%1:%2").arg(host).arg(port) : unixSocket;
+    if (topology == Topology::Sentinel)
+        where = QStringLiteral("sentinel:%1").arg(sentinelMaster);
+    if (topology == Topology::Cluster && !seeds.isEmpty())
+        where = QStringLiteral("cluster:%1").arg(seeds.first().displayName());
     return username + QLatin1Char('@') + where + QLatin1Char('/') + QString::number(database);
 }
 
@@ -79,20 +81,36 @@ QString ConnectionOptions::endpointDisplayName() const
         + QString::number(port);
 }
 
+ConnectionOptions ConnectionOptions::forServer(const ServerAddress &server) const
+{
+    ConnectionOptions result = *this;
+    result.topology = Topology::Standalone;
+    result.seeds.clear();
+    result.sentinelMaster.clear();
+    result.host = server.host;
+    result.port = server.port;
+    result.unixSocket.clear();
+    return result;
+}
+
 QString ConnectionOptions::validate() const
 {
-    if (topology == Topology::Cluster)
-        return QCoreApplication::translate("Redwire::ConnectionOptions",
-            "Redis Cluster is not supported yet: connect to one node with redis://host:port instead.");
+    if (topology == Topology::Cluster) {
+        if (seeds.isEmpty())
+            return QCoreApplication::translate("Redwire::ConnectionOptions", "No cluster node given.");
+        if (database != 0)
+            return QCoreApplication::translate(
+                "Redwire::ConnectionOptions", "Redis Cluster has database 0 only.");
+    }
+    if (topology != Topology::Standalone && discoveryTimeoutMs <= 0)
+        return QCoreApplication::translate(
+            "Redwire::ConnectionOptions", "The discovery timeout must be positive.");
     if (topology == Topology::Sentinel) {
         if (seeds.isEmpty())
             return QCoreApplication::translate("Redwire::ConnectionOptions", "No sentinel given.");
         if (sentinelMaster.isEmpty())
             return QCoreApplication::translate(
                 "Redwire::ConnectionOptions", "No master name given for the sentinels.");
-        if (sentinelTimeoutMs <= 0)
-            return QCoreApplication::translate(
-                "Redwire::ConnectionOptions", "The sentinel timeout must be positive.");
     }
     if (unixSocket.isEmpty() && host.isEmpty())
         return QCoreApplication::translate("Redwire::ConnectionOptions", "No host or socket given.");

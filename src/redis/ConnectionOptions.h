@@ -49,7 +49,8 @@ struct ServerAddress
 };
 
 // How the server is found: given directly, through Sentinel (the master of a named set), or as a
-// Redis Cluster (seed nodes; not supported yet).
+// Redis Cluster (seed nodes; classic Pub/Sub only so far: RedisClient keeps its connections on
+// one node of the cluster).
 enum class Topology { Standalone, Sentinel, Cluster };
 
 // Everything needed to open and keep one connection to one server.
@@ -78,14 +79,21 @@ struct ConnectionOptions
     TlsOptions tls;
 
     // Sentinel: the sentinels to ask for the master of `sentinelMaster`; host and port are then
-    // the master's, filled in by RedisClient once a sentinel has named it. Cluster: seed nodes.
+    // the master's, filled in by RedisClient once a sentinel has named it. Cluster: seed nodes;
+    // host and port are then the node RedisClient is on.
     Topology topology = Topology::Standalone;
     QList<ServerAddress> seeds;
     QString sentinelMaster;
-    int sentinelTimeoutMs = 1000; // connecting to one sentinel and its answer, together
+    // Connecting to one sentinel (or cluster node, while finding the cluster) and its answer,
+    // together.
+    int discoveryTimeoutMs = 1000;
 
     // "host:port", "unix:/path" or "tls://host:port", for messages and logs.
     QString endpointDisplayName() const;
+
+    // The same options for one server of a Sentinel set or a cluster: standalone, at `server`
+    // (credentials, TLS, timeouts kept).
+    ConnectionOptions forServer(const ServerAddress &server) const;
 
     // Returns an error message, or an empty string when the options are usable.
     QString validate() const;
@@ -94,14 +102,14 @@ struct ConnectionOptions
     // "sentinel://host:port,host:port/master" for Sentinel. Never a password.
     QString serverDisplayName() const;
 
-    // Who we are on which data set: "user@host:port/db", "user@/path/db" (Unix socket) or
-    // "user@sentinel:master/db" (the master moves; the set's name stays). What keys and pins
-    // of the chat are kept under.
+    // Who we are on which data set: "user@host:port/db", "user@/path/db" (Unix socket),
+    // "user@sentinel:master/db" (the master moves; the set's name stays) or
+    // "user@cluster:<first seed>/0". What the chat's outbox, keys and pins are kept under.
     QString accountScope() const;
 
     // Parses redis://[user@]host[:port][/db], rediss://... (TLS), unix:///path?db=N,
     // redis+sentinel://[user@]host:port[,host:port...]/master-name[/db] and
-    // redis+cluster://[user@]host:port[,host:port...] (parsed; validate() refuses it for now).
+    // redis+cluster://[user@]host:port[,host:port...].
     // A password in the URL is refused (it would end up in shell history and process lists).
     static ConnectionOptions fromUrl(const QUrl &url, QString *errorMessage = nullptr);
     // The same from what the user typed: a port QUrl refuses (99999, "abc") is named in the error,

@@ -1,6 +1,8 @@
 #include "RedisClient.h"
 
 #include "RedisSubscription.h"
+#include "ClusterCommandRouter.h"
+#include "ClusterNodeFollower.h"
 #include "SentinelFailover.h"
 #include "SubscriberLiveness.h"
 
@@ -56,13 +58,33 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
         &RedisClient::serverRespondingChanged);
     connect(m_liveness, &SubscriberLiveness::serverRespondingChanged, this, &RedisClient::updateState);
     connect(m_liveness, &SubscriberLiveness::usingPing, this, &RedisClient::livenessUsesPing);
-    setUpSentinel();
+    setUpFollower();
 }
 
-void RedisClient::setUpSentinel()
+void RedisClient::setUpFollower()
 {
     delete m_sentinel;
     m_sentinel = nullptr;
+    delete m_cluster;
+    m_cluster = nullptr;
+    delete m_router;
+    m_router = nullptr;
+    m_commands->setRoute({});
+    if (m_options.topology == Topology::Cluster) {
+        m_cluster = new ClusterNodeFollower(m_options, { m_commands, m_subscriber }, this);
+        m_router = new ClusterCommandRouter(m_options, m_commands, this);
+        m_commands->setRoute([router = m_router](const QList<QByteArray> &args,
+                                 CommandConnection::ReplyHandler handler) { router->send(args, std::move(handler)); });
+        connect(m_cluster, &ClusterNodeFollower::nodeChanged, this,
+            [this](const ServerAddress &node, const QString &reason) {
+                m_options.host = node.host;
+                m_options.port = node.port;
+                m_router->setTopology(m_cluster->topology());
+                Q_EMIT clusterNodeChanged(node.displayName(), reason);
+            });
+        connect(m_cluster, &ClusterNodeFollower::resolutionFailed, this, &RedisClient::clusterUnavailable);
+        return;
+    }
     if (m_options.topology != Topology::Sentinel)
         return;
     m_sentinel = new SentinelFailover(m_options, { m_commands, m_subscriber }, this);
@@ -113,7 +135,7 @@ void RedisClient::setOptions(const ConnectionOptions &options)
     m_commands->setOptions(options);
     m_subscriber->setOptions(options);
     m_liveness->setIntervalMs(options.heartbeatIntervalMs);
-    setUpSentinel();
+    setUpFollower();
 }
 
 bool RedisClient::isConnected() const
@@ -133,14 +155,18 @@ qint64 RedisClient::subscriberSilenceMs() const
 
 void RedisClient::connectToServer()
 {
-    if (m_sentinel) {
-        // The sentinels name the master first; the connections start once they have.
+    if (m_sentinel || m_cluster) {
+        // The sentinels name the master (a cluster node answers) first; the connections start
+        // once they have.
         const QString problem = m_options.validate();
         if (!problem.isEmpty()) {
             m_commands->connectToServer(); // reports the problem as any connection would
             return;
         }
-        m_sentinel->start();
+        if (m_sentinel)
+            m_sentinel->start();
+        else
+            m_cluster->start();
     } else {
         m_commands->connectToServer();
         m_subscriber->connectToServer();
@@ -152,6 +178,10 @@ void RedisClient::disconnectFromServer()
 {
     if (m_sentinel)
         m_sentinel->stop();
+    if (m_cluster)
+        m_cluster->stop();
+    if (m_router)
+        m_router->disconnectNodes();
     m_liveness->stop();
     m_commands->disconnectFromServer();
     m_subscriber->disconnectFromServer();

@@ -9,6 +9,8 @@
 
 namespace Redwire {
 
+class ClusterCommandRouter;
+class ClusterNodeFollower;
 class RedisSubscription;
 class SentinelFailover;
 
@@ -16,8 +18,9 @@ class SentinelFailover;
 // server, with the subscriber's liveness watched by SubscriberLiveness: a subscriber that stays
 // silent while the server answers is replaced; a server that answers nothing at all is reported
 // as not responding and its connections are kept. With a redis+sentinel:// address a
-// SentinelFailover keeps both connections on the current master. One server at a time; a cluster
-// client would hold a set.
+// SentinelFailover keeps both connections on the current master; with a redis+cluster:// address
+// a ClusterNodeFollower keeps them on one node that answers (classic Pub/Sub reaches every node)
+// and a ClusterCommandRouter sends each command on a key to the node serving its slot.
 class RedisClient : public QObject
 {
     Q_OBJECT
@@ -36,7 +39,10 @@ public:
     void setOptions(const ConnectionOptions &options);
     const ConnectionOptions &options() const { return m_options; }
 
+    // In a cluster: the entry for every command (routed by key to the node serving it).
     CommandConnection *commands() const { return m_commands; }
+    // Cluster only: the router behind commands(), else nullptr.
+    ClusterCommandRouter *clusterRouter() const { return m_router; }
     SubscriberConnection *subscriber() const { return m_subscriber; }
     bool isConnected() const;
     // False while connected but the server has answered nothing for a while (frozen or paused).
@@ -76,6 +82,10 @@ Q_SIGNALS:
     void sentinelEvent(const QString &sentinel, const QByteArray &event, const QByteArray &detail);
     // Sentinel only: no sentinel named the master; asking again after nextRetryMs.
     void sentinelsUnavailable(const Redwire::RedisError &error, int nextRetryMs);
+    // Cluster only: the connections are on this node now (also the first time).
+    void clusterNodeChanged(const QString &endpoint, const QString &reason);
+    // Cluster only: no node answered; asking again after nextRetryMs.
+    void clusterUnavailable(const Redwire::RedisError &error, int nextRetryMs);
 
 private:
     friend class RedisSubscription;
@@ -84,7 +94,7 @@ private:
     void updateConnected();
     void updateState();
     void updateRouting();
-    void setUpSentinel();
+    void setUpFollower();
 
     ConnectionOptions m_options;
     CommandConnection *m_commands;
@@ -95,6 +105,8 @@ private:
     QMetaObject::Connection m_routePatternMessages;
     class SubscriberLiveness *m_liveness;
     SentinelFailover *m_sentinel = nullptr;
+    ClusterNodeFollower *m_cluster = nullptr;
+    ClusterCommandRouter *m_router = nullptr;
     bool m_connected = false;
     ClientState m_state = ClientState::Disconnected;
 };

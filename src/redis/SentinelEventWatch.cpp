@@ -65,8 +65,8 @@ void SentinelEventWatch::add(const ServerAddress &sentinel)
     ConnectionOptions options;
     options.host = sentinel.host;
     options.port = sentinel.port;
-    options.connectTimeoutMs = m_options.sentinelTimeoutMs;
-    options.commandTimeoutMs = m_options.sentinelTimeoutMs;
+    options.connectTimeoutMs = m_options.discoveryTimeoutMs;
+    options.commandTimeoutMs = m_options.discoveryTimeoutMs;
     options.heartbeatIntervalMs = 0;
     options.reconnect.maxDelayMs = 5000;
     options.tls = m_options.tls;

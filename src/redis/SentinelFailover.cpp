@@ -1,6 +1,7 @@
 #include "SentinelFailover.h"
 
 #include "CommandConnection.h"
+#include "ConnectionMove.h"
 #include "ReconnectBackoff.h"
 #include "SentinelEventWatch.h"
 #include "SentinelMasterResolver.h"
@@ -121,19 +122,7 @@ void SentinelFailover::moveTo(const ServerAddress &master, const QString &reason
         tr("The master of \"%1\" moved to %2 (%3); following it.")
             .arg(m_options.sentinelMaster, master.displayName(), reason));
     m_moving = true;
-    for (RedisConnection *connection : std::as_const(m_connections)) {
-        ConnectionOptions options = connection->options();
-        options.host = master.host;
-        options.port = master.port;
-        connection->setOptions(options);
-        if (first || connection->state() == RedisConnection::State::Disconnected) {
-            connection->connectToServer();
-            continue;
-        }
-        if (connection->state() != RedisConnection::State::Reconnecting)
-            connection->failConnection(moved);
-        connection->reconnectNow();
-    }
+    moveConnections(m_connections, master, moved, first);
     m_moving = false;
     Q_EMIT masterChanged(master, reason);
 }

@@ -4,13 +4,12 @@
 #include "RedisError.h"
 
 #include <QObject>
-#include <QPointer>
-#include <QTimer>
 
 namespace Redwire {
 
 class CommandConnection;
 class RedisReply;
+class ServerRound;
 
 // Finds the master of a Sentinel-watched set: asks the sentinels one after the other
 // (`SENTINEL get-master-addr-by-name`) over a short-lived connection each, with a short timeout;
@@ -25,7 +24,7 @@ public:
 
     // The sentinels known so far, the one that last answered first.
     const QList<ServerAddress> &sentinels() const { return m_sentinels; }
-    bool isResolving() const { return m_index >= 0; }
+    bool isResolving() const;
 
     // Starts a round (nothing when one is running): resolved() or failed() follows, never from
     // inside this call.
@@ -39,18 +38,12 @@ Q_SIGNALS:
     void sentinelsChanged();
 
 private:
-    void askCurrent();
-    void currentFailed(const QString &reason);
     void answered(const RedisReply &reply);
     void mergeSentinels(const RedisReply &reply);
-    void dropConnection();
 
     ConnectionOptions m_options; // for the sentinels: timeouts, TLS, the master's name
     QList<ServerAddress> m_sentinels;
-    int m_index = -1; // the sentinel being asked; -1: no round running
-    QStringList m_problems;
-    QPointer<CommandConnection> m_connection;
-    QTimer m_timeout;
+    ServerRound *m_round;
 };
 
 } // namespace Redwire

@@ -23,6 +23,26 @@ inline std::unique_ptr<Redwire::ChatSession> sessionFor(const RedwireTest::Redis
     return session;
 }
 
+// A session on a redis+sentinel:// or redis+cluster:// address: short timeouts, a heartbeat
+// every 500 ms and quick reconnects, so that a failover is followed in seconds.
+inline std::unique_ptr<Redwire::ChatSession> sessionForUrl(const QString &url, const QString &nickname)
+{
+    QString error;
+    Redwire::ConnectionOptions options = Redwire::ConnectionOptions::fromUrl(url, &error);
+    if (!error.isEmpty())
+        qFatal("%s", qPrintable(error));
+    options.connectTimeoutMs = 3000;
+    options.commandTimeoutMs = 3000;
+    options.heartbeatIntervalMs = 500;
+    options.reconnect.initialDelayMs = 50;
+    options.reconnect.maxDelayMs = 300;
+    auto session = std::make_unique<Redwire::ChatSession>(fastConfig());
+    session->setConnectionOptions(options);
+    session->setNickname(nickname);
+    session->connectToServer();
+    return session;
+}
+
 // Two sessions, alice and bob, in one room on `server`.
 struct TwoInARoom
 {

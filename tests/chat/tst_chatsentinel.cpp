@@ -13,26 +13,6 @@ using namespace Redwire;
 using namespace ChatTest;
 using RedwireTest::SentinelSetup;
 
-namespace {
-std::unique_ptr<ChatSession> sentinelSession(const SentinelSetup &setup, const QString &nickname)
-{
-    QString error;
-    ConnectionOptions options = ConnectionOptions::fromUrl(setup.url(), &error);
-    if (!error.isEmpty())
-        qFatal("%s", qPrintable(error));
-    options.connectTimeoutMs = 3000;
-    options.commandTimeoutMs = 3000;
-    options.heartbeatIntervalMs = 500;
-    options.reconnect.initialDelayMs = 50;
-    options.reconnect.maxDelayMs = 300;
-    auto session = std::make_unique<ChatSession>(fastConfig());
-    session->setConnectionOptions(options);
-    session->setNickname(nickname);
-    session->connectToServer();
-    return session;
-}
-} // namespace
-
 class TestChatSentinel : public QObject
 {
     Q_OBJECT
@@ -45,8 +25,8 @@ void TestChatSentinel::chatFollowsAFailover()
     SentinelSetup setup;
     QVERIFY2(setup.start(), qPrintable(setup.errorString()));
     const quint16 oldPort = setup.server(0).port();
-    const auto alice = sentinelSession(setup, QStringLiteral("alice"));
-    const auto bob = sentinelSession(setup, QStringLiteral("bob"));
+    const auto alice = sessionForUrl(setup.url(), QStringLiteral("alice"));
+    const auto bob = sessionForUrl(setup.url(), QStringLiteral("bob"));
     ChatRoom *aliceRoom = alice->joinRoom(QStringLiteral("chat"));
     ChatRoom *bobRoom = bob->joinRoom(QStringLiteral("chat"));
     QTRY_VERIFY_WITH_TIMEOUT(aliceRoom->isSynced() && bobRoom->isSynced(), 20000);

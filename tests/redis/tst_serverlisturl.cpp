@@ -14,7 +14,7 @@ private Q_SLOTS:
     void parses();
     void refuses_data();
     void refuses();
-    void clusterIsParsedButRefusedByValidate();
+    void clusterIsParsedAndValidated();
     void displayNameShowsNoPassword();
     void qurlOverloadTakesSingleHostSentinel();
 };
@@ -132,15 +132,14 @@ void TestServerListUrl::refuses()
     QCOMPARE(options.topology, Topology::Standalone); // nothing half-parsed comes back
 }
 
-void TestServerListUrl::clusterIsParsedButRefusedByValidate()
+void TestServerListUrl::clusterIsParsedAndValidated()
 {
     QString error;
-    const ConnectionOptions options
-        = ConnectionOptions::fromUrl(QStringLiteral("redis+cluster://n1:7000"), &error);
+    ConnectionOptions options = ConnectionOptions::fromUrl(QStringLiteral("redis+cluster://n1:7000"), &error);
     QCOMPARE(error, QString());
-    QCOMPARE(options.validate(),
-        QStringLiteral(
-            "Redis Cluster is not supported yet: connect to one node with redis://host:port instead."));
+    QCOMPARE(options.validate(), QString());
+    options.database = 1;
+    QCOMPARE(options.validate(), QStringLiteral("Redis Cluster has database 0 only."));
 }
 
 void TestServerListUrl::displayNameShowsNoPassword()

@@ -23,4 +23,18 @@ inline Redwire::ConnectionOptions connectionOptionsFor(const RedisServerProcess 
     return options;
 }
 
+// The options of a redis+sentinel:// or redis+cluster:// address (a test's own: it must parse),
+// with the same quick reconnects and a 3 s command timeout.
+inline Redwire::ConnectionOptions connectionOptionsForUrl(const QString &url)
+{
+    QString error;
+    Redwire::ConnectionOptions options = Redwire::ConnectionOptions::fromUrl(url, &error);
+    if (!error.isEmpty())
+        qFatal("%s", qPrintable(error));
+    options.commandTimeoutMs = 3000;
+    options.reconnect.initialDelayMs = 50;
+    options.reconnect.maxDelayMs = 500;
+    return options;
+}
+
 } // namespace RedwireTest

@@ -8,6 +8,7 @@
 #include <QHostAddress>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
@@ -44,6 +45,20 @@ quint16 freeLoopbackPort(quint16 avoid)
             continue;
         const quint16 port = probe.serverPort();
         if (port != avoid)
+            return port;
+    }
+    return 0;
+}
+
+// A free loopback port for a cluster node: its bus port (+ 10000) must be free as well, and
+// both below the kernel's ephemeral range (32768 and up), where client sockets come and go.
+quint16 freeClusterPort()
+{
+    for (int i = 0; i < 50; ++i) {
+        const auto port = quint16(QRandomGenerator::global()->bounded(20000, 22768));
+        QTcpServer probe;
+        QTcpServer busProbe;
+        if (probe.listen(QHostAddress::LocalHost, port) && busProbe.listen(QHostAddress::LocalHost, port + 10000))
             return port;
     }
     return 0;
@@ -137,7 +152,7 @@ bool RedisServerProcess::restart()
 bool RedisServerProcess::launch(const Options &options)
 {
     for (int attempt = 0; attempt < startAttempts; ++attempt) {
-        m_port = options.port ? options.port : freeLoopbackPort(0);
+        m_port = options.port ? options.port : options.cluster ? freeClusterPort() : freeLoopbackPort(0);
         m_tlsPort = !options.tls ? 0 : options.tlsPort ? options.tlsPort : freeLoopbackPort(m_port);
         if (m_port == 0 || (options.tls && m_tlsPort == 0)) {
             m_error = QStringLiteral("no free loopback port found");
@@ -226,6 +241,8 @@ bool RedisServerProcess::writeConfig(const Options &options)
         config += "tls-ca-cert-file " + quoted(options.tls->caCertPath()) + '\n';
         config += QByteArray("tls-auth-clients ") + authValues[int(options.tlsAuthClients)] + '\n';
     }
+    if (options.cluster)
+        config += "cluster-enabled yes\ncluster-config-file nodes.conf\n";
     for (const QString &line : options.extraConfig)
         config += line.toUtf8() + '\n';
 
@@ -479,6 +496,16 @@ RedisServerProcess::CliResult RedisServerProcess::runCli(const QStringList &args
     result.out = process.readAllStandardOutput();
     result.err = process.readAllStandardError();
     return result;
+}
+
+QByteArray RedisServerProcess::infoField(const QByteArray &info, const QByteArray &name)
+{
+    for (const QByteArray &line : info.split('\n')) {
+        const QByteArray trimmed = line.trimmed();
+        if (trimmed.startsWith(name + ':'))
+            return trimmed.mid(name.size() + 1);
+    }
+    return {};
 }
 
 } // namespace RedwireTest

@@ -33,6 +33,9 @@ public:
         // "sentinel monitor ..." lines. The config file is the sentinel's own, rewritten by it.
         bool sentinel = false;
         quint16 tlsPort = 0; // 0: a free loopback port (with tls set)
+        // A Redis Cluster node (cluster-enabled, its nodes.conf in the directory), on a port whose
+        // cluster bus port (port + 10000) stays below 32768 and was free too.
+        bool cluster = false;
         int readyTimeoutMs = 10000;
     };
 
@@ -91,6 +94,9 @@ public:
     // redis-cli's summary ("... errors: 0, replies: N"); empty with errorString() on failure.
     QByteArray pipe(const QByteArray &commands, int timeoutMs = 60000);
     static QByteArray respCommand(const QList<QByteArray> &args);
+
+    // A field of an INFO-like answer ("cluster_state:ok" -> "ok"), empty when it is not there.
+    static QByteArray infoField(const QByteArray &info, const QByteArray &name);
 
     // "-h 127.0.0.1 -p <port> [--no-auth-warning -a <requirePass>]", to build runCli() calls.
     QStringList cliConnectionArgs() const;

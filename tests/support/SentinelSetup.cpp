@@ -4,19 +4,6 @@
 
 namespace RedwireTest {
 
-namespace {
-// A field of an INFO reply ("master_link_status:up" -> "up").
-QByteArray infoField(const QByteArray &info, const QByteArray &name)
-{
-    for (const QByteArray &line : info.split('\n')) {
-        const QByteArray trimmed = line.trimmed();
-        if (trimmed.startsWith(name + ':'))
-            return trimmed.mid(name.size() + 1);
-    }
-    return {};
-}
-} // namespace
-
 SentinelSetup::SentinelSetup()
 {
     for (auto &server : m_servers)
@@ -75,7 +62,7 @@ bool SentinelSetup::waitUntilReady()
     const bool ready = QTest::qWaitFor(
         [&] {
             last = m_servers[1]->cli({ QStringLiteral("INFO"), QStringLiteral("replication") });
-            if (infoField(last, "master_link_status") != "up")
+            if (RedisServerProcess::infoField(last, "master_link_status") != "up")
                 return false;
             for (int i = 0; i < SentinelCount; ++i) {
                 last = sentinelCli(

@@ -336,6 +336,26 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         m_error = problem;
         return Outcome::UsageError;
     }
+    if (connection.topology == Redwire::Topology::Cluster) {
+        for (const QCommandLineOption *option : { &host, &port, &socket }) {
+            if (parser.isSet(*option)) {
+                m_error = tr("--%1 cannot be combined with a redis+cluster:// address: the cluster "
+                             "names its nodes.")
+                              .arg(option->names().constLast());
+                return Outcome::UsageError;
+            }
+        }
+        if (!options.keyPatterns.isEmpty()) {
+            m_error = tr("--keyspace does not watch a cluster yet (each node sends only its own keys' "
+                         "events): give one node's address, as redis://host:port.");
+            return Outcome::UsageError;
+        }
+        if (!options.replayFile.isEmpty()) {
+            m_error = tr("--replay does not publish into a cluster yet: give one node's address, as "
+                         "redis://host:port (a PUBLISH reaches the whole cluster).");
+            return Outcome::UsageError;
+        }
+    }
     if (connection.topology == Redwire::Topology::Sentinel) {
         for (const QCommandLineOption *option : { &host, &port, &socket }) {
             if (parser.isSet(*option)) {

@@ -108,29 +108,42 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
                      .arg(m_endpoint)
                      .arg(double(client->subscriberSilenceMs()) / 1000, 0, 'f', 1));
     });
-    connect(
-        client, &RedisClient::masterChanged, this, [this](const QString &endpoint, const QString &reason) {
+    // The connections follow the master (Sentinel) or move to another node (Cluster): `where`
+    // names the server in later notes; the first time is not a move.
+    auto moved = [this](const QString &where, const QString &movingNote) {
+        return [this, where, movingNote](const QString &endpoint, const QString &reason) {
             const bool first = m_endpoint == m_options.connection.serverDisplayName();
-            m_endpoint = tr("%1 (master of %2)").arg(endpoint, m_options.connection.sentinelMaster);
+            m_endpoint = where.arg(endpoint);
             if (!first)
-                note(tr("following the master to %1: %2").arg(endpoint, reason));
-        });
+                note(movingNote.arg(endpoint, reason));
+        };
+    };
+    connect(client, &RedisClient::masterChanged, this,
+        moved(tr("%1 (master of %2)").arg(QStringLiteral("%1"), m_options.connection.sentinelMaster),
+            tr("following the master to %1: %2")));
+    connect(client, &RedisClient::clusterNodeChanged, this,
+        moved(tr("%1 (a node of the cluster)"), tr("moving to cluster node %1: %2")));
     connect(client, &RedisClient::sentinelEvent, this,
         [this](const QString &sentinel, const QByteArray &event, const QByteArray &detail) {
             note(tr("sentinel %1: %2 %3")
                      .arg(sentinel, QString::fromUtf8(TextMessageFormatter::terminalSafe(event)),
                          QString::fromUtf8(TextMessageFormatter::terminalSafe(detail))));
         });
-    connect(
-        client, &RedisClient::sentinelsUnavailable, this, [this](const RedisError &failure, int nextRetryMs) {
+    // No sentinel named the master, no cluster node answered: fatal before the first connection
+    // (or without --reconnect), else a note while asking again.
+    auto unavailable = [this](const QString &fatal) {
+        return [this, fatal](const RedisError &failure, int nextRetryMs) {
             if (!m_options.reconnect || (!m_subscriberEverConnected && !m_commandsEverConnected)) {
-                error(tr("cannot find the master: %1").arg(failure.message()));
+                error(fatal.arg(failure.message()));
                 m_monitor->finishOpenGap(failure);
                 finish(CannotConnect);
                 return;
             }
             note(tr("%1; asking again in %2 ms").arg(failure.message()).arg(nextRetryMs));
-        });
+        };
+    };
+    connect(client, &RedisClient::sentinelsUnavailable, this, unavailable(tr("cannot find the master: %1")));
+    connect(client, &RedisClient::clusterUnavailable, this, unavailable(tr("cannot reach the cluster: %1")));
     connect(client, &RedisClient::livenessUsesPing, this, [this] {
         note(tr("this user may not subscribe to Redwire's heartbeat channel; connection checks use PING"));
     });

@@ -1,0 +1,128 @@
+// redwire-monitor with a redis+cluster:// address (--url), as a process against a real six-node
+// cluster: it watches classic Pub/Sub from one node (a PUBLISH on any node reaches it), moves to
+// another node when its node is shut down, with one gap line, and every message published is
+// either printed or inside the gap. What it cannot do on a cluster yet is a usage error (exit 2);
+// no node answering is exit 3.
+#include "ClusterSetup.h"
+#include "ProgramRun.h"
+
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+
+#include <csignal>
+
+using RedwireTest::ClusterSetup;
+using RedwireTest::ProgramRun;
+using RedwireTest::RedisServerProcess;
+
+namespace {
+const QString monitor = QStringLiteral(REDWIRE_MONITOR_EXECUTABLE);
+}
+
+class TestRedwireMonitorCluster : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void unusableCombinationsAreUsageErrors_data();
+    void unusableCombinationsAreUsageErrors();
+    void noNodeAnsweringExitsThree();
+    void keepsGoingWhenItsNodeGoes();
+};
+
+void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("message");
+    const QString url = QStringLiteral("redis+cluster://127.0.0.1:7000,127.0.0.1:7001");
+    QTest::newRow("--keyspace") << QStringList { "--url", url, "--keyspace" }
+                                << QByteArray("--keyspace does not watch a cluster yet");
+    QTest::newRow("--replay") << QStringList { "--url", url, "--replay", "/dev/null" }
+                              << QByteArray("--replay does not publish into a cluster yet");
+    QTest::newRow("--host") << QStringList { "--url", url, "--host", "localhost" }
+                            << QByteArray("--host cannot be combined with a redis+cluster:// address");
+    QTest::newRow("password") << QStringList { "-u", "redis+cluster://u:secret@127.0.0.1:7000" }
+                              << QByteArray("Put no password in the URL");
+}
+
+void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, message);
+    ProgramRun run(monitor, arguments);
+    REDWIRE_CHECK_EXIT(run, 2);
+    QVERIFY2(run.err().contains(message), run.err().constData());
+    QVERIFY(!run.err().contains("secret"));
+}
+
+void TestRedwireMonitorCluster::noNodeAnsweringExitsThree()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close(); // nothing listens there now
+    ProgramRun run(monitor, { "--url", QStringLiteral("redis+cluster://127.0.0.1:%1").arg(port) });
+    REDWIRE_CHECK_EXIT(run, 3);
+    QVERIFY2(run.err().contains("cannot reach the cluster: No node of the cluster answered (127.0.0.1:"
+                 + QByteArray::number(port)),
+        run.err().constData());
+}
+
+void TestRedwireMonitorCluster::keepsGoingWhenItsNodeGoes()
+{
+    ClusterSetup cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    ProgramRun run(monitor, { "--url", cluster.url(), "-c", "news" });
+    QVERIFY2(run.waitForStderr("(a node of the cluster)"), run.err().constData());
+    QVERIFY2(run.waitForStderr("subscribed to 1 topic on 127.0.0.1:"), run.err().constData());
+    const QRegularExpressionMatch on = QRegularExpression(QStringLiteral("subscribed to 1 topic on 127\\.0\\.0\\.1:(\\d+) "))
+                                           .match(QString::fromUtf8(run.err()));
+    QVERIFY2(on.hasMatch(), run.err().constData());
+    const auto firstPort = quint16(on.captured(1).toUInt());
+    RedisServerProcess *first = cluster.nodeOnPort(firstPort);
+    QVERIFY(first);
+
+    // Published one at a time on every other node: classic Pub/Sub reaches the whole cluster.
+    int published = 0;
+    auto publishSome = [&](int count) {
+        for (int i = 0; i < count; ++i) {
+            RedisServerProcess &node = cluster.node(published % ClusterSetup::NodeCount);
+            if (!node.isRunning()) {
+                ++published; // skipped, not sent: this number is never published
+                --i;
+                continue;
+            }
+            QCOMPARE(node.cli({ "PUBLISH", "news", QString::number(++published) }).isEmpty(), false);
+        }
+    };
+    publishSome(6);
+    QVERIFY2(run.waitForStdoutLines(6), run.out().constData());
+
+    first->stop();
+    QVERIFY2(run.waitForStderr("moving to cluster node 127.0.0.1:"), run.err().constData());
+    QVERIFY2(run.waitForStderr("resubscribed to 1 topic"), run.err().constData());
+    publishSome(6);
+    QVERIFY2(run.waitForStdoutLines(6 + 1 + 6), run.out().constData());
+    QVERIFY(run.sendSignal(SIGTERM));
+    REDWIRE_CHECK_EXIT(run, 0);
+
+    // Every message published was printed (nothing was published while moving); the move is
+    // one gap line.
+    int messages = 0;
+    int gaps = 0;
+    for (const QByteArray &line : run.lines()) {
+        if (line.contains(" *** gap since "))
+            ++gaps;
+        else if (line.contains(" news "))
+            ++messages;
+    }
+    QCOMPARE(gaps, 1);
+    QCOMPARE(messages, 12);
+    QVERIFY2(run.err().contains("gap: messages published from "), run.err().constData());
+    // The note names the node that went.
+    QVERIFY2(run.err().contains(": 127.0.0.1:" + QByteArray::number(firstPort) + " failed; 127.0.0.1:"),
+        run.err().constData());
+}
+
+QTEST_GUILESS_MAIN(TestRedwireMonitorCluster)
+#include "tst_redwiremonitorcluster.moc"

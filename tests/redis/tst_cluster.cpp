@@ -1,0 +1,422 @@
+// Redis Cluster groundwork against a real six-node cluster (three primaries, a replica each):
+// hash slots computed as the server computes them (CLUSTER KEYSLOT, binary keys and hash tags),
+// the slot map read from CLUSTER SHARDS and CLUSTER SLOTS, hostile topology answers refused with
+// a reason, and RedisClient on a redis+cluster:// address: on a node that answers, moving to
+// another one when its node is shut down, with every message the cluster took either received or
+// inside the reported break.
+#include "ClusterSetup.h"
+#include "CommandTestSupport.h"
+#include "ConnectionOptionsFor.h"
+
+#include "CountingPublisher.h"
+#include "redis/ClusterCommandRouter.h"
+#include "redis/ClusterSlot.h"
+#include "redis/CommandKeys.h"
+#include "redis/ClusterTopology.h"
+#include "redis/CommandConnection.h"
+#include "redis/RedisClient.h"
+#include "redis/RedisSubscription.h"
+
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+Q_DECLARE_METATYPE(Redwire::RedisReply)
+
+using namespace Redwire;
+using namespace RedwireTest;
+
+namespace {
+// One command on a fresh connection to the node.
+RedisReply ask(const RedisServerProcess &node, const QList<QByteArray> &command)
+{
+    CommandConnection connection(connectionOptionsFor(node));
+    connection.connectToServer();
+    if (!QTest::qWaitFor([&] { return connection.isConnected(); }, 10000))
+        return RedisReply::error("test: not connected");
+    return roundTrip(connection, command);
+}
+} // namespace
+
+class TestCluster : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void crcAndHashTags();
+    void slotsMatchTheServer();
+    void topologyFromTheServer();
+    void hostileTopologyAnswers_data();
+    void hostileTopologyAnswers();
+    void notAClusterNodeIsSaidClearly();
+    void invalidClusterOptions();
+    void commandKeys();
+    void keyedCommandsGoToTheirOwner();
+    void movedAfterASlotMoves();
+    void askWhileASlotMigrates();
+    void clientMovesWhenItsNodeGoes();
+
+private:
+    // A connected cluster client (its map known).
+    std::unique_ptr<RedisClient> connectedClient();
+    QByteArray nodeId(quint16 port);
+    // A key whose slot the primary at `port` serves.
+    QByteArray keyServedBy(quint16 port, const QByteArray &prefix);
+
+    ClusterSetup m_cluster;
+};
+
+void TestCluster::initTestCase()
+{
+    QVERIFY2(m_cluster.start(), qPrintable(m_cluster.errorString()));
+}
+
+void TestCluster::crcAndHashTags()
+{
+    // The check value of CRC16/XMODEM, and the examples of the Redis Cluster specification.
+    QCOMPARE(ClusterSlot::crc16("123456789"), quint16(0x31C3));
+    QCOMPARE(ClusterSlot::hashedPart("{user1000}.following"), QByteArrayView("user1000"));
+    QCOMPARE(ClusterSlot::hashedPart("foo{}{bar}"), QByteArrayView("foo{}{bar}"));
+    QCOMPARE(ClusterSlot::hashedPart("foo{{bar}}zap"), QByteArrayView("{bar"));
+    QCOMPARE(ClusterSlot::hashedPart("foo{bar}{zap}"), QByteArrayView("bar"));
+    QCOMPARE(ClusterSlot::hashedPart("no tag"), QByteArrayView("no tag"));
+    QCOMPARE(ClusterSlot::hashedPart("open{only"), QByteArrayView("open{only"));
+    QCOMPARE(ClusterSlot::forKey("{user1000}.following"), ClusterSlot::forKey("{user1000}.followers"));
+}
+
+void TestCluster::slotsMatchTheServer()
+{
+    const QList<QByteArray> keys { "foo", "bar", "", "123456789", "{user1000}.following", "foo{}{bar}",
+        "foo{{bar}}zap", "foo{bar}{zap}", "redwire:{room:général}:live", "redwire:{user:alice}:keys",
+        QByteArray("\x00\xff\x80{\x01}", 6), QByteArray(300, 'x') };
+    for (const QByteArray &key : keys) {
+        const RedisReply reply = ask(m_cluster.node(0), { "CLUSTER", "KEYSLOT", key });
+        QVERIFY2(reply.isInteger(), qPrintable(reply.toDisplayString()));
+        QCOMPARE(qint64(ClusterSlot::forKey(key)), reply.toInteger());
+    }
+}
+
+void TestCluster::topologyFromTheServer()
+{
+    RedisServerProcess &node = m_cluster.node(2);
+    const ServerAddress asked { node.host(), node.port() };
+    for (const QByteArray subcommand : { QByteArray("SHARDS"), QByteArray("SLOTS") }) {
+        const RedisReply reply = ask(node, { "CLUSTER", subcommand });
+        QString error;
+        const ClusterTopology topology = subcommand == "SHARDS"
+            ? ClusterTopology::fromShards(reply, asked, false, &error)
+            : ClusterTopology::fromSlots(reply, asked, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        // CLUSTER SLOTS leaves out a replica that holds no data yet (replication offset 0).
+        const qsizetype expectedNodes = subcommand == "SHARDS" ? ClusterSetup::NodeCount : 3;
+        QVERIFY2(topology.nodes().size() >= expectedNodes,
+            qPrintable(QStringLiteral("CLUSTER %1: %2 nodes in %3")
+                           .arg(QString::fromLatin1(subcommand))
+                           .arg(topology.nodes().size())
+                           .arg(reply.toDisplayString())));
+        QCOMPARE(topology.coveredSlots(), ClusterSlot::Count);
+        const auto primaries = std::count_if(topology.nodes().cbegin(), topology.nodes().cend(),
+            [](const ClusterNode &n) { return n.primary; });
+        QCOMPARE(primaries, 3);
+        for (const QByteArray key : { QByteArray("foo"), QByteArray("bar"), QByteArray("{room:x}") }) {
+            const quint16 slot = ClusterSlot::forKey(key);
+            const ClusterNode *owner = topology.ownerOf(slot);
+            QVERIFY(owner);
+            QCOMPARE(owner->address.port, m_cluster.primaryPortForSlot(slot));
+            QCOMPARE(owner->id.size(), 40);
+        }
+        // Every node once, the primaries first.
+        const QList<ServerAddress> addresses = topology.addresses();
+        QCOMPARE(addresses.size(), topology.nodes().size());
+        for (int i = 0; i < addresses.size(); ++i) {
+            QCOMPARE(addresses.indexOf(addresses.at(i)), i);
+            const bool primary = std::any_of(topology.nodes().cbegin(), topology.nodes().cend(),
+                [&](const ClusterNode &n) { return n.primary && n.address == addresses.at(i); });
+            QCOMPARE(primary, i < 3);
+        }
+    }
+}
+
+void TestCluster::hostileTopologyAnswers_data()
+{
+    QTest::addColumn<bool>("shards");
+    QTest::addColumn<RedisReply>("reply");
+    QTest::addColumn<QString>("error");
+    auto node = [](RedisReply port) {
+        return RedisReply::array({ RedisReply::string("id"), RedisReply::string("abc"),
+            RedisReply::string("port"), port, RedisReply::string("role"), RedisReply::string("master") });
+    };
+    auto shard = [](RedisReply ranges, RedisReply nodes) {
+        return RedisReply::array({ RedisReply::string("slots"), ranges, RedisReply::string("nodes"), nodes });
+    };
+    QTest::newRow("shards: not a list") << true << RedisReply::string("hello")
+                                        << "CLUSTER SHARDS from 10.0.0.1:7000: not a list of shards: \"hello\"";
+    QTest::newRow("shards: empty") << true << RedisReply::array({})
+                                   << "CLUSTER SHARDS from 10.0.0.1:7000: no nodes";
+    QTest::newRow("shards: no nodes") << true
+                                      << RedisReply::array({ shard(RedisReply::array({}), RedisReply::nil()) })
+                                      << "CLUSTER SHARDS from 10.0.0.1:7000: a shard without nodes";
+    QTest::newRow("shards: port 0")
+        << true << RedisReply::array({ shard(RedisReply::array({}), RedisReply::array({ node(RedisReply::integer(0)) })) })
+        << "CLUSTER SHARDS from 10.0.0.1:7000: a node without a port";
+    QTest::newRow("shards: port 70000")
+        << true
+        << RedisReply::array({ shard(RedisReply::array({}), RedisReply::array({ node(RedisReply::integer(70000)) })) })
+        << "CLUSTER SHARDS from 10.0.0.1:7000: a node without a port";
+    QTest::newRow("shards: reversed range")
+        << true
+        << RedisReply::array({ shard(RedisReply::array({ RedisReply::integer(9), RedisReply::integer(3) }),
+               RedisReply::array({ node(RedisReply::integer(7001)) })) })
+        << "CLUSTER SHARDS from 10.0.0.1:7000: a slot range that is not one";
+    QTest::newRow("slots: not a list") << false << RedisReply::integer(3)
+                                       << "CLUSTER SLOTS from 10.0.0.1:7000: not a list of slot ranges: (integer) 3";
+    QTest::newRow("slots: short range")
+        << false << RedisReply::array({ RedisReply::array({ RedisReply::integer(0) }) })
+        << "CLUSTER SLOTS from 10.0.0.1:7000: a range that is not one";
+    QTest::newRow("slots: port text")
+        << false
+        << RedisReply::array({ RedisReply::array({ RedisReply::integer(0), RedisReply::integer(5),
+               RedisReply::array({ RedisReply::string("10.0.0.2"), RedisReply::string("abc") }) }) })
+        << "CLUSTER SLOTS from 10.0.0.1:7000: a node without a port";
+    QTest::newRow("slots: empty") << false << RedisReply::array({})
+                                  << "CLUSTER SLOTS from 10.0.0.1:7000: no slot is served";
+}
+
+void TestCluster::hostileTopologyAnswers()
+{
+    QFETCH(bool, shards);
+    QFETCH(RedisReply, reply);
+    QFETCH(QString, error);
+    const ServerAddress asked { QStringLiteral("10.0.0.1"), 7000 };
+    QString problem;
+    const ClusterTopology topology = shards ? ClusterTopology::fromShards(reply, asked, false, &problem)
+                                            : ClusterTopology::fromSlots(reply, asked, &problem);
+    QVERIFY(topology.isEmpty());
+    QVERIFY2(problem.startsWith(error), qPrintable(problem));
+    QVERIFY(!topology.ownerOf(0));
+}
+
+void TestCluster::notAClusterNodeIsSaidClearly()
+{
+    RedisServerProcess plain;
+    QVERIFY2(plain.start(), qPrintable(plain.errorString()));
+    RedisClient client(connectionOptionsForUrl(QStringLiteral("redis+cluster://127.0.0.1:%1").arg(plain.port())));
+    QSignalSpy unavailable(&client, &RedisClient::clusterUnavailable);
+    client.connectToServer();
+    QVERIFY(unavailable.wait(10000));
+    QCOMPARE(unavailable.at(0).at(0).value<RedisError>().message(),
+        QStringLiteral("No node of the cluster answered (127.0.0.1:%1: it is not a cluster node (cluster "
+                       "support is disabled there)).")
+            .arg(plain.port()));
+    QVERIFY(unavailable.at(0).at(1).toInt() > 0); // asking again later
+    QVERIFY(!client.isConnected());
+}
+
+void TestCluster::invalidClusterOptions()
+{
+    ConnectionOptions options = connectionOptionsForUrl(m_cluster.url());
+    QCOMPARE(options.validate(), QString());
+    options.database = 2;
+    QCOMPARE(options.validate(), QStringLiteral("Redis Cluster has database 0 only."));
+    options.database = 0;
+    options.seeds.clear();
+    QCOMPARE(options.validate(), QStringLiteral("No cluster node given."));
+}
+
+std::unique_ptr<RedisClient> TestCluster::connectedClient()
+{
+    auto client = std::make_unique<RedisClient>(connectionOptionsForUrl(m_cluster.url()));
+    client->connectToServer();
+    if (!QTest::qWaitFor([&] { return client->isConnected(); }, 20000))
+        qWarning("the cluster client did not connect");
+    return client;
+}
+
+QByteArray TestCluster::nodeId(quint16 port)
+{
+    return m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "MYID" });
+}
+
+QByteArray TestCluster::keyServedBy(quint16 port, const QByteArray &prefix)
+{
+    for (int i = 0; i < 10000; ++i) {
+        const QByteArray key = prefix + QByteArray::number(i);
+        if (m_cluster.primaryPortForSlot(ClusterSlot::forKey(key)) == port)
+            return key;
+    }
+    return {};
+}
+
+void TestCluster::commandKeys()
+{
+    auto key = [](const QList<QByteArray> &args) { return CommandKeys::firstKey(args).value_or("<none>"); };
+    QCOMPARE(key({ "GET", "k" }), QByteArray("k"));
+    QCOMPARE(key({ "EVAL", "return 1", "2", "{t}a", "{t}b", "arg" }), QByteArray("{t}a"));
+    QCOMPARE(key({ "EVAL", "return 1", "0", "arg" }), QByteArray("<none>"));
+    QCOMPARE(key({ "XINFO", "STREAM", "s" }), QByteArray("s"));
+    QCOMPARE(key({ "XREAD", "COUNT", "5", "STREAMS", "s", "0" }), QByteArray("s"));
+    QCOMPARE(key({ "publish", "room", "hi" }), QByteArray("<none>"));
+    QCOMPARE(key({ "SPUBLISH", "room", "hi" }), QByteArray("room"));
+    QCOMPARE(key({ "PING" }), QByteArray("<none>"));
+    QCOMPARE(key({ "CONFIG", "GET", "x" }), QByteArray("<none>"));
+}
+
+void TestCluster::keyedCommandsGoToTheirOwner()
+{
+    const auto client = connectedClient();
+    QVERIFY(client->isConnected());
+    ClusterCommandRouter *router = client->clusterRouter();
+    QVERIFY(router);
+    QCOMPARE(router->topology().coveredSlots(), ClusterSlot::Count);
+    // One key on each primary, written through the client, read on the owner itself.
+    QSet<quint16> owners;
+    for (int i = 0; i < 30; ++i) {
+        const QByteArray key = "owned:" + QByteArray::number(i);
+        const quint16 owner = m_cluster.primaryPortForSlot(ClusterSlot::forKey(key));
+        owners.insert(owner);
+        QCOMPARE(roundTrip(*client->commands(), { "SET", key, "v" + QByteArray::number(i) }), RedisReply::status("OK"));
+        QCOMPARE(m_cluster.nodeOnPort(owner)->cli({ "GET", QString::fromUtf8(key) }), "v" + QByteArray::number(i));
+        QCOMPARE(roundTrip(*client->commands(), { "GET", key }), RedisReply::string("v" + QByteArray::number(i)));
+    }
+    QCOMPARE(owners.size(), 3);
+    QCOMPARE(router->redirectsFollowed(), 0); // the map was right: no MOVED
+    // Without a key: the node the client is on.
+    QCOMPARE(roundTrip(*client->commands(), { "PING" }), RedisReply::status("PONG"));
+    // A script's keys route by the first one.
+    QCOMPARE(roundTrip(*client->commands(), { "EVAL", "return redis.call('GET', KEYS[1])", "1", "owned:7" }),
+        RedisReply::string("v7"));
+}
+
+void TestCluster::movedAfterASlotMoves()
+{
+    const auto client = connectedClient();
+    QVERIFY(client->isConnected());
+    const QList<quint16> primaries { m_cluster.primaryPortForSlot(0), m_cluster.primaryPortForSlot(8000),
+        m_cluster.primaryPortForSlot(16000) };
+    const quint16 from = primaries.at(0);
+    const quint16 to = primaries.at(1);
+    const QByteArray key = keyServedBy(from, "moving:");
+    QVERIFY(!key.isEmpty());
+    QCOMPARE(roundTrip(*client->commands(), { "SET", key, "before" }), RedisReply::status("OK"));
+
+    // The slot moves (key and all) from one primary to another, behind the client's back.
+    const QString slot = QString::number(ClusterSlot::forKey(key));
+    const QByteArray fromId = nodeId(from);
+    const QByteArray toId = nodeId(to);
+    QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "IMPORTING", fromId }), QByteArray("OK"));
+    QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "MIGRATING", toId }), QByteArray("OK"));
+    QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "MIGRATE", "127.0.0.1", QString::number(to), "", "0", "5000",
+                 "KEYS", QString::fromUtf8(key) }),
+        QByteArray("OK"));
+    for (const quint16 port : primaries)
+        QCOMPARE(m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", toId }), QByteArray("OK"));
+
+    const int before = client->clusterRouter()->redirectsFollowed();
+    QCOMPARE(roundTrip(*client->commands(), { "GET", key }), RedisReply::string("before"));
+    QCOMPARE(client->clusterRouter()->redirectsFollowed(), before + 1);
+    QCOMPARE(client->clusterRouter()->topology().ownerOf(ClusterSlot::forKey(key))->address.port, to);
+    // Noted: the next command goes straight there.
+    QCOMPARE(roundTrip(*client->commands(), { "SET", key, "after" }), RedisReply::status("OK"));
+    QCOMPARE(client->clusterRouter()->redirectsFollowed(), before + 1);
+    QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "GET", QString::fromUtf8(key) }), QByteArray("after"));
+}
+
+void TestCluster::askWhileASlotMigrates()
+{
+    const auto client = connectedClient();
+    QVERIFY(client->isConnected());
+    const quint16 from = m_cluster.primaryPortForSlot(16000);
+    const quint16 to = m_cluster.primaryPortForSlot(8000);
+    QVERIFY(from != to);
+    // Two keys of one slot (a hash tag): one moved already, one not yet.
+    const QByteArray tag = keyServedBy(from, "tag");
+    const QByteArray moved = "{" + tag + "}:moved";
+    const QByteArray staying = "{" + tag + "}:staying";
+    QCOMPARE(roundTrip(*client->commands(), { "SET", moved, "m" }), RedisReply::status("OK"));
+    QCOMPARE(roundTrip(*client->commands(), { "SET", staying, "s" }), RedisReply::status("OK"));
+    const QString slot = QString::number(ClusterSlot::forKey(moved));
+    QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "IMPORTING", nodeId(from) }), QByteArray("OK"));
+    QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "MIGRATING", nodeId(to) }), QByteArray("OK"));
+    QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "MIGRATE", "127.0.0.1", QString::number(to), "", "0", "5000",
+                 "KEYS", QString::fromUtf8(moved) }),
+        QByteArray("OK"));
+
+    const int before = client->clusterRouter()->redirectsFollowed();
+    QCOMPARE(roundTrip(*client->commands(), { "GET", staying }), RedisReply::string("s")); // still at home
+    QCOMPARE(client->clusterRouter()->redirectsFollowed(), before);
+    QCOMPARE(roundTrip(*client->commands(), { "GET", moved }), RedisReply::string("m")); // ASK, then ASKING there
+    QCOMPARE(client->clusterRouter()->redirectsFollowed(), before + 1);
+    // ASK does not move the slot in the map: the next command asks the old owner first again.
+    QCOMPARE(client->clusterRouter()->topology().ownerOf(ClusterSlot::forKey(moved))->address.port, from);
+    QCOMPARE(roundTrip(*client->commands(), { "GET", moved }), RedisReply::string("m"));
+    QCOMPARE(client->clusterRouter()->redirectsFollowed(), before + 2);
+
+    // Finished: the last key moves, then the slot belongs to the importing node everywhere.
+    QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "MIGRATE", "127.0.0.1", QString::number(to), "", "0", "5000",
+                 "KEYS", QString::fromUtf8(staying) }),
+        QByteArray("OK"));
+    for (const quint16 port : { from, to, m_cluster.primaryPortForSlot(0) })
+        QCOMPARE(m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", nodeId(to) }), QByteArray("OK"));
+}
+
+void TestCluster::clientMovesWhenItsNodeGoes()
+{
+    RedisClient subscriber(connectionOptionsForUrl(m_cluster.url()));
+    QSignalSpy nodeChanged(&subscriber, &RedisClient::clusterNodeChanged);
+    QList<qint64> received;
+    qint64 lastBeforeBreak = 0;
+    bool broken = false;
+    subscriber.connectToServer();
+    RedisSubscription *counted = subscriber.subscribe("counted");
+    QVERIFY(counted);
+    connect(counted, &RedisSubscription::messageReceived, this,
+        [&](const QByteArray &, const QByteArray &payload) {
+            received.append(payload.toLongLong());
+            if (!broken)
+                lastBeforeBreak = payload.toLongLong();
+        });
+    connect(subscriber.subscriber(), &RedisConnection::errorOccurred, this, [&] { broken = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(
+        subscriber.isConnected() && counted->state() == RedisSubscription::State::Active, 20000);
+    QCOMPARE(nodeChanged.size(), 1);
+    const quint16 firstPort = subscriber.subscriber()->options().port;
+    QCOMPARE(subscriber.commands()->options().port, firstPort);
+    QCOMPARE(nodeChanged.at(0).at(0).toString(), QStringLiteral("127.0.0.1:%1").arg(firstPort));
+
+    // Published through another client of the cluster, wherever it is: classic Pub/Sub reaches
+    // every node.
+    CountingPublisher publisher(connectionOptionsForUrl(m_cluster.url()));
+    QTRY_VERIFY_WITH_TIMEOUT(received.size() >= 20, 20000);
+
+    RedisServerProcess *node = m_cluster.nodeOnPort(firstPort);
+    QVERIFY(node);
+    node->stop();
+
+    QTRY_VERIFY_WITH_TIMEOUT(nodeChanged.size() == 2, 20000);
+    const quint16 secondPort = subscriber.subscriber()->options().port;
+    QVERIFY(secondPort != firstPort);
+    QVERIFY(m_cluster.nodeOnPort(secondPort));
+    QVERIFY2(nodeChanged.at(1).at(1).toString().startsWith(QStringLiteral("127.0.0.1:%1 failed").arg(firstPort)),
+        qPrintable(nodeChanged.at(1).at(1).toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        subscriber.isConnected() && counted->state() == RedisSubscription::State::Active, 20000);
+    QCOMPARE(subscriber.commands()->options().port, secondPort);
+
+    const qint64 firstAfter = publisher.next + 1;
+    QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty() && received.last() >= firstAfter + 50, 20000);
+    publisher.timer.stop();
+    const qint64 lastTaken = publisher.taken.isEmpty() ? 0 : publisher.taken.last();
+    QTRY_VERIFY_WITH_TIMEOUT(received.last() >= lastTaken, 20000);
+
+    // Counted: no duplicates; what the server took and did not arrive lies inside the break.
+    qint64 missed = 0;
+    const QString problem = publisher.checkReceived(received, lastBeforeBreak, firstAfter, &missed);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    qInfo("sent %lld, received %lld, in the break %lld (break between %lld and %lld)",
+        qint64(publisher.taken.size()), qint64(received.size()), missed, lastBeforeBreak, firstAfter);
+    QVERIFY(broken);
+}
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"
