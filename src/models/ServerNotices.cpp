@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 
+#include <memory>
+
 namespace Redwire {
 
 void ServerNotices::follow(RedisClient *client, const QString &endpoint)
@@ -22,10 +24,16 @@ void ServerNotices::follow(RedisClient *client, const QString &endpoint)
     connect(client, &RedisClient::masterChanged, this, [this](const QString &master, const QString &reason) {
         Q_EMIT notice(tr("Following the master to %1: %2.").arg(master, reason));
     });
-    connect(
-        client, &RedisClient::sentinelsUnavailable, this, [this](const RedisError &error, int nextRetryMs) {
-            Q_EMIT notice(
-                tr("%1 Asking again in %2 s.").arg(error.message()).arg(qMax(1, nextRetryMs / 1000)));
+    auto unavailable = [this](const RedisError &error, int nextRetryMs) {
+        Q_EMIT notice(tr("%1 Asking again in %2 s.").arg(error.message()).arg(qMax(1, nextRetryMs / 1000)));
+    };
+    connect(client, &RedisClient::sentinelsUnavailable, this, unavailable);
+    connect(client, &RedisClient::clusterUnavailable, this, unavailable);
+    // The first node is where it starts, not news.
+    connect(client, &RedisClient::clusterNodeChanged, this,
+        [this, first = std::make_shared<bool>(true)](const QString &node, const QString &reason) {
+            if (!std::exchange(*first, false))
+                Q_EMIT notice(tr("Moved to cluster node %1: %2.").arg(node, reason));
         });
     connect(client, &RedisClient::livenessUsesPing, this, [this] {
         Q_EMIT notice(tr("This user may not subscribe to Redwire's heartbeat channel; connection checks "

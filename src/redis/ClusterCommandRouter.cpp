@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSet>
 
 Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 
@@ -88,6 +89,23 @@ ClusterCommandRouter::~ClusterCommandRouter()
 void ClusterCommandRouter::setTopology(const ClusterTopology &topology)
 {
     m_topology = topology;
+    // A node that serves no slot any more (failed over, removed) gets no commands: its
+    // connection would only keep trying to reconnect.
+    QSet<QString> serving;
+    for (const ServerAddress &owner : m_topology.slotOwners())
+        serving.insert(owner.displayName());
+    for (auto it = m_nodes.begin(); it != m_nodes.end();) {
+        Node *node = it.value();
+        if (serving.contains(it.key()) || !node->waiting.isEmpty()) {
+            ++it;
+            continue;
+        }
+        node->connection->disconnect(this);
+        node->connection->disconnectFromServer();
+        node->connection->deleteLater();
+        delete node;
+        it = m_nodes.erase(it);
+    }
     Q_EMIT topologyChanged();
 }
 

@@ -201,6 +201,21 @@ int ClusterTopology::coveredSlots() const
     return int(std::count_if(m_owner.cbegin(), m_owner.cend(), [](qint16 owner) { return owner >= 0; }));
 }
 
+QList<ServerAddress> ClusterTopology::slotOwners() const
+{
+    QList<bool> owns(m_nodes.size(), false);
+    for (const qint16 owner : m_owner) {
+        if (owner >= 0)
+            owns[owner] = true;
+    }
+    QList<ServerAddress> result;
+    for (qsizetype i = 0; i < m_nodes.size(); ++i) {
+        if (owns.at(i))
+            result.append(m_nodes.at(i).address);
+    }
+    return result;
+}
+
 QList<ServerAddress> ClusterTopology::addresses() const
 {
     QList<ServerAddress> result;

@@ -40,6 +40,8 @@ public:
     int coveredSlots() const;
     // A MOVED answer: the slot is served by this node now (a primary, added when unknown).
     void moveSlot(quint16 slot, const ServerAddress &to);
+    // The nodes that serve at least one slot.
+    QList<ServerAddress> slotOwners() const;
     // The nodes' addresses: healthy ones first (primaries before replicas), each once.
     QList<ServerAddress> addresses() const;
 

@@ -66,8 +66,15 @@ QString ConnectionOptions::accountScope() const
     QString where = unixSocket.isEmpty() ? QStringLiteral("%1:%2").arg(host).arg(port) : unixSocket;
     if (topology == Topology::Sentinel)
         where = QStringLiteral("sentinel:%1").arg(sentinelMaster);
-    if (topology == Topology::Cluster && !seeds.isEmpty())
-        where = QStringLiteral("cluster:%1").arg(seeds.first().displayName());
+    if (topology == Topology::Cluster) {
+        // The seeds in any order name the same cluster (and the same identity in it).
+        QStringList names;
+        for (const ServerAddress &seed : seeds)
+            names << seed.displayName();
+        names.sort();
+        names.removeDuplicates();
+        where = QStringLiteral("cluster:%1").arg(names.join(QLatin1Char(',')));
+    }
     return username + QLatin1Char('@') + where + QLatin1Char('/') + QString::number(database);
 }
 

@@ -104,7 +104,7 @@ struct ConnectionOptions
 
     // Who we are on which data set: "user@host:port/db", "user@/path/db" (Unix socket),
     // "user@sentinel:master/db" (the master moves; the set's name stays) or
-    // "user@cluster:<first seed>/0". What the chat's outbox, keys and pins are kept under.
+    // "user@cluster:<the seeds, sorted>/0". What the chat's outbox, keys and pins are kept under.
     QString accountScope() const;
 
     // Parses redis://[user@]host[:port][/db], rediss://... (TLS), unix:///path?db=N,

@@ -126,6 +126,7 @@ void TestCluster::topologyFromTheServer()
             QCOMPARE(owner->address.port, m_cluster.primaryPortForSlot(slot));
             QCOMPARE(owner->id.size(), 40);
         }
+        QCOMPARE(topology.slotOwners().size(), 3);
         // Every node once, the primaries first.
         const QList<ServerAddress> addresses = topology.addresses();
         QCOMPARE(addresses.size(), topology.nodes().size());
@@ -219,7 +220,14 @@ void TestCluster::invalidClusterOptions()
     QCOMPARE(options.validate(), QString());
     options.database = 2;
     QCOMPARE(options.validate(), QStringLiteral("Redis Cluster has database 0 only."));
+    // One identity per cluster, whichever order the seeds are given in.
+    QString error;
+    const ConnectionOptions reordered = ConnectionOptions::fromUrl(
+        QStringLiteral("redis+cluster://127.0.0.1:%1,127.0.0.1:%2").arg(m_cluster.node(1).port()).arg(m_cluster.node(0).port()),
+        &error);
     options.database = 0;
+    QCOMPARE(reordered.accountScope(), options.accountScope());
+    QVERIFY(options.accountScope().startsWith(QStringLiteral("@cluster:127.0.0.1:")));
     options.seeds.clear();
     QCOMPARE(options.validate(), QStringLiteral("No cluster node given."));
 }
