@@ -126,8 +126,8 @@ void ChatSession::openOutboxStore()
     if (m_config.outboxDirectory.isEmpty() || m_outboxStore)
         return;
     // Through Sentinel or Cluster the address changes with a failover; the data set does not.
-    m_outboxStore
-        = std::make_unique<OutboxStore>(m_config.outboxDirectory, m_client->options().accountScope(), m_nickname);
+    m_outboxStore = std::make_unique<OutboxStore>(
+        m_config.outboxDirectory, m_client->options().accountScope(), m_nickname);
     QString error;
     const QList<Outbox::Item> kept = m_outboxStore->load(&error);
     if (!error.isEmpty())

@@ -72,7 +72,8 @@ struct ClusterCommandRouter::Node
     QList<AttemptPtr> waiting; // until the connection is up
 };
 
-ClusterCommandRouter::ClusterCommandRouter(const ConnectionOptions &options, CommandConnection *entry, QObject *parent)
+ClusterCommandRouter::ClusterCommandRouter(
+    const ConnectionOptions &options, CommandConnection *entry, QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_entry(entry)
@@ -159,7 +160,8 @@ void ClusterCommandRouter::sendNow(CommandConnection *connection, const AttemptP
     });
 }
 
-void ClusterCommandRouter::handleReply(const AttemptPtr &attempt, const RedisReply &reply, const RedisError &error)
+void ClusterCommandRouter::handleReply(
+    const AttemptPtr &attempt, const RedisReply &reply, const RedisError &error)
 {
     if (error.isError()) {
         // Never sent (the node was down, or went before the command went out): a fresh map and
@@ -287,20 +289,22 @@ void ClusterCommandRouter::refreshTopology()
     m_sinceRefresh.start();
     const ServerAddress asked = addressOf(m_entry);
     QPointer<ClusterCommandRouter> self(this);
-    m_entry->sendHere({ "CLUSTER", "SHARDS" }, [self, asked](const RedisReply &reply, const RedisError &error) {
-        if (!self)
-            return;
-        self->m_refreshing = false;
-        if (error.isError())
-            return;
-        QString problem;
-        const ClusterTopology topology = ClusterTopology::fromShards(reply, asked, self->m_options.tls.enabled, &problem);
-        if (topology.isEmpty()) {
-            qCWarning(lcRedis) << "the cluster's map could not be read:" << problem;
-            return;
-        }
-        self->setTopology(topology);
-    });
+    m_entry->sendHere(
+        { "CLUSTER", "SHARDS" }, [self, asked](const RedisReply &reply, const RedisError &error) {
+            if (!self)
+                return;
+            self->m_refreshing = false;
+            if (error.isError())
+                return;
+            QString problem;
+            const ClusterTopology topology
+                = ClusterTopology::fromShards(reply, asked, self->m_options.tls.enabled, &problem);
+            if (topology.isEmpty()) {
+                qCWarning(lcRedis) << "the cluster's map could not be read:" << problem;
+                return;
+            }
+            self->setTopology(topology);
+        });
 }
 
 } // namespace Redwire

@@ -27,7 +27,8 @@ class ClusterCommandRouter : public QObject
 public:
     static constexpr int MaxRedirects = 5;
 
-    ClusterCommandRouter(const ConnectionOptions &options, CommandConnection *entry, QObject *parent = nullptr);
+    ClusterCommandRouter(
+        const ConnectionOptions &options, CommandConnection *entry, QObject *parent = nullptr);
     ~ClusterCommandRouter() override;
 
     void setTopology(const ClusterTopology &topology);

@@ -38,7 +38,8 @@ bool isUnknownSubcommand(const RedisReply &reply)
 ClusterNodeResolver::ClusterNodeResolver(const ConnectionOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_round(new ServerRound(QStringLiteral("cluster node"), options.discoveryTimeoutMs,
+    , m_round(new ServerRound(
+          QStringLiteral("cluster node"), options.discoveryTimeoutMs,
           [options](const ServerAddress &node) { return probeOptions(options, node); }, this))
 {
     connect(m_round, &ServerRound::exhausted, this, [this](const QStringList &problems) {

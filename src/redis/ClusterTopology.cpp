@@ -45,8 +45,7 @@ bool fail(QString *error, const QString &message)
 
 ClusterTopology::ClusterTopology()
     : m_owner(ClusterSlot::Count, -1)
-{
-}
+{ }
 
 int ClusterTopology::addNode(const ClusterNode &node)
 {
@@ -141,7 +140,8 @@ ClusterTopology ClusterTopology::fromShards(
 }
 
 // CLUSTER SLOTS: per range [first, last, [ip, port, id, ...] (the primary), [ip, port, id] ...].
-ClusterTopology ClusterTopology::fromSlots(const RedisReply &reply, const ServerAddress &asked, QString *error)
+ClusterTopology ClusterTopology::fromSlots(
+    const RedisReply &reply, const ServerAddress &asked, QString *error)
 {
     ClusterTopology topology;
     auto refuse = [&](const QString &why) {

@@ -31,7 +31,8 @@ public:
     // An empty topology with `*error` set when the answer is not one.
     static ClusterTopology fromShards(
         const RedisReply &reply, const ServerAddress &asked, bool tls, QString *error = nullptr);
-    static ClusterTopology fromSlots(const RedisReply &reply, const ServerAddress &asked, QString *error = nullptr);
+    static ClusterTopology fromSlots(
+        const RedisReply &reply, const ServerAddress &asked, QString *error = nullptr);
 
     bool isEmpty() const { return m_nodes.isEmpty(); }
     const QList<ClusterNode> &nodes() const { return m_nodes; }

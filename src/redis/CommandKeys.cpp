@@ -39,11 +39,11 @@ std::optional<QByteArray> firstKey(const QList<QByteArray> &args)
     if (isAnyOf(verb, { "XINFO", "OBJECT", "MEMORY" }))
         return args.size() >= 3 ? std::optional<QByteArray>(args.at(2)) : std::nullopt;
     if (isAnyOf(verb,
-            { "PUBLISH", "PUBSUB", "PING", "ECHO", "CONFIG", "CLUSTER", "CLIENT", "SCRIPT",
-                "FUNCTION", "INFO", "ROLE", "AUTH", "SELECT", "ASKING", "READONLY", "READWRITE", "TIME",
-                "DBSIZE", "COMMAND", "ACL", "SLOWLOG", "LATENCY", "DEBUG", "SENTINEL", "WAIT", "MULTI",
-                "EXEC", "DISCARD", "SCAN", "KEYS", "RANDOMKEY", "FLUSHDB", "FLUSHALL", "SAVE", "BGSAVE",
-                "LASTSAVE", "SHUTDOWN", "LOLWUT", "SWAPDB", "REPLICAOF", "SLAVEOF", "MONITOR" }))
+            { "PUBLISH", "PUBSUB", "PING", "ECHO", "CONFIG", "CLUSTER", "CLIENT", "SCRIPT", "FUNCTION",
+                "INFO", "ROLE", "AUTH", "SELECT", "ASKING", "READONLY", "READWRITE", "TIME", "DBSIZE",
+                "COMMAND", "ACL", "SLOWLOG", "LATENCY", "DEBUG", "SENTINEL", "WAIT", "MULTI", "EXEC",
+                "DISCARD", "SCAN", "KEYS", "RANDOMKEY", "FLUSHDB", "FLUSHALL", "SAVE", "BGSAVE", "LASTSAVE",
+                "SHUTDOWN", "LOLWUT", "SWAPDB", "REPLICAOF", "SLAVEOF", "MONITOR" }))
         return std::nullopt;
     return args.at(1);
 }

@@ -1,8 +1,8 @@
 #include "RedisClient.h"
 
-#include "RedisSubscription.h"
 #include "ClusterCommandRouter.h"
 #include "ClusterNodeFollower.h"
+#include "RedisSubscription.h"
 #include "SentinelFailover.h"
 #include "SubscriberLiveness.h"
 
@@ -73,8 +73,10 @@ void RedisClient::setUpFollower()
     if (m_options.topology == Topology::Cluster) {
         m_cluster = new ClusterNodeFollower(m_options, { m_commands, m_subscriber }, this);
         m_router = new ClusterCommandRouter(m_options, m_commands, this);
-        m_commands->setRoute([router = m_router](const QList<QByteArray> &args,
-                                 CommandConnection::ReplyHandler handler) { router->send(args, std::move(handler)); });
+        m_commands->setRoute(
+            [router = m_router](const QList<QByteArray> &args, CommandConnection::ReplyHandler handler) {
+                router->send(args, std::move(handler));
+            });
         connect(m_cluster, &ClusterNodeFollower::nodeChanged, this,
             [this](const ServerAddress &node, const QString &reason) {
                 m_options.host = node.host;

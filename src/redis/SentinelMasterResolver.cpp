@@ -47,7 +47,8 @@ SentinelMasterResolver::SentinelMasterResolver(const ConnectionOptions &options,
     : QObject(parent)
     , m_options(options)
     , m_sentinels(options.seeds)
-    , m_round(new ServerRound(QStringLiteral("sentinel"), options.discoveryTimeoutMs,
+    , m_round(new ServerRound(
+          QStringLiteral("sentinel"), options.discoveryTimeoutMs,
           [options](const ServerAddress &sentinel) { return sentinelConnectionOptions(options, sentinel); },
           this))
 {

@@ -17,7 +17,8 @@ ServerRound::ServerRound(const QString &what, int timeoutMs, OptionsFor optionsF
 {
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
-        reject(QCoreApplication::translate("Redwire::ServerRound", "no answer within %1 ms").arg(2 * m_timeoutMs));
+        reject(QCoreApplication::translate("Redwire::ServerRound", "no answer within %1 ms")
+                   .arg(2 * m_timeoutMs));
     });
 }
 
@@ -102,7 +103,8 @@ void ServerRound::reject(const QString &reason)
     if (m_index < 0 || m_index >= m_servers.size())
         return;
     const ServerAddress server = m_servers.at(m_index);
-    m_problems << QCoreApplication::translate("Redwire::ServerRound", "%1: %2").arg(server.displayName(), reason);
+    m_problems
+        << QCoreApplication::translate("Redwire::ServerRound", "%1: %2").arg(server.displayName(), reason);
     qCInfo(lcRedis) << m_what << server.displayName() << "did not answer as needed:" << reason;
     m_timeout.stop();
     dropConnection();

@@ -24,10 +24,12 @@ namespace {
 QPair<QString, QString> roomsOnTwoPrimaries(ClusterSetup &cluster)
 {
     const QString first = QStringLiteral("chat");
-    const quint16 firstOwner = cluster.primaryPortForSlot(ClusterSlot::forKey(RoomAddress::room(first).historyKey()));
+    const quint16 firstOwner
+        = cluster.primaryPortForSlot(ClusterSlot::forKey(RoomAddress::room(first).historyKey()));
     for (int i = 0; i < 100; ++i) {
         const QString other = QStringLiteral("ops%1").arg(i);
-        if (cluster.primaryPortForSlot(ClusterSlot::forKey(RoomAddress::room(other).historyKey())) != firstOwner)
+        if (cluster.primaryPortForSlot(ClusterSlot::forKey(RoomAddress::room(other).historyKey()))
+            != firstOwner)
             return { first, other };
     }
     return { first, first };
@@ -72,12 +74,15 @@ void TestChatCluster::chatAcrossTheCluster()
     ChatRoom *bobA = bob->joinRoom(roomA);
     ChatRoom *aliceB = alice->joinRoom(roomB);
     ChatRoom *bobB = bob->joinRoom(roomB);
-    QTRY_VERIFY_WITH_TIMEOUT(aliceA->isSynced() && bobA->isSynced() && aliceB->isSynced() && bobB->isSynced(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        aliceA->isSynced() && bobA->isSynced() && aliceB->isSynced() && bobB->isSynced(), 20000);
 
     QVERIFY(aliceA->sendMessage(QStringLiteral("hello %1").arg(roomA)));
     QVERIFY(bobB->sendMessage(QStringLiteral("hello %1").arg(roomB)));
-    QTRY_COMPARE_WITH_TIMEOUT(conversation(bobA), QStringList { QStringLiteral("alice: hello %1").arg(roomA) }, 20000);
-    QTRY_COMPARE_WITH_TIMEOUT(conversation(aliceB), QStringList { QStringLiteral("bob: hello %1").arg(roomB) }, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        conversation(bobA), QStringList { QStringLiteral("alice: hello %1").arg(roomA) }, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        conversation(aliceB), QStringList { QStringLiteral("bob: hello %1").arg(roomB) }, 20000);
     // Stored on the primaries that serve the rooms' keys, not on the node the sessions are on.
     for (const QString &room : { roomA, roomB }) {
         const QByteArray key = RoomAddress::room(room).historyKey();
@@ -92,8 +97,8 @@ void TestChatCluster::chatAcrossTheCluster()
     QVERIFY(toBob);
     QVERIFY(toBob->sendMessage(QStringLiteral("psst")));
     QTRY_VERIFY_WITH_TIMEOUT(bob->directRoom(QStringLiteral("alice")) != nullptr, 20000);
-    QTRY_COMPARE_WITH_TIMEOUT(
-        conversation(bob->directRoom(QStringLiteral("alice"))), QStringList { QStringLiteral("alice: psst") }, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(conversation(bob->directRoom(QStringLiteral("alice"))),
+        QStringList { QStringLiteral("alice: psst") }, 20000);
 
     // CLUSTER FAILOVER of room A's primary: its replica takes over, the old primary answers
     // MOVED for the room's keys, and the router follows.
@@ -113,7 +118,8 @@ void TestChatCluster::chatAcrossTheCluster()
     // Alice's map names the new primary (learnt from MOVED, or from the map read again after the
     // old primary stopped answering during the failover).
     const ClusterCommandRouter *router = alice->client()->clusterRouter();
-    QTRY_COMPARE_WITH_TIMEOUT(router->topology().ownerOf(ClusterSlot::forKey(keyA))->address.port, replica->port(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        router->topology().ownerOf(ClusterSlot::forKey(keyA))->address.port, replica->port(), 20000);
     qInfo("redirections followed during the failover: %d", router->redirectsFollowed() - redirectsBefore);
 
     // The node alice is on goes: she moves to another node, and what bob sends meanwhile comes

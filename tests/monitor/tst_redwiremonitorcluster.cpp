@@ -75,8 +75,9 @@ void TestRedwireMonitorCluster::keepsGoingWhenItsNodeGoes()
     ProgramRun run(monitor, { "--url", cluster.url(), "-c", "news" });
     QVERIFY2(run.waitForStderr("(a node of the cluster)"), run.err().constData());
     QVERIFY2(run.waitForStderr("subscribed to 1 topic on 127.0.0.1:"), run.err().constData());
-    const QRegularExpressionMatch on = QRegularExpression(QStringLiteral("subscribed to 1 topic on 127\\.0\\.0\\.1:(\\d+) "))
-                                           .match(QString::fromUtf8(run.err()));
+    const QRegularExpressionMatch on
+        = QRegularExpression(QStringLiteral("subscribed to 1 topic on 127\\.0\\.0\\.1:(\\d+) "))
+              .match(QString::fromUtf8(run.err()));
     QVERIFY2(on.hasMatch(), run.err().constData());
     const auto firstPort = quint16(on.captured(1).toUInt());
     RedisServerProcess *first = cluster.nodeOnPort(firstPort);

@@ -77,11 +77,10 @@ void TestRedwireMonitorSentinel::unusableAddressesAreUsageErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QByteArray>("message");
-    QTest::newRow("cluster with --port")
-        << QStringList { "--url", "redis+cluster://127.0.0.1:7000", "--port", "6379" }
-        << QByteArray("--port cannot be combined with a redis+cluster:// address");
-    QTest::newRow("cluster with a database") << QStringList { "--url", "redis+cluster://127.0.0.1:7000", "-n", "2" }
-                                             << QByteArray("Redis Cluster has database 0 only");
+    QTest::newRow("cluster with --port") << QStringList { "--url", "redis+cluster://127.0.0.1:7000", "--port",
+        "6379" } << QByteArray("--port cannot be combined with a redis+cluster:// address");
+    QTest::newRow("cluster with a database") << QStringList { "--url", "redis+cluster://127.0.0.1:7000", "-n",
+        "2" } << QByteArray("Redis Cluster has database 0 only");
     QTest::newRow("no master name") << QStringList { "--url", "redis+sentinel://127.0.0.1:26379" }
                                     << QByteArray("Invalid --uri: The sentinel URL names no master");
     QTest::newRow("password") << QStringList { "-u", "redis+sentinel://u:secret@127.0.0.1:26379/m" }

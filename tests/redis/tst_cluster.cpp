@@ -11,9 +11,9 @@
 #include "CountingPublisher.h"
 #include "redis/ClusterCommandRouter.h"
 #include "redis/ClusterSlot.h"
-#include "redis/CommandKeys.h"
 #include "redis/ClusterTopology.h"
 #include "redis/CommandConnection.h"
+#include "redis/CommandKeys.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisSubscription.h"
 
@@ -151,27 +151,31 @@ void TestCluster::hostileTopologyAnswers_data()
     auto shard = [](RedisReply ranges, RedisReply nodes) {
         return RedisReply::array({ RedisReply::string("slots"), ranges, RedisReply::string("nodes"), nodes });
     };
-    QTest::newRow("shards: not a list") << true << RedisReply::string("hello")
-                                        << "CLUSTER SHARDS from 10.0.0.1:7000: not a list of shards: \"hello\"";
+    QTest::newRow("shards: not a list")
+        << true << RedisReply::string("hello")
+        << "CLUSTER SHARDS from 10.0.0.1:7000: not a list of shards: \"hello\"";
     QTest::newRow("shards: empty") << true << RedisReply::array({})
                                    << "CLUSTER SHARDS from 10.0.0.1:7000: no nodes";
-    QTest::newRow("shards: no nodes") << true
-                                      << RedisReply::array({ shard(RedisReply::array({}), RedisReply::nil()) })
-                                      << "CLUSTER SHARDS from 10.0.0.1:7000: a shard without nodes";
-    QTest::newRow("shards: port 0")
-        << true << RedisReply::array({ shard(RedisReply::array({}), RedisReply::array({ node(RedisReply::integer(0)) })) })
-        << "CLUSTER SHARDS from 10.0.0.1:7000: a node without a port";
+    QTest::newRow("shards: no nodes")
+        << true << RedisReply::array({ shard(RedisReply::array({}), RedisReply::nil()) })
+        << "CLUSTER SHARDS from 10.0.0.1:7000: a shard without nodes";
+    QTest::newRow("shards: port 0") << true
+                                    << RedisReply::array({ shard(RedisReply::array({}),
+                                           RedisReply::array({ node(RedisReply::integer(0)) })) })
+                                    << "CLUSTER SHARDS from 10.0.0.1:7000: a node without a port";
     QTest::newRow("shards: port 70000")
         << true
-        << RedisReply::array({ shard(RedisReply::array({}), RedisReply::array({ node(RedisReply::integer(70000)) })) })
+        << RedisReply::array(
+               { shard(RedisReply::array({}), RedisReply::array({ node(RedisReply::integer(70000)) })) })
         << "CLUSTER SHARDS from 10.0.0.1:7000: a node without a port";
     QTest::newRow("shards: reversed range")
         << true
         << RedisReply::array({ shard(RedisReply::array({ RedisReply::integer(9), RedisReply::integer(3) }),
                RedisReply::array({ node(RedisReply::integer(7001)) })) })
         << "CLUSTER SHARDS from 10.0.0.1:7000: a slot range that is not one";
-    QTest::newRow("slots: not a list") << false << RedisReply::integer(3)
-                                       << "CLUSTER SLOTS from 10.0.0.1:7000: not a list of slot ranges: (integer) 3";
+    QTest::newRow("slots: not a list")
+        << false << RedisReply::integer(3)
+        << "CLUSTER SLOTS from 10.0.0.1:7000: not a list of slot ranges: (integer) 3";
     QTest::newRow("slots: short range")
         << false << RedisReply::array({ RedisReply::array({ RedisReply::integer(0) }) })
         << "CLUSTER SLOTS from 10.0.0.1:7000: a range that is not one";
@@ -202,7 +206,8 @@ void TestCluster::notAClusterNodeIsSaidClearly()
 {
     RedisServerProcess plain;
     QVERIFY2(plain.start(), qPrintable(plain.errorString()));
-    RedisClient client(connectionOptionsForUrl(QStringLiteral("redis+cluster://127.0.0.1:%1").arg(plain.port())));
+    RedisClient client(
+        connectionOptionsForUrl(QStringLiteral("redis+cluster://127.0.0.1:%1").arg(plain.port())));
     QSignalSpy unavailable(&client, &RedisClient::clusterUnavailable);
     client.connectToServer();
     QVERIFY(unavailable.wait(10000));
@@ -222,9 +227,11 @@ void TestCluster::invalidClusterOptions()
     QCOMPARE(options.validate(), QStringLiteral("Redis Cluster has database 0 only."));
     // One identity per cluster, whichever order the seeds are given in.
     QString error;
-    const ConnectionOptions reordered = ConnectionOptions::fromUrl(
-        QStringLiteral("redis+cluster://127.0.0.1:%1,127.0.0.1:%2").arg(m_cluster.node(1).port()).arg(m_cluster.node(0).port()),
-        &error);
+    const ConnectionOptions reordered
+        = ConnectionOptions::fromUrl(QStringLiteral("redis+cluster://127.0.0.1:%1,127.0.0.1:%2")
+                                         .arg(m_cluster.node(1).port())
+                                         .arg(m_cluster.node(0).port()),
+            &error);
     options.database = 0;
     QCOMPARE(reordered.accountScope(), options.accountScope());
     QVERIFY(options.accountScope().startsWith(QStringLiteral("@cluster:127.0.0.1:")));
@@ -283,9 +290,12 @@ void TestCluster::keyedCommandsGoToTheirOwner()
         const QByteArray key = "owned:" + QByteArray::number(i);
         const quint16 owner = m_cluster.primaryPortForSlot(ClusterSlot::forKey(key));
         owners.insert(owner);
-        QCOMPARE(roundTrip(*client->commands(), { "SET", key, "v" + QByteArray::number(i) }), RedisReply::status("OK"));
-        QCOMPARE(m_cluster.nodeOnPort(owner)->cli({ "GET", QString::fromUtf8(key) }), "v" + QByteArray::number(i));
-        QCOMPARE(roundTrip(*client->commands(), { "GET", key }), RedisReply::string("v" + QByteArray::number(i)));
+        QCOMPARE(roundTrip(*client->commands(), { "SET", key, "v" + QByteArray::number(i) }),
+            RedisReply::status("OK"));
+        QCOMPARE(
+            m_cluster.nodeOnPort(owner)->cli({ "GET", QString::fromUtf8(key) }), "v" + QByteArray::number(i));
+        QCOMPARE(
+            roundTrip(*client->commands(), { "GET", key }), RedisReply::string("v" + QByteArray::number(i)));
     }
     QCOMPARE(owners.size(), 3);
     QCOMPARE(router->redirectsFollowed(), 0); // the map was right: no MOVED
@@ -312,13 +322,16 @@ void TestCluster::movedAfterASlotMoves()
     const QString slot = QString::number(ClusterSlot::forKey(key));
     const QByteArray fromId = nodeId(from);
     const QByteArray toId = nodeId(to);
-    QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "IMPORTING", fromId }), QByteArray("OK"));
-    QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "MIGRATING", toId }), QByteArray("OK"));
+    QCOMPARE(
+        m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "IMPORTING", fromId }), QByteArray("OK"));
+    QCOMPARE(
+        m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "MIGRATING", toId }), QByteArray("OK"));
     QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "MIGRATE", "127.0.0.1", QString::number(to), "", "0", "5000",
                  "KEYS", QString::fromUtf8(key) }),
         QByteArray("OK"));
     for (const quint16 port : primaries)
-        QCOMPARE(m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", toId }), QByteArray("OK"));
+        QCOMPARE(
+            m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", toId }), QByteArray("OK"));
 
     const int before = client->clusterRouter()->redirectsFollowed();
     QCOMPARE(roundTrip(*client->commands(), { "GET", key }), RedisReply::string("before"));
@@ -344,8 +357,10 @@ void TestCluster::askWhileASlotMigrates()
     QCOMPARE(roundTrip(*client->commands(), { "SET", moved, "m" }), RedisReply::status("OK"));
     QCOMPARE(roundTrip(*client->commands(), { "SET", staying, "s" }), RedisReply::status("OK"));
     const QString slot = QString::number(ClusterSlot::forKey(moved));
-    QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "IMPORTING", nodeId(from) }), QByteArray("OK"));
-    QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "MIGRATING", nodeId(to) }), QByteArray("OK"));
+    QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "IMPORTING", nodeId(from) }),
+        QByteArray("OK"));
+    QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "MIGRATING", nodeId(to) }),
+        QByteArray("OK"));
     QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "MIGRATE", "127.0.0.1", QString::number(to), "", "0", "5000",
                  "KEYS", QString::fromUtf8(moved) }),
         QByteArray("OK"));
@@ -353,7 +368,8 @@ void TestCluster::askWhileASlotMigrates()
     const int before = client->clusterRouter()->redirectsFollowed();
     QCOMPARE(roundTrip(*client->commands(), { "GET", staying }), RedisReply::string("s")); // still at home
     QCOMPARE(client->clusterRouter()->redirectsFollowed(), before);
-    QCOMPARE(roundTrip(*client->commands(), { "GET", moved }), RedisReply::string("m")); // ASK, then ASKING there
+    QCOMPARE(
+        roundTrip(*client->commands(), { "GET", moved }), RedisReply::string("m")); // ASK, then ASKING there
     QCOMPARE(client->clusterRouter()->redirectsFollowed(), before + 1);
     // ASK does not move the slot in the map: the next command asks the old owner first again.
     QCOMPARE(client->clusterRouter()->topology().ownerOf(ClusterSlot::forKey(moved))->address.port, from);
@@ -365,7 +381,8 @@ void TestCluster::askWhileASlotMigrates()
                  "KEYS", QString::fromUtf8(staying) }),
         QByteArray("OK"));
     for (const quint16 port : { from, to, m_cluster.primaryPortForSlot(0) })
-        QCOMPARE(m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", nodeId(to) }), QByteArray("OK"));
+        QCOMPARE(m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", nodeId(to) }),
+            QByteArray("OK"));
 }
 
 void TestCluster::clientMovesWhenItsNodeGoes()
@@ -405,7 +422,8 @@ void TestCluster::clientMovesWhenItsNodeGoes()
     const quint16 secondPort = subscriber.subscriber()->options().port;
     QVERIFY(secondPort != firstPort);
     QVERIFY(m_cluster.nodeOnPort(secondPort));
-    QVERIFY2(nodeChanged.at(1).at(1).toString().startsWith(QStringLiteral("127.0.0.1:%1 failed").arg(firstPort)),
+    QVERIFY2(
+        nodeChanged.at(1).at(1).toString().startsWith(QStringLiteral("127.0.0.1:%1 failed").arg(firstPort)),
         qPrintable(nodeChanged.at(1).at(1).toString()));
     QTRY_VERIFY_WITH_TIMEOUT(
         subscriber.isConnected() && counted->state() == RedisSubscription::State::Active, 20000);

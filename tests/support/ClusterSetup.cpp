@@ -58,7 +58,9 @@ void ClusterSetup::stop()
 
 QString ClusterSetup::url() const
 {
-    return QStringLiteral("redis+cluster://127.0.0.1:%1,127.0.0.1:%2").arg(m_nodes[0]->port()).arg(m_nodes[1]->port());
+    return QStringLiteral("redis+cluster://127.0.0.1:%1,127.0.0.1:%2")
+        .arg(m_nodes[0]->port())
+        .arg(m_nodes[1]->port());
 }
 
 RedisServerProcess *ClusterSetup::nodeOnPort(quint16 port)
@@ -76,13 +78,15 @@ quint16 ClusterSetup::primaryPortForSlot(quint16 slot)
         if (!node->isRunning() || node->isPaused())
             continue;
         // CLUSTER SLOTS, as redis-cli prints it: first, last, ip, port, id, ... per line.
-        const QList<QByteArray> lines = node->cli({ QStringLiteral("CLUSTER"), QStringLiteral("SLOTS") }).split('\n');
+        const QList<QByteArray> lines
+            = node->cli({ QStringLiteral("CLUSTER"), QStringLiteral("SLOTS") }).split('\n');
         for (qsizetype i = 0; i + 3 < lines.size(); ++i) {
             bool okFirst = false;
             bool okLast = false;
             const uint first = lines.at(i).trimmed().toUInt(&okFirst);
             const uint last = lines.at(i + 1).trimmed().toUInt(&okLast);
-            if (okFirst && okLast && first <= slot && slot <= last && lines.at(i + 2).trimmed() == "127.0.0.1")
+            if (okFirst && okLast && first <= slot && slot <= last
+                && lines.at(i + 2).trimmed() == "127.0.0.1")
                 return quint16(lines.at(i + 3).trimmed().toUInt());
         }
         return 0;

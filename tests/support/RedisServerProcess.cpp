@@ -7,8 +7,8 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QProcess>
-#include <QStandardPaths>
 #include <QRandomGenerator>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
@@ -58,7 +58,8 @@ quint16 freeClusterPort()
         const auto port = quint16(QRandomGenerator::global()->bounded(20000, 22768));
         QTcpServer probe;
         QTcpServer busProbe;
-        if (probe.listen(QHostAddress::LocalHost, port) && busProbe.listen(QHostAddress::LocalHost, port + 10000))
+        if (probe.listen(QHostAddress::LocalHost, port)
+            && busProbe.listen(QHostAddress::LocalHost, port + 10000))
             return port;
     }
     return 0;
