@@ -116,21 +116,37 @@ void RoomSenderChecks::schedule()
 void RoomSenderChecks::runNotifyTurn()
 {
     m_lastNotifyTurn.start();
-    int budget = NotifyChecksPerTurn;
+    updateFlood();
+    // In a flood, newest first: what notifies is what just arrived.
+    int budget = m_flooded ? NotifyChecksPerTurnInAFlood : NotifyChecksPerTurn;
     for (int lookups = LookupsPerTurn; budget > 0 && lookups > 0 && !m_notify.isEmpty(); --lookups)
-        budget -= check(m_notify.takeFirst()) ? 1 : 0;
+        budget -= check(m_flooded ? m_notify.takeLast() : m_notify.takeFirst()) ? 1 : 0;
     schedule();
+}
+
+// The arrival rate of signed messages, over windows of a second; a window that has seen more than
+// a second's worth is a flood at once.
+void RoomSenderChecks::updateFlood()
+{
+    if (!m_arrivalWindow.isValid()) {
+        m_arrivalWindow.start();
+        m_flooded = m_arrivals > FloodPerSecond;
+        return;
+    }
+    const qint64 elapsed = m_arrivalWindow.elapsed();
+    if (elapsed >= 1000) {
+        m_flooded = m_arrivals * 1000 / elapsed > FloodPerSecond;
+        m_arrivals = 0;
+        m_arrivalWindow.start();
+    } else if (m_arrivals > FloodPerSecond) {
+        m_flooded = true;
+    }
 }
 
 void RoomSenderChecks::runIdleTurn()
 {
     // In a flood the view's rows scroll by faster than anyone reads them: half the pace.
-    if (!m_arrivalWindow.isValid() || m_arrivalWindow.elapsed() >= 1000) {
-        m_flooded = m_arrivalWindow.isValid()
-            && m_arrivals * 1000 / qMax<qint64>(1, m_arrivalWindow.elapsed()) > FloodPerSecond;
-        m_arrivals = 0;
-        m_arrivalWindow.start();
-    }
+    updateFlood();
     int budget = m_flooded ? IdleChecksPerTurnInAFlood : IdleChecksPerTurn;
     int lookups = LookupsPerTurn;
     for (; budget > 0 && lookups > 0 && !m_shown.isEmpty(); --lookups)

@@ -38,11 +38,17 @@ public:
     // 500 checks a second, and the oldest of what waits is let go.
     static constexpr int NotifyChecksPerTurn = 8;
     static constexpr int NotifyIntervalMs = 16;
+    // In a flood (over FloodPerSecond signed messages a second) a room set to notify of every
+    // message would have every message checked first: instead this many per turn, newest first.
+    // A batch of messages gives one notification, the newest (ChatNotificationPolicy): checking
+    // the oldest first only made what notified seconds stale. At most 120 checks a second.
+    static constexpr int NotifyChecksPerTurnInAFlood = 2;
     // For everything else, this many every IdleIntervalMs (40 a second): a bounded share of a
     // core whatever arrives (docs/PERFORMANCE.md).
     static constexpr int IdleChecksPerTurn = 2;
     static constexpr int IdleIntervalMs = 50;
-    // Over this many signed messages a second, the idle pace halves.
+    // Over this many signed messages a second (a flood), the idle pace halves and the notify pace
+    // drops to NotifyChecksPerTurnInAFlood.
     static constexpr int FloodPerSecond = 1000;
     static constexpr int IdleChecksPerTurnInAFlood = 1;
     // Messages looked up per turn at most (checked or found judged already).
@@ -72,6 +78,8 @@ public:
 
     int waitingCount() const { return int(m_waiting.size()); }
     int queuedCount() const { return int(m_notify.size() + m_shown.size() + m_count.size()); }
+    // Whether signed messages arrive faster than FloodPerSecond (as of the last turn).
+    bool flooded() const { return m_flooded; }
 
 Q_SIGNALS:
     // Messages that awaited a verdict and are not forged, as each is judged.
@@ -86,6 +94,7 @@ private:
     void schedule();
     void runNotifyTurn();
     void runIdleTurn();
+    void updateFlood();
     bool check(const QString &id);
     void enqueue(const QString &id, Priority priority);
     void markForCheck(int row);

@@ -12,8 +12,8 @@
 //                   shows once per frame (16 ms); mentions (1 in 1000) are checked first
 //      background   the room is not in view: every message waits for a verdict to be counted
 //                   unread (idle pace), mentions first
-//      level "all"  every message can notify: each is checked before it does (8 per turn, every
-//                   turn) — the one case that is not bounded by the idle pace
+//      level "all"  every message can notify: each is checked before it does; in this flood at
+//                   the flood pace (2 per turn, newest first, at most one turn a frame)
 #include "chat/ChatEnvelope.h"
 #include "chat/ChatMessage.h"
 #include "chat/Ed25519Key.h"

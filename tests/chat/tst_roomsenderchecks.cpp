@@ -33,6 +33,7 @@ private Q_SLOTS:
     void signedRowsWaitUntilShown();
     void shownRowsNewestFirstWithinTheIdleBudget();
     void notifyingMessagesFirstWithinABudgetPerTurn();
+    void inAFloodNotifyingMessagesNewestFirstAtAFloodPace();
     void forgeriesAreNeverHandedBackNorVerified();
     void sameSignatureIsVerifiedOnce();
     void copiedSignatureOnAnotherBodyFails();
@@ -175,6 +176,33 @@ void TestRoomSenderChecks::notifyingMessagesFirstWithinABudgetPerTurn()
     for (int row = 0; row < m_timeline->count(); ++row)
         QCOMPARE(m_timeline->at(row).trust, SenderTrust::Verified);
     QCOMPARE(m_verifier->verificationsDone(), 40);
+}
+
+// Over FloodPerSecond signed messages a second, a room whose every message may notify no longer
+// checks each of them first: NotifyChecksPerTurnInAFlood per turn, the newest first (it is the one
+// a notification shows), so a flood of 10,000 a second costs at most 120 checks a second.
+void TestRoomSenderChecks::inAFloodNotifyingMessagesNewestFirstAtAFloodPace()
+{
+    // Unsigned arrivals count towards the rate as well; they cost no check.
+    for (int i = 0; i < RoomSenderChecks::FloodPerSecond; ++i)
+        receive(QStringLiteral("flood %1").arg(i), Ed25519Key());
+    QSignalSpy verdicts(m_checks.get(), &RoomSenderChecks::verdictsReached);
+    QStringList awaited;
+    for (int i = 0; i < 20; ++i) {
+        const ChatMessage message = receive(QStringLiteral("look %1").arg(i), m_alice);
+        awaited.append(message.id);
+        m_checks->awaitVerdict(message, RoomSenderChecks::Priority::Notify);
+    }
+    QCOMPARE(m_verifier->verificationsDone(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!verdicts.isEmpty(), 10000);
+    QVERIFY(m_checks->flooded());
+    QVERIFY2(m_verifier->verificationsDone() <= RoomSenderChecks::NotifyChecksPerTurnInAFlood,
+        qPrintable(QString::number(m_verifier->verificationsDone())));
+    QCOMPARE(verdicts.first().first().value<QList<ChatMessage>>().first().id, awaited.last());
+    // Everything is judged in the end, each once.
+    QTRY_COMPARE_WITH_TIMEOUT(m_checks->waitingCount(), 0, 10000);
+    QCOMPARE(verdicts.size(), 20);
+    QCOMPARE(m_verifier->verificationsDone(), 20);
 }
 
 void TestRoomSenderChecks::forgeriesAreNeverHandedBackNorVerified()
