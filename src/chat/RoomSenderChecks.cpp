@@ -103,9 +103,9 @@ void RoomSenderChecks::enqueue(const QString &id, Priority priority)
 void RoomSenderChecks::schedule()
 {
     if (!m_notify.isEmpty() && !m_notifyTurn.isActive()) {
-        const qint64 since = m_lastNotifyTurn.isValid() ? m_lastNotifyTurn.elapsed() : NotifyIntervalMs;
-        m_notifyTurn.start(
-            int(qBound<qint64>(0, qint64(NotifyIntervalMs) - since, qint64(NotifyIntervalMs))));
+        const qint64 interval = m_flooded ? NotifyIntervalInAFloodMs : NotifyIntervalMs;
+        const qint64 since = m_lastNotifyTurn.isValid() ? m_lastNotifyTurn.elapsed() : interval;
+        m_notifyTurn.start(int(qBound<qint64>(0, interval - since, interval)));
     }
     if ((!m_shown.isEmpty() || !m_count.isEmpty()) && !m_idleTurn.isActive())
         m_idleTurn.start();

@@ -41,8 +41,11 @@ public:
     // In a flood (over FloodPerSecond signed messages a second) a room set to notify of every
     // message would have every message checked first: instead this many per turn, newest first.
     // A batch of messages gives one notification, the newest (ChatNotificationPolicy): checking
-    // the oldest first only made what notified seconds stale. At most 120 checks a second.
-    static constexpr int NotifyChecksPerTurnInAFlood = 2;
+    // the oldest first only made what notified seconds stale. One turn every
+    // NotifyIntervalInAFloodMs: at most 20 checks a second (bench_chat_verify: a check in the
+    // paced receive path costs about 250 us of CPU, three times one back to back).
+    static constexpr int NotifyChecksPerTurnInAFlood = 1;
+    static constexpr int NotifyIntervalInAFloodMs = 50;
     // For everything else, this many every IdleIntervalMs (40 a second): a bounded share of a
     // core whatever arrives (docs/PERFORMANCE.md).
     static constexpr int IdleChecksPerTurn = 2;
