@@ -17,6 +17,21 @@ Page {
 
     background: Rectangle { color: Theme.background }
 
+    // Under this width the member list is hidden unless asked for: at 800 x 600 it took a quarter
+    // of the window from the conversation. Each width class remembers its own choice.
+    readonly property bool narrow: width < 1000
+    property bool membersWantedWide: true
+    property bool membersWantedNarrow: false
+    readonly property bool membersShown: narrow ? membersWantedNarrow : membersWantedWide
+    function toggleMembers() {
+        if (narrow)
+            membersWantedNarrow = !membersWantedNarrow
+        else
+            membersWantedWide = !membersWantedWide
+    }
+    // Where in-window notifications may go without covering the room's header (its buttons).
+    readonly property real overlayTop: (page.header ? page.header.height : 0) + roomHeader.height
+
     header: ColumnLayout {
         spacing: 0
         ConnectionBanner {
@@ -51,8 +66,11 @@ Page {
             spacing: 0
 
             RoomHeader {
+                id: roomHeader
                 Layout.fillWidth: true
                 chat: page.chat
+                membersShown: page.membersShown
+                onMembersToggled: page.toggleMembers()
             }
             // The server refuses this room (ACL): say why, and offer to ask again.
             Rectangle {
@@ -213,6 +231,8 @@ Page {
         }
 
         MemberPane {
+            objectName: "memberPane"
+            visible: page.membersShown
             SplitView.preferredWidth: 190
             SplitView.minimumWidth: 120
             chat: page.chat

@@ -168,7 +168,12 @@ ApplicationWindow {
     readonly property bool monitorShown: stack.currentItem ? stack.currentItem.objectName === "monitorPage" : false
 
 
-    Toast { id: toast; objectName: "toast" }
+    Toast {
+        id: toast
+        objectName: "toast"
+        coveredTop: stack.currentItem && stack.currentItem.overlayTop !== undefined
+                   ? stack.currentItem.overlayTop : 0
+    }
 
     // What the user typed is never dropped silently: unsent messages are kept on disk and go out
     // at the next start, drafts wait in their rooms; closing the window with either says so first.

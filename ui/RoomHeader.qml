@@ -8,6 +8,9 @@ import Redwire.Models
 Rectangle {
     id: header
     required property ChatController chat
+    // Whether the member list is shown beside the conversation; the member count toggles it.
+    property bool membersShown: true
+    signal membersToggled()
 
     implicitHeight: 48
     color: Theme.surface
@@ -28,9 +31,25 @@ Rectangle {
             elide: Text.ElideRight
             Layout.fillWidth: true
         }
+        // In a room: how many are online, and the switch for the member list (hidden by default
+        // in a narrow window, where it would squeeze the conversation).
+        ToolButton {
+            id: membersButton
+            objectName: "membersButton"
+            visible: header.chat.currentRoom.length > 0 && !header.chat.currentRoomDirect
+            focusPolicy: Qt.TabFocus
+            FocusFrame { control: membersButton }
+            checkable: true
+            checked: header.membersShown
+            text: qsTr("%n online", "", header.chat.members ? header.chat.members.onlineCount : 0)
+            Accessible.name: header.membersShown ? qsTr("Hide the member list") : qsTr("Show the member list")
+            ToolTip.visible: hovered
+            ToolTip.text: Accessible.name
+            onClicked: header.membersToggled()
+        }
         Label {
             objectName: "roomPresence"
-            visible: header.chat.currentRoom.length > 0
+            visible: header.chat.currentRoom.length > 0 && header.chat.currentRoomDirect
             text: !header.chat.currentRoomDirect
                   ? qsTr("%n online", "", header.chat.members ? header.chat.members.onlineCount : 0)
                   : (header.chat.currentPeerPresence === "online" ? qsTr("online")

@@ -16,8 +16,11 @@ Popup {
         hideTimer.restart()
     }
 
+    // Below what must stay usable at the top of the page (the room's header with Notify and
+    // Mute): set by the window.
+    property real coveredTop: 0
     x: parent ? parent.width - width - 16 : 0
-    y: 16
+    y: coveredTop + 16
     width: Math.min(360, parent ? parent.width - 32 : 360)
     padding: 12
     closePolicy: Popup.CloseOnPressOutside

@@ -193,6 +193,7 @@ private Q_SLOTS:
     void pageUpScrollsTheTimeline();
     void chatShortcutsRestUnderTheMonitor();
     void chatToastsStayOffTheMonitor();
+    void smallWindowGivesTheConversationTheRoom();
     void themeIsSavedAndRestored();
     void notificationSoundIsToggledInTheMenu();
     void draftSurvivesRoomSwitchAndRestart();
@@ -551,6 +552,51 @@ void TestMainWindow::chatToastsStayOffTheMonitor()
     QVERIFY(m_server->cli({ "PUBLISH", "gamma", "back in the chat" }).toInt() >= 1);
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
     QTRY_VERIFY(toast->property("opened").toBool());
+    // ... below the room's header: it covered Notify and Mute for its 5 seconds.
+    auto *toastItem = qvariant_cast<QQuickItem *>(toast->property("contentItem"));
+    QVERIFY(toastItem);
+    QTRY_VERIFY(toastItem->isVisible());
+    QTRY_VERIFY(m_run->settled()); // the chat page has slid back in
+    const QRectF toastRect = toastItem->mapRectToScene(QRectF(0, 0, toastItem->width(), toastItem->height()));
+    for (const QString &name : { QStringLiteral("notifyButton"), QStringLiteral("muteButton") }) {
+        QQuickItem *button = m_run->item(name);
+        QVERIFY2(button, qPrintable(name));
+        const QRectF buttonRect = button->mapRectToScene(QRectF(0, 0, button->width(), button->height()));
+        QVERIFY2(!toastRect.intersects(buttonRect),
+            qPrintable(QStringLiteral("the toast (%1,%2 %3x%4) covers %5 (%6,%7 %8x%9)")
+                           .arg(toastRect.x()).arg(toastRect.y()).arg(toastRect.width()).arg(toastRect.height())
+                           .arg(name)
+                           .arg(buttonRect.x()).arg(buttonRect.y()).arg(buttonRect.width()).arg(buttonRect.height())));
+    }
+}
+
+// At 800 x 600 the member list is hidden (it took a quarter of the width from the conversation);
+// the member count in the room's header shows it and hides it again; a wide window shows it.
+void TestMainWindow::smallWindowGivesTheConversationTheRoom()
+{
+    m_run = connectFirstTime(m_server->port(), m_rooms);
+    QVERIFY(m_run);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_run->chat->connectionState(), Redwire::RedisClient::ClientState::Connected, 10000);
+    QQuickWindow *window = m_run->window();
+    window->resize(800, 600);
+    QTRY_COMPARE(window->width(), 800);
+    QTRY_VERIFY(m_run->item(QStringLiteral("membersButton")) != nullptr);
+    QTRY_VERIFY(!m_run->item(QStringLiteral("memberPane")));
+    QCOMPARE(m_run->value(QStringLiteral("membersButton"), "checked").toBool(), false);
+    QTRY_VERIFY(m_run->value(QStringLiteral("messageView"), "width").toReal() >= 500);
+
+    QVERIFY(QMetaObject::invokeMethod(m_run->item(QStringLiteral("membersButton")), "clicked"));
+    QTRY_VERIFY(m_run->item(QStringLiteral("memberPane")) != nullptr);
+    QTRY_VERIFY(m_run->value(QStringLiteral("memberPane"), "width").toReal() > 0);
+    QCOMPARE(m_run->value(QStringLiteral("membersButton"), "checked").toBool(), true);
+    QVERIFY(QMetaObject::invokeMethod(m_run->item(QStringLiteral("membersButton")), "clicked"));
+    QTRY_VERIFY(!m_run->item(QStringLiteral("memberPane")));
+
+    window->resize(1280, 800);
+    QTRY_COMPARE(window->width(), 1280);
+    QTRY_VERIFY(m_run->item(QStringLiteral("memberPane")) != nullptr);
+    QCOMPARE(m_run->value(QStringLiteral("membersButton"), "checked").toBool(), true);
 }
 
 // Picked from the ⋯ menu with the keyboard; the next run starts dark, before connecting.
