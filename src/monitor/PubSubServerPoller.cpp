@@ -10,6 +10,41 @@ Q_LOGGING_CATEGORY(lcMonitorPoll, "redwire.monitor.poll")
 
 namespace Redwire {
 
+namespace {
+// The answers of the nodes that gave one of the expected shape. When none did: empty, and
+// `problem` says why (the first node's reason).
+QList<RedisReply> usableAnswers(const QList<CommandConnection::NodeReply> &replies,
+    bool (*usable)(const RedisReply &), QString *problem)
+{
+    QList<RedisReply> answers;
+    for (const CommandConnection::NodeReply &node : replies) {
+        if (!node.error.isError() && usable(node.reply))
+            answers.append(node.reply);
+        else
+            qCDebug(lcMonitorPoll) << "PUBSUB poll: no usable answer from" << node.node.displayName() << ":"
+                                   << RedisError::forUnexpectedReply(node.reply, node.error).message();
+    }
+    if (answers.isEmpty() && !replies.isEmpty())
+        *problem = RedisError::forUnexpectedReply(replies.first().reply, replies.first().error).message();
+    return answers;
+}
+
+bool isInteger(const RedisReply &reply)
+{
+    return reply.isInteger();
+}
+
+bool isArray(const RedisReply &reply)
+{
+    return reply.isArray();
+}
+
+bool isPairs(const RedisReply &reply)
+{
+    return reply.isArray() && reply.size() % 2 == 0;
+}
+} // namespace
+
 PubSubServerPoller::PubSubServerPoller(CommandConnection *commands, QObject *parent)
     : QObject(parent)
     , m_commands(commands)
@@ -41,23 +76,37 @@ void PubSubServerPoller::pollNow()
     m_polling = true;
     m_failed = false;
     m_repliesLeft = 2;
-    m_commands->send({ "PUBSUB", "NUMPAT" }, [this](const RedisReply &reply, const RedisError &error) {
-        if (!error.isError() && reply.isInteger())
-            m_patternCount = reply.toInteger();
-        else
-            fail(RedisError::forUnexpectedReply(reply, error).message());
+    // On a cluster each node knows only its own clients: every node is asked, and the answers
+    // add up (channels listed once, subscribers and patterns summed).
+    m_commands->sendToEveryNode({ "PUBSUB", "NUMPAT" }, [this](const QList<CommandConnection::NodeReply> &replies) {
+        QString problem;
+        const QList<RedisReply> answers = usableAnswers(replies, isInteger, &problem);
+        if (answers.isEmpty()) {
+            fail(problem);
+        } else {
+            qint64 patterns = 0;
+            for (const RedisReply &answer : answers)
+                patterns += answer.toInteger();
+            m_patternCount = patterns;
+        }
         finishPoll();
     });
-    m_commands->send({ "PUBSUB", "CHANNELS" }, [this](const RedisReply &reply, const RedisError &error) {
-        if (error.isError() || !reply.isArray()) {
-            fail(RedisError::forUnexpectedReply(reply, error).message());
+    m_commands->sendToEveryNode({ "PUBSUB", "CHANNELS" }, [this](const QList<CommandConnection::NodeReply> &replies) {
+        QString problem;
+        const QList<RedisReply> answers = usableAnswers(replies, isArray, &problem);
+        if (answers.isEmpty()) {
+            fail(problem);
             finishPoll();
             return;
         }
         QList<QByteArray> channels;
-        channels.reserve(reply.size());
-        for (const RedisReply &element : reply.elements())
-            channels.append(element.bytes());
+        QSet<QByteArray> listed;
+        for (const RedisReply &answer : answers)
+            for (const RedisReply &element : answer.elements())
+                if (!listed.contains(element.bytes())) {
+                    listed.insert(element.bytes());
+                    channels.append(element.bytes());
+                }
         channelsAnswered(channels);
     });
 }
@@ -92,13 +141,16 @@ void PubSubServerPoller::channelsAnswered(const QList<QByteArray> &channels)
     for (qsizetype i = 0; i < count; ++i)
         args.append(wanted.at((first + i) % wanted.size()));
     m_nextChannel = first + count;
-    m_commands->send(args, [this](const RedisReply &reply, const RedisError &error) {
-        if (error.isError() || !reply.isArray() || reply.size() % 2 != 0) {
-            fail(RedisError::forUnexpectedReply(reply, error).message());
+    m_commands->sendToEveryNode(args, [this](const QList<CommandConnection::NodeReply> &replies) {
+        QString problem;
+        const QList<RedisReply> answers = usableAnswers(replies, isPairs, &problem);
+        if (answers.isEmpty()) {
+            fail(problem);
         } else {
             m_subscribers.clear();
-            for (qsizetype i = 0; i + 1 < reply.size(); i += 2)
-                m_subscribers.insert(reply.at(i).bytes(), reply.at(i + 1).toInteger());
+            for (const RedisReply &answer : answers)
+                for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
+                    m_subscribers[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
         }
         finishPoll();
     });

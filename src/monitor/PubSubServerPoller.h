@@ -16,7 +16,9 @@ class CommandConnection;
 // (PUBSUB CHANNELS), the number of pattern subscriptions (PUBSUB NUMPAT) and the subscriber count
 // of each channel of interest (PUBSUB NUMSUB), whether we hear it by name or through a pattern.
 // One poll at a time, one NUMSUB per poll; a poll that fails (not connected, no permission) leaves
-// the previous answer and reports why.
+// the previous answer and reports why. On a Redis Cluster every node not failing is asked (a node
+// knows only its own clients' subscriptions) and the answers add up; a node that does not answer
+// is left out of that poll.
 class PubSubServerPoller : public QObject
 {
     Q_OBJECT

@@ -62,6 +62,7 @@ struct ClusterCommandRouter::Attempt
     int redirects = 0;
     int retries = 0;
     bool asking = false;
+    bool pinned = false; // for this node only (sendToEveryNode): no redirection, no retry
     ServerAddress askTarget;
     ServerAddress sentTo;
 };
@@ -90,11 +91,15 @@ ClusterCommandRouter::~ClusterCommandRouter()
 void ClusterCommandRouter::setTopology(const ClusterTopology &topology)
 {
     m_topology = topology;
-    // A node that serves no slot any more (failed over, removed) gets no commands: its
-    // connection would only keep trying to reconnect.
+    // A node that left the map or is failing (failed over and not back, removed) gets no
+    // commands: its connection would only keep trying to reconnect. Replicas that are not
+    // failing keep theirs (sendToEveryNode asks them too).
     QSet<QString> serving;
     for (const ServerAddress &owner : m_topology.slotOwners())
         serving.insert(owner.displayName());
+    for (const ClusterNode &node : m_topology.nodes())
+        if (node.reachable)
+            serving.insert(node.address.displayName());
     for (auto it = m_nodes.begin(); it != m_nodes.end();) {
         Node *node = it.value();
         if (serving.contains(it.key()) || !node->waiting.isEmpty()) {
@@ -116,6 +121,39 @@ void ClusterCommandRouter::send(const QList<QByteArray> &args, CommandConnection
     attempt->args = args;
     attempt->handler = std::move(handler);
     dispatch(attempt);
+}
+
+void ClusterCommandRouter::sendToEveryNode(
+    const QList<QByteArray> &args, CommandConnection::EveryNodeHandler handler)
+{
+    QList<ServerAddress> targets;
+    for (const ClusterNode &node : m_topology.nodes())
+        if (node.reachable && !targets.contains(node.address))
+            targets.append(node.address);
+    if (targets.isEmpty())
+        targets.append(addressOf(m_entry));
+    struct Gathering
+    {
+        QList<CommandConnection::NodeReply> replies;
+        qsizetype left = 0;
+        CommandConnection::EveryNodeHandler handler;
+    };
+    auto gathering = std::make_shared<Gathering>();
+    gathering->replies.resize(targets.size());
+    gathering->left = targets.size();
+    gathering->handler = std::move(handler);
+    for (qsizetype i = 0; i < targets.size(); ++i) {
+        auto attempt = std::make_shared<Attempt>();
+        attempt->args = args;
+        attempt->pinned = true;
+        const ServerAddress node = targets.at(i);
+        attempt->handler = [gathering, i, node](const RedisReply &reply, const RedisError &error) {
+            gathering->replies[i] = { node, reply, error };
+            if (--gathering->left == 0 && gathering->handler)
+                gathering->handler(gathering->replies);
+        };
+        sendTo(node, attempt);
+    }
 }
 
 void ClusterCommandRouter::dispatch(const AttemptPtr &attempt)
@@ -163,6 +201,10 @@ void ClusterCommandRouter::sendNow(CommandConnection *connection, const AttemptP
 void ClusterCommandRouter::handleReply(
     const AttemptPtr &attempt, const RedisReply &reply, const RedisError &error)
 {
+    if (attempt->pinned) {
+        finish(attempt, reply, error);
+        return;
+    }
     if (error.isError()) {
         // Never sent (the node was down, or went before the command went out): a fresh map and
         // another go. Anything else may have run on the server: reported as it is.

@@ -109,8 +109,11 @@ ClusterTopology ClusterTopology::fromShards(
                     tlsPort = numberOf(entry.at(i + 1), &ok);
                 else if (field == "role")
                     node.primary = textOf(entry.at(i + 1)) == "master";
-                else if (field == "health")
-                    node.healthy = textOf(entry.at(i + 1)) == "online";
+                else if (field == "health") {
+                    const QByteArray health = textOf(entry.at(i + 1));
+                    node.healthy = health == "online";
+                    node.reachable = health != "failed" && health != "fail";
+                }
             }
             const qint64 usedPort = tls && tlsPort > 0 ? tlsPort : port;
             if (usedPort <= 0 || usedPort > 65535)
@@ -193,6 +196,7 @@ void ClusterTopology::moveSlot(quint16 slot, const ServerAddress &to)
     const int index = addNode(node);
     m_nodes[index].primary = true;
     m_nodes[index].healthy = true;
+    m_nodes[index].reachable = true;
     m_owner[slot] = qint16(index);
 }
 

@@ -17,6 +17,9 @@ struct ClusterNode
     ServerAddress address;
     bool primary = false;
     bool healthy = true; // CLUSTER SHARDS "health": online (CLUSTER SLOTS does not say)
+    // Not failed: "online", or a replica still "loading" (Redis 7.0 says so of a replica whose
+    // replication offset it has not heard yet, although it answers commands).
+    bool reachable = true;
 };
 
 // Who serves which slot: read from a node's CLUSTER SHARDS answer (Redis 7.0+) or, from older

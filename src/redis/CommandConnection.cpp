@@ -39,6 +39,19 @@ void CommandConnection::send(const QList<QByteArray> &args, ReplyHandler handler
     sendHere(args, std::move(handler));
 }
 
+void CommandConnection::sendToEveryNode(const QList<QByteArray> &args, EveryNodeHandler handler)
+{
+    if (m_fanOut && refusalReason(args).isEmpty()) {
+        m_fanOut(args, std::move(handler));
+        return;
+    }
+    const ServerAddress here { options().host, options().port };
+    sendHere(args, [here, handler = std::move(handler)](const RedisReply &reply, const RedisError &error) {
+        if (handler)
+            handler({ NodeReply { here, reply, error } });
+    });
+}
+
 void CommandConnection::sendHere(const QList<QByteArray> &args, ReplyHandler handler)
 {
     const QString refusal = refusalReason(args);

@@ -22,11 +22,28 @@ public:
     void setRoute(Route route) { m_route = std::move(route); }
     void sendHere(const QList<QByteArray> &args, ReplyHandler handler = {});
 
+    // What a node said to a command sent to every node (sendToEveryNode).
+    struct NodeReply
+    {
+        ServerAddress node;
+        RedisReply reply;
+        RedisError error;
+    };
+    using EveryNodeHandler = std::function<void(const QList<NodeReply> &replies)>;
+    // Sends the command to every node of the data set and hands over each node's answer, once all
+    // have come: on a cluster every node that is not failing, primaries and replicas (PUBSUB NUMSUB, CHANNELS
+    // and NUMPAT only know a node's own clients); elsewhere this connection's one server. The
+    // handler is called exactly once, never from inside this call.
+    using FanOut = std::function<void(const QList<QByteArray> &args, EveryNodeHandler handler)>;
+    void setFanOut(FanOut fanOut) { m_fanOut = std::move(fanOut); }
+    void sendToEveryNode(const QList<QByteArray> &args, EveryNodeHandler handler);
+
     // Why send() would refuse these arguments, or an empty string.
     static QString refusalReason(const QList<QByteArray> &args);
 
 private:
     Route m_route;
+    FanOut m_fanOut;
 };
 
 } // namespace Redwire

@@ -70,6 +70,7 @@ void RedisClient::setUpFollower()
     delete m_router;
     m_router = nullptr;
     m_commands->setRoute({});
+    m_commands->setFanOut({});
     if (m_options.topology == Topology::Cluster) {
         m_cluster = new ClusterNodeFollower(m_options, { m_commands, m_subscriber }, this);
         m_router = new ClusterCommandRouter(m_options, m_commands, this);
@@ -77,6 +78,10 @@ void RedisClient::setUpFollower()
             [router = m_router](const QList<QByteArray> &args, CommandConnection::ReplyHandler handler) {
                 router->send(args, std::move(handler));
             });
+        m_commands->setFanOut([router = m_router](const QList<QByteArray> &args,
+                                  CommandConnection::EveryNodeHandler handler) {
+            router->sendToEveryNode(args, std::move(handler));
+        });
         connect(m_cluster, &ClusterNodeFollower::nodeChanged, this,
             [this](const ServerAddress &node, const QString &reason) {
                 m_options.host = node.host;

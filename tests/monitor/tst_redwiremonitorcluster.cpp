@@ -4,13 +4,19 @@
 // either printed or inside the gap. What it cannot do on a cluster yet is a usage error (exit 2);
 // no node answering is exit 3.
 #include "ClusterSetup.h"
+#include "ConnectionOptionsFor.h"
 #include "ProgramRun.h"
+#include "monitor/PubSubServerPoller.h"
+#include "redis/RedisClient.h"
+#include "redis/SubscriberConnection.h"
 
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
 
 #include <csignal>
+#include <memory>
+#include <vector>
 
 using RedwireTest::ClusterSetup;
 using RedwireTest::ProgramRun;
@@ -28,6 +34,7 @@ private Q_SLOTS:
     void unusableCombinationsAreUsageErrors();
     void noNodeAnsweringExitsThree();
     void keepsGoingWhenItsNodeGoes();
+    void subscriberCountsAddUpOverEveryNode();
 };
 
 void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
@@ -126,4 +133,41 @@ void TestRedwireMonitorCluster::keepsGoingWhenItsNodeGoes()
 }
 
 QTEST_GUILESS_MAIN(TestRedwireMonitorCluster)
+
+// On a cluster, PUBSUB NUMSUB, CHANNELS and NUMPAT answer for the node's own clients only: the
+// monitor showed 1 subscriber (or 0) for a channel that three clients on three nodes listened to.
+// The poller asks every node and adds up.
+void TestRedwireMonitorCluster::subscriberCountsAddUpOverEveryNode()
+{
+    ClusterSetup cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    // "news" on two primaries and a replica, a pattern on the third primary.
+    std::vector<std::unique_ptr<Redwire::SubscriberConnection>> subscribers;
+    for (int index : { 0, 1, 4 }) {
+        subscribers.push_back(std::make_unique<Redwire::SubscriberConnection>(
+            RedwireTest::connectionOptionsFor(cluster.node(index))));
+        QVERIFY(subscribers.back()->subscribe("news"));
+        subscribers.back()->connectToServer();
+    }
+    subscribers.push_back(
+        std::make_unique<Redwire::SubscriberConnection>(RedwireTest::connectionOptionsFor(cluster.node(2))));
+    QVERIFY(subscribers.back()->psubscribe("ne*"));
+    subscribers.back()->connectToServer();
+    for (int index : { 0, 1, 4 })
+        QTRY_COMPARE_WITH_TIMEOUT(
+            cluster.node(index).cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(cluster.node(2).cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+
+    Redwire::RedisClient client(RedwireTest::connectionOptionsForUrl(cluster.url()));
+    client.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 20000);
+    Redwire::PubSubServerPoller poller(client.commands());
+    poller.setChannelSource([] { return QList<QByteArray> { "news", "quiet" }; });
+    QTRY_COMPARE_WITH_TIMEOUT((poller.pollNow(), poller.subscriberCount("news")), qint64(3), 20000);
+    QCOMPARE(poller.subscriberCount("quiet"), 0);
+    QCOMPARE(poller.patternCount(), 1);
+    QCOMPARE(poller.serverChannels().count("news"), 1); // listed by three nodes, once here
+    QVERIFY(poller.errorString().isEmpty());
+}
+
 #include "tst_redwiremonitorcluster.moc"
