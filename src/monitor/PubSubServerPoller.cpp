@@ -13,8 +13,8 @@ namespace Redwire {
 namespace {
 // The answers of the nodes that gave one of the expected shape. When none did: empty, and
 // `problem` says why (the first node's reason).
-QList<RedisReply> usableAnswers(const QList<CommandConnection::NodeReply> &replies,
-    bool (*usable)(const RedisReply &), QString *problem)
+QList<RedisReply> usableAnswers(
+    const QList<CommandConnection::NodeReply> &replies, bool (*usable)(const RedisReply &), QString *problem)
 {
     QList<RedisReply> answers;
     for (const CommandConnection::NodeReply &node : replies) {
@@ -78,37 +78,39 @@ void PubSubServerPoller::pollNow()
     m_repliesLeft = 2;
     // On a cluster each node knows only its own clients: every node is asked, and the answers
     // add up (channels listed once, subscribers and patterns summed).
-    m_commands->sendToEveryNode({ "PUBSUB", "NUMPAT" }, [this](const QList<CommandConnection::NodeReply> &replies) {
-        QString problem;
-        const QList<RedisReply> answers = usableAnswers(replies, isInteger, &problem);
-        if (answers.isEmpty()) {
-            fail(problem);
-        } else {
-            qint64 patterns = 0;
-            for (const RedisReply &answer : answers)
-                patterns += answer.toInteger();
-            m_patternCount = patterns;
-        }
-        finishPoll();
-    });
-    m_commands->sendToEveryNode({ "PUBSUB", "CHANNELS" }, [this](const QList<CommandConnection::NodeReply> &replies) {
-        QString problem;
-        const QList<RedisReply> answers = usableAnswers(replies, isArray, &problem);
-        if (answers.isEmpty()) {
-            fail(problem);
+    m_commands->sendToEveryNode(
+        { "PUBSUB", "NUMPAT" }, [this](const QList<CommandConnection::NodeReply> &replies) {
+            QString problem;
+            const QList<RedisReply> answers = usableAnswers(replies, isInteger, &problem);
+            if (answers.isEmpty()) {
+                fail(problem);
+            } else {
+                qint64 patterns = 0;
+                for (const RedisReply &answer : answers)
+                    patterns += answer.toInteger();
+                m_patternCount = patterns;
+            }
             finishPoll();
-            return;
-        }
-        QList<QByteArray> channels;
-        QSet<QByteArray> listed;
-        for (const RedisReply &answer : answers)
-            for (const RedisReply &element : answer.elements())
-                if (!listed.contains(element.bytes())) {
-                    listed.insert(element.bytes());
-                    channels.append(element.bytes());
-                }
-        channelsAnswered(channels);
-    });
+        });
+    m_commands->sendToEveryNode(
+        { "PUBSUB", "CHANNELS" }, [this](const QList<CommandConnection::NodeReply> &replies) {
+            QString problem;
+            const QList<RedisReply> answers = usableAnswers(replies, isArray, &problem);
+            if (answers.isEmpty()) {
+                fail(problem);
+                finishPoll();
+                return;
+            }
+            QList<QByteArray> channels;
+            QSet<QByteArray> listed;
+            for (const RedisReply &answer : answers)
+                for (const RedisReply &element : answer.elements())
+                    if (!listed.contains(element.bytes())) {
+                        listed.insert(element.bytes());
+                        channels.append(element.bytes());
+                    }
+            channelsAnswered(channels);
+        });
 }
 
 void PubSubServerPoller::channelsAnswered(const QList<QByteArray> &channels)

@@ -78,10 +78,10 @@ void RedisClient::setUpFollower()
             [router = m_router](const QList<QByteArray> &args, CommandConnection::ReplyHandler handler) {
                 router->send(args, std::move(handler));
             });
-        m_commands->setFanOut([router = m_router](const QList<QByteArray> &args,
-                                  CommandConnection::EveryNodeHandler handler) {
-            router->sendToEveryNode(args, std::move(handler));
-        });
+        m_commands->setFanOut(
+            [router = m_router](const QList<QByteArray> &args, CommandConnection::EveryNodeHandler handler) {
+                router->sendToEveryNode(args, std::move(handler));
+            });
         connect(m_cluster, &ClusterNodeFollower::nodeChanged, this,
             [this](const ServerAddress &node, const QString &reason) {
                 m_options.host = node.host;

@@ -277,7 +277,8 @@ int main(int argc, char **argv)
         std::printf("  %-16s %.1f %% (rounds: %.1f .. %.1f)\n", nameOf(scenario),
             values.at(values.size() / 2), values.constFirst(), values.constLast());
     }
-    std::printf("the same from the checks made x one check's cost (%.1f us) / the path without verification:\n",
+    std::printf(
+        "the same from the checks made x one check's cost (%.1f us) / the path without verification:\n",
         verifyNs / 1000);
     for (Scenario scenario : verifying) {
         QList<double> values = estimates.value(int(scenario));

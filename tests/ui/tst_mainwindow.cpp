@@ -564,9 +564,15 @@ void TestMainWindow::chatToastsStayOffTheMonitor()
         const QRectF buttonRect = button->mapRectToScene(QRectF(0, 0, button->width(), button->height()));
         QVERIFY2(!toastRect.intersects(buttonRect),
             qPrintable(QStringLiteral("the toast (%1,%2 %3x%4) covers %5 (%6,%7 %8x%9)")
-                           .arg(toastRect.x()).arg(toastRect.y()).arg(toastRect.width()).arg(toastRect.height())
+                           .arg(toastRect.x())
+                           .arg(toastRect.y())
+                           .arg(toastRect.width())
+                           .arg(toastRect.height())
                            .arg(name)
-                           .arg(buttonRect.x()).arg(buttonRect.y()).arg(buttonRect.width()).arg(buttonRect.height())));
+                           .arg(buttonRect.x())
+                           .arg(buttonRect.y())
+                           .arg(buttonRect.width())
+                           .arg(buttonRect.height())));
     }
 }
 
