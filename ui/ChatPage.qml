@@ -29,8 +29,9 @@ Page {
         else
             membersWantedWide = !membersWantedWide
     }
-    // Where in-window notifications may go without covering the room's header (its buttons).
-    readonly property real overlayTop: (page.header ? page.header.height : 0) + roomHeader.height
+    // Where in-window notifications may go without covering the room's header and its banners
+    // (their buttons): the top of the timeline.
+    readonly property real overlayTop: (page.header ? page.header.height : 0) + messageView.y
 
     header: ColumnLayout {
         spacing: 0

@@ -558,6 +558,14 @@ void TestMainWindow::chatToastsStayOffTheMonitor()
     QTRY_VERIFY(toastItem->isVisible());
     QTRY_VERIFY(m_run->settled()); // the chat page has slid back in
     const QRectF toastRect = toastItem->mapRectToScene(QRectF(0, 0, toastItem->width(), toastItem->height()));
+    // Nor over a banner under the header (the keychain warning's Dismiss): it starts where the
+    // timeline does.
+    QQuickItem *timeline = m_run->item(QStringLiteral("messageView"));
+    QVERIFY(timeline);
+    QVERIFY2(toastRect.top() >= timeline->mapToScene(QPointF(0, 0)).y(),
+        qPrintable(QStringLiteral("the toast starts at %1, the timeline at %2")
+                       .arg(toastRect.top())
+                       .arg(timeline->mapToScene(QPointF(0, 0)).y())));
     for (const QString &name : { QStringLiteral("notifyButton"), QStringLiteral("muteButton") }) {
         QQuickItem *button = m_run->item(name);
         QVERIFY2(button, qPrintable(name));
