@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSet>
 
 Q_LOGGING_CATEGORY(lcMonitorPoll, "redwire.monitor.poll")
@@ -78,8 +79,11 @@ void PubSubServerPoller::pollNow()
     m_repliesLeft = 2;
     // On a cluster each node knows only its own clients: every node is asked, and the answers
     // add up (channels listed once, subscribers and patterns summed).
-    m_commands->sendToEveryNode(
-        { "PUBSUB", "NUMPAT" }, [this](const QList<CommandConnection::NodeReply> &replies) {
+    m_commands->sendToEveryNode({ "PUBSUB", "NUMPAT" },
+        [this, self = QPointer<PubSubServerPoller>(this)](
+            const QList<CommandConnection::NodeReply> &replies) {
+            if (!self)
+                return; // gone with a poll in flight (its connection fails what was pending later)
             QString problem;
             const QList<RedisReply> answers = usableAnswers(replies, isInteger, &problem);
             if (answers.isEmpty()) {
@@ -92,8 +96,11 @@ void PubSubServerPoller::pollNow()
             }
             finishPoll();
         });
-    m_commands->sendToEveryNode(
-        { "PUBSUB", "CHANNELS" }, [this](const QList<CommandConnection::NodeReply> &replies) {
+    m_commands->sendToEveryNode({ "PUBSUB", "CHANNELS" },
+        [this, self = QPointer<PubSubServerPoller>(this)](
+            const QList<CommandConnection::NodeReply> &replies) {
+            if (!self)
+                return; // gone with a poll in flight (its connection fails what was pending later)
             QString problem;
             const QList<RedisReply> answers = usableAnswers(replies, isArray, &problem);
             if (answers.isEmpty()) {
@@ -143,19 +150,23 @@ void PubSubServerPoller::channelsAnswered(const QList<QByteArray> &channels)
     for (qsizetype i = 0; i < count; ++i)
         args.append(wanted.at((first + i) % wanted.size()));
     m_nextChannel = first + count;
-    m_commands->sendToEveryNode(args, [this](const QList<CommandConnection::NodeReply> &replies) {
-        QString problem;
-        const QList<RedisReply> answers = usableAnswers(replies, isPairs, &problem);
-        if (answers.isEmpty()) {
-            fail(problem);
-        } else {
-            m_subscribers.clear();
-            for (const RedisReply &answer : answers)
-                for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
-                    m_subscribers[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
-        }
-        finishPoll();
-    });
+    m_commands->sendToEveryNode(args,
+        [this, self = QPointer<PubSubServerPoller>(this)](
+            const QList<CommandConnection::NodeReply> &replies) {
+            if (!self)
+                return; // gone with a poll in flight (its connection fails what was pending later)
+            QString problem;
+            const QList<RedisReply> answers = usableAnswers(replies, isPairs, &problem);
+            if (answers.isEmpty()) {
+                fail(problem);
+            } else {
+                m_subscribers.clear();
+                for (const RedisReply &answer : answers)
+                    for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
+                        m_subscribers[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
+            }
+            finishPoll();
+        });
 }
 
 void PubSubServerPoller::fail(const QString &message)
