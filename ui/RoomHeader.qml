@@ -47,19 +47,17 @@ Rectangle {
             ToolTip.text: Accessible.name
             onClicked: header.membersToggled()
         }
+        // In a direct conversation: whether the other person is online.
         Label {
             objectName: "roomPresence"
             visible: header.chat.currentRoom.length > 0 && header.chat.currentRoomDirect
-            text: !header.chat.currentRoomDirect
-                  ? qsTr("%n online", "", header.chat.members ? header.chat.members.onlineCount : 0)
-                  : (header.chat.currentPeerPresence === "online" ? qsTr("online")
-                     : header.chat.currentPeerPresence === "away" ? qsTr("away") : qsTr("offline"))
+            text: header.chat.currentPeerPresence === "online" ? qsTr("online")
+                  : header.chat.currentPeerPresence === "away" ? qsTr("away") : qsTr("offline")
             color: Theme.mutedText
-            // The same dot as in the member list, for the person of a direct conversation.
-            leftPadding: header.chat.currentRoomDirect ? presenceDot.width + Theme.spacing : 0
+            // The same dot as in the member list.
+            leftPadding: presenceDot.width + Theme.spacing
             Rectangle {
                 id: presenceDot
-                visible: header.chat.currentRoomDirect
                 anchors.verticalCenter: parent.verticalCenter
                 width: 9
                 height: 9

@@ -34,8 +34,7 @@ public:
         Count, // an unread count waits for it: checked at the idle pace, in order
     };
     // Signature checks per turn for messages that can notify (one takes 0.06 to 0.5 ms), at most
-    // one such turn per frame: a flood in a room whose every message notifies costs at most
-    // 500 checks a second, and the oldest of what waits is let go.
+    // one such turn per frame, oldest first (a flood has a pace of its own, below).
     static constexpr int NotifyChecksPerTurn = 8;
     static constexpr int NotifyIntervalMs = 16;
     // In a flood (over FloodPerSecond signed messages a second) a room set to notify of every

@@ -79,44 +79,44 @@ void PubSubServerPoller::pollNow()
     m_repliesLeft = 2;
     // On a cluster each node knows only its own clients: every node is asked, and the answers
     // add up (channels listed once, subscribers and patterns summed).
-    m_commands->sendToEveryNode({ "PUBSUB", "NUMPAT" },
-        [this, self = QPointer<PubSubServerPoller>(this)](
+    askEveryNode({ "PUBSUB", "NUMPAT" }, isInteger, [this](const QList<RedisReply> &answers) {
+        qint64 patterns = 0;
+        for (const RedisReply &answer : answers)
+            patterns += answer.toInteger();
+        m_patternCount = patterns;
+        finishPoll();
+    });
+    askEveryNode({ "PUBSUB", "CHANNELS" }, isArray, [this](const QList<RedisReply> &answers) {
+        QList<QByteArray> channels;
+        QSet<QByteArray> listed;
+        for (const RedisReply &answer : answers)
+            for (const RedisReply &element : answer.elements())
+                if (!listed.contains(element.bytes())) {
+                    listed.insert(element.bytes());
+                    channels.append(element.bytes());
+                }
+        channelsAnswered(channels);
+    });
+}
+
+// `use` gets the answers of the nodes that gave a usable one; when none did, the poll fails (and
+// this part of it is finished) with the first node's reason.
+void PubSubServerPoller::askEveryNode(const QList<QByteArray> &args, bool (*usable)(const RedisReply &),
+    std::function<void(const QList<RedisReply> &answers)> use)
+{
+    m_commands->sendToEveryNode(args,
+        [this, self = QPointer<PubSubServerPoller>(this), usable, use = std::move(use)](
             const QList<CommandConnection::NodeReply> &replies) {
             if (!self)
                 return; // gone with a poll in flight (its connection fails what was pending later)
             QString problem;
-            const QList<RedisReply> answers = usableAnswers(replies, isInteger, &problem);
-            if (answers.isEmpty()) {
-                fail(problem);
-            } else {
-                qint64 patterns = 0;
-                for (const RedisReply &answer : answers)
-                    patterns += answer.toInteger();
-                m_patternCount = patterns;
-            }
-            finishPoll();
-        });
-    m_commands->sendToEveryNode({ "PUBSUB", "CHANNELS" },
-        [this, self = QPointer<PubSubServerPoller>(this)](
-            const QList<CommandConnection::NodeReply> &replies) {
-            if (!self)
-                return; // gone with a poll in flight (its connection fails what was pending later)
-            QString problem;
-            const QList<RedisReply> answers = usableAnswers(replies, isArray, &problem);
+            const QList<RedisReply> answers = usableAnswers(replies, usable, &problem);
             if (answers.isEmpty()) {
                 fail(problem);
                 finishPoll();
                 return;
             }
-            QList<QByteArray> channels;
-            QSet<QByteArray> listed;
-            for (const RedisReply &answer : answers)
-                for (const RedisReply &element : answer.elements())
-                    if (!listed.contains(element.bytes())) {
-                        listed.insert(element.bytes());
-                        channels.append(element.bytes());
-                    }
-            channelsAnswered(channels);
+            use(answers);
         });
 }
 
@@ -150,23 +150,13 @@ void PubSubServerPoller::channelsAnswered(const QList<QByteArray> &channels)
     for (qsizetype i = 0; i < count; ++i)
         args.append(wanted.at((first + i) % wanted.size()));
     m_nextChannel = first + count;
-    m_commands->sendToEveryNode(args,
-        [this, self = QPointer<PubSubServerPoller>(this)](
-            const QList<CommandConnection::NodeReply> &replies) {
-            if (!self)
-                return; // gone with a poll in flight (its connection fails what was pending later)
-            QString problem;
-            const QList<RedisReply> answers = usableAnswers(replies, isPairs, &problem);
-            if (answers.isEmpty()) {
-                fail(problem);
-            } else {
-                m_subscribers.clear();
-                for (const RedisReply &answer : answers)
-                    for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
-                        m_subscribers[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
-            }
-            finishPoll();
-        });
+    askEveryNode(args, isPairs, [this](const QList<RedisReply> &answers) {
+        m_subscribers.clear();
+        for (const RedisReply &answer : answers)
+            for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
+                m_subscribers[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
+        finishPoll();
+    });
 }
 
 void PubSubServerPoller::fail(const QString &message)

@@ -11,6 +11,7 @@
 namespace Redwire {
 
 class CommandConnection;
+class RedisReply;
 
 // Asks the server, at an interval, what it knows about Pub/Sub: the active channels
 // (PUBSUB CHANNELS), the number of pattern subscriptions (PUBSUB NUMPAT) and the subscriber count
@@ -51,6 +52,8 @@ Q_SIGNALS:
     void pollFailed(const QString &message);
 
 private:
+    void askEveryNode(const QList<QByteArray> &args, bool (*usable)(const RedisReply &),
+        std::function<void(const QList<RedisReply> &answers)> use);
     void channelsAnswered(const QList<QByteArray> &channels);
     void finishPoll();
     void fail(const QString &message);

@@ -36,8 +36,8 @@ public:
 
     // The handler is called exactly once, never from inside this call.
     void send(const QList<QByteArray> &args, CommandConnection::ReplyHandler handler);
-    // The command on every node of the map that is not failing (the entry alone while none is known), with no
-    // redirection followed: each node's own answer, or why it gave none.
+    // The command on every node of the map that is not failing (the entry alone while none is
+    // known), with no redirection followed: each node's own answer, or why it gave none.
     void sendToEveryNode(const QList<QByteArray> &args, CommandConnection::EveryNodeHandler handler);
     // Closes the connections to the other nodes; waiting commands fail.
     void disconnectNodes();
