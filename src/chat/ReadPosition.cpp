@@ -21,10 +21,13 @@ ReadPosition::ReadPosition(RoomTimeline *timeline, TimelineSync *sync, CommandCo
 {
     connect(m_sync, &TimelineSync::syncedChanged, this, &ReadPosition::countFromMarker);
     // What arrives while the user looks at the bottom of the room is read.
-    connect(m_timeline, &RoomTimeline::messagesInserted, this, [this] {
+    connect(m_timeline, &RoomTimeline::messagesInserted, this, [this](int first, int last) {
+        readThroughOwn(first, last);
         if (m_inView && m_followingLatest)
             advanceReadMarker();
     });
+    // Our message placed by its stored copy (it had no stream ID while on its way).
+    connect(m_timeline, &RoomTimeline::messageChanged, this, [this](int row) { readThroughOwn(row, row); });
     if (m_markers) {
         m_readUpTo = m_markers->marker(m_address);
         connect(m_markers, &ReadMarkers::loaded, this, &ReadPosition::countFromMarker);
@@ -81,6 +84,27 @@ void ReadPosition::advanceReadMarker()
     m_firstUnreadArrival = 0;
     if (m_markers)
         m_markers->advance(m_address, newest);
+}
+
+// The user wrote in this conversation, so they read what came before their message (as chat apps
+// take a reply): the marker moves up to it even when they are not at the bottom, and after a
+// restart the "new messages" divider is never above their own message.
+void ReadPosition::readThroughOwn(int first, int last)
+{
+    if (m_markers && !m_countedFromMarker)
+        return; // the count from the marker takes the user's own messages into account
+    StreamId newestOwn;
+    for (int row = first; row <= last && row < m_timeline->count(); ++row) {
+        const ChatMessage &message = m_timeline->at(row);
+        if (message.own && message.isConversation() && newestOwn < message.streamId)
+            newestOwn = message.streamId;
+    }
+    if (newestOwn.isNull() || !(m_readUpTo < newestOwn))
+        return;
+    m_readUpTo = newestOwn;
+    m_unreadFrom = StreamId();
+    if (m_markers)
+        m_markers->advance(m_address, newestOwn);
 }
 
 void ReadPosition::setUnreadDivider(const StreamId &after, quint64 atArrival)
@@ -146,6 +170,13 @@ void ReadPosition::countFromMarker()
     UnreadCount::count(m_commands, m_address.historyKey(), marker, upTo, m_nickname,
         m_config.unreadCountLimit, m_config.payloadLimitBytes, this,
         [this, marker](const UnreadCount::Result &result) {
+            // The user wrote after the marker (on any device): read up to their newest message.
+            StreamId readTo = marker;
+            if (marker < result.ownUpTo) {
+                readTo = result.ownUpTo;
+                m_readUpTo = qMax(m_readUpTo, readTo);
+                m_markers->advance(m_address, readTo);
+            }
             if (result.unread == 0) {
                 if (m_inView && m_followingLatest)
                     advanceReadMarker();
@@ -153,14 +184,14 @@ void ReadPosition::countFromMarker()
             }
             if (m_inView) {
                 // The user has the room open: show where the unread part begins.
-                setUnreadDivider(marker);
+                setUnreadDivider(readTo);
                 return;
             }
             // Messages that arrived live since the count was asked for are counted already.
             m_unread += result.more ? qMax(result.unread, m_config.unreadCountLimit) : result.unread;
             m_unreadMentions += result.mentions;
             if (m_unreadFrom.isNull())
-                m_unreadFrom = marker;
+                m_unreadFrom = readTo;
             Q_EMIT unreadCountChanged();
         });
 }

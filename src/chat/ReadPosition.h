@@ -49,6 +49,7 @@ Q_SIGNALS:
 
 private:
     void advanceReadMarker();
+    void readThroughOwn(int first, int last);
     void countFromMarker();
     void setUnreadDivider(const StreamId &after, quint64 atArrival = 0);
     void markerMovedElsewhere(const QByteArray &channel);

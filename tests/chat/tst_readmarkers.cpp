@@ -45,6 +45,8 @@ private Q_SLOTS:
     void revealLoadsHistoryUpToAMessage();
     void markerPendingAtCloseIsWritten();
     void markerMovedOnAnotherDeviceUpdatesUnreadCounts();
+    void sendingMovesTheMarkerToOurMessage();
+    void dividerAfterRestartIsBelowOurNewestMessage();
 
 private:
     QList<StreamId> seed(int count, const QString &sender = QStringLiteral("bob"),
@@ -324,3 +326,70 @@ void TestReadMarkers::markerMovedOnAnotherDeviceUpdatesUnreadCounts()
 
 QTEST_GUILESS_MAIN(TestReadMarkers)
 #include "tst_readmarkers.moc"
+
+// Writing in a room reads it up to what one wrote, even scrolled up (not following the newest
+// messages): after a restart the "new messages" divider must not sit above one's own message.
+void TestReadMarkers::sendingMovesTheMarkerToOurMessage()
+{
+    const QList<StreamId> ids = seed(5);
+    QCOMPARE(ids.size(), 5);
+    const auto laptop = sessionFor(*m_server, QStringLiteral("alice"), readingConfig());
+    ChatRoom *room = laptop->joinRoom(QStringLiteral("chat"));
+    laptop->setCurrentRoom(room);
+    QTRY_VERIFY(room->isSynced());
+    QTRY_VERIFY(laptop->readMarkers()->isLoaded());
+    room->setFollowingLatest(false); // scrolled up
+    QVERIFY(room->sendMessage(QStringLiteral("my answer")));
+    const auto ourStoredMessage = [room] {
+        for (int row = room->timeline()->count() - 1; row >= 0; --row)
+            if (room->timeline()->at(row).own && room->timeline()->at(row).text == QLatin1String("my answer"))
+                return room->timeline()->at(row).streamId;
+        return StreamId();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!ourStoredMessage().isNull(), 10000);
+    const StreamId mine = ourStoredMessage();
+    QTRY_COMPARE_WITH_TIMEOUT(storedMarker(), mine.toByteArray(), 10000);
+    QCOMPARE(room->readMarker(), mine);
+
+    // Restarted, with bob's answer after it: one unread, and the divider below our message.
+    QCOMPARE(seed(1).size(), 1);
+    laptop->setCurrentRoom(nullptr);
+    const auto restarted = sessionFor(*m_server, QStringLiteral("alice"), readingConfig());
+    ChatRoom *again = restarted->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(again->isSynced());
+    QTRY_COMPARE_WITH_TIMEOUT(again->unreadCount(), 1, 10000);
+}
+
+// Our message stored after the marker without moving it (written on another device, or by a
+// version that did not move it): the count and the divider start below it, and the marker moves.
+void TestReadMarkers::dividerAfterRestartIsBelowOurNewestMessage()
+{
+    const QList<StreamId> ids = seed(3);
+    m_server->cli(
+        { QStringLiteral("HSET"), QString::fromLatin1(RoomAddress::readMarkersKey(QStringLiteral("alice"))),
+            QStringLiteral("chat"), QString::fromLatin1(ids.first().toByteArray()) });
+    const QList<StreamId> mine = seed(1, QStringLiteral("alice"), [](int) { return QStringLiteral("my answer"); });
+    QCOMPARE(mine.size(), 1);
+    QCOMPARE(seed(2, QStringLiteral("bob"), [](int n) { return QStringLiteral("ping @alice %1").arg(n); }).size(), 2);
+
+    // Not in view: two unread (bob's m2 and m3 came before our answer).
+    const auto restarted = sessionFor(*m_server, QStringLiteral("alice"), readingConfig());
+    ChatRoom *room = restarted->joinRoom(QStringLiteral("chat"));
+    QTRY_VERIFY(room->isSynced());
+    QTRY_COMPARE_WITH_TIMEOUT(room->unreadCount(), 2, 10000);
+    QCOMPARE(room->unreadMentionCount(), 2);
+    QCOMPARE(room->readMarker(), mine.first());
+    QTRY_COMPARE_WITH_TIMEOUT(storedMarker(), mine.first().toByteArray(), 10000);
+    restarted->setCurrentRoom(room);
+    QCOMPARE(room->unreadDividerAfter(), mine.first());
+
+    // In view from the start: the divider is below our answer.
+    m_server->cli(
+        { QStringLiteral("HSET"), QString::fromLatin1(RoomAddress::readMarkersKey(QStringLiteral("alice"))),
+            QStringLiteral("chat"), QString::fromLatin1(ids.first().toByteArray()) });
+    const auto opened = sessionFor(*m_server, QStringLiteral("alice"), readingConfig());
+    ChatRoom *openedRoom = opened->joinRoom(QStringLiteral("chat"));
+    opened->setCurrentRoom(openedRoom);
+    openedRoom->setFollowingLatest(true);
+    QTRY_COMPARE_WITH_TIMEOUT(openedRoom->unreadDividerAfter(), mine.first(), 10000);
+}
