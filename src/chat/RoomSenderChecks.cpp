@@ -46,8 +46,22 @@ void RoomSenderChecks::judgeNow(ChatMessage &message)
         return;
     message.trust = m_verifier->assess(m_channel, message);
     message.trustAssessed = true;
-    if (message.trust == SenderTrust::Forged)
+    if (!mayMentionUs(message))
         message.mentionsMe = false;
+}
+
+// Our nickname is always pinned to our own key (SenderVerifier::setIdentity): a good signature
+// under it is ours, from another device of ours or an earlier run.
+bool RoomSenderChecks::signedByUs(const ChatMessage &judged) const
+{
+    return m_verifier && judged.trustAssessed && judged.trust == SenderTrust::Verified
+        && !judged.sender.isEmpty() && judged.sender == m_verifier->nickname();
+}
+
+// A forgery mentions no one, and we do not mention ourselves.
+bool RoomSenderChecks::mayMentionUs(const ChatMessage &judged) const
+{
+    return judged.trust != SenderTrust::Forged && !signedByUs(judged);
 }
 
 void RoomSenderChecks::awaitVerdict(const ChatMessage &message, Priority priority)
@@ -181,7 +195,7 @@ bool RoomSenderChecks::check(const QString &id)
         ChatMessage updated = m_timeline->at(row);
         updated.trust = judged.trust;
         updated.trustAssessed = true;
-        if (judged.trust == SenderTrust::Forged)
+        if (!mayMentionUs(updated))
             updated.mentionsMe = false;
         m_timeline->updateMessage(row, updated);
     }
@@ -189,7 +203,7 @@ bool RoomSenderChecks::check(const QString &id)
         ChatMessage &message = found->message;
         message.trust = judged.trust;
         message.trustAssessed = true;
-        if (judged.trust == SenderTrust::Forged)
+        if (!mayMentionUs(message))
             message.mentionsMe = false;
         // Pending: its sender's keys are being fetched; it waits for them (senderKeysChanged).
         if (judged.trust != SenderTrust::Pending) {

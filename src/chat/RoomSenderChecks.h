@@ -63,6 +63,8 @@ public:
     RoomSenderChecks(RoomTimeline *timeline, const QByteArray &channel, QObject *parent = nullptr);
 
     void setVerifier(SenderVerifier *verifier);
+    // Judged, and signed with our own key: ours, although not sent by this client in this run.
+    bool signedByUs(const ChatMessage &judged) const;
     SenderVerifier *verifier() const { return m_verifier; }
 
     // Judges what costs nothing now (unsigned, unreadable signatures); a signature to check
@@ -88,6 +90,7 @@ Q_SIGNALS:
     void verdictsReached(const QList<Redwire::ChatMessage> &messages);
 
 private:
+    bool mayMentionUs(const ChatMessage &judged) const;
     struct Waiting
     {
         ChatMessage message;

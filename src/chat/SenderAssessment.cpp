@@ -49,7 +49,8 @@ bool SenderAssessment::mayNotify(const ChatMessage &message, bool notifies, bool
                 message, notifies ? RoomSenderChecks::Priority::Notify : RoomSenderChecks::Priority::Count);
         return false;
     }
-    return message.trust != SenderTrust::Forged;
+    // Signed with our own key: ours, from another device of ours, which we have read.
+    return message.trust != SenderTrust::Forged && !m_checks->signedByUs(message);
 }
 
 void SenderAssessment::shown(const QString &id)

@@ -37,7 +37,8 @@ public:
     // signature to check leaves it Pending and unassessed, checked later.
     void assess(ChatMessage &message);
     // Whether a new message from someone else may raise what it would (count, notification) now:
-    // not when its sender is forged; not yet while it is unchecked or its keys are fetched. Then
+    // not when its sender is forged or it is signed with our own key (ours, from another device
+    // of ours); not yet while it is unchecked or its keys are fetched. Then
     // it waits for the verdict when it `notifies` (checked first) or is `counted`, and comes back
     // through settled().
     bool mayNotify(const ChatMessage &message, bool notifies, bool counted);

@@ -38,6 +38,7 @@ public:
     // Our nickname and key (null: we send unsigned); the key is published at every connect.
     void setIdentity(const QString &nickname, const Ed25519Key &key);
     const Ed25519Key &signingKey() const { return m_key; }
+    const QString &nickname() const { return m_nickname; }
     // Where the pins of this server are kept (empty: in memory only).
     void setPinStorePath(const QString &path);
 
