@@ -54,24 +54,39 @@ ApplicationWindow {
         value: Preferences.theme
     }
 
-    // A saved position can be off every screen now (a monitor unplugged, a smaller desktop):
-    // bring the window back onto the first screen, no larger than it (after Settings restored it).
+    // The window fits the screen it is on, whole: the default size on a small screen (1100×720
+    // on 800×600 left Clear and the side panel off the screen), a saved position off every
+    // screen now (a monitor unplugged, a smaller desktop). Runs after Settings restored them.
     function keepOnScreen() {
         const screens = Qt.application.screens
+        if (screens.length === 0)
+            return
         const margin = 64
-        for (let i = 0; i < screens.length; ++i) {
+        let home = null
+        for (let i = 0; i < screens.length && home === null; ++i) {
             const s = screens[i]
             if (window.x + window.width > s.virtualX + margin && window.x < s.virtualX + s.width - margin
                     && window.y >= s.virtualY - margin / 2 && window.y < s.virtualY + s.height - margin)
-                return
+                home = s
         }
-        if (screens.length === 0)
+        const target = home !== null ? home : screens[0]
+        // Room for the window manager's frame and title bar, which QML does not know.
+        const frameSide = 8
+        const frameTop = 40
+        const availableWidth = Math.min(target.width, target.desktopAvailableWidth) - 2 * frameSide
+        const availableHeight = Math.min(target.height, target.desktopAvailableHeight) - frameTop - frameSide
+        window.width = Math.max(Math.min(window.minimumWidth, availableWidth), Math.min(window.width, availableWidth))
+        window.height = Math.max(Math.min(window.minimumHeight, availableHeight), Math.min(window.height, availableHeight))
+        const left = target.virtualX + frameSide
+        const top = target.virtualY + frameTop
+        if (home === null) {
+            window.x = left + Math.max(0, (availableWidth - window.width) / 2)
+            window.y = top + Math.max(0, (availableHeight - window.height) / 2)
             return
-        const first = screens[0]
-        window.width = Math.min(window.width, first.desktopAvailableWidth)
-        window.height = Math.min(window.height, first.desktopAvailableHeight)
-        window.x = first.virtualX + Math.max(0, (first.width - window.width) / 2)
-        window.y = first.virtualY + Math.max(0, (first.height - window.height) / 2)
+        }
+        // On its screen: moved back inside where it sticks out.
+        window.x = Math.max(left, Math.min(window.x, left + availableWidth - window.width))
+        window.y = Math.max(top, Math.min(window.y, top + availableHeight - window.height))
     }
 
     StackView {

@@ -194,6 +194,7 @@ private Q_SLOTS:
     void chatShortcutsRestUnderTheMonitor();
     void chatToastsStayOffTheMonitor();
     void smallWindowGivesTheConversationTheRoom();
+    void windowFitsTheScreen();
     void themeIsSavedAndRestored();
     void notificationSoundIsToggledInTheMenu();
     void draftSurvivesRoomSwitchAndRestart();
@@ -614,6 +615,38 @@ void TestMainWindow::smallWindowGivesTheConversationTheRoom()
 }
 
 // Picked from the ⋯ menu with the keyboard; the next run starts dark, before connecting.
+// The first run's 1100x720 on a smaller screen (the offscreen platform's is 800x600) went past
+// its edges; a saved geometry larger than the screen now, or sticking out of it, is brought back.
+void TestMainWindow::windowFitsTheScreen()
+{
+    // Frame included (the offscreen platform draws a 2 px one).
+    const auto fits = [](QQuickWindow *window) {
+        return window->screen()->availableGeometry().contains(window->frameGeometry());
+    };
+    {
+        AppRun run({});
+        QVERIFY2(run.root, qPrintable(run.error));
+        QQuickWindow *window = run.window();
+        QVERIFY(window->screen());
+        QTRY_VERIFY2(fits(window), qPrintable(QStringLiteral("%1x%2 at %3,%4 on %5x%6")
+                                                  .arg(window->frameGeometry().width())
+                                                  .arg(window->frameGeometry().height())
+                                                  .arg(window->frameGeometry().x())
+                                                  .arg(window->frameGeometry().y())
+                                                  .arg(window->screen()->availableGeometry().width())
+                                                  .arg(window->screen()->availableGeometry().height())));
+        // Grown past the screen and moved half off it (as a saved geometry from a larger desktop):
+        // shrunk and moved back in.
+        const QRect screen = window->screen()->availableGeometry();
+        window->setGeometry(screen.x() + screen.width() / 2, screen.y() + 10, screen.width() + 300,
+            screen.height() + 200);
+        QTRY_COMPARE(window->width(), screen.width() + 300);
+        QMetaObject::invokeMethod(window, "keepOnScreen");
+        QTRY_VERIFY(fits(window));
+        QVERIFY(window->width() >= window->minimumWidth());
+    }
+}
+
 void TestMainWindow::themeIsSavedAndRestored()
 {
     m_run = connectFirstTime(m_server->port(), m_rooms);
@@ -829,6 +862,10 @@ void TestMainWindow::directConversationShowsThePerson()
     QCOMPARE(m_run->chat->currentRoom(), QStringLiteral("alpha"));
     QTRY_COMPARE_WITH_TIMEOUT(m_run->chat->members()->rowCount(), 2, 15000);
 
+    // A window wide enough for the member pane (the first run's fits the 800-pixel test screen,
+    // where the pane is shown on request only: smallWindowGivesTheConversationTheRoom).
+    m_run->window()->resize(1100, 720);
+    QTRY_VERIFY(m_run->item(QStringLiteral("memberPane")));
     // From the keyboard: the member list, the second row (bob; alice is the first), Enter.
     QQuickItem *memberList = m_run->item(QStringLiteral("memberList"));
     QVERIFY(memberList);
