@@ -25,6 +25,7 @@ void ChatNotificationPolicy::watch(ChatRoom *room)
         [this, room](const ChatMessage &message) { messageArrived(room, message); });
     connect(room, &ChatRoom::mentioned, this,
         [this, room](const ChatMessage &message) { mentioned(room, message); });
+    connect(room, &QObject::destroyed, this, [this, room] { m_newestNotified.remove(room); });
 }
 
 ChatNotificationPolicy::Delivery ChatNotificationPolicy::decide(
@@ -86,6 +87,13 @@ void ChatNotificationPolicy::messageArrived(ChatRoom *room, const ChatMessage &m
     const Delivery delivery = deliveryFor(room, false);
     if (delivery == Delivery::Nothing)
         return;
+    // Stream order, not the order the verdicts came in: news older than what was shown is stale.
+    if (!message.streamId.isNull()) {
+        StreamId &newest = m_newestNotified[room];
+        if (message.streamId <= newest)
+            return;
+        newest = message.streamId;
+    }
     const QString sender = message.external ? tr("external") : message.sender;
     if (!m_pending.contains(room))
         m_pendingOrder.append(QPointer<ChatRoom>(room));

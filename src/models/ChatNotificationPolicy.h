@@ -1,5 +1,7 @@
 #pragma once
 
+#include "chat/StreamId.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
@@ -80,6 +82,9 @@ private:
     QElapsedTimer m_lastSound;
     // The newest message of each room's current batch, notified when the batch is over.
     QHash<const ChatRoom *, Pending> m_pending;
+    // The newest stored message each room notified of (or has pending): an older one that comes
+    // later (its sender checked late, after a flood) notifies nothing.
+    QHash<const ChatRoom *, StreamId> m_newestNotified;
     QList<QPointer<ChatRoom>> m_pendingOrder;
     QElapsedTimer m_lastRequestNotice;
 };

@@ -19,6 +19,7 @@ class TestChatNotifications : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void backgroundRoomNotifiesTheNewestOfABatch();
+    void anOlderMessageAfterANewerOneNotifiesNothing();
     void roomInViewMutedOrMentionedFollowTheRules();
     void decide_data();
     void decide();
@@ -70,6 +71,44 @@ void TestChatNotifications::backgroundRoomNotifiesTheNewestOfABatch()
     QVERIFY(notified.count() <= 3);
     QCOMPARE(notified.last().at(0).toString(), QStringLiteral("#chat"));
     QCOMPARE(notified.last().at(1).toString(), QStringLiteral("bob: three"));
+}
+
+// After a flood, senders are checked newest first and the rest later (RoomSenderChecks): what
+// comes back late is older than what was notified already, and stays quiet.
+void TestChatNotifications::anOlderMessageAfterANewerOneNotifiesNothing()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    TwoInARoom two = twoInARoom(server);
+    QTRY_VERIFY_WITH_TIMEOUT(two.synced(), 10000);
+    Watched alice;
+    alice.policy.watch(two.aliceRoom);
+    QSignalSpy notified(&alice.notifier, &DesktopNotifier::notified);
+    const auto message = [](const char *text, quint64 ms) {
+        ChatMessage m;
+        m.kind = ChatEnvelope::Kind::Message;
+        m.sender = QStringLiteral("bob");
+        m.text = QString::fromLatin1(text);
+        m.streamId = StreamId(ms, 0);
+        return m;
+    };
+    Q_EMIT two.aliceRoom->messageArrived(message("newest", 2000));
+    QTRY_COMPARE(notified.count(), 1);
+    Q_EMIT two.aliceRoom->messageArrived(message("checked late", 1000));
+    QVERIFY(RedwireTest::runQueuedEvents());
+    QCOMPARE(notified.count(), 1);
+    // In one batch too: the newer one is what shows.
+    Q_EMIT two.aliceRoom->messageArrived(message("newer still", 3000));
+    Q_EMIT two.aliceRoom->messageArrived(message("between", 2500));
+    QTRY_COMPARE(notified.count(), 2);
+    QVERIFY(RedwireTest::runQueuedEvents());
+    QCOMPARE(notified.count(), 2);
+    QCOMPARE(notified.last().at(1).toString(), QStringLiteral("bob: newer still"));
+    // Messages never stored (a plain PUBLISH) have no place in the stream: each is news.
+    ChatMessage external = message("external", 0);
+    external.streamId = StreamId();
+    Q_EMIT two.aliceRoom->messageArrived(external);
+    QTRY_COMPARE(notified.count(), 3);
 }
 
 void TestChatNotifications::roomInViewMutedOrMentionedFollowTheRules()
