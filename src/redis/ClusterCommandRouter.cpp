@@ -329,18 +329,29 @@ void ClusterCommandRouter::refreshTopology()
     }
     m_refreshing = true;
     m_sinceRefresh.start();
+    askForTopology("SHARDS");
+}
+
+// CLUSTER SHARDS, or CLUSTER SLOTS where SHARDS is refused (ClusterTopology::askSlotsInstead).
+void ClusterCommandRouter::askForTopology(const QByteArray &subcommand)
+{
     const ServerAddress asked = addressOf(m_entry);
     QPointer<ClusterCommandRouter> self(this);
-    m_entry->sendHere(
-        { "CLUSTER", "SHARDS" }, [self, asked](const RedisReply &reply, const RedisError &error) {
+    m_entry->sendHere({ "CLUSTER", subcommand },
+        [self, asked, subcommand](const RedisReply &reply, const RedisError &error) {
             if (!self)
                 return;
+            if (!error.isError() && subcommand == "SHARDS" && ClusterTopology::askSlotsInstead(reply)) {
+                self->askForTopology("SLOTS");
+                return;
+            }
             self->m_refreshing = false;
             if (error.isError())
                 return;
             QString problem;
-            const ClusterTopology topology
-                = ClusterTopology::fromShards(reply, asked, self->m_options.tls.enabled, &problem);
+            const ClusterTopology topology = subcommand == "SHARDS"
+                ? ClusterTopology::fromShards(reply, asked, self->m_options.tls.enabled, &problem)
+                : ClusterTopology::fromSlots(reply, asked, &problem);
             if (topology.isEmpty()) {
                 qCWarning(lcRedis) << "the cluster's map could not be read:" << problem;
                 return;

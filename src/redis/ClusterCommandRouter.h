@@ -64,6 +64,7 @@ private:
     void nodeConnected(const QString &key);
     void nodeFailed(const QString &key, const RedisError &error);
     void refreshTopology();
+    void askForTopology(const QByteArray &subcommand);
 
     ConnectionOptions m_options;
     CommandConnection *m_entry;

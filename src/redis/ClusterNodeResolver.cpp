@@ -29,10 +29,6 @@ ConnectionOptions probeOptions(const ConnectionOptions &options, const ServerAdd
     return result;
 }
 
-bool isUnknownSubcommand(const RedisReply &reply)
-{
-    return reply.isError() && reply.bytes().toLower().contains("unknown subcommand");
-}
 } // namespace
 
 ClusterNodeResolver::ClusterNodeResolver(const ConnectionOptions &options, QObject *parent)
@@ -73,8 +69,8 @@ void ClusterNodeResolver::ask(CommandConnection *connection, const QByteArray &s
                 return;
             if (error.isError())
                 m_round->reject(error.message());
-            else if (subcommand == "SHARDS" && isUnknownSubcommand(reply))
-                ask(connection, "SLOTS"); // Redis 6 and older
+            else if (subcommand == "SHARDS" && ClusterTopology::askSlotsInstead(reply))
+                ask(connection, "SLOTS"); // Redis 6 and older, or an ACL without cluster|shards
             else
                 answered(subcommand, reply);
         });

@@ -65,6 +65,14 @@ void ClusterTopology::assign(qint64 first, qint64 last, int node)
 
 // CLUSTER SHARDS: per shard a flat map {"slots": [first, last, ...], "nodes": [{"id", "port",
 // "ip", "endpoint", "role", "health", ...}, ...]}.
+bool ClusterTopology::askSlotsInstead(const RedisReply &shardsReply)
+{
+    if (!shardsReply.isError())
+        return false;
+    const QByteArray text = shardsReply.bytes().toLower();
+    return text.contains("unknown subcommand") || text.startsWith("noperm");
+}
+
 ClusterTopology ClusterTopology::fromShards(
     const RedisReply &reply, const ServerAddress &asked, bool tls, QString *error)
 {

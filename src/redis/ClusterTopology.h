@@ -36,6 +36,9 @@ public:
         const RedisReply &reply, const ServerAddress &asked, bool tls, QString *error = nullptr);
     static ClusterTopology fromSlots(
         const RedisReply &reply, const ServerAddress &asked, QString *error = nullptr);
+    // An error answer to CLUSTER SHARDS that CLUSTER SLOTS may not give: a server before 7.0
+    // ("unknown subcommand"), or an ACL user allowed cluster|slots and not cluster|shards.
+    static bool askSlotsInstead(const RedisReply &shardsReply);
 
     bool isEmpty() const { return m_nodes.isEmpty(); }
     const QList<ClusterNode> &nodes() const { return m_nodes; }

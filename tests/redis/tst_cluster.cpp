@@ -17,6 +17,7 @@
 #include "redis/RedisClient.h"
 #include "redis/RedisSubscription.h"
 
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void movedAfterASlotMoves();
     void askWhileASlotMigrates();
     void clientMovesWhenItsNodeGoes();
+    void mapFromSlotsWhereShardsIsRefused();
 
 private:
     // A connected cluster client (its map known).
@@ -446,3 +448,64 @@ void TestCluster::clientMovesWhenItsNodeGoes()
 
 QTEST_GUILESS_MAIN(TestCluster)
 #include "tst_cluster.moc"
+
+// An ACL user allowed CLUSTER SLOTS and not CLUSTER SHARDS (as a server before 7.0 knows only
+// SLOTS): the client connects from the SLOTS answer, and after a MOVED the whole map is read
+// again from SLOTS (it could not connect at all; after MOVED every moved slot cost a redirect).
+void TestCluster::mapFromSlotsWhereShardsIsRefused()
+{
+    // On every node still running (clientMovesWhenItsNodeGoes stopped one): ACL users are per node.
+    for (int i = 0; i < ClusterSetup::NodeCount; ++i)
+        if (m_cluster.node(i).isRunning())
+            QCOMPARE(m_cluster.node(i).cli({ "ACL", "SETUSER", "slotsonly", "reset", "on", ">slots-secret", "~*", "&*",
+                     "+@all", "-cluster|shards" }),
+            QByteArray("OK"));
+    const auto dropUser = qScopeGuard([this] {
+        for (int i = 0; i < ClusterSetup::NodeCount; ++i)
+            if (m_cluster.node(i).isRunning())
+                m_cluster.node(i).cli({ "ACL", "DELUSER", "slotsonly" });
+    });
+    ConnectionOptions options = connectionOptionsForUrl(m_cluster.url());
+    options.username = QStringLiteral("slotsonly");
+    options.password = QStringLiteral("slots-secret");
+    RedisClient client(options);
+    client.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 20000);
+    QVERIFY(client.clusterRouter());
+    QCOMPARE(client.clusterRouter()->topology().coveredSlots(), 16384);
+
+    // Two empty slots of one primary move to another (both running: clientMovesWhenItsNodeGoes
+    // stopped one, whose slots may wait for a failover).
+    QList<quint16> primaries;
+    for (const quint16 slot : { 0, 8000, 16000 }) {
+        const quint16 port = m_cluster.primaryPortForSlot(slot);
+        if (m_cluster.nodeOnPort(port) && m_cluster.nodeOnPort(port)->isRunning())
+            primaries.append(port);
+    }
+    QVERIFY(primaries.size() >= 2);
+    const quint16 from = primaries.at(0);
+    const quint16 to = primaries.at(1);
+    const QByteArray first = keyServedBy(from, "first:");
+    QByteArray second;
+    for (int n = 0; second.isEmpty() || ClusterSlot::forKey(second) == ClusterSlot::forKey(first); ++n)
+        second = keyServedBy(from, "second" + QByteArray::number(n) + ":");
+    const QByteArray toId = nodeId(to);
+    for (const QByteArray &key : { first, second }) {
+        const QString slot = QString::number(ClusterSlot::forKey(key));
+        QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", toId }), QByteArray("OK"));
+        QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", toId }), QByteArray("OK"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_cluster.primaryPortForSlot(ClusterSlot::forKey(key)), to, 10000);
+    }
+
+    QSignalSpy mapRead(client.clusterRouter(), &ClusterCommandRouter::topologyChanged);
+    const int before = client.clusterRouter()->redirectsFollowed();
+    QCOMPARE(roundTrip(*client.commands(), { "SET", first, "1" }), RedisReply::status("OK"));
+    QCOMPARE(client.clusterRouter()->redirectsFollowed(), before + 1);
+    // The MOVED asked for the whole map, from SLOTS: the second slot's new owner is known too.
+    QTRY_VERIFY_WITH_TIMEOUT(client.clusterRouter()->topology().ownerOf(ClusterSlot::forKey(second))
+            && client.clusterRouter()->topology().ownerOf(ClusterSlot::forKey(second))->address.port == to,
+        10000);
+    QVERIFY(!mapRead.isEmpty());
+    QCOMPARE(roundTrip(*client.commands(), { "SET", second, "2" }), RedisReply::status("OK"));
+    QCOMPARE(client.clusterRouter()->redirectsFollowed(), before + 1);
+}
