@@ -86,13 +86,15 @@ void ReadPosition::advanceReadMarker()
         m_markers->advance(m_address, newest);
 }
 
-// The user wrote in this conversation, so they read what came before their message (as chat apps
-// take a reply): the marker moves up to it even when they are not at the bottom, and after a
-// restart the "new messages" divider is never above their own message.
+// The user wrote in this conversation: what they had seen when they wrote is read up to their
+// message, so that after a restart the "new messages" divider is not above it. Not past a
+// message from someone else stored before theirs that they have not seen (their message waited
+// in the outbox while offline, or they wrote scrolled up while it arrived below): that stays
+// unread.
 void ReadPosition::readThroughOwn(int first, int last)
 {
     if (m_markers && !m_countedFromMarker)
-        return; // the count from the marker takes the user's own messages into account
+        return; // not before the server's marker has told what is unread
     StreamId newestOwn;
     for (int row = first; row <= last && row < m_timeline->count(); ++row) {
         const ChatMessage &message = m_timeline->at(row);
@@ -101,6 +103,12 @@ void ReadPosition::readThroughOwn(int first, int last)
     }
     if (newestOwn.isNull() || !(m_readUpTo < newestOwn))
         return;
+    for (int row = 0; row < m_timeline->count(); ++row) {
+        const ChatMessage &message = m_timeline->at(row);
+        if (!message.own && message.isConversation() && m_readUpTo < message.streamId
+            && message.streamId < newestOwn)
+            return;
+    }
     m_readUpTo = newestOwn;
     m_unreadFrom = StreamId();
     if (m_markers)
@@ -170,13 +178,6 @@ void ReadPosition::countFromMarker()
     UnreadCount::count(m_commands, m_address.historyKey(), marker, upTo, m_nickname,
         m_config.unreadCountLimit, m_config.payloadLimitBytes, this,
         [this, marker](const UnreadCount::Result &result) {
-            // The user wrote after the marker (on any device): read up to their newest message.
-            StreamId readTo = marker;
-            if (marker < result.ownUpTo) {
-                readTo = result.ownUpTo;
-                m_readUpTo = qMax(m_readUpTo, readTo);
-                m_markers->advance(m_address, readTo);
-            }
             if (result.unread == 0) {
                 if (m_inView && m_followingLatest)
                     advanceReadMarker();
@@ -184,14 +185,14 @@ void ReadPosition::countFromMarker()
             }
             if (m_inView) {
                 // The user has the room open: show where the unread part begins.
-                setUnreadDivider(readTo);
+                setUnreadDivider(marker);
                 return;
             }
             // Messages that arrived live since the count was asked for are counted already.
             m_unread += result.more ? qMax(result.unread, m_config.unreadCountLimit) : result.unread;
             m_unreadMentions += result.mentions;
             if (m_unreadFrom.isNull())
-                m_unreadFrom = readTo;
+                m_unreadFrom = marker;
             Q_EMIT unreadCountChanged();
         });
 }

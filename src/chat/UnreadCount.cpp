@@ -34,15 +34,9 @@ void UnreadCount::count(CommandConnection *commands, const QByteArray &historyKe
             Result result;
             for (const ChatEnvelope &envelope : HistoryBackfill::parseEntries(reply, payloadLimit)) {
                 const ChatMessage message = ChatMessage::fromEnvelope(envelope, nickname, 0);
-                if (!message.isConversation())
+                // Our own messages (from any device of ours) are read.
+                if (message.own || !message.isConversation())
                     continue;
-                // Our own message (from any device of ours): what came before it was read.
-                if (message.own) {
-                    result.unread = 0;
-                    result.mentions = 0;
-                    result.ownUpTo = message.streamId;
-                    continue;
-                }
                 ++result.unread;
                 if (message.mentionsMe)
                     ++result.mentions;
@@ -67,15 +61,8 @@ std::optional<UnreadCount::Result> UnreadCount::countHeld(const RoomTimeline &ti
     Result result;
     for (int row = first; row < timeline.count(); ++row) {
         const ChatMessage &message = timeline.at(row);
-        if (!message.isConversation() || message.trust == SenderTrust::Forged)
+        if (message.own || !message.isConversation() || message.trust == SenderTrust::Forged)
             continue;
-        if (message.own) {
-            result.unread = 0;
-            result.mentions = 0;
-            if (!message.streamId.isNull())
-                result.ownUpTo = message.streamId;
-            continue;
-        }
         ++result.unread;
         if (message.mentionsMe)
             ++result.mentions;

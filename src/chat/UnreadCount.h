@@ -15,8 +15,7 @@ class RoomTimeline;
 
 // Counts what the user has not read in a conversation from its read marker: the conversation
 // messages from others stored after the marker, up to a given ID (what the timeline already
-// holds; later ones are counted as they arrive). A message of the user's own (from any of their
-// devices) says they read what came before it: only what follows their newest one counts. Reads at most `limit` entries
+// holds; later ones are counted as they arrive). Reads at most `limit` entries
 // (XRANGE (marker upTo COUNT limit); when there are more, `more` is set and the badge says so.
 class UnreadCount
 {
@@ -26,7 +25,6 @@ public:
         int unread = 0;
         int mentions = 0;
         bool more = false; // the limit was reached: at least `unread`
-        StreamId ownUpTo; // the newest of the user's own messages in the range; null: none
     };
 
     // The same count over the messages `timeline` holds after `after` (by their place in the
