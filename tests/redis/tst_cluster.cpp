@@ -454,6 +454,18 @@ QTEST_GUILESS_MAIN(TestCluster)
 // again from SLOTS (it could not connect at all; after MOVED every moved slot cost a redirect).
 void TestCluster::mapFromSlotsWhereShardsIsRefused()
 {
+    // clientMovesWhenItsNodeGoes stopped a node: when it was a primary, its replica takes over
+    // after the cluster's node timeout (until then its slots answer nothing, then CLUSTERDOWN).
+    const auto servedByRunningPrimaries = [this] {
+        for (const quint16 slot : { 0, 8000, 16000 }) {
+            RedisServerProcess *owner = m_cluster.nodeOnPort(m_cluster.primaryPortForSlot(slot));
+            if (!owner || !owner->isRunning())
+                return false;
+        }
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(servedByRunningPrimaries(), 30000);
+    QVERIFY(m_cluster.waitUntilHealthy());
     // On every node still running (clientMovesWhenItsNodeGoes stopped one): ACL users are per node.
     for (int i = 0; i < ClusterSetup::NodeCount; ++i)
         if (m_cluster.node(i).isRunning())
@@ -474,32 +486,35 @@ void TestCluster::mapFromSlotsWhereShardsIsRefused()
     QVERIFY(client.clusterRouter());
     QCOMPARE(client.clusterRouter()->topology().coveredSlots(), 16384);
 
-    // Two empty slots of one primary move to another (both running: clientMovesWhenItsNodeGoes
-    // stopped one, whose slots may wait for a failover).
-    QList<quint16> primaries;
-    for (const quint16 slot : { 0, 8000, 16000 }) {
-        const quint16 port = m_cluster.primaryPortForSlot(slot);
-        if (m_cluster.nodeOnPort(port) && m_cluster.nodeOnPort(port)->isRunning())
-            primaries.append(port);
-    }
-    QVERIFY(primaries.size() >= 2);
-    const quint16 from = primaries.at(0);
-    const quint16 to = primaries.at(1);
+    // Two empty slots of one primary move to another.
+    const quint16 from = m_cluster.primaryPortForSlot(0);
+    const quint16 to = m_cluster.primaryPortForSlot(16000);
+    QVERIFY(from != to);
     const QByteArray first = keyServedBy(from, "first:");
     QByteArray second;
     for (int n = 0; second.isEmpty() || ClusterSlot::forKey(second) == ClusterSlot::forKey(first); ++n)
         second = keyServedBy(from, "second" + QByteArray::number(n) + ":");
+    const QByteArray fromId = nodeId(from);
     const QByteArray toId = nodeId(to);
+    // As a resharding does it (importing first, so that the new owner's claim wins everywhere),
+    // then every primary is told.
+    const QList<quint16> primaries { to, from, m_cluster.primaryPortForSlot(8000) };
     for (const QByteArray &key : { first, second }) {
         const QString slot = QString::number(ClusterSlot::forKey(key));
-        QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", toId }), QByteArray("OK"));
-        QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", toId }), QByteArray("OK"));
+        QCOMPARE(m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", slot, "IMPORTING", fromId }),
+            QByteArray("OK"));
+        QCOMPARE(m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", slot, "MIGRATING", toId }),
+            QByteArray("OK"));
+        for (const quint16 port : primaries)
+            QCOMPARE(m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "SETSLOT", slot, "NODE", toId }),
+                QByteArray("OK"));
         QTRY_COMPARE_WITH_TIMEOUT(m_cluster.primaryPortForSlot(ClusterSlot::forKey(key)), to, 10000);
     }
 
     QSignalSpy mapRead(client.clusterRouter(), &ClusterCommandRouter::topologyChanged);
     const int before = client.clusterRouter()->redirectsFollowed();
-    QCOMPARE(roundTrip(*client.commands(), { "SET", first, "1" }), RedisReply::status("OK"));
+    const RedisReply firstSet = roundTrip(*client.commands(), { "SET", first, "1" });
+    QVERIFY2(firstSet == RedisReply::status("OK"), qPrintable(firstSet.toDisplayString()));
     QCOMPARE(client.clusterRouter()->redirectsFollowed(), before + 1);
     // The MOVED asked for the whole map, from SLOTS: the second slot's new owner is known too.
     QTRY_VERIFY_WITH_TIMEOUT(client.clusterRouter()->topology().ownerOf(ClusterSlot::forKey(second))

@@ -623,28 +623,26 @@ void TestMainWindow::windowFitsTheScreen()
     const auto fits = [](QQuickWindow *window) {
         return window->screen()->availableGeometry().contains(window->frameGeometry());
     };
-    {
-        AppRun run({});
-        QVERIFY2(run.root, qPrintable(run.error));
-        QQuickWindow *window = run.window();
-        QVERIFY(window->screen());
-        QTRY_VERIFY2(fits(window), qPrintable(QStringLiteral("%1x%2 at %3,%4 on %5x%6")
-                                                  .arg(window->frameGeometry().width())
-                                                  .arg(window->frameGeometry().height())
-                                                  .arg(window->frameGeometry().x())
-                                                  .arg(window->frameGeometry().y())
-                                                  .arg(window->screen()->availableGeometry().width())
-                                                  .arg(window->screen()->availableGeometry().height())));
-        // Grown past the screen and moved half off it (as a saved geometry from a larger desktop):
-        // shrunk and moved back in.
-        const QRect screen = window->screen()->availableGeometry();
-        window->setGeometry(screen.x() + screen.width() / 2, screen.y() + 10, screen.width() + 300,
-            screen.height() + 200);
-        QTRY_COMPARE(window->width(), screen.width() + 300);
-        QMetaObject::invokeMethod(window, "keepOnScreen");
-        QTRY_VERIFY(fits(window));
-        QVERIFY(window->width() >= window->minimumWidth());
-    }
+    m_run = connectFirstTime(m_server->port(), m_rooms);
+    QVERIFY(m_run);
+    QQuickWindow *window = m_run->window();
+    QVERIFY(window->screen());
+    const QRect screen = window->screen()->availableGeometry();
+    QTRY_VERIFY2(fits(window), qPrintable(QStringLiteral("%1x%2 at %3,%4 on %5x%6")
+                                              .arg(window->frameGeometry().width())
+                                              .arg(window->frameGeometry().height())
+                                              .arg(window->frameGeometry().x())
+                                              .arg(window->frameGeometry().y())
+                                              .arg(screen.width())
+                                              .arg(screen.height())));
+    // Grown past the screen and moved half off it (as a saved geometry from a larger desktop):
+    // shrunk and moved back in.
+    window->setGeometry(
+        screen.x() + screen.width() / 2, screen.y() + 10, screen.width() + 300, screen.height() + 200);
+    QTRY_COMPARE(window->width(), screen.width() + 300);
+    QMetaObject::invokeMethod(window, "keepOnScreen");
+    QTRY_VERIFY(fits(window));
+    QVERIFY(window->width() >= window->minimumWidth());
 }
 
 void TestMainWindow::themeIsSavedAndRestored()
