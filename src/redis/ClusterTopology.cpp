@@ -63,8 +63,6 @@ void ClusterTopology::assign(qint64 first, qint64 last, int node)
         m_owner[slot] = qint16(node);
 }
 
-// CLUSTER SHARDS: per shard a flat map {"slots": [first, last, ...], "nodes": [{"id", "port",
-// "ip", "endpoint", "role", "health", ...}, ...]}.
 bool ClusterTopology::askSlotsInstead(const RedisReply &shardsReply)
 {
     if (!shardsReply.isError())
@@ -73,6 +71,8 @@ bool ClusterTopology::askSlotsInstead(const RedisReply &shardsReply)
     return text.contains("unknown subcommand") || text.startsWith("noperm");
 }
 
+// CLUSTER SHARDS: per shard a flat map {"slots": [first, last, ...], "nodes": [{"id", "port",
+// "ip", "endpoint", "role", "health", ...}, ...]}.
 ClusterTopology ClusterTopology::fromShards(
     const RedisReply &reply, const ServerAddress &asked, bool tls, QString *error)
 {

@@ -25,6 +25,14 @@ private Q_SLOTS:
     void decide();
     void levelNoneSilencesEvenMentions();
     void soundPlaysOnlyWhenOnAndOnlyForNotifications();
+    void cleanup();
+
+private:
+    // A private redis-server with alice and bob in room "chat", both synced.
+    bool startTwoInARoom();
+
+    std::unique_ptr<RedisServerProcess> m_server;
+    TwoInARoom m_two;
 };
 
 using Level = ChatNotificationPolicy::Level;
@@ -53,12 +61,27 @@ struct Watched
 };
 } // namespace
 
+bool TestChatNotifications::startTwoInARoom()
+{
+    m_server = std::make_unique<RedisServerProcess>();
+    if (!m_server->start()) {
+        qWarning() << "redis-server:" << m_server->errorString();
+        return false;
+    }
+    m_two = twoInARoom(*m_server);
+    return QTest::qWaitFor([this] { return m_two.synced(); }, 10000);
+}
+
+void TestChatNotifications::cleanup()
+{
+    m_two = {};
+    m_server.reset();
+}
+
 void TestChatNotifications::backgroundRoomNotifiesTheNewestOfABatch()
 {
-    RedisServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    TwoInARoom two = twoInARoom(server);
-    QTRY_VERIFY_WITH_TIMEOUT(two.synced(), 10000);
+    QVERIFY(startTwoInARoom());
+    TwoInARoom &two = m_two;
     Watched alice;
     alice.policy.watch(two.aliceRoom);
     QSignalSpy notified(&alice.notifier, &DesktopNotifier::notified);
@@ -77,10 +100,8 @@ void TestChatNotifications::backgroundRoomNotifiesTheNewestOfABatch()
 // comes back late is older than what was notified already, and stays quiet.
 void TestChatNotifications::anOlderMessageAfterANewerOneNotifiesNothing()
 {
-    RedisServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    TwoInARoom two = twoInARoom(server);
-    QTRY_VERIFY_WITH_TIMEOUT(two.synced(), 10000);
+    QVERIFY(startTwoInARoom());
+    TwoInARoom &two = m_two;
     Watched alice;
     alice.policy.watch(two.aliceRoom);
     QSignalSpy notified(&alice.notifier, &DesktopNotifier::notified);
@@ -113,10 +134,8 @@ void TestChatNotifications::anOlderMessageAfterANewerOneNotifiesNothing()
 
 void TestChatNotifications::roomInViewMutedOrMentionedFollowTheRules()
 {
-    RedisServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    TwoInARoom two = twoInARoom(server);
-    QTRY_VERIFY_WITH_TIMEOUT(two.synced(), 10000);
+    QVERIFY(startTwoInARoom());
+    TwoInARoom &two = m_two;
     Watched alice;
     alice.policy.watch(two.aliceRoom);
     QSignalSpy notified(&alice.notifier, &DesktopNotifier::notified);
@@ -199,10 +218,8 @@ void TestChatNotifications::decide()
 // A room set to "none" stays quiet even when it names us; "mentions" lets only the mention through.
 void TestChatNotifications::levelNoneSilencesEvenMentions()
 {
-    RedisServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    TwoInARoom two = twoInARoom(server);
-    QTRY_VERIFY_WITH_TIMEOUT(two.synced(), 10000);
+    QVERIFY(startTwoInARoom());
+    TwoInARoom &two = m_two;
     Watched alice;
     Level level = Level::None;
     alice.policy.setLevelSource([&level](const ChatRoom *) { return level; });
@@ -228,10 +245,8 @@ void TestChatNotifications::levelNoneSilencesEvenMentions()
 // setting on, once per burst; the room being read makes neither.
 void TestChatNotifications::soundPlaysOnlyWhenOnAndOnlyForNotifications()
 {
-    RedisServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    TwoInARoom two = twoInARoom(server);
-    QTRY_VERIFY_WITH_TIMEOUT(two.synced(), 10000);
+    QVERIFY(startTwoInARoom());
+    TwoInARoom &two = m_two;
     Watched alice;
     CountedSound sound;
     alice.policy.setSound(&sound);

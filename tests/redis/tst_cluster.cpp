@@ -469,9 +469,9 @@ void TestCluster::mapFromSlotsWhereShardsIsRefused()
     // On every node still running (clientMovesWhenItsNodeGoes stopped one): ACL users are per node.
     for (int i = 0; i < ClusterSetup::NodeCount; ++i)
         if (m_cluster.node(i).isRunning())
-            QCOMPARE(m_cluster.node(i).cli({ "ACL", "SETUSER", "slotsonly", "reset", "on", ">slots-secret", "~*", "&*",
-                     "+@all", "-cluster|shards" }),
-            QByteArray("OK"));
+            QCOMPARE(m_cluster.node(i).cli({ "ACL", "SETUSER", "slotsonly", "reset", "on", ">slots-secret",
+                         "~*", "&*", "+@all", "-cluster|shards" }),
+                QByteArray("OK"));
     const auto dropUser = qScopeGuard([this] {
         for (int i = 0; i < ClusterSetup::NodeCount; ++i)
             if (m_cluster.node(i).isRunning())

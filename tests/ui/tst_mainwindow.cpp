@@ -628,13 +628,14 @@ void TestMainWindow::windowFitsTheScreen()
     QQuickWindow *window = m_run->window();
     QVERIFY(window->screen());
     const QRect screen = window->screen()->availableGeometry();
-    QTRY_VERIFY2(fits(window), qPrintable(QStringLiteral("%1x%2 at %3,%4 on %5x%6")
-                                              .arg(window->frameGeometry().width())
-                                              .arg(window->frameGeometry().height())
-                                              .arg(window->frameGeometry().x())
-                                              .arg(window->frameGeometry().y())
-                                              .arg(screen.width())
-                                              .arg(screen.height())));
+    QTRY_VERIFY2(fits(window),
+        qPrintable(QStringLiteral("%1x%2 at %3,%4 on %5x%6")
+                       .arg(window->frameGeometry().width())
+                       .arg(window->frameGeometry().height())
+                       .arg(window->frameGeometry().x())
+                       .arg(window->frameGeometry().y())
+                       .arg(screen.width())
+                       .arg(screen.height())));
     // Grown past the screen and moved half off it (as a saved geometry from a larger desktop):
     // shrunk and moved back in.
     window->setGeometry(
