@@ -1,5 +1,7 @@
 #include "CredentialStore.h"
 
+#include "KeychainBackend.h"
+
 #include <qt6keychain/keychain.h>
 
 #include <QLoggingCategory>
@@ -7,10 +9,6 @@
 Q_LOGGING_CATEGORY(lcCredentials, "redwire.credentials")
 
 namespace Redwire {
-
-namespace {
-const QString ServiceName = QStringLiteral("Redwire");
-}
 
 CredentialStore::CredentialStore(QObject *parent)
     : QObject(parent)
@@ -23,7 +21,7 @@ QString CredentialStore::accountFor(const QString &user, const QString &endpoint
 
 void CredentialStore::readPassword(const QString &account)
 {
-    auto *job = new QKeychain::ReadPasswordJob(ServiceName, this);
+    auto *job = new QKeychain::ReadPasswordJob(KeychainBackend::serviceName(), this);
     job->setAutoDelete(true);
     job->setKey(account);
     connect(job, &QKeychain::Job::finished, this, [this, job, account] {
@@ -39,7 +37,7 @@ void CredentialStore::readPassword(const QString &account)
 
 void CredentialStore::savePassword(const QString &account, const QString &password)
 {
-    auto *job = new QKeychain::WritePasswordJob(ServiceName, this);
+    auto *job = new QKeychain::WritePasswordJob(KeychainBackend::serviceName(), this);
     job->setAutoDelete(true);
     job->setKey(account);
     job->setTextData(password);
@@ -58,7 +56,7 @@ void CredentialStore::savePassword(const QString &account, const QString &passwo
 
 void CredentialStore::forgetPassword(const QString &account)
 {
-    auto *job = new QKeychain::DeletePasswordJob(ServiceName, this);
+    auto *job = new QKeychain::DeletePasswordJob(KeychainBackend::serviceName(), this);
     job->setAutoDelete(true);
     job->setKey(account);
     connect(job, &QKeychain::Job::finished, this, [this, account] { Q_EMIT passwordForgotten(account); });

@@ -9,14 +9,12 @@ namespace Redwire {
 
 namespace {
 
-const QString ServiceName = QStringLiteral("Redwire");
-
 class SystemKeychain : public KeychainBackend
 {
 public:
     void read(const QString &account, ReadDone done) override
     {
-        auto *job = new QKeychain::ReadPasswordJob(ServiceName);
+        auto *job = new QKeychain::ReadPasswordJob(serviceName());
         job->setAutoDelete(true);
         job->setKey(account);
         QObject::connect(job, &QKeychain::Job::finished, job, [job, done = std::move(done)] {
@@ -36,7 +34,7 @@ public:
 
     void write(const QString &account, const QByteArray &secret, WriteDone done) override
     {
-        auto *job = new QKeychain::WritePasswordJob(ServiceName);
+        auto *job = new QKeychain::WritePasswordJob(serviceName());
         job->setAutoDelete(true);
         job->setKey(account);
         job->setBinaryData(secret);

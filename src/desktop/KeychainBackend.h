@@ -22,6 +22,9 @@ public:
 
     // Secret Service, macOS Keychain or Windows Credential Manager, never a plain file.
     static std::unique_ptr<KeychainBackend> system();
+    // The service name Redwire's entries are filed under in the system keychain (also
+    // CredentialStore's, for server passwords).
+    static QString serviceName() { return QStringLiteral("Redwire"); }
     // Why the keychain could not be used, in words for the user: QtKeychain's error code
     // (QKeychain::Error) and text, which is often just "Unknown error" when no keychain service runs.
     static QString reasonFor(int keychainError, const QString &keychainText);

@@ -30,16 +30,12 @@ ConnectionOptions withClientName(ConnectionOptions options)
     return options;
 }
 
-qint64 now()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
 } // namespace
 
 ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent)
     : QObject(parent)
     , m_client(new RedisClient(withClientName(options), this))
-    , m_statistics(now())
+    , m_statistics(QDateTime::currentMSecsSinceEpoch())
     , m_poller(new PubSubServerPoller(m_client->commands(), this))
     , m_slowWatch(new SlowSubscriberWatch(m_client->commands(), this))
     , m_gaps(new SubscriptionGapTracker(m_client, m_slowWatch, this))
@@ -344,7 +340,7 @@ void ChannelMonitor::clear()
 
 void ChannelMonitor::clearStatistics()
 {
-    m_statistics.clear(now());
+    m_statistics.clear(QDateTime::currentMSecsSinceEpoch());
 }
 
 void ChannelMonitor::publish(const QByteArray &channel, const QByteArray &payload)

@@ -16,11 +16,6 @@ namespace {
 constexpr qint64 SameOutageMs = 2000;
 const QByteArray MarkPrefix = QByteArrayLiteral("redwire-monitor-mark:");
 
-qint64 now()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
 bool isUnreachable(RedisError::Code code)
 {
     return code == RedisError::Code::ConnectionRefused || code == RedisError::Code::ConnectTimeout
@@ -46,7 +41,7 @@ SubscriptionGapTracker::SubscriptionGapTracker(
         [this](const RedisError &error) { subscriberFailed(error); });
     connect(subscriber, &SubscriberConnection::subscribed, this, [this] {
         if (m_confirmedAtMs < 0)
-            m_confirmedAtMs = now();
+            m_confirmedAtMs = QDateTime::currentMSecsSinceEpoch();
         m_subscribed = true;
         tryClose();
     });
@@ -120,7 +115,8 @@ void SubscriptionGapTracker::tick()
     CommandConnection *commands = m_client->commands();
     SubscriberConnection *subscriber = m_client->subscriber();
     if (commands->isConnected() && subscriber->isHeartbeatActive())
-        commands->send({ "PUBLISH", subscriber->heartbeatChannel(), markPayload(now()) });
+        commands->send(
+            { "PUBLISH", subscriber->heartbeatChannel(), markPayload(QDateTime::currentMSecsSinceEpoch()) });
 }
 
 void SubscriptionGapTracker::subscriberFailed(const RedisError &error)
@@ -220,7 +216,7 @@ void SubscriptionGapTracker::record(bool resumed)
 {
     m_gapOpen = false;
     ++m_gapId;
-    m_gap.timeMs = qMax(now(), m_gap.sinceMs);
+    m_gap.timeMs = qMax(QDateTime::currentMSecsSinceEpoch(), m_gap.sinceMs);
     m_gap.resumed = resumed;
     m_gap.cause = DisconnectDiagnosis::causeOf(m_evidence);
     m_gap.reason = DisconnectDiagnosis::reason(m_evidence);

@@ -2,6 +2,7 @@
 
 #include "MonitorRun.h"
 #include "RawPublisher.h"
+#include "SoakTime.h"
 #include "SoakWait.h"
 
 #include "RedisServerProcess.h"
@@ -15,11 +16,6 @@ namespace {
 const QString OutputLimitOption = QStringLiteral("client-output-buffer-limit");
 const QString TinyPubSubLimit = QStringLiteral("pubsub 64kb 32kb 1");
 const QString DefaultPubSubLimit = QStringLiteral("pubsub 32mb 8mb 60");
-
-qint64 now()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 QString text(const QByteArray &bytes)
 {

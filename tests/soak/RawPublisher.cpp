@@ -1,5 +1,7 @@
 #include "RawPublisher.h"
 
+#include "SoakTime.h"
+
 #include "redis/CommandConnection.h"
 
 #include "RedisServerProcess.h"
@@ -16,10 +18,6 @@ constexpr int PayloadBytes = 100;
 // A server stopped for 15 s holds the steady stream's commands: not a reason to pile up more.
 constexpr int MaxPending = 2000;
 
-qint64 now()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
 } // namespace
 
 RawPublisher::RawPublisher(

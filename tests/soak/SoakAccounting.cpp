@@ -1,5 +1,7 @@
 #include "SoakAccounting.h"
 
+#include "SoakTime.h"
+
 #include "chat/ChatMessage.h"
 #include "chat/RoomTimeline.h"
 
@@ -22,11 +24,6 @@ void note(Tally &tally, const QString &problem)
         tally.problems.append(problem);
     else if (tally.problems.size() == MaxProblems)
         tally.problems.append(QStringLiteral("..."));
-}
-
-QString iso(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
 QString sidText(const StreamId &id)

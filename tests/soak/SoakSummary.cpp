@@ -1,15 +1,13 @@
 #include "SoakSummary.h"
 
+#include "SoakTime.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 
 namespace RedwireSoak {
 
 namespace {
-QString iso(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
-}
 
 QString row(const Tally &tally)
 {

@@ -16,6 +16,7 @@
 #include "RawPublisher.h"
 #include "SoakAccounting.h"
 #include "SoakSummary.h"
+#include "SoakTime.h"
 #include "SoakWait.h"
 
 #include "chat/ChatRoom.h"
@@ -73,16 +74,6 @@ void logMessage(QtMsgType type, const QMessageLogContext &context, const QString
     g_log->write(line);
     if (type == QtFatalMsg)
         g_log->flush();
-}
-
-qint64 now()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-QString iso(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
 void say(const QString &text)
