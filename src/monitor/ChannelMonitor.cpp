@@ -46,9 +46,7 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
     m_slowWatch->setClientName(m_client->options().clientName.toUtf8());
     m_poller->setChannelSource([this] { return m_statistics.channelNames(); });
 
-    connect(subscriber, &SubscriberConnection::messageReceived, this, &ChannelMonitor::onMessage);
-    connect(
-        subscriber, &SubscriberConnection::patternMessageReceived, this, &ChannelMonitor::onPatternMessage);
+    subscriber->setMessageHandler(this);
     connect(subscriber, &SubscriberConnection::subscribed, this, &ChannelMonitor::subscriptionsChanged);
     connect(subscriber, &SubscriberConnection::unsubscribed, this, &ChannelMonitor::subscriptionsChanged);
     connect(subscriber, &RedisConnection::stateChanged, this, &ChannelMonitor::subscriptionsChanged);
@@ -76,7 +74,10 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
     connect(&m_notifyTimer, &QTimer::timeout, this, &ChannelMonitor::notifyBufferChanged);
 }
 
-ChannelMonitor::~ChannelMonitor() = default;
+ChannelMonitor::~ChannelMonitor()
+{
+    m_client->subscriber()->setMessageHandler(nullptr); // the client, our child, outlives this body
+}
 
 bool ChannelMonitor::isConnected() const
 {
@@ -197,12 +198,12 @@ void ChannelMonitor::setBufferCapacity(qsizetype capacity)
     scheduleBufferNotification();
 }
 
-void ChannelMonitor::onMessage(const QByteArray &channel, const QByteArray &payload)
+void ChannelMonitor::handleMessage(const QByteArray &channel, const QByteArray &payload)
 {
     deliver(QByteArray(), channel, payload);
 }
 
-void ChannelMonitor::onPatternMessage(
+void ChannelMonitor::handlePatternMessage(
     const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
 {
     // Our own liveness heartbeat matches patterns like "*"; it is not traffic.

@@ -33,7 +33,7 @@ class SubscriptionGapTracker;
 // Every break in the subscription is recorded as a gap (SubscriptionGapTracker): handed to the
 // sinks in order with the messages and kept in the buffer as an entry of its own, whatever the
 // filter.
-class ChannelMonitor : public QObject
+class ChannelMonitor : public QObject, private SubscriberConnection::MessageHandler
 {
     Q_OBJECT
     Q_PROPERTY(bool connected READ isConnected NOTIFY connectedChanged)
@@ -154,8 +154,10 @@ Q_SIGNALS:
     void published(const QByteArray &channel, qint64 receivers, const Redwire::RedisError &error);
 
 private:
-    void onMessage(const QByteArray &channel, const QByteArray &payload);
-    void onPatternMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    // SubscriberConnection::MessageHandler: every message, without a signal's cost.
+    void handleMessage(const QByteArray &channel, const QByteArray &payload) override;
+    void handlePatternMessage(
+        const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload) override;
     void deliver(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
     int expectedDeliveries(const QByteArray &channel);
     void flushDeliveryGroup();

@@ -6,7 +6,16 @@
 #include "SubscriptionGap.h"
 #include "Utf8Validator.h"
 
+#include <QtAlgorithms>
+
 #include <cstring>
+
+#if defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64)
+#include <emmintrin.h>
+#define REDWIRE_HAVE_SSE2 1
+#else
+#define REDWIRE_HAVE_SSE2 0
+#endif
 
 namespace Redwire {
 
@@ -28,14 +37,31 @@ struct SpecialBytes
 constexpr SpecialBytes Special;
 
 // The length of the leading run of printable ASCII other than '"' and '\\': bytes that are valid
-// UTF-8 and need no escape. Eight bytes at a time; the word with a hit is rescanned byte by byte
-// (the bit tricks may flag bytes after the first real hit, never before it).
+// UTF-8 and need no escape. Sixteen bytes at a time with SSE2 (every x86-64 CPU has it), then eight
+// at a time; the word with a hit is rescanned byte by byte (the bit tricks may flag bytes after
+// the first real hit, never before it).
 qsizetype plainAsciiPrefix(const char *data, qsizetype size)
 {
+    qsizetype i = 0;
+#if REDWIRE_HAVE_SSE2
+    {
+        // As signed bytes, "below 0x20" is exactly the control characters and every byte >= 0x80.
+        const __m128i space = _mm_set1_epi8(0x20);
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        for (; i + 16 <= size; i += 16) {
+            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(data + i));
+            const __m128i special = _mm_or_si128(_mm_cmplt_epi8(bytes, space),
+                _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+            const int hits = _mm_movemask_epi8(special);
+            if (hits != 0)
+                return i + qsizetype(qCountTrailingZeroBits(quint32(hits)));
+        }
+    }
+#endif
     constexpr quint64 ones = 0x0101010101010101ULL;
     constexpr quint64 highs = 0x8080808080808080ULL;
     auto zeroByte = [](quint64 x) { return (x - ones) & ~x & highs; };
-    qsizetype i = 0;
     for (; i + 8 <= size; i += 8) {
         quint64 word;
         std::memcpy(&word, data + i, sizeof word);

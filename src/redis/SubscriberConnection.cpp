@@ -249,20 +249,35 @@ void SubscriberConnection::unsubscribeConfirmed(TopicKind kind, const QByteArray
     Q_EMIT unsubscribed(kind, name);
 }
 
+void SubscriberConnection::deliverMessage(
+    const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
+{
+    if (pattern.isEmpty()) {
+        if (m_messageHandler)
+            m_messageHandler->handleMessage(channel, payload);
+        Q_EMIT messageReceived(channel, payload);
+    } else {
+        if (m_messageHandler)
+            m_messageHandler->handlePatternMessage(pattern, channel, payload);
+        Q_EMIT patternMessageReceived(pattern, channel, payload);
+    }
+}
+
 void SubscriberConnection::pubSubEvent(PubSubEvent &event)
 {
     ++m_framesReceived;
     switch (event.kind) {
     case PubSubEvent::Kind::Message:
         m_messageReadTimeMs = event.readTimeMs;
-        if (event.channel == m_heartbeatChannel)
+        if (event.channel == m_heartbeatChannel) {
             Q_EMIT heartbeatReceived(event.payload);
-        else
-            Q_EMIT messageReceived(event.channel, event.payload);
+            break;
+        }
+        deliverMessage(QByteArray(), event.channel, event.payload);
         break;
     case PubSubEvent::Kind::PatternMessage:
         m_messageReadTimeMs = event.readTimeMs;
-        Q_EMIT patternMessageReceived(event.pattern, event.channel, event.payload);
+        deliverMessage(event.pattern, event.channel, event.payload);
         break;
     case PubSubEvent::Kind::Subscribed:
         confirmed(TopicKind::Channel, event.channel);

@@ -17,7 +17,7 @@ using Roles = ChannelStatisticsModel::Roles;
 namespace {
 void deliver(ChannelMonitor &monitor, const QByteArray &channel, const QByteArray &payload)
 {
-    Q_EMIT monitor.client()->subscriber()->patternMessageReceived("*", channel, payload);
+    monitor.client()->subscriber()->deliverMessage("*", channel, payload);
 }
 } // namespace
 

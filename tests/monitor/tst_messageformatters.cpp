@@ -96,6 +96,7 @@ private Q_SLOTS:
     void jsonExact_data();
     void jsonExact();
     void jsonPlainPayloadLengths();
+    void jsonEscapesAtEveryOffset();
     void jsonLinesShareOneBuffer();
     void jsonCachedPrefixMatchesFreshFormatter();
     void csvExact_data();
@@ -318,6 +319,44 @@ void TestMessageFormatters::jsonPlainPayloadLengths()
             = R"({"time":"2024-05-01T12:34:56.789Z","channel":"news","pattern":null,"size":)"
             + QByteArray::number(length) + R"(,"payload":")" + payload + "\"}\n";
         QCOMPARE(formatter.formatted(sample(payload)), expected);
+    }
+}
+
+// The formatter scans for bytes that need a look 16 and 8 at a time: each kind of such byte, at
+// every offset of payloads from 1 to 48 bytes, is escaped as a byte-by-byte reading would.
+void TestMessageFormatters::jsonEscapesAtEveryOffset()
+{
+    struct Special
+    {
+        QByteArray raw;
+        QByteArray escaped; // empty: copied as it is
+    };
+    const QList<Special> specials = {
+        { "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { QByteArray(1, '\x01'), "\\u0001" },
+        { QByteArray(1, '\x1f'), "\\u001f" }, { "\x7f", {} }, // DEL needs no escape in JSON
+        { "\xc3\xa9", {} }, // é: valid UTF-8, copied
+        { "\xe2\x80\xa8", "\\u2028" }, // a line separator for JavaScript
+    };
+    JsonLinesMessageFormatter formatter;
+    for (const Special &special : specials) {
+        for (qsizetype length = 1; length <= 48; ++length) {
+            for (qsizetype at = 0; at < length; ++at) {
+                const QByteArray payload
+                    = QByteArray(at, 'a') + special.raw + QByteArray(length - at - 1, 'b');
+                const QByteArray expected
+                    = R"({"time":"2024-05-01T12:34:56.789Z","channel":"news","pattern":null,"size":)"
+                    + QByteArray::number(payload.size()) + R"(,"payload":")" + QByteArray(at, 'a')
+                    + (special.escaped.isEmpty() ? special.raw : special.escaped)
+                    + QByteArray(length - at - 1, 'b') + "\"}\n";
+                const QByteArray line = formatter.formatted(sample(payload));
+                if (line != expected)
+                    QFAIL(qPrintable(QStringLiteral("%1 at %2 of %3: %4")
+                                         .arg(QString::fromLatin1(special.raw.toHex()))
+                                         .arg(at)
+                                         .arg(length)
+                                         .arg(QString::fromUtf8(line))));
+            }
+        }
     }
 }
 

@@ -19,15 +19,11 @@ using namespace Redwire;
 using Roles = MonitorMessageModel::Roles;
 
 namespace {
-// What the subscriber connection would emit for a message from the server.
+// What the subscriber connection does with a message from the server.
 void deliver(ChannelMonitor &monitor, const QByteArray &channel, const QByteArray &payload,
     const QByteArray &pattern = QByteArray())
 {
-    SubscriberConnection *subscriber = monitor.client()->subscriber();
-    if (pattern.isEmpty())
-        Q_EMIT subscriber->messageReceived(channel, payload);
-    else
-        Q_EMIT subscriber->patternMessageReceived(pattern, channel, payload);
+    monitor.client()->subscriber()->deliverMessage(pattern, channel, payload);
 }
 
 QList<quint64> sequences(const MonitorMessageModel &model)

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void payloadsArriveByteExact_data();
     void payloadsArriveByteExact();
     void patternSubscribe();
+    void messageHandlerTakesEveryMessage();
     void unsubscribeStopsDelivery();
     void resubscribeRightAfterUnsubscribe();
     void shardedPubSubIsRefused();
@@ -191,6 +192,60 @@ void TestSubscriberConnection::patternSubscribe()
     QCOMPARE(patternMessages.first().at(2).toByteArray(), QByteArray("hi"));
     QCOMPARE(messages.count(), 0);
     QCOMPARE(server.cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"));
+}
+
+// A handler (the monitor's fast path) gets every message and pattern message, in order, each
+// before its signal; the heartbeat is not a message; the signals still reach their receivers.
+void TestSubscriberConnection::messageHandlerTakesEveryMessage()
+{
+    struct Handler : SubscriberConnection::MessageHandler
+    {
+        QList<QByteArray> *seen = nullptr;
+        void handleMessage(const QByteArray &channel, const QByteArray &payload) override
+        {
+            seen->append("handler " + channel + " " + payload);
+        }
+        void handlePatternMessage(
+            const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload) override
+        {
+            seen->append("handler " + pattern + " " + channel + " " + payload);
+        }
+    };
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    SubscriberConnection subscriber(connectionOptionsFor(server));
+    QList<QByteArray> seen;
+    Handler handler;
+    handler.seen = &seen;
+    subscriber.setMessageHandler(&handler);
+    connect(&subscriber, &SubscriberConnection::messageReceived, this,
+        [&seen](const QByteArray &channel, const QByteArray &payload) {
+            seen.append("signal " + channel + " " + payload);
+        });
+    connect(&subscriber, &SubscriberConnection::patternMessageReceived, this,
+        [&seen](const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload) {
+            seen.append("signal " + pattern + " " + channel + " " + payload);
+        });
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy heartbeats(&subscriber, &SubscriberConnection::heartbeatReceived);
+    subscriber.subscribe("news");
+    subscriber.psubscribe("room.*");
+    subscriber.connectToServer();
+    QTRY_COMPARE(subscribed.count(), 2);
+    Publisher publisher(connectionOptionsFor(server));
+    QCOMPARE(publisher.publish("news", "one"), 1);
+    QCOMPARE(publisher.publish("room.a", "two"), 1);
+    QCOMPARE(publisher.publish(subscriber.heartbeatChannel(), "beat"), 1);
+    QTRY_COMPARE(heartbeats.count(), 1);
+    QTRY_COMPARE(seen.size(), 4);
+    QCOMPARE(seen,
+        QList<QByteArray>({ "handler news one", "signal news one", "handler room.* room.a two",
+            "signal room.* room.a two" }));
+
+    subscriber.setMessageHandler(nullptr);
+    QCOMPARE(publisher.publish("news", "three"), 1);
+    QTRY_COMPARE(seen.size(), 5);
+    QCOMPARE(seen.last(), QByteArray("signal news three"));
 }
 
 void TestSubscriberConnection::unsubscribeStopsDelivery()
