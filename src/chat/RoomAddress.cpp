@@ -8,10 +8,11 @@
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
+// The translation context of this file's messages, for members and free functions alike.
+struct RoomAddressText
 {
-    return QCoreApplication::translate("Redwire::RoomAddress", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::RoomAddress)
+};
 
 // Channel prefixes that are not rooms: direct conversations, and names Redwire itself uses
 // (RedisClient's heartbeat channels are "__redwire:heartbeat:<id>").
@@ -25,47 +26,48 @@ const char16_t forbiddenInNickname[] = u"|{}*?[]\\@";
 QString RoomAddress::roomNameProblem(const QString &name)
 {
     if (name.isEmpty())
-        return tr("A room needs a name.");
+        return RoomAddressText::tr("A room needs a name.");
     if (name.toUtf8().size() > MaxRoomNameBytes)
-        return tr("A room name can be at most %1 bytes long.").arg(MaxRoomNameBytes);
+        return RoomAddressText::tr("A room name can be at most %1 bytes long.").arg(MaxRoomNameBytes);
     if (!name.isValidUtf16())
-        return tr("A room name must be valid text.");
+        return RoomAddressText::tr("A room name must be valid text.");
     for (const QChar c : name) {
         if (c.unicode() < 0x20 || c.unicode() == 0x7F)
-            return tr("A room name cannot contain line breaks or control characters.");
+            return RoomAddressText::tr("A room name cannot contain line breaks or control characters.");
         if (UntrustedText::isBidiControl(c.unicode()))
-            return tr("A room name cannot contain bidirectional control characters.");
+            return RoomAddressText::tr("A room name cannot contain bidirectional control characters.");
     }
     for (const char *prefix : reservedPrefixes)
         if (name.startsWith(QLatin1String(prefix)))
-            return tr("Room names starting with \"%1\" are reserved.").arg(QLatin1String(prefix));
+            return RoomAddressText::tr("Room names starting with \"%1\" are reserved.")
+                .arg(QLatin1String(prefix));
     return {};
 }
 
 QString RoomAddress::nicknameProblem(const QString &nickname)
 {
     if (nickname.isEmpty())
-        return tr("A nickname cannot be empty.");
+        return RoomAddressText::tr("A nickname cannot be empty.");
     if (nickname.toUtf8().size() > MaxNicknameBytes)
-        return tr("A nickname can be at most %1 bytes long.").arg(MaxNicknameBytes);
+        return RoomAddressText::tr("A nickname can be at most %1 bytes long.").arg(MaxNicknameBytes);
     if (!nickname.isValidUtf16())
-        return tr("A nickname must be valid text.");
+        return RoomAddressText::tr("A nickname must be valid text.");
     for (const QChar c : nickname) {
         if (c.isSpace() || c.unicode() < 0x20 || c.unicode() == 0x7F
             || (c.unicode() >= 0x80 && c.unicode() <= 0x9F))
-            return tr("A nickname cannot contain spaces or control characters.");
+            return RoomAddressText::tr("A nickname cannot contain spaces or control characters.");
         if (UntrustedText::isBidiControl(c.unicode()))
-            return tr("A nickname cannot contain bidirectional control characters.");
+            return RoomAddressText::tr("A nickname cannot contain bidirectional control characters.");
         for (const char16_t forbidden : forbiddenInNickname)
             if (forbidden && c.unicode() == forbidden)
-                return tr("A nickname cannot contain any of | { } * ? [ ] \\ @");
+                return RoomAddressText::tr("A nickname cannot contain any of | { } * ? [ ] \\ @");
         // Zero-width and other invisible format characters (U+200B, U+200D, U+2060, U+FEFF,
         // soft hyphen, ...): "ali\u200Bce" would pass for "alice".
         if (c.category() == QChar::Other_Format)
-            return tr("A nickname cannot contain invisible characters.");
+            return RoomAddressText::tr("A nickname cannot contain invisible characters.");
     }
     if (mixesScripts(nickname))
-        return tr("A nickname cannot mix alphabets (it could pass for someone else's).");
+        return RoomAddressText::tr("A nickname cannot mix alphabets (it could pass for someone else's).");
     return {};
 }
 

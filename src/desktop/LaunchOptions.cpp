@@ -6,21 +6,25 @@
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
+// The translation context of this file's messages, for members and free functions alike.
+struct LaunchOptionsText
 {
-    return QCoreApplication::translate("Redwire::LaunchOptions", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::LaunchOptions)
+};
 
 void addOptions(QCommandLineParser &parser)
 {
-    parser.setApplicationDescription(tr("Redwire: chat over Redis Pub/Sub."));
+    parser.setApplicationDescription(LaunchOptionsText::tr("Redwire: chat over Redis Pub/Sub."));
     parser.addPositionalArgument(QStringLiteral("url"),
-        tr("Server to connect to: redis://[user@]host[:port][/db], "
-           "rediss://... for TLS, or unix:///path/to/socket."),
+        LaunchOptionsText::tr("Server to connect to: redis://[user@]host[:port][/db], "
+                              "rediss://... for TLS, or unix:///path/to/socket."),
         QStringLiteral("[url]"));
-    parser.addOption({ QStringLiteral("nick"), tr("Your nickname."), tr("name") });
-    parser.addOption({ QStringLiteral("room"), tr("A room to open (repeatable)."), tr("name") });
-    parser.addOption({ QStringLiteral("monitor"), tr("Open the channel monitor once connected.") });
+    parser.addOption(
+        { QStringLiteral("nick"), LaunchOptionsText::tr("Your nickname."), LaunchOptionsText::tr("name") });
+    parser.addOption({ QStringLiteral("room"), LaunchOptionsText::tr("A room to open (repeatable)."),
+        LaunchOptionsText::tr("name") });
+    parser.addOption(
+        { QStringLiteral("monitor"), LaunchOptionsText::tr("Open the channel monitor once connected.") });
     parser.addHelpOption();
     parser.addVersionOption();
 }
@@ -39,7 +43,7 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments, const QString &
     result.showVersion = parser.isSet(QStringLiteral("version"));
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {
-        result.error = tr("Give at most one server URL.");
+        result.error = LaunchOptionsText::tr("Give at most one server URL.");
         return result;
     }
     if (!positional.isEmpty()) {
@@ -57,7 +61,7 @@ LaunchOptions LaunchOptions::parse(const QStringList &arguments, const QString &
     for (const QString &room : parser.values(QStringLiteral("room"))) {
         const QString name = room.trimmed();
         if (name.isEmpty() || name.contains(QLatin1Char('\n'))) {
-            result.error = tr("Not a room name: \"%1\".").arg(room);
+            result.error = LaunchOptionsText::tr("Not a room name: \"%1\".").arg(room);
             return result;
         }
         if (!result.rooms.contains(name))

@@ -25,11 +25,6 @@ namespace Redwire {
 namespace {
 constexpr int StartTimeoutMs = 15000;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::LocalRedisServer", text);
-}
-
 // Quoted for redis's config parser.
 QByteArray quoted(const QString &value)
 {

@@ -6,10 +6,11 @@
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
+// The translation context of this file's messages, for members and free functions alike.
+struct DisconnectDiagnosisText
 {
-    return QCoreApplication::translate("Redwire::DisconnectDiagnosis", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::DisconnectDiagnosis)
+};
 
 bool isBacklog(const ReceiveHistory::Burst &burst)
 {
@@ -46,8 +47,10 @@ QString DisconnectDiagnosis::limitsText(const SlowSubscriberWatch::Limits &limit
     if (!limits.known)
         return {};
     const QLocale locale;
-    auto size = [&](qint64 bytes) { return bytes > 0 ? locale.formattedDataSize(bytes) : tr("none"); };
-    return tr("client-output-buffer-limit pubsub: %1 hard, %2 soft for %3 s")
+    auto size = [&](qint64 bytes) {
+        return bytes > 0 ? locale.formattedDataSize(bytes) : DisconnectDiagnosisText::tr("none");
+    };
+    return DisconnectDiagnosisText::tr("client-output-buffer-limit pubsub: %1 hard, %2 soft for %3 s")
         .arg(size(limits.hardBytes), size(limits.softBytes))
         .arg(limits.softSeconds);
 }
@@ -61,47 +64,55 @@ QString DisconnectDiagnosis::reason(const DisconnectEvidence &evidence)
     QString text;
     switch (causeOf(evidence)) {
     case SubscriptionGap::Cause::HeartbeatTimeout:
-        text = tr("the subscriber connection went silent and was replaced (%1)").arg(error);
+        text = DisconnectDiagnosisText::tr("the subscriber connection went silent and was replaced (%1)")
+                   .arg(error);
         break;
     case SubscriptionGap::Cause::ConnectionFailed:
-        text = tr("the subscriber connection failed (%1)").arg(error);
+        text = DisconnectDiagnosisText::tr("the subscriber connection failed (%1)").arg(error);
         break;
     case SubscriptionGap::Cause::ServerLost:
         text = evidence.unreachable
-            ? tr("the connection to the server was lost (%1) and the server could not be reached for a "
-                 "while: restarted or unreachable")
+            ? DisconnectDiagnosisText::tr(
+                "the connection to the server was lost (%1) and the server could not be reached for a "
+                "while: restarted or unreachable")
                   .arg(error)
-            : tr("the connection to the server was lost (%1), on the command connection too").arg(error);
+            : DisconnectDiagnosisText::tr(
+                "the connection to the server was lost (%1), on the command connection too")
+                  .arg(error);
         break;
     case SubscriptionGap::Cause::OutputBufferLimit:
-        text = tr("disconnected by the server's output buffer limit for Pub/Sub clients%1: it held %2 for "
-                  "this monitor %3 s before the connection closed")
+        text = DisconnectDiagnosisText::tr(
+            "disconnected by the server's output buffer limit for Pub/Sub clients%1: it held %2 for "
+            "this monitor %3 s before the connection closed")
                    .arg(withLimits, locale.formattedDataSize(evidence.watchBytes))
                    .arg(locale.toString(double(evidence.watchAgeMs) / 1000, 'f', 1));
         break;
     case SubscriptionGap::Cause::ProbablyOutputBufferLimit:
         text = isBacklog(evidence.burst)
-            ? tr("probably disconnected by the server's output buffer limit for Pub/Sub clients%1: the "
-                 "server closed the connection while a backlog of %2 was arriving (in %3 ms), and stayed up")
+            ? DisconnectDiagnosisText::tr(
+                "probably disconnected by the server's output buffer limit for Pub/Sub clients%1: the "
+                "server closed the connection while a backlog of %2 was arriving (in %3 ms), and stayed up")
                   .arg(withLimits, locale.formattedDataSize(qint64(evidence.burst.bytes)))
                   .arg(evidence.burst.windowMs)
-            : tr("probably disconnected by the server's output buffer limit for Pub/Sub clients%1: the "
-                 "server closed the connection right after this monitor had stalled for %2 ms, and stayed "
-                 "up")
+            : DisconnectDiagnosisText::tr(
+                "probably disconnected by the server's output buffer limit for Pub/Sub clients%1: the "
+                "server closed the connection right after this monitor had stalled for %2 ms, and stayed "
+                "up")
                   .arg(withLimits)
                   .arg(evidence.burst.longestPauseMs);
         break;
     case SubscriptionGap::Cause::Killed:
-        text = tr("the server closed the subscriber connection (%1) but kept answering on the command "
-                  "connection: probably CLIENT KILL or an ACL change")
+        text = DisconnectDiagnosisText::tr(
+            "the server closed the subscriber connection (%1) but kept answering on the command "
+            "connection: probably CLIENT KILL or an ACL change")
                    .arg(error);
         break;
     case SubscriptionGap::Cause::ConnectionLost:
-        text = tr("the subscriber connection was lost (%1)").arg(error);
+        text = DisconnectDiagnosisText::tr("the subscriber connection was lost (%1)").arg(error);
         break;
     }
     if (!evidence.refusedTopics.isEmpty())
-        text += tr("; refused when subscribing again: %1")
+        text += DisconnectDiagnosisText::tr("; refused when subscribing again: %1")
                     .arg(evidence.refusedTopics.join(QLatin1String(", ")));
     return text;
 }

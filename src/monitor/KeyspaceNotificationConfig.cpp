@@ -10,11 +10,6 @@ Q_LOGGING_CATEGORY(lcKeyspaceConfig, "redwire.monitor.keyspace")
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::KeyspaceNotificationConfig", text);
-}
-
 constexpr char Setting[] = "notify-keyspace-events";
 // The event classes of notify-keyspace-events (A is g$lshzxetd; m and n are only asked by name).
 constexpr char EventClasses[] = "g$lshzxetdmnA";

@@ -9,13 +9,6 @@
 
 namespace Redwire {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::MessageExport", text);
-}
-} // namespace
-
 MessageExport::MessageExport(QObject *parent)
     : QObject(parent)
 { }

@@ -8,10 +8,11 @@ namespace {
 // Bounds the memo of channel decisions: a flood of distinct channel names must not grow it.
 constexpr qsizetype MaxRememberedChannels = 4096;
 
-QString tr(const char *text)
+// The translation context of this file's messages, for members and free functions alike.
+struct MessageFilterText
 {
-    return QCoreApplication::translate("Redwire::MessageFilter", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::MessageFilter)
+};
 } // namespace
 
 QString MessageFilter::regularExpressionError(const QString &expression)
@@ -19,7 +20,7 @@ QString MessageFilter::regularExpressionError(const QString &expression)
     const QRegularExpression regex(expression);
     if (regex.isValid())
         return {};
-    return tr("Invalid regular expression at offset %1: %2")
+    return MessageFilterText::tr("Invalid regular expression at offset %1: %2")
         .arg(regex.patternErrorOffset())
         .arg(regex.errorString());
 }

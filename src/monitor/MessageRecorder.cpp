@@ -10,10 +10,6 @@ namespace {
 constexpr qsizetype FlushThresholdBytes = 256 * 1024;
 constexpr int FlushIntervalMs = 200;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::MessageRecorder", text);
-}
 } // namespace
 
 MessageRecorder::MessageRecorder(QObject *parent)

@@ -17,11 +17,6 @@
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::MonitorMessageModel", text);
-}
-
 QVariant gapData(const MonitoredMessage &entry, int role, TimestampFormatter &time)
 {
     const SubscriptionGap &gap = *entry.gap;
@@ -61,13 +56,16 @@ QString gapDetail(const SubscriptionGap &gap)
 {
     auto iso
         = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs); };
-    return (gap.resumed ? tr("The subscription was interrupted: messages published between %1 and %2 may be "
-                             "missing.")
-                        : tr("The subscription was interrupted at %1 and not back when the monitor stopped "
-                             "(%2): messages published since may be missing."))
+    return (gap.resumed ? MonitorMessageModel::tr(
+                "The subscription was interrupted: messages published between %1 and %2 may be "
+                "missing.")
+                        : MonitorMessageModel::tr(
+                            "The subscription was interrupted at %1 and not back when the monitor stopped "
+                            "(%2): messages published since may be missing."))
                .arg(iso(gap.sinceMs), iso(gap.timeMs))
-        + QLatin1Char('\n') + tr("Reason: %1").arg(gap.reason) + QLatin1Char('\n')
-        + tr("Cause: %1").arg(QString::fromLatin1(SubscriptionGap::causeName(gap.cause)));
+        + QLatin1Char('\n') + MonitorMessageModel::tr("Reason: %1").arg(gap.reason) + QLatin1Char('\n')
+        + MonitorMessageModel::tr("Cause: %1")
+              .arg(QString::fromLatin1(SubscriptionGap::causeName(gap.cause)));
 }
 } // namespace
 

@@ -9,10 +9,11 @@
 namespace Redwire {
 
 namespace {
-QString tr(const char *text, int n = -1)
+// The translation context of this file's messages, for members and free functions alike.
+struct RecordingLineText
 {
-    return QCoreApplication::translate("Redwire::RecordingLine", text, nullptr, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::RecordingLine)
+};
 
 RecordingLine malformed(const QString &problem)
 {
@@ -39,15 +40,15 @@ bool bytesField(const QJsonObject &object, const QString &name, QByteArray *byte
             *bytes = *decoded;
             return true;
         }
-        *problem = tr("\"%1_base64\" is not valid base64").arg(name);
+        *problem = RecordingLineText::tr("\"%1_base64\" is not valid base64").arg(name);
         return false;
     }
     if (text.isUndefined() && base64.isUndefined())
-        *problem = tr("no \"%1\" or \"%1_base64\"").arg(name);
+        *problem = RecordingLineText::tr("no \"%1\" or \"%1_base64\"").arg(name);
     else if (!text.isUndefined() && !base64.isUndefined())
-        *problem = tr("both \"%1\" and \"%1_base64\"").arg(name);
+        *problem = RecordingLineText::tr("both \"%1\" and \"%1_base64\"").arg(name);
     else
-        *problem = tr("\"%1\" is not a string").arg(name);
+        *problem = RecordingLineText::tr("\"%1\" is not a string").arg(name);
     return false;
 }
 } // namespace
@@ -60,9 +61,10 @@ RecordingLine RecordingLine::parse(const QByteArray &line)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(trimmed, &error);
     if (error.error != QJsonParseError::NoError)
-        return malformed(tr("not JSON (%1 at offset %2)").arg(error.errorString()).arg(error.offset));
+        return malformed(
+            RecordingLineText::tr("not JSON (%1 at offset %2)").arg(error.errorString()).arg(error.offset));
     if (!document.isObject())
-        return malformed(tr("not a JSON object"));
+        return malformed(RecordingLineText::tr("not a JSON object"));
     const QJsonObject object = document.object();
     if (object.contains(QStringLiteral("event"))) {
         RecordingLine event;
@@ -75,7 +77,8 @@ RecordingLine RecordingLine::parse(const QByteArray &line)
     const QDateTime time
         = QDateTime::fromString(object.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
     if (!time.isValid())
-        return malformed(tr("no valid \"time\" (ISO 8601, e.g. 2024-05-01T12:34:56.789Z)"));
+        return malformed(
+            RecordingLineText::tr("no valid \"time\" (ISO 8601, e.g. 2024-05-01T12:34:56.789Z)"));
     message.timestampMs = time.toMSecsSinceEpoch();
     QString problem;
     if (!bytesField(object, QStringLiteral("channel"), &message.channel, &problem)
@@ -84,7 +87,8 @@ RecordingLine RecordingLine::parse(const QByteArray &line)
     // The recorded size guards against a payload changed on the way (an editor that "fixed" it).
     const QJsonValue size = object.value(QStringLiteral("size"));
     if (!size.isUndefined() && (!size.isDouble() || size.toDouble() != double(message.payload.size())))
-        return malformed(tr("\"size\" is %1 but the payload has %n byte(s)", int(message.payload.size()))
+        return malformed(RecordingLineText::tr(
+            "\"size\" is %1 but the payload has %n byte(s)", nullptr, int(message.payload.size()))
                              .arg(size.toVariant().toString()));
     return message;
 }

@@ -11,11 +11,6 @@ namespace {
 // The limits rarely change; ask again every this many polls (and after every reconnect).
 constexpr int PollsPerLimitsRefresh = 30;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::SlowSubscriberWatch", text);
-}
-
 // Redis memory units: b, k, kb, m, mb, g, gb (case-insensitive; k is 1000, kb 1024).
 bool parseMemory(const QByteArray &text, qint64 *bytes)
 {

@@ -17,11 +17,6 @@ namespace {
 constexpr int RefreshIntervalMs = 1000;
 constexpr int FirstRetryDelayMs = 100;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::ClusterCommandRouter", text);
-}
-
 // "MOVED 3999 127.0.0.1:6381" / "ASK 3999 127.0.0.1:6381"; an empty host (":6381") is the node
 // that answered.
 bool parseRedirect(const QByteArray &text, const ServerAddress &answered, quint16 *slot, ServerAddress *to)

@@ -12,13 +12,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 
 namespace Redwire {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::ClusterNodeFollower", text);
-}
-} // namespace
-
 ClusterNodeFollower::ClusterNodeFollower(
     const ConnectionOptions &options, QList<RedisConnection *> connections, QObject *parent)
     : QObject(parent)

@@ -12,11 +12,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::ClusterNodeResolver", text);
-}
-
 // A connection to one candidate: the user's credentials and TLS, short timeouts, no
 // reconnecting (the next candidate is asked instead), no heartbeat.
 ConnectionOptions probeOptions(const ConnectionOptions &options, const ServerAddress &node)

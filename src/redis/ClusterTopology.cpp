@@ -8,10 +8,11 @@
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
+// The translation context of this file's messages, for members and free functions alike.
+struct ClusterTopologyText
 {
-    return QCoreApplication::translate("Redwire::ClusterTopology", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::ClusterTopology)
+};
 
 QByteArray textOf(const RedisReply &reply)
 {
@@ -78,11 +79,11 @@ ClusterTopology ClusterTopology::fromShards(
 {
     ClusterTopology topology;
     auto refuse = [&](const QString &why) {
-        fail(error, tr("CLUSTER SHARDS from %1: %2").arg(asked.displayName(), why));
+        fail(error, ClusterTopologyText::tr("CLUSTER SHARDS from %1: %2").arg(asked.displayName(), why));
         return ClusterTopology();
     };
     if (!reply.isArray())
-        return refuse(tr("not a list of shards: %1").arg(reply.toDisplayString()));
+        return refuse(ClusterTopologyText::tr("not a list of shards: %1").arg(reply.toDisplayString()));
     for (const RedisReply &shard : reply.elements()) {
         RedisReply slotRanges;
         RedisReply nodes;
@@ -94,7 +95,7 @@ ClusterTopology ClusterTopology::fromShards(
                 nodes = shard.at(i + 1);
         }
         if (!nodes.isArray())
-            return refuse(tr("a shard without nodes"));
+            return refuse(ClusterTopologyText::tr("a shard without nodes"));
         int owner = -1;
         for (const RedisReply &entry : nodes.elements()) {
             ClusterNode node;
@@ -125,7 +126,8 @@ ClusterTopology ClusterTopology::fromShards(
             }
             const qint64 usedPort = tls && tlsPort > 0 ? tlsPort : port;
             if (usedPort <= 0 || usedPort > 65535)
-                return refuse(tr("a node without a port: %1").arg(entry.toDisplayString()));
+                return refuse(
+                    ClusterTopologyText::tr("a node without a port: %1").arg(entry.toDisplayString()));
             node.address = { hostOr(endpoint.isEmpty() ? ip : endpoint, asked), quint16(usedPort) };
             const int index = topology.addNode(node);
             if (node.primary && node.healthy)
@@ -141,12 +143,13 @@ ClusterTopology ClusterTopology::fromShards(
             const qint64 first = numberOf(slotRanges.at(i), &okFirst);
             const qint64 last = numberOf(slotRanges.at(i + 1), &okLast);
             if (!okFirst || !okLast || first > last)
-                return refuse(tr("a slot range that is not one: %1").arg(slotRanges.toDisplayString()));
+                return refuse(ClusterTopologyText::tr("a slot range that is not one: %1")
+                                  .arg(slotRanges.toDisplayString()));
             topology.assign(first, last, owner);
         }
     }
     if (topology.isEmpty())
-        return refuse(tr("no nodes"));
+        return refuse(ClusterTopologyText::tr("no nodes"));
     return topology;
 }
 
@@ -156,24 +159,26 @@ ClusterTopology ClusterTopology::fromSlots(
 {
     ClusterTopology topology;
     auto refuse = [&](const QString &why) {
-        fail(error, tr("CLUSTER SLOTS from %1: %2").arg(asked.displayName(), why));
+        fail(error, ClusterTopologyText::tr("CLUSTER SLOTS from %1: %2").arg(asked.displayName(), why));
         return ClusterTopology();
     };
     if (!reply.isArray())
-        return refuse(tr("not a list of slot ranges: %1").arg(reply.toDisplayString()));
+        return refuse(ClusterTopologyText::tr("not a list of slot ranges: %1").arg(reply.toDisplayString()));
     for (const RedisReply &range : reply.elements()) {
         bool okFirst = false;
         bool okLast = false;
         const qint64 first = range.size() >= 3 ? numberOf(range.at(0), &okFirst) : 0;
         const qint64 last = range.size() >= 3 ? numberOf(range.at(1), &okLast) : 0;
         if (!okFirst || !okLast || first > last)
-            return refuse(tr("a range that is not one: %1").arg(range.toDisplayString()));
+            return refuse(
+                ClusterTopologyText::tr("a range that is not one: %1").arg(range.toDisplayString()));
         for (qsizetype n = 2; n < range.size(); ++n) {
             const RedisReply &entry = range.at(n);
             bool okPort = false;
             const qint64 port = entry.size() >= 2 ? numberOf(entry.at(1), &okPort) : 0;
             if (!okPort || port <= 0 || port > 65535)
-                return refuse(tr("a node without a port: %1").arg(entry.toDisplayString()));
+                return refuse(
+                    ClusterTopologyText::tr("a node without a port: %1").arg(entry.toDisplayString()));
             ClusterNode node;
             node.address = { hostOr(textOf(entry.at(0)), asked), quint16(port) };
             node.id = entry.size() >= 3 ? textOf(entry.at(2)) : QByteArray();
@@ -184,7 +189,7 @@ ClusterTopology ClusterTopology::fromSlots(
         }
     }
     if (topology.isEmpty())
-        return refuse(tr("no slot is served"));
+        return refuse(ClusterTopologyText::tr("no slot is served"));
     return topology;
 }
 

@@ -13,26 +13,22 @@ Q_LOGGING_CATEGORY(lcRedis, "redwire.redis")
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::RedisConnection", text);
-}
-
 // What a handshake error reply means for the user.
 RedisError classifyHandshakeError(const QByteArray &command, const QByteArray &text)
 {
     const QString message = QString::fromUtf8(text);
     if (text.startsWith("WRONGPASS") || text.startsWith("NOAUTH") || text.contains("invalid password")
         || (command == "AUTH" && text.startsWith("ERR")))
-        return RedisError(
-            RedisError::Code::AuthenticationFailed, tr("Authentication failed: %1").arg(message));
+        return RedisError(RedisError::Code::AuthenticationFailed,
+            RedisConnection::tr("Authentication failed: %1").arg(message));
     if (text.startsWith("NOPERM"))
-        return RedisError(RedisError::Code::PermissionDenied, tr("Permission denied: %1").arg(message));
-    if (command == "SELECT")
         return RedisError(
-            RedisError::Code::InvalidArgument, tr("Cannot select the database: %1").arg(message));
-    return RedisError(
-        RedisError::Code::ServerError, tr("%1 failed: %2").arg(QString::fromLatin1(command), message));
+            RedisError::Code::PermissionDenied, RedisConnection::tr("Permission denied: %1").arg(message));
+    if (command == "SELECT")
+        return RedisError(RedisError::Code::InvalidArgument,
+            RedisConnection::tr("Cannot select the database: %1").arg(message));
+    return RedisError(RedisError::Code::ServerError,
+        RedisConnection::tr("%1 failed: %2").arg(QString::fromLatin1(command), message));
 }
 } // namespace
 

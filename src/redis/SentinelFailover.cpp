@@ -13,13 +13,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 
 namespace Redwire {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::SentinelFailover", text);
-}
-} // namespace
-
 SentinelFailover::SentinelFailover(
     const ConnectionOptions &options, QList<RedisConnection *> connections, QObject *parent)
     : QObject(parent)

@@ -13,11 +13,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::SentinelMasterResolver", text);
-}
-
 // The options of a connection to one sentinel: no AUTH, no SELECT (a sentinel has neither the
 // data's password nor databases), short timeouts, no reconnecting: the next sentinel is asked
 // instead.

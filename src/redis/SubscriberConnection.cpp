@@ -12,13 +12,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 
 namespace Redwire {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Redwire::SubscriberConnection", text);
-}
-} // namespace
-
 SubscriberConnection::SubscriberConnection(const ConnectionOptions &options, QObject *parent)
     : RedisConnection(ConnectionRole::Subscriber, options, parent)
 {

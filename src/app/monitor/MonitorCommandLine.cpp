@@ -12,11 +12,6 @@ using Redwire::MessageFormatter;
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("MonitorCommandLine", text);
-}
-
 // A positive number of seconds ("2", "0.5"), in milliseconds; -1 when it is not one.
 qint64 secondsToMs(const QString &text)
 {

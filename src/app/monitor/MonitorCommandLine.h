@@ -5,6 +5,7 @@
 class QCommandLineParser;
 
 #include <QCommandLineOption>
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 
@@ -12,6 +13,8 @@ class QCommandLineParser;
 // with the outcome (run, show help or version, or report a usage error with exit code 2).
 class MonitorCommandLine
 {
+    Q_DECLARE_TR_FUNCTIONS(MonitorCommandLine)
+
 public:
     enum class Outcome { Run, ShowHelp, ShowVersion, UsageError };
 

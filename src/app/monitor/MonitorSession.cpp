@@ -22,11 +22,6 @@
 using namespace Redwire;
 
 namespace {
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
-{
-    return QCoreApplication::translate("MonitorSession", text, disambiguation, n);
-}
-
 void writeStderr(const QByteArray &bytes)
 {
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);

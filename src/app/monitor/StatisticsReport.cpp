@@ -15,29 +15,32 @@ using Redwire::ChannelRateMeter;
 
 namespace {
 
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+// The translation context of this file's messages, for members and free functions alike.
+struct StatisticsReportText
 {
-    return QCoreApplication::translate("StatisticsReport", text, disambiguation, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(StatisticsReport)
+};
 
-// "%n message(s)" for counts past what tr() takes (an int): a long run carries more bytes than that.
+// "%n message(s)" for counts past what StatisticsReportText::tr() takes (an int): a long run carries more
+// bytes than that.
 QString counted(const char *text, quint64 n)
 {
     constexpr int Largest = std::numeric_limits<int>::max();
     if (n <= quint64(Largest))
-        return tr(text, nullptr, int(n));
-    return tr(text, nullptr, Largest).replace(QString::number(Largest), QString::number(n));
+        return StatisticsReportText::tr(text, nullptr, int(n));
+    return StatisticsReportText::tr(text, nullptr, Largest)
+        .replace(QString::number(Largest), QString::number(n));
 }
 
 QString bytes(double rate)
 {
     if (rate >= 1e9)
-        return tr("%1 GB").arg(rate / 1e9, 0, 'f', 2);
+        return StatisticsReportText::tr("%1 GB").arg(rate / 1e9, 0, 'f', 2);
     if (rate >= 1e6)
-        return tr("%1 MB").arg(rate / 1e6, 0, 'f', 2);
+        return StatisticsReportText::tr("%1 MB").arg(rate / 1e6, 0, 'f', 2);
     if (rate >= 1e3)
-        return tr("%1 kB").arg(rate / 1e3, 0, 'f', 1);
-    return tr("%1 B").arg(rate, 0, 'f', 0);
+        return StatisticsReportText::tr("%1 kB").arg(rate / 1e3, 0, 'f', 1);
+    return StatisticsReportText::tr("%1 B").arg(rate, 0, 'f', 0);
 }
 
 constexpr std::array<ChannelRateMeter::Window, 3> Windows { ChannelRateMeter::Window::OneSecond,
@@ -61,13 +64,13 @@ QString row(const Rates &rates, const QString &name)
 QString header()
 {
     return QStringLiteral("%1%2%3%4%5%6  %7\n")
-        .arg(tr("msg/s 1 s"), MessageWidths[0])
-        .arg(tr("10 s"), MessageWidths[1])
-        .arg(tr("60 s"), MessageWidths[2])
-        .arg(tr("bytes/s 1 s"), ByteWidths[0])
-        .arg(tr("10 s"), ByteWidths[1])
-        .arg(tr("60 s"), ByteWidths[2])
-        .arg(tr("channel"));
+        .arg(StatisticsReportText::tr("msg/s 1 s"), MessageWidths[0])
+        .arg(StatisticsReportText::tr("10 s"), MessageWidths[1])
+        .arg(StatisticsReportText::tr("60 s"), MessageWidths[2])
+        .arg(StatisticsReportText::tr("bytes/s 1 s"), ByteWidths[0])
+        .arg(StatisticsReportText::tr("10 s"), ByteWidths[1])
+        .arg(StatisticsReportText::tr("60 s"), ByteWidths[2])
+        .arg(StatisticsReportText::tr("channel"));
 }
 
 } // namespace
@@ -96,33 +99,34 @@ QByteArray StatisticsReport::report(const Redwire::ChannelStatistics &statistics
 
     QString text = QStringLiteral("-- %1  %2, %3\n")
                        .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")),
-                           tr("%n active channel(s)", nullptr, int(active.size())),
+                           StatisticsReportText::tr("%n active channel(s)", nullptr, int(active.size())),
                            counted("%n message(s) in total", statistics.totalMessages()));
     text += header();
     Rates total;
     for (size_t w = 0; w < Windows.size(); ++w)
         total[w] = statistics.totalRate(Windows[w], nowMs);
-    text += row(total, tr("(all)"));
+    text += row(total, StatisticsReportText::tr("(all)"));
     const size_t shown = std::min<size_t>(active.size(), MaxChannelsShown);
     for (size_t i = 0; i < shown; ++i) {
         const auto &channel = statistics.channel(active[i].index);
         text += row(active[i].rates,
             channel.isOverflow
-                ? tr("(other channels)")
+                ? StatisticsReportText::tr("(other channels)")
                 : QString::fromUtf8(Redwire::TextMessageFormatter::terminalSafe(channel.name)));
     }
     if (active.size() > shown)
-        text += tr("   ... and %n more channel(s)\n", nullptr, int(active.size() - shown));
+        text += StatisticsReportText::tr(
+            "   ... and %n more channel(s)\n", nullptr, int(active.size() - shown));
     return text.toUtf8();
 }
 
 QByteArray StatisticsReport::summary(const Redwire::ChannelStatistics &statistics, qint64 runMs)
 {
     const double seconds = double(qMax<qint64>(1, runMs)) / 1000.0;
-    return tr("-- total: %1, %2 on %3 in %4 s (%5 msg/s)\n")
+    return StatisticsReportText::tr("-- total: %1, %2 on %3 in %4 s (%5 msg/s)\n")
         .arg(counted("%n message(s)", statistics.totalMessages()),
             counted("%n byte(s)", statistics.totalBytes()),
-            tr("%n channel(s)", nullptr, int(statistics.channelCount())))
+            StatisticsReportText::tr("%n channel(s)", nullptr, int(statistics.channelCount())))
         .arg(seconds, 0, 'f', 1)
         .arg(double(statistics.totalMessages()) / seconds, 0, 'f', 1)
         .toUtf8();

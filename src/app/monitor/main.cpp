@@ -17,10 +17,11 @@
 #include <unistd.h>
 
 namespace {
-QString tr(const char *text)
+// The translation context of this file's messages ("redwire-monitor", not an identifier).
+struct MonitorMainText
 {
-    return QCoreApplication::translate("redwire-monitor", text);
-}
+    static QString tr(const char *text) { return QCoreApplication::translate("redwire-monitor", text); }
+};
 
 // The user's language if there is a translation, else English: its plural forms turn
 // "%n message(s)" into "1 message" / "2 messages" (see i18n/redwire-monitor_en.ts).
@@ -65,15 +66,16 @@ int main(int argc, char *argv[])
         return 0;
     case MonitorCommandLine::Outcome::UsageError:
         printTo(stderr, QStringLiteral("redwire-monitor: %1\n").arg(commandLine.errorMessage()));
-        printTo(stderr, tr("Try 'redwire-monitor --help' for more information.\n"));
+        printTo(stderr, MonitorMainText::tr("Try 'redwire-monitor --help' for more information.\n"));
         return MonitorSession::UsageError;
     case MonitorCommandLine::Outcome::Run:
         break;
     }
 
     MonitorOptions options = commandLine.options();
-    if (options.askPassword && !PasswordPrompt::read(tr("Password: "), &options.connection.password)) {
-        printTo(stderr, tr("redwire-monitor: no password given\n"));
+    if (options.askPassword
+        && !PasswordPrompt::read(MonitorMainText::tr("Password: "), &options.connection.password)) {
+        printTo(stderr, MonitorMainText::tr("redwire-monitor: no password given\n"));
         return MonitorSession::UsageError;
     }
 

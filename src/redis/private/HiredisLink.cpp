@@ -32,10 +32,11 @@ namespace Redwire {
 
 namespace {
 
-QString tr(const char *text)
+// The translation context of this file's messages, for members and free functions alike.
+struct HiredisLinkText
 {
-    return QCoreApplication::translate("Redwire::HiredisLink", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::HiredisLink)
+};
 
 // We read() the socket ourselves and feed hiredis's reader in slices, because the reader moves
 // the unparsed rest of its buffer forward after every kilobyte it consumes: fed one large buffer
@@ -87,7 +88,8 @@ HiredisLink::~HiredisLink()
 RedisError HiredisLink::open(const ConnectionOptions &options, const QString &numericAddress)
 {
     if (m_context)
-        abort(RedisError(RedisError::Code::Aborted, tr("Replaced by a new connection.")), false);
+        abort(RedisError(RedisError::Code::Aborted, HiredisLinkText::tr("Replaced by a new connection.")),
+            false);
     ++m_generation;
     m_connected = false;
     m_closeReported = false;
@@ -114,8 +116,9 @@ RedisError HiredisLink::open(const ConnectionOptions &options, const QString &nu
 #else
     if (options.tls.enabled)
         return RedisError(RedisError::Code::TlsUnavailable,
-            tr("This build of Redwire has no TLS support (it needs hiredis 1.0 or later with "
-               "hiredis_ssl)."));
+            HiredisLinkText::tr(
+                "This build of Redwire has no TLS support (it needs hiredis 1.0 or later with "
+                "hiredis_ssl)."));
 #endif
 
     redisAsyncContext *context = nullptr;
@@ -137,7 +140,8 @@ RedisError HiredisLink::open(const ConnectionOptions &options, const QString &nu
 #endif
     }
     if (!context)
-        return RedisError(RedisError::Code::ConnectionLost, tr("Out of memory while connecting."));
+        return RedisError(
+            RedisError::Code::ConnectionLost, HiredisLinkText::tr("Out of memory while connecting."));
     if (context->err) {
         const QString text = QString::fromUtf8(context->errstr);
         redisAsyncFree(context);
@@ -151,8 +155,8 @@ RedisError HiredisLink::open(const ConnectionOptions &options, const QString &nu
         RedisError error;
         SSL *session = m_tls->newSession(&error);
         if (session && redisInitiateSSL(&context->c, session) != REDIS_OK) {
-            error = RedisError(
-                RedisError::Code::TlsFailed, tr("TLS failed: %1").arg(QString::fromUtf8(context->c.errstr)));
+            error = RedisError(RedisError::Code::TlsFailed,
+                HiredisLinkText::tr("TLS failed: %1").arg(QString::fromUtf8(context->c.errstr)));
             SSL_free(session); // hiredis takes it only on success
             session = nullptr;
         }
@@ -265,8 +269,8 @@ void HiredisLink::handleReadable()
             for (ssize_t offset = 0; offset < n && m_context == context; offset += ReaderSlice) {
                 const size_t slice = size_t(std::min<ssize_t>(ReaderSlice, n - offset));
                 if (redisReaderFeed(context->c.reader, m_readBuffer.get() + offset, slice) != REDIS_OK) {
-                    abort(RedisError(
-                              RedisError::Code::ProtocolError, tr("Out of memory while reading a reply.")),
+                    abort(RedisError(RedisError::Code::ProtocolError,
+                              HiredisLinkText::tr("Out of memory while reading a reply.")),
                         true);
                     break;
                 }
@@ -276,7 +280,8 @@ void HiredisLink::handleReadable()
                 const redisReader *reader = context->c.reader;
                 if (qint64(reader->len - reader->pos) > m_maxReplyBytes) {
                     abort(RedisError(RedisError::Code::ProtocolError,
-                              tr("The server sent a reply larger than %1 bytes.").arg(m_maxReplyBytes)),
+                              HiredisLinkText::tr("The server sent a reply larger than %1 bytes.")
+                                  .arg(m_maxReplyBytes)),
                         true);
                     break;
                 }

@@ -13,10 +13,11 @@ Q_DECLARE_LOGGING_CATEGORY(lcRedis)
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
+// The translation context of this file's messages, for members and free functions alike.
+struct ReplyGuardText
 {
-    return QCoreApplication::translate("Redwire::ReplyGuard", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::ReplyGuard)
+};
 } // namespace
 
 // The C functions hiredis's reader calls for every object it builds. Each one checks the object
@@ -47,10 +48,12 @@ struct ReplyGuard::Hooks
         // hiredis 0.14's reader stops at 7 nested levels; 1.x has no limit, and our copies and
         // frees recurse: the same limit for both.
         if (depth > MaxNesting)
-            return g->refuse(tr("The server sent a reply nested deeper than %1 levels.").arg(MaxNesting));
+            return g->refuse(
+                ReplyGuardText::tr("The server sent a reply nested deeper than %1 levels.").arg(MaxNesting));
         g->m_replyBytes += ObjectOverhead + qint64(len) + elements * qint64(sizeof(void *));
         if (g->m_replyBytes > g->m_maxReplyBytes)
-            return g->refuse(tr("The server sent a reply larger than %1 bytes.").arg(g->m_maxReplyBytes));
+            return g->refuse(
+                ReplyGuardText::tr("The server sent a reply larger than %1 bytes.").arg(g->m_maxReplyBytes));
         return task->parent ? g->checkChild(task, type, str, len) : g->checkTopLevel(type, elements);
     }
 
@@ -59,7 +62,7 @@ struct ReplyGuard::Hooks
         ReplyGuard *g = guard(task);
         if (task->type != REDIS_REPLY_STRING && task->type != REDIS_REPLY_STATUS
             && task->type != REDIS_REPLY_ERROR) {
-            g->refuse(tr("The server sent a RESP3 reply on a RESP2 connection."));
+            g->refuse(ReplyGuardText::tr("The server sent a RESP3 reply on a RESP2 connection."));
             return nullptr;
         }
         if (!check(task, task->type, 0, str, len))
@@ -83,13 +86,14 @@ struct ReplyGuard::Hooks
     {
         ReplyGuard *g = guard(task);
         if (task->type != REDIS_REPLY_ARRAY) {
-            g->refuse(tr("The server sent a RESP3 aggregate on a RESP2 connection."));
+            g->refuse(ReplyGuardText::tr("The server sent a RESP3 aggregate on a RESP2 connection."));
             return nullptr;
         }
         if (qint64(elements) > g->m_maxArrayElements) {
-            g->refuse(tr("The server announced an array of %1 elements, more than the limit of %2.")
-                          .arg(qint64(elements))
-                          .arg(g->m_maxArrayElements));
+            g->refuse(
+                ReplyGuardText::tr("The server announced an array of %1 elements, more than the limit of %2.")
+                    .arg(qint64(elements))
+                    .arg(g->m_maxArrayElements));
             return nullptr;
         }
         if (!check(task, REDIS_REPLY_ARRAY, qint64(elements), nullptr, 0))
@@ -129,7 +133,7 @@ struct ReplyGuard::Hooks
     {
         // "$-1" and "*-1" come typed as string or array; a task typed nil is RESP3's "_".
         if (task->type == REDIS_REPLY_NIL) {
-            guard(task)->refuse(tr("The server sent a RESP3 null on a RESP2 connection."));
+            guard(task)->refuse(ReplyGuardText::tr("The server sent a RESP3 null on a RESP2 connection."));
             return nullptr;
         }
         if (!check(task, REDIS_REPLY_NIL, 0, nullptr, 0))
@@ -141,13 +145,13 @@ struct ReplyGuard::Hooks
 #if REDWIRE_HIREDIS_1X
     static void *createDouble(const redisReadTask *task, double, char *, size_t)
     {
-        guard(task)->refuse(tr("The server sent a RESP3 double on a RESP2 connection."));
+        guard(task)->refuse(ReplyGuardText::tr("The server sent a RESP3 double on a RESP2 connection."));
         return nullptr;
     }
 
     static void *createBool(const redisReadTask *task, int)
     {
-        guard(task)->refuse(tr("The server sent a RESP3 boolean on a RESP2 connection."));
+        guard(task)->refuse(ReplyGuardText::tr("The server sent a RESP3 boolean on a RESP2 connection."));
         return nullptr;
     }
 #endif
@@ -219,10 +223,10 @@ bool ReplyGuard::checkTopLevel(int type, qint64 elements)
     if (type == REDIS_REPLY_ERROR)
         return true;
     if (!(m_context->c.flags & REDIS_SUBSCRIBED) || m_role != ConnectionRole::Subscriber)
-        return refuse(tr("The server sent a reply that no command was waiting for."));
+        return refuse(ReplyGuardText::tr("The server sent a reply that no command was waiting for."));
     const bool mayBePong = elements == 2 && m_pingsOutstanding > 0;
     if (type != REDIS_REPLY_ARRAY || (elements != 3 && elements != 4 && !mayBePong))
-        return refuse(tr("The server sent a malformed Pub/Sub frame."));
+        return refuse(ReplyGuardText::tr("The server sent a malformed Pub/Sub frame."));
     m_route = Route::PubSub;
     return true;
 }
@@ -232,11 +236,11 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
     if (m_route == Route::Ordered)
         return true;
     if (task->parent->parent != nullptr || type == REDIS_REPLY_ARRAY)
-        return refuse(tr("The server sent a nested array inside a Pub/Sub frame."));
+        return refuse(ReplyGuardText::tr("The server sent a nested array inside a Pub/Sub frame."));
     switch (task->idx) {
     case 0: {
         if (type != REDIS_REPLY_STRING)
-            return refuse(tr("The server sent a Pub/Sub frame whose kind is not a string."));
+            return refuse(ReplyGuardText::tr("The server sent a Pub/Sub frame whose kind is not a string."));
         const QByteArrayView kind(str, qsizetype(len)); // no copy: this runs for every message
         m_framePattern = kind.startsWith('p');
         if (kind == "message" || kind == "pmessage")
@@ -248,11 +252,11 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
         else if (kind == "pong" && m_topElements == 2 && m_pingsOutstanding > 0)
             m_frame = Frame::Pong;
         else
-            return refuse(tr("The server sent an unexpected Pub/Sub frame \"%1\".")
+            return refuse(ReplyGuardText::tr("The server sent an unexpected Pub/Sub frame \"%1\".")
                               .arg(QString::fromLatin1(kind.toByteArray().left(32).toPercentEncoding())));
         const qint64 expected = m_frame == Frame::PatternMessage ? 4 : m_frame == Frame::Pong ? 2 : 3;
         if (m_topElements != expected)
-            return refuse(tr("The server sent a \"%1\" frame with %2 elements instead of %3.")
+            return refuse(ReplyGuardText::tr("The server sent a \"%1\" frame with %2 elements instead of %3.")
                               .arg(QString::fromLatin1(kind.toByteArray()))
                               .arg(m_topElements)
                               .arg(expected));
@@ -260,10 +264,10 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
     }
     case 1:
         if (type != REDIS_REPLY_STRING)
-            return refuse(tr("The server sent a Pub/Sub frame without a channel name."));
+            return refuse(ReplyGuardText::tr("The server sent a Pub/Sub frame without a channel name."));
         if (m_frame == Frame::Pong) {
             if (QByteArrayView(str, qsizetype(len)) != m_pingToken)
-                return refuse(tr("The server answered a PING we never sent."));
+                return refuse(ReplyGuardText::tr("The server answered a PING we never sent."));
             // The frame is complete; hiredis 0.14 then looks it up as a pattern and drops it.
             --m_pingsOutstanding;
             if (m_pongListener)
@@ -273,27 +277,30 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
         if (m_frame == Frame::Subscribe || m_frame == Frame::Unsubscribe) {
             m_frameTopic = QByteArray(str, qsizetype(len));
             if (!(m_framePattern ? m_patterns : m_channels).contains(m_frameTopic))
-                return refuse(tr("The server confirmed a subscription we never asked for."));
+                return refuse(ReplyGuardText::tr("The server confirmed a subscription we never asked for."));
         }
         return true;
     case 2:
         if (m_frame == Frame::Subscribe || m_frame == Frame::Unsubscribe) {
             if (type != REDIS_REPLY_INTEGER)
-                return refuse(tr("The server sent a subscription count that is not an integer."));
+                return refuse(
+                    ReplyGuardText::tr("The server sent a subscription count that is not an integer."));
             // The frame is complete: hiredis processes it before reading anything else.
             if (m_frame == Frame::Unsubscribe)
                 (m_framePattern ? m_patterns : m_channels).remove(m_frameTopic);
             return true;
         }
         if (type != REDIS_REPLY_STRING)
-            return refuse(tr("The server sent a Pub/Sub message whose payload is not a string."));
+            return refuse(
+                ReplyGuardText::tr("The server sent a Pub/Sub message whose payload is not a string."));
         return true;
     case 3:
         if (type != REDIS_REPLY_STRING)
-            return refuse(tr("The server sent a Pub/Sub message whose payload is not a string."));
+            return refuse(
+                ReplyGuardText::tr("The server sent a Pub/Sub message whose payload is not a string."));
         return true;
     default:
-        return refuse(tr("The server sent a malformed Pub/Sub frame."));
+        return refuse(ReplyGuardText::tr("The server sent a malformed Pub/Sub frame."));
     }
 }
 

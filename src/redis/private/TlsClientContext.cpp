@@ -10,16 +10,17 @@
 namespace Redwire {
 
 namespace {
-QString tr(const char *text)
+// The translation context of this file's messages, for members and free functions alike.
+struct TlsClientContextText
 {
-    return QCoreApplication::translate("Redwire::TlsClientContext", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Redwire::TlsClientContext)
+};
 
 QString lastOpenSslError()
 {
     const unsigned long code = ERR_peek_last_error();
     if (code == 0)
-        return tr("unknown error");
+        return TlsClientContextText::tr("unknown error");
     char text[256];
     ERR_error_string_n(code, text, sizeof text);
     return QString::fromLatin1(text);
@@ -44,7 +45,7 @@ std::unique_ptr<TlsClientContext> TlsClientContext::create(
     ERR_clear_error();
     tls->m_context = SSL_CTX_new(TLS_client_method());
     if (!tls->m_context) {
-        *error = tlsError(tr("Cannot set up TLS: %1").arg(lastOpenSslError()));
+        *error = tlsError(TlsClientContextText::tr("Cannot set up TLS: %1").arg(lastOpenSslError()));
         return nullptr;
     }
     SSL_CTX_set_min_proto_version(tls->m_context, TLS1_2_VERSION);
@@ -57,12 +58,13 @@ std::unique_ptr<TlsClientContext> TlsClientContext::create(
                 caPath.isEmpty() ? nullptr : caPath.constData())
             != 1) {
             *error = tlsError(
-                tr("Cannot load the CA certificates %1: %2")
+                TlsClientContextText::tr("Cannot load the CA certificates %1: %2")
                     .arg(options.caFile.isEmpty() ? options.caPath : options.caFile, lastOpenSslError()));
             return nullptr;
         }
     } else if (SSL_CTX_set_default_verify_paths(tls->m_context) != 1) {
-        *error = tlsError(tr("Cannot load the system's CA certificates: %1").arg(lastOpenSslError()));
+        *error = tlsError(
+            TlsClientContextText::tr("Cannot load the system's CA certificates: %1").arg(lastOpenSslError()));
         return nullptr;
     }
     if (!options.certFile.isEmpty()) {
@@ -72,8 +74,8 @@ std::unique_ptr<TlsClientContext> TlsClientContext::create(
         if (SSL_CTX_use_certificate_chain_file(tls->m_context, certFile.constData()) != 1
             || SSL_CTX_use_PrivateKey_file(tls->m_context, keyFile.constData(), SSL_FILETYPE_PEM) != 1
             || SSL_CTX_check_private_key(tls->m_context) != 1) {
-            *error = tlsError(
-                tr("Cannot use the client certificate %1: %2").arg(options.certFile, lastOpenSslError()));
+            *error = tlsError(TlsClientContextText::tr("Cannot use the client certificate %1: %2")
+                                  .arg(options.certFile, lastOpenSslError()));
             return nullptr;
         }
     }
@@ -94,7 +96,7 @@ SSL *TlsClientContext::newSession(RedisError *error) const
     ERR_clear_error();
     SSL *session = SSL_new(m_context);
     if (!session) {
-        *error = tlsError(tr("Cannot start a TLS session: %1").arg(lastOpenSslError()));
+        *error = tlsError(TlsClientContextText::tr("Cannot start a TLS session: %1").arg(lastOpenSslError()));
         return nullptr;
     }
     if (!m_sni.isEmpty())
@@ -106,8 +108,8 @@ SSL *TlsClientContext::newSession(RedisError *error) const
             : X509_VERIFY_PARAM_set1_host(param, m_expectedName.constData(), size_t(m_expectedName.size()));
         if (ok != 1) {
             SSL_free(session);
-            *error
-                = tlsError(tr("Cannot check the server's name %1.").arg(QString::fromUtf8(m_expectedName)));
+            *error = tlsError(TlsClientContextText::tr("Cannot check the server's name %1.")
+                                  .arg(QString::fromUtf8(m_expectedName)));
             return nullptr;
         }
     }
@@ -121,11 +123,11 @@ RedisError TlsClientContext::handshakeFailure(SSL *session)
     // A finished handshake with nothing in OpenSSL's queue: the network failed, not TLS.
     const long verify = SSL_get_verify_result(session);
     if (verify != X509_V_OK)
-        return tlsError(tr("The server's certificate was refused: %1")
+        return tlsError(TlsClientContextText::tr("The server's certificate was refused: %1")
                             .arg(QString::fromLatin1(X509_verify_cert_error_string(verify))));
     const unsigned long code = ERR_peek_last_error();
     if (code != 0 && ERR_GET_LIB(code) == ERR_LIB_SSL)
-        return tlsError(tr("The TLS handshake failed: %1").arg(lastOpenSslError()));
+        return tlsError(TlsClientContextText::tr("The TLS handshake failed: %1").arg(lastOpenSslError()));
     return {};
 }
 
