@@ -29,6 +29,16 @@
     </message>
 </context>
 <context>
+    <name>MonitorSidePanel</name>
+    <message numerus="yes">
+        <source>%n subscriber(s) (by name)</source>
+        <translation>
+            <numerusform>%n subscriber (by name)</numerusform>
+            <numerusform>%n subscribers (by name)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MonitorPage</name>
     <message numerus="yes">
         <source>%1 dropped, more possibly missed in %n gap(s)</source>

@@ -135,15 +135,17 @@ ColumnLayout {
                 font.bold: true
             }
             Label {
+                objectName: "channelFigures"
                 x: 22; y: 20
                 width: parent.width - 30
                 elide: Text.ElideRight
                 color: Theme.mutedText
                 font.pixelSize: Theme.smallFontSize
-                text: qsTr("%1 / %2 / %3 msg/s · %4 total · %5 subscribers (by name)")
+                text: qsTr("%1 / %2 / %3 msg/s · %4 total · %5")
                         .arg(Number(stat.messageRate1s).toFixed(1)).arg(Number(stat.messageRate10s).toFixed(1))
                         .arg(Number(stat.messageRate60s).toFixed(1)).arg(stat.messages)
-                        .arg(stat.subscribers < 0 ? "?" : stat.subscribers)
+                        .arg(stat.subscribers < 0 ? qsTr("? subscribers (by name)")
+                                                  : qsTr("%n subscriber(s) (by name)", "", stat.subscribers))
             }
         }
     }

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void detailPaneShowsMessagePackAndOrderedJson();
     void replayFromTheOverflowMenu();
     void serverTotalsInEnglishPlurals();
+    void channelSubscribersInEnglishPlurals();
 
 private:
     std::unique_ptr<QQuickWindow> showPage(Redwire::MonitorController *monitor, QSize size)
@@ -810,6 +811,41 @@ void TestMonitorPage::serverTotalsInEnglishPlurals()
     QVERIFY(monitor.addTopic(QStringLiteral("alerts.*")));
     QTRY_COMPARE_WITH_TIMEOUT(label->property("text").toString(),
         QStringLiteral("server: 2 channels (+1 Redwire internal), 2 patterns"), 20000);
+    monitor.stop();
+}
+
+// The side panel's channel figures read "1 subscriber (by name)", not "1 subscribers".
+void TestMonitorPage::channelSubscribersInEnglishPlurals()
+{
+    QVERIFY(Redwire::installTranslations(*QCoreApplication::instance()));
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::ConnectionOptions options;
+    options.port = server.port();
+    Redwire::MonitorController monitor;
+    monitor.start(options);
+    monitor.monitor()->serverPoller()->setIntervalMs(100);
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
+    QVERIFY(window);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
+    QVERIFY(monitor.addTopic(QStringLiteral("solo"))); // our own subscriber: NUMSUB 1
+    QTRY_VERIFY_WITH_TIMEOUT(server.cli({ "PUBSUB", "NUMSUB", "solo" }).endsWith("\n1"), 10000);
+    QCOMPARE(server.cli({ "PUBLISH", "solo", "hello" }), QByteArray("1"));
+    // The delegates' labels, found through the visual tree.
+    std::function<void(QQuickItem *, QStringList &)> collect
+        = [&collect](QQuickItem *item, QStringList &texts) {
+              if (item->objectName() == QLatin1String("channelFigures"))
+                  texts << item->property("text").toString();
+              for (QQuickItem *child : item->childItems())
+                  collect(child, texts);
+          };
+    auto figures = [&] {
+        QStringList texts;
+        collect(window->contentItem(), texts);
+        return texts.join(QLatin1Char('|'));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(figures().contains(QStringLiteral("· 1 total · 1 subscriber (by name)")),
+        qPrintable(figures()), 10000);
     monitor.stop();
 }
 
