@@ -29,7 +29,6 @@ ConnectionOptions withClientName(ConnectionOptions options)
                                  .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
     return options;
 }
-
 } // namespace
 
 ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent)

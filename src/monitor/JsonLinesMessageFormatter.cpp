@@ -10,11 +10,8 @@
 
 #include <cstring>
 
-#if defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64)
+#if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
-#define REDWIRE_HAVE_SSE2 1
-#else
-#define REDWIRE_HAVE_SSE2 0
 #endif
 
 namespace Redwire {
@@ -43,7 +40,7 @@ constexpr SpecialBytes Special;
 qsizetype plainAsciiPrefix(const char *data, qsizetype size)
 {
     qsizetype i = 0;
-#if REDWIRE_HAVE_SSE2
+#if defined(__SSE2__) || defined(_M_X64)
     {
         // As signed bytes, "below 0x20" is exactly the control characters and every byte >= 0x80.
         const __m128i space = _mm_set1_epi8(0x20);

@@ -9,6 +9,7 @@
 #include "monitor/PubSubServerPoller.h"
 #include "redis/CommandConnection.h"
 
+#include "ConnectionOptionsFor.h"
 #include "MonitorPageWindow.h"
 #include "RedisServerProcess.h"
 
@@ -94,6 +95,18 @@ private:
     std::unique_ptr<QQuickWindow> showPage(Redwire::MonitorController *monitor, QSize size)
     {
         return RedwireTest::showMonitorPage(m_engine, monitor, size);
+    }
+    // The app's English plural forms installed (as main.cpp does), `monitor` started on `server`
+    // and asking it every 100 ms (the app: every few seconds), its page shown at 1280 x 720. Null
+    // when the translations would not load.
+    std::unique_ptr<QQuickWindow> showPolledPageInEnglish(
+        Redwire::MonitorController *monitor, const RedwireTest::RedisServerProcess &server)
+    {
+        if (!Redwire::installTranslations(*QCoreApplication::instance()))
+            return {};
+        monitor->start(RedwireTest::connectionOptionsFor(server));
+        monitor->monitor()->serverPoller()->setIntervalMs(100);
+        return showPage(monitor, QSize(1280, 720));
     }
 
     QQmlEngine m_engine;
@@ -783,21 +796,15 @@ void TestMonitorPage::replayFromTheOverflowMenu()
     monitor.stop();
 }
 
-QTEST_MAIN(TestMonitorPage)
 // The footer's server totals read "1 channel", "1 pattern", not "1 channels" (with the app's English
 // plural forms installed, as main.cpp does).
 void TestMonitorPage::serverTotalsInEnglishPlurals()
 {
-    QVERIFY(Redwire::installTranslations(*QCoreApplication::instance()));
     RedwireTest::RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    Redwire::ConnectionOptions options;
-    options.port = server.port();
     Redwire::MonitorController monitor;
-    monitor.start(options);
-    // The footer counts what the server says; ask it every 100 ms (the app: every few seconds).
-    monitor.monitor()->serverPoller()->setIntervalMs(100);
-    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
+    // The footer counts what the server says.
+    std::unique_ptr<QQuickWindow> window = showPolledPageInEnglish(&monitor, server);
     QVERIFY(window);
     auto *page = RedwireTest::monitorPageOf(window.get());
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
@@ -817,15 +824,10 @@ void TestMonitorPage::serverTotalsInEnglishPlurals()
 // The side panel's channel figures read "1 subscriber (by name)", not "1 subscribers".
 void TestMonitorPage::channelSubscribersInEnglishPlurals()
 {
-    QVERIFY(Redwire::installTranslations(*QCoreApplication::instance()));
     RedwireTest::RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    Redwire::ConnectionOptions options;
-    options.port = server.port();
     Redwire::MonitorController monitor;
-    monitor.start(options);
-    monitor.monitor()->serverPoller()->setIntervalMs(100);
-    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
+    std::unique_ptr<QQuickWindow> window = showPolledPageInEnglish(&monitor, server);
     QVERIFY(window);
     QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
     QVERIFY(monitor.addTopic(QStringLiteral("solo"))); // our own subscriber: NUMSUB 1
@@ -849,4 +851,5 @@ void TestMonitorPage::channelSubscribersInEnglishPlurals()
     monitor.stop();
 }
 
+QTEST_MAIN(TestMonitorPage)
 #include "tst_monitorpage.moc"
