@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QMetaMethod>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -248,12 +249,37 @@ void SubscriberConnection::deliverMessage(
     if (pattern.isEmpty()) {
         if (m_messageHandler)
             m_messageHandler->handleMessage(channel, payload);
-        Q_EMIT messageReceived(channel, payload);
+        if (m_messageReceivers.load(std::memory_order_relaxed) > 0)
+            Q_EMIT messageReceived(channel, payload);
     } else {
         if (m_messageHandler)
             m_messageHandler->handlePatternMessage(pattern, channel, payload);
-        Q_EMIT patternMessageReceived(pattern, channel, payload);
+        if (m_patternMessageReceivers.load(std::memory_order_relaxed) > 0)
+            Q_EMIT patternMessageReceived(pattern, channel, payload);
     }
+}
+
+void SubscriberConnection::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&SubscriberConnection::messageReceived))
+        m_messageReceivers.fetch_add(1, std::memory_order_relaxed);
+    else if (signal == QMetaMethod::fromSignal(&SubscriberConnection::patternMessageReceived))
+        m_patternMessageReceivers.fetch_add(1, std::memory_order_relaxed);
+    RedisConnection::connectNotify(signal);
+}
+
+void SubscriberConnection::disconnectNotify(const QMetaMethod &signal)
+{
+    // An invalid method stands for every signal to one receiver (or to all): we cannot tell how
+    // many of ours went, so the counts stay, too high at worst.
+    if (signal == QMetaMethod::fromSignal(&SubscriberConnection::messageReceived)) {
+        if (m_messageReceivers.load(std::memory_order_relaxed) > 0)
+            m_messageReceivers.fetch_sub(1, std::memory_order_relaxed);
+    } else if (signal == QMetaMethod::fromSignal(&SubscriberConnection::patternMessageReceived)) {
+        if (m_patternMessageReceivers.load(std::memory_order_relaxed) > 0)
+            m_patternMessageReceivers.fetch_sub(1, std::memory_order_relaxed);
+    }
+    RedisConnection::disconnectNotify(signal);
 }
 
 void SubscriberConnection::pubSubEvent(PubSubEvent &event)

@@ -28,7 +28,9 @@
 # On a shared, loaded machine the wall clock says little (other processes take the cores): the
 # drain table also gives each client's CPU time (user + system, from /usr/bin/time, the whole
 # process) and the CPU ratio, the reference's CPU time divided by the client's. A drain is CPU-bound
-# in the client, so on an idle machine the two ratios agree.
+# in the client, so on an idle machine the two ratios agree. Clients take turns in rounds, the
+# reference first; the paired ratio is the median of each round's client/reference ratio, steadier
+# than the ratio of medians on a host whose speed changes from round to round.
 #
 # Environment (defaults in brackets):
 #   MONITOR_BENCH_RUNS [3]          runs per client and mode; the table shows medians
@@ -164,6 +166,12 @@ start_client() {
     local client=$1 channel=$2 n=$3
     shift 3
     KILL_PID=
+    # A new output file for every run. Truncating the last run's file instead (`>` on an existing
+    # file) makes ext4 allocate and start writing back all of the new file's blocks when the
+    # client closes it (its auto_da_alloc heuristic for files replaced by truncation): 20-35 ms
+    # for 156 MB, spent in the client's exit and so in its time. That is the file system's
+    # price for truncation, not the client's; docs/PERFORMANCE.md has the numbers.
+    rm -f "$TMP/sub.out"
     case $client in
     libevent)
         "$@" "$BIN/bench_sub_libevent" --port "$PORT" --channel "$channel" --count "$n" --mode live \
@@ -309,16 +317,17 @@ log "redis-server $VERSION_REDIS on 127.0.0.1:$PORT (pid $REDIS_PID); $VERSION_M
 log "bench binaries: $BIN; clients: ${present[*]}; N=$N x $SIZE B; runs: $RUNS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-declare -A RATE ALLRATES PACE RSS CPU ALLCPU BACKLOG PUBRATE IR
+declare -A RATE ALLRATES PACE RSS CPU ALLCPU BACKLOG PUBRATE IR PAIRED
 for mode in $MODES; do
     if [[ $mode == live ]]; then
         rcli config set client-output-buffer-limit "pubsub $LIVE_LIMIT" >/dev/null
     else
         rcli config set client-output-buffer-limit "pubsub 0 0 0" >/dev/null
     fi
-    declare -A rates=() kept=() rsses=() cpus=() backlogs=() pubrates=()
+    declare -A rates=() kept=() rsses=() cpus=() backlogs=() pubrates=() paired=()
     # Clients take turns within each run, so that a change in the machine's load hits all of them.
     for ((run = 1; run <= RUNS; ++run)); do
+        reference_rate=
         for c in "${present[@]}"; do
             prefix=()
             [[ -n $GNU_TIME && $c != rediscli ]] && prefix=("$GNU_TIME" -f "%M %U %S" -o "$TMP/rss")
@@ -330,6 +339,11 @@ for mode in $MODES; do
             if [[ $status == ok ]]; then
                 rates[$c]+="$rate "
                 kept[$c]=$((${kept[$c]:-0} + 1))
+                # The reference runs first in every round: each client's rate against the
+                # reference's in the same round (the host's speed changes from round to round).
+                [[ $c == libevent ]] && reference_rate=$rate
+                [[ -n $reference_rate ]] &&
+                    paired[$c]+="$(awk -v a="$rate" -v b="$reference_rate" 'BEGIN { printf "%.3f", a / b }') "
             fi
             rsses[$c]+="$(field "$line" rss_kb) "
             [[ $status == ok ]] && cpus[$c]+="$(field "$line" cpu_s) "
@@ -347,8 +361,9 @@ for mode in $MODES; do
         ALLCPU[$key]=${cpus[$c]:-}
         BACKLOG[$key]=$(median <<<"${backlogs[$c]:-}")
         PUBRATE[$key]=$(median <<<"${pubrates[$c]:-}")
+        PAIRED[$key]=$(median <<<"${paired[$c]:-}")
     done
-    unset rates kept rsses cpus backlogs pubrates
+    unset rates kept rsses cpus backlogs pubrates paired
 done
 
 if [[ $CALLGRIND == 1 ]] && command -v valgrind >/dev/null; then
@@ -369,16 +384,18 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "Redis $VERSION_REDIS on loopback; $VERSION_MONITOR; $(nproc) cores; load average $LOAD_BEFORE before,"
     echo "$LOAD_AFTER after; $N messages of $SIZE B per run; medians of $RUNS runs; ratio = messages/s divided by"
     echo "hiredis + libevent's; max RSS and CPU time (user + system) from /usr/bin/time; CPU ratio = hiredis +"
-    echo "libevent's CPU time divided by the client's."
+    echo "libevent's CPU time divided by the client's; paired ratio = the median over rounds of the client's"
+    echo "messages/s divided by the reference's in the same round."
     if [[ " $MODES " == *" drain "* ]]; then
         echo
         echo "**Drain** (the backlog is queued while the client is stopped, then timed from SIGCONT to its exit)"
         echo
-        echo "| client | messages/s | ratio | CPU s | CPU ratio | Ir/message | max RSS | runs | CPU s per run | server backlog |"
-        echo "|---|---:|---:|---:|---:|---:|---:|---|---|---:|"
+        echo "| client | messages/s | ratio | paired ratio | CPU s | CPU ratio | Ir/message | max RSS | runs | CPU s per run | server backlog |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|"
         for c in "${present[@]}"; do
             k=drain/$c
             echo "| $c | $(human "${RATE[$k]}") | $(ratio "${RATE[$k]}" "${RATE[drain/libevent]:-na}") |" \
+                "$(awk -v p="${PAIRED[$k]:-na}" 'BEGIN { if (p == "na" || p == "") print "–"; else printf "%.2f", p }') |" \
                 "${CPU[$k]/na/–} | $(ratio "${CPU[drain/libevent]:-na}" "${CPU[$k]}") | ${IR[$c]:-–} |" \
                 "$(awk -v r="${RSS[$k]}" 'BEGIN { if (r == "na") print "–"; else printf "%.0f MB", r / 1024 }') |" \
                 "$(runs_list "${ALLRATES[$k]}") | ${ALLCPU[$k]% } | $(awk -v b="${BACKLOG[$k]}" 'BEGIN { if (b == "na") print "–"; else printf "%.0f MB", b / 1e6 }') |"

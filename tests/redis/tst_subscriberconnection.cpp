@@ -12,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <memory>
+
 using namespace Redwire;
 using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
@@ -59,6 +61,7 @@ private Q_SLOTS:
     void payloadsArriveByteExact();
     void patternSubscribe();
     void messageHandlerTakesEveryMessage();
+    void messageSignalsReachEveryReceiver();
     void unsubscribeStopsDelivery();
     void resubscribeRightAfterUnsubscribe();
     void shardedPubSubIsRefused();
@@ -196,6 +199,53 @@ void TestSubscriberConnection::patternSubscribe()
 
 // A handler (the monitor's fast path) gets every message and pattern message, in order, each
 // before its signal; the heartbeat is not a message; the signals still reach their receivers.
+// The message signals are emitted only while they have receivers (the connection counts them):
+// every way of connecting and disconnecting must leave the receivers that remain served.
+void TestSubscriberConnection::messageSignalsReachEveryReceiver()
+{
+    SubscriberConnection subscriber;
+    subscriber.deliverMessage({}, "news", "nobody listens"); // no receiver: nothing to do
+    QList<QByteArray> seen;
+    auto first = std::make_unique<QObject>();
+    connect(&subscriber, &SubscriberConnection::messageReceived, first.get(),
+        [&seen](const QByteArray &channel, const QByteArray &payload) { seen.append("first " + channel + " " + payload); });
+    subscriber.deliverMessage({}, "news", "1");
+    QCOMPARE(seen, QList<QByteArray>({ "first news 1" }));
+
+    // A receiver that goes away, and a new one after it.
+    first.reset();
+    QObject second;
+    connect(&subscriber, &SubscriberConnection::messageReceived, &second,
+        [&seen](const QByteArray &channel, const QByteArray &payload) { seen.append("second " + channel + " " + payload); });
+    subscriber.deliverMessage({}, "news", "2");
+    QCOMPARE(seen.last(), QByteArray("second news 2"));
+
+    // Everything to one receiver disconnected at once (an invalid method in disconnectNotify):
+    // the others keep theirs.
+    QSignalSpy spied(&subscriber, &SubscriberConnection::messageReceived);
+    QVERIFY(QObject::disconnect(&subscriber, nullptr, &second, nullptr));
+    subscriber.deliverMessage({}, "news", "3");
+    QCOMPARE(spied.count(), 1);
+    QCOMPARE(seen.last(), QByteArray("second news 2"));
+
+    // One connection of two taken back by its handle.
+    const QMetaObject::Connection third = connect(&subscriber, &SubscriberConnection::messageReceived, this,
+        [&seen](const QByteArray &channel, const QByteArray &payload) { seen.append("third " + channel + " " + payload); });
+    subscriber.deliverMessage({}, "news", "4");
+    QCOMPARE(seen.last(), QByteArray("third news 4"));
+    QVERIFY(QObject::disconnect(third));
+    subscriber.deliverMessage({}, "news", "5");
+    QCOMPARE(spied.count(), 3);
+    QCOMPARE(seen.last(), QByteArray("third news 4"));
+
+    // Pattern messages count their own receivers.
+    QSignalSpy patternMessages(&subscriber, &SubscriberConnection::patternMessageReceived);
+    subscriber.deliverMessage("room.*", "room.a", "6");
+    QCOMPARE(patternMessages.count(), 1);
+    QCOMPARE(patternMessages.first().at(1).toByteArray(), QByteArray("room.a"));
+    QCOMPARE(spied.count(), 3);
+}
+
 void TestSubscriberConnection::messageHandlerTakesEveryMessage()
 {
     struct Handler : SubscriberConnection::MessageHandler
