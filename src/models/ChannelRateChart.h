@@ -43,7 +43,7 @@ private:
 
     const ChannelPalette *m_palette;
     const ChannelStatistics *m_statistics = nullptr;
-    QTimer m_sampler;
+    QTimer m_sampler { this };
     ChannelRateHistory m_history;
     QVariantList m_series;
     double m_ceiling = 1;

@@ -186,7 +186,7 @@ private:
     PubSubServerPoller *m_poller;
     SlowSubscriberWatch *m_slowWatch;
     SubscriptionGapTracker *m_gaps;
-    QTimer m_notifyTimer;
+    QTimer m_notifyTimer { this };
     bool m_internalShown = false;
     // One PUBLISH reaches us once per subscription that matches its channel (the channel, each
     // pattern), in consecutive frames: they are merged into one message. The group being merged:
@@ -201,7 +201,7 @@ private:
         qint64 readTimeMs = 0; // the first delivery's
     };
     DeliveryGroup m_group;
-    QTimer m_groupFlush; // an incomplete group (a subscription just changing) ends with the batch
+    QTimer m_groupFlush { this }; // an incomplete group (a subscription just changing) ends with the batch
     QHash<QByteArray, int> m_expectedDeliveries; // per channel, for the confirmed subscriptions
     // The last channel's verdict: floods are mostly on one channel, whose name the subscriber
     // delivers as the same shared bytes each time, so one pointer comparison usually decides.

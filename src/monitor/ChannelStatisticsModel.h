@@ -96,7 +96,7 @@ private:
 
     QPointer<ChannelMonitor> m_monitor;
     QPointer<ChannelPalette> m_palette;
-    QTimer m_timer;
+    QTimer m_timer { this };
     std::function<qint64()> m_clock;
     qint64 m_now = 0; // the time rates are computed for, fixed per refresh
     int m_rows = 0;

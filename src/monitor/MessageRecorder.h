@@ -48,7 +48,7 @@ private:
     QFile m_file;
     std::unique_ptr<MessageFormatter> m_formatter;
     QByteArray m_pending;
-    QTimer m_flushTimer;
+    QTimer m_flushTimer { this };
     quint64 m_messages = 0;
     QString m_error;
 };

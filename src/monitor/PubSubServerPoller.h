@@ -59,7 +59,7 @@ private:
     void fail(const QString &message);
 
     CommandConnection *m_commands;
-    QTimer m_timer;
+    QTimer m_timer { this };
     std::function<QList<QByteArray>()> m_channelSource;
     bool m_polling = false;
     int m_repliesLeft = 0;

@@ -77,7 +77,7 @@ private:
     std::unique_ptr<BoundedLineReader> m_reader;
     QString m_fileName;
     int m_finalPercent = 0;
-    QTimer m_timer; // the next message's due time, or 0 to go on with the next batch
+    QTimer m_timer { this }; // the next message's due time, or 0 to go on with the next batch
     QElapsedTimer m_clock; // since the first message was due
     double m_speed = 1;
     bool m_dryRun = false;

@@ -68,7 +68,7 @@ private:
     void setMeasurement(Level level, qint64 bytes);
 
     CommandConnection *m_commands;
-    QTimer m_timer;
+    QTimer m_timer { this };
     QByteArray m_clientName;
     Limits m_limits;
     bool m_limitsAsked = false;

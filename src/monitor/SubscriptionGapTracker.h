@@ -72,7 +72,7 @@ private:
     RedisClient *m_client;
     SlowSubscriberWatch *m_watch;
     std::function<quint64()> m_receivedBytes;
-    QTimer m_sampleTimer;
+    QTimer m_sampleTimer { this };
     QElapsedTimer m_clock; // monotonic, for the receive history
     ReceiveHistory m_history;
     int m_ticks = 0;

@@ -13,6 +13,7 @@
 #include "MonitorPageWindow.h"
 #include "RedisServerProcess.h"
 
+#include <QAbstractAnimation>
 #include <QClipboard>
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -28,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QVariantAnimation>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <algorithm>
@@ -39,6 +41,52 @@ Q_IMPORT_QML_PLUGIN(Redwire_ModelsPlugin)
 Q_IMPORT_QML_PLUGIN(Redwire_UiPlugin)
 
 namespace {
+
+// Drives this thread's animations by a clock of the test's instead of the wall clock: installed,
+// it is started while animations run, and their time moves on only with tick().
+class TestAnimationClock : public QAnimationDriver
+{
+public:
+    // Since start(), as the animation timers expect.
+    qint64 elapsed() const override { return m_ms - m_startedAt; }
+    // Moves the clock on and lets what follows happen: the animation timers start and stop
+    // through queued calls, and the frames asked for are drawn (animators advance with them).
+    void tick(int ms)
+    {
+        m_ms += ms;
+        advance();
+        for (int turn = 0; turn < 3; ++turn) {
+            QCoreApplication::sendPostedEvents();
+            QCoreApplication::processEvents(QEventLoop::AllEvents);
+        }
+    }
+
+protected:
+    void start() override
+    {
+        m_startedAt = m_ms;
+        QAnimationDriver::start();
+    }
+
+private:
+    qint64 m_ms = 0;
+    qint64 m_startedAt = 0;
+};
+
+// Counts a window's update requests: each frame it draws starts with one.
+class UpdateRequestCounter : public QObject
+{
+public:
+    int count = 0;
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::UpdateRequest)
+            ++count;
+        return false;
+    }
+};
 
 // Publishes `total` messages to `channel`, `perTick` every 10 ms, over its own connection: a
 // paced flood, as a busy server delivers it (many small batches), not one pipelined block.
@@ -299,10 +347,13 @@ void TestMonitorPage::smallWindowKeepsEveryControlReachable()
 }
 
 // A paced burst that wraps a small buffer while the table follows the tail: the table ends on
-// the newest message, and then the idle page draws nothing. The frames are counted over a fixed
-// second of idleness: proving that nothing happens takes watching for a while; one second is 60
-// frames of the redraw this guards against (the table's invisible current-item highlight gliding
-// after row 0, which jumps down with every batch once the buffer wraps).
+// the newest message, and then the idle page draws nothing. Nothing is waited for: what could
+// draw later is made to happen now (the animations run ten seconds of the test's clock, every
+// timer of the controller fires three times) and the frames it asks for are counted. The redraw
+// this was written for was an animation: the table's invisible current-item highlight gliding
+// after row 0, which jumps down with every batch once the buffer wraps (60 frames a second).
+// Any animation that draws fails it: an indeterminate progress bar left visible asks for a frame
+// at every tick.
 void TestMonitorPage::idlePageDrawsNothingAfterAWrappingBurst()
 {
     RedwireTest::RedisServerProcess server;
@@ -349,6 +400,34 @@ void TestMonitorPage::idlePageDrawsNothingAfterAWrappingBurst()
     QTRY_COMPARE_WITH_TIMEOUT(lastVisibleRow(), 99, 5000);
     QTRY_VERIFY(table->property("atYEnd").toBool());
 
+    // Whatever is pending is drawn: frames are requested at once (QT_QPA_UPDATE_IDLE_TIME=0, see
+    // main()) and drawn on this thread, so a few turns of the event loop draw them.
+    UpdateRequestCounter updateRequests;
+    window->installEventFilter(&updateRequests);
+    const auto turnTheEventLoop = [] {
+        for (int turn = 0; turn < 20; ++turn) {
+            QCoreApplication::sendPostedEvents();
+            QCoreApplication::processEvents(QEventLoop::AllEvents);
+        }
+    };
+
+    // From here on, time for animations is the test's: it moves only when the test ticks it, and
+    // what it would draw is counted below, instead of waited for.
+    TestAnimationClock animationClock;
+    animationClock.install();
+    {
+        // Proof that the clock drives this thread's animations (a render loop with a driver of
+        // its own would leave it idle, and the ticks below would prove nothing).
+        QVariantAnimation probe;
+        probe.setDuration(100);
+        probe.setStartValue(0);
+        probe.setEndValue(1);
+        probe.start(); // the animation timers start over two turns of the event loop
+        turnTheEventLoop();
+        QVERIFY2(animationClock.isRunning(), "the test's clock does not drive the animations");
+        probe.stop();
+    }
+
     // Time held still (the statistics' clock frozen, the chart not sampled): nothing shown can
     // change (a refresh that changes nothing emits nothing: tst_channelstatisticsmodel), and
     // nothing is drawn.
@@ -376,20 +455,43 @@ void TestMonitorPage::idlePageDrawsNothingAfterAWrappingBurst()
         QVERIFY2(totals.isEmpty() && rows.isEmpty(), "the server's answers kept changing");
         poller->setIntervalMs(3600 * 1000);
     }
-    // One frame that shows the held values (and whatever was pending) ...
-    const int beforeFlush = frames;
-    window->update();
-    QTRY_VERIFY(frames > beforeFlush);
-    // ... then, once frames already under way have landed (a slow build such as the sanitizer
-    // run may still be drawing one), none for a whole second.
-    for (int settled = 0, tries = 0; settled < 1 && tries < 20; ++tries) {
-        const int mark = frames;
-        QTest::qWait(300);
-        settled = frames == mark ? settled + 1 : 0;
+    turnTheEventLoop();
+
+    const auto runTheClock = [&animationClock](int ms) {
+        for (int passed = 0; passed < ms; passed += 16)
+            animationClock.tick(16);
+    };
+    // A second for transitions under way to end (a scroll bar fading out) ...
+    runTheClock(1000);
+    turnTheEventLoop();
+    const int framesBefore = frames;
+    const int requestsBefore = updateRequests.count;
+    // ... then ten seconds without a frame. The redraw this test was written for was an animation
+    // that ran for minutes: the table's highlight gliding after the newest row.
+    runTheClock(10000);
+    QCOMPARE(updateRequests.count - requestsBefore, 0);
+    QCOMPARE(frames - framesBefore, 0);
+
+    // Every timer of the controller and its models fires as if its interval had passed (the chart's
+    // sampling and the server's polls stay held, as above), three times over, each time followed
+    // by a second of the animations' clock, and nothing is drawn.
+    const QList<QTimer *> timers = monitor.findChildren<QTimer *>();
+    QVERIFY(timers.size() >= 5); // the statistics' refresh, the buffer's notifier, the gap tracker, ...
+    int fired = 0;
+    for (int round = 0; round < 3; ++round) {
+        for (QTimer *timer : timers) {
+            if (!timer->isActive() || timer->interval() >= 3600 * 1000)
+                continue;
+            QVERIFY(QMetaObject::invokeMethod(timer, "timeout", Qt::DirectConnection));
+            ++fired;
+        }
+        turnTheEventLoop();
+        runTheClock(1000);
     }
-    const int before = frames;
-    QTest::qWait(1000);
-    QCOMPARE(frames - before, 0);
+    QVERIFY(fired >= 3);
+    QCOMPARE(updateRequests.count - requestsBefore, 0);
+    QCOMPARE(frames - framesBefore, 0);
+    animationClock.uninstall();
     monitor.stop();
 }
 
@@ -851,5 +953,18 @@ void TestMonitorPage::channelSubscribersInEnglishPlurals()
     monitor.stop();
 }
 
-QTEST_MAIN(TestMonitorPage)
+int main(int argc, char **argv)
+{
+    // A frame the window asks for is drawn at the next turn of the event loop (the platform's
+    // default is a 5 ms timer), and on this thread: idlePageDrawsNothingAfterAWrappingBurst
+    // counts requested frames without waiting for time to pass.
+    qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
+    if (qEnvironmentVariableIsEmpty("QSG_RENDER_LOOP"))
+        qputenv("QSG_RENDER_LOOP", "basic");
+    QGuiApplication app(argc, argv);
+    app.setAttribute(Qt::AA_Use96Dpi, true);
+    TestMonitorPage test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_monitorpage.moc"
