@@ -38,13 +38,6 @@ bool SubscriberConnection::ssubscribe(const QByteArray &shardChannel)
 
 bool SubscriberConnection::subscribeTopic(TopicKind kind, const QByteArray &name)
 {
-    if (kind == TopicKind::ShardChannel) {
-        Q_EMIT subscriptionFailed(kind, name,
-            RedisError(RedisError::Code::Unsupported,
-                tr("Sharded Pub/Sub (SSUBSCRIBE) is not supported: no hiredis "
-                   "release can read its messages.")));
-        return false;
-    }
     if (name.isEmpty() || (kind == TopicKind::Channel && name == m_heartbeatChannel)) {
         Q_EMIT subscriptionFailed(
             kind, name, RedisError(RedisError::Code::InvalidArgument, tr("Not a usable channel name.")));
@@ -54,7 +47,7 @@ bool SubscriberConnection::subscribeTopic(TopicKind kind, const QByteArray &name
     if (topics.contains(name))
         return true;
     topics.insert(name, false);
-    const QSet<QByteArray> &leaving = kind == TopicKind::Pattern ? m_leavingPatterns : m_leavingChannels;
+    const QSet<QByteArray> &leaving = leavingOf(kind);
     if (isConnected() && !m_holdingTopics && !leaving.contains(name))
         sendSubscribe(kind, name);
     return true;
@@ -70,34 +63,57 @@ void SubscriberConnection::punsubscribe(const QByteArray &pattern)
     unsubscribeTopic(TopicKind::Pattern, pattern);
 }
 
+void SubscriberConnection::sunsubscribe(const QByteArray &shardChannel)
+{
+    unsubscribeTopic(TopicKind::ShardChannel, shardChannel);
+}
+
 void SubscriberConnection::unsubscribeTopic(TopicKind kind, const QByteArray &name)
 {
-    if (kind == TopicKind::ShardChannel)
-        return;
     QHash<QByteArray, bool> &topics = topicsOf(kind);
     if (!topics.contains(name))
         return;
+    const bool active = topics.value(name);
     topics.remove(name);
-    QSet<QByteArray> &leaving = kind == TopicKind::Pattern ? m_leavingPatterns : m_leavingChannels;
-    if (!isConnected() || leaving.contains(name)) {
+    QSet<QByteArray> &leaving = leavingOf(kind);
+    // A shard channel that is not subscribed (not confirmed yet, or never sent) has nothing to
+    // take back: a SUNSUBSCRIBE for it would be answered with a frame for a channel the guard
+    // no longer expects.
+    if (!isConnected() || leaving.contains(name) || (kind == TopicKind::ShardChannel && !active)) {
         Q_EMIT unsubscribed(kind, name);
         return;
     }
-    const QByteArray verb = kind == TopicKind::Pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE";
+    const QByteArray verb = kind == TopicKind::Pattern ? "PUNSUBSCRIBE"
+        : kind == TopicKind::ShardChannel              ? "SUNSUBSCRIBE"
+                                                       : "UNSUBSCRIBE";
     if (sendSubscription({ verb, name }))
         leaving.insert(name);
 }
 
 bool SubscriberConnection::isActive(TopicKind kind, const QByteArray &name) const
 {
-    return kind != TopicKind::ShardChannel && topicsOf(kind).value(name, false);
+    return topicsOf(kind).value(name, false);
 }
 
 void SubscriberConnection::sendSubscribe(TopicKind kind, const QByteArray &name)
 {
-    const QByteArray verb = kind == TopicKind::Pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
-    if (sendSubscription({ verb, name }))
+    const QByteArray verb = kind == TopicKind::Pattern ? "PSUBSCRIBE"
+        : kind == TopicKind::ShardChannel              ? "SSUBSCRIBE"
+                                                       : "SUBSCRIBE";
+    if (sendSubscription({ verb, name })) {
         m_inFlight.push_back({ kind, name });
+        return;
+    }
+    if (kind == TopicKind::ShardChannel && isConnected()) {
+        // Not subscribed to any classic channel: hiredis would abort on the first smessage.
+        m_shardChannels.remove(name);
+        Q_EMIT subscriptionFailed(kind, name,
+            RedisError(RedisError::Code::Unsupported,
+                tr("Cannot subscribe to the shard channel %1: sharded Pub/Sub needs a classic "
+                   "channel subscribed on the same connection, and the server refuses Redwire's "
+                   "heartbeat channel to this user.")
+                    .arg(QString::fromUtf8(name))));
+    }
 }
 
 void SubscriberConnection::prepareConnected()
@@ -105,10 +121,13 @@ void SubscriberConnection::prepareConnected()
     m_inFlight.clear();
     m_leavingChannels.clear();
     m_leavingPatterns.clear();
+    m_leavingShardChannels.clear();
     m_heartbeatActive = false;
     for (auto it = m_channels.begin(); it != m_channels.end(); ++it)
         it.value() = false;
     for (auto it = m_patterns.begin(); it != m_patterns.end(); ++it)
+        it.value() = false;
+    for (auto it = m_shardChannels.begin(); it != m_shardChannels.end(); ++it)
         it.value() = false;
     // The heartbeat channel goes first, so that the count never returns to zero afterwards.
     if (!m_heartbeatRefused)
@@ -116,7 +135,7 @@ void SubscriberConnection::prepareConnected()
     m_holdingTopics = !m_heartbeatRefused && !m_heartbeatAllowed;
     if (!m_holdingTopics)
         sendWantedTopics();
-    m_resubscribesPending = m_everConnected ? int(m_channels.size() + m_patterns.size()) : -1;
+    m_resubscribesPending = m_everConnected ? wantedTopicCount() : -1;
     // A connection closed by the heartbeat's refusal carried no topic: it does not count.
     m_everConnected = m_everConnected || !m_holdingTopics;
     if (m_resubscribesPending == 0) {
@@ -135,12 +154,19 @@ void SubscriberConnection::sendWantedTopics()
     for (auto it = m_patterns.cbegin(); it != m_patterns.cend(); ++it)
         if (!it.value())
             sendSubscribe(TopicKind::Pattern, it.key());
+    // Last: they need a classic subscription under them (the heartbeat's, or one of the above).
+    const QList<QByteArray> shardChannels = m_shardChannels.keys();
+    for (const QByteArray &name : shardChannels)
+        if (!m_shardChannels.value(name, true))
+            sendSubscribe(TopicKind::ShardChannel, name);
 }
 
 bool SubscriberConnection::sendLivenessPing()
 {
     if (!isConnected() || !m_leavingChannels.isEmpty() || !m_leavingPatterns.isEmpty())
         return false;
+    // Shard subscriptions do not count: a PING answers as a Pub/Sub frame only while a classic
+    // one is held.
     const auto anyActive = [](const QHash<QByteArray, bool> &topics) {
         return std::any_of(topics.cbegin(), topics.cend(), [](bool active) { return active; });
     };
@@ -155,6 +181,8 @@ RedisError SubscriberConnection::connectionLost(const RedisError &error)
         it.value() = false;
     for (auto it = m_patterns.begin(); it != m_patterns.end(); ++it)
         it.value() = false;
+    for (auto it = m_shardChannels.begin(); it != m_shardChannels.end(); ++it)
+        it.value() = false;
     m_heartbeatActive = false;
     m_holdingTopics = false;
     m_resubscribesPending = -1;
@@ -162,9 +190,14 @@ RedisError SubscriberConnection::connectionLost(const RedisError &error)
     inFlight.swap(m_inFlight);
     m_leavingChannels.clear();
     m_leavingPatterns.clear();
-    // hiredis 0.14 closes the connection on an error reply to SUBSCRIBE: it was the answer to
-    // the oldest unconfirmed one. Drop that topic, report it, and reconnect for the rest.
-    if (error.code() == RedisError::Code::PermissionDenied && !inFlight.empty()) {
+    m_leavingShardChannels.clear();
+    // hiredis closes the connection on an error reply to SUBSCRIBE: it was the answer to the
+    // oldest unconfirmed one. Drop that topic, report it, and reconnect for the rest. Unsupported:
+    // a server without the command (SSUBSCRIBE before Redis 7).
+    const bool refusal = error.code() == RedisError::Code::PermissionDenied
+        || (error.code() == RedisError::Code::Unsupported && !inFlight.empty()
+            && inFlight.front().kind == TopicKind::ShardChannel);
+    if (refusal && !inFlight.empty()) {
         const bool heartbeat
             = inFlight.front().kind == TopicKind::Channel && inFlight.front().name == m_heartbeatChannel;
         m_inFlight = std::move(inFlight);
@@ -203,7 +236,7 @@ void SubscriberConnection::refused(const QByteArray &errorText)
     // A refusal settles its topic too: the last one to settle completes the resubscribe.
     if (m_resubscribesPending > 0 && --m_resubscribesPending == 0) {
         m_resubscribesPending = -1;
-        Q_EMIT resubscribed(int(m_channels.size() + m_patterns.size()));
+        Q_EMIT resubscribed(wantedTopicCount());
     }
 }
 
@@ -227,13 +260,13 @@ void SubscriberConnection::confirmed(TopicKind kind, const QByteArray &name)
     Q_EMIT subscribed(kind, name);
     if (m_resubscribesPending > 0 && --m_resubscribesPending == 0) {
         m_resubscribesPending = -1;
-        Q_EMIT resubscribed(int(m_channels.size() + m_patterns.size()));
+        Q_EMIT resubscribed(wantedTopicCount());
     }
 }
 
 void SubscriberConnection::unsubscribeConfirmed(TopicKind kind, const QByteArray &name)
 {
-    QSet<QByteArray> &leaving = kind == TopicKind::Pattern ? m_leavingPatterns : m_leavingChannels;
+    QSet<QByteArray> &leaving = leavingOf(kind);
     leaving.remove(name);
     if (topicsOf(kind).contains(name)) {
         // Wanted again while the unsubscribe was on its way: subscribe now that it is done.
@@ -257,6 +290,30 @@ void SubscriberConnection::deliverMessage(
         if (m_patternMessageReceivers.load(std::memory_order_relaxed) > 0)
             Q_EMIT patternMessageReceived(pattern, channel, payload);
     }
+}
+
+void SubscriberConnection::deliverShardMessage(const QByteArray &shardChannel, const QByteArray &payload)
+{
+    if (m_messageHandler)
+        m_messageHandler->handleShardMessage(shardChannel, payload);
+    Q_EMIT shardMessageReceived(shardChannel, payload);
+}
+
+void SubscriberConnection::shardUnsubscribed(const QByteArray &name)
+{
+    if (m_leavingShardChannels.contains(name)) {
+        unsubscribeConfirmed(TopicKind::ShardChannel, name);
+        return;
+    }
+    // Unasked: the server dropped it (its slot moved to another node, or the shard failed
+    // over). Still wanted: subscribe again; a refusal is reported as any other.
+    auto it = m_shardChannels.find(name);
+    if (it == m_shardChannels.end())
+        return;
+    qCInfo(lcRedis) << "the server ended the shard subscription" << name << "; subscribing again";
+    it.value() = false;
+    if (isConnected() && !m_holdingTopics)
+        sendSubscribe(TopicKind::ShardChannel, name);
 }
 
 void SubscriberConnection::connectNotify(const QMetaMethod &signal)
@@ -315,6 +372,16 @@ void SubscriberConnection::pubSubEvent(PubSubEvent &event)
         break;
     case PubSubEvent::Kind::Pong:
         break; // counted above: the connection is alive
+    case PubSubEvent::Kind::ShardMessage:
+        m_messageReadTimeMs = event.readTimeMs;
+        deliverShardMessage(event.channel, event.payload);
+        break;
+    case PubSubEvent::Kind::ShardSubscribed:
+        confirmed(TopicKind::ShardChannel, event.channel);
+        break;
+    case PubSubEvent::Kind::ShardUnsubscribed:
+        shardUnsubscribed(event.channel);
+        break;
     }
 }
 

@@ -33,6 +33,12 @@ public:
         virtual void handlePatternMessage(
             const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
             = 0;
+        // A message on a shard channel (SSUBSCRIBE); none by default.
+        virtual void handleShardMessage(const QByteArray &channel, const QByteArray &payload)
+        {
+            Q_UNUSED(channel)
+            Q_UNUSED(payload)
+        }
 
     protected:
         ~MessageHandler() = default;
@@ -47,21 +53,27 @@ public:
     // pattern: a channel subscription's message; subscribeTopic() refuses empty names). Tests feed
     // the monitor's models this way.
     void deliverMessage(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void deliverShardMessage(const QByteArray &shardChannel, const QByteArray &payload);
 
     // Each adds a topic to the wanted set (sent now when connected, and after every reconnect);
     // false when the topic is invalid. Subscribing twice is harmless.
     bool subscribe(const QByteArray &channel);
     bool psubscribe(const QByteArray &pattern);
-    // Sharded Pub/Sub: no hiredis release can parse its frames. Always refused with
-    // subscriptionFailed(ShardChannel, name, Unsupported).
+    // Sharded Pub/Sub (SSUBSCRIBE, Redis 7). hiredis's async layer does not know it; our reply
+    // guard reads its frames (docs/HIREDIS.md, 2). It rides on the classic subscription this
+    // connection always holds (the heartbeat channel): when the server refuses that channel to
+    // this user and no other channel is subscribed, shard channels fail with Unsupported. So do
+    // they on a server without SSUBSCRIBE (before 7.0).
     bool ssubscribe(const QByteArray &shardChannel);
     bool subscribeTopic(TopicKind kind, const QByteArray &name);
     void unsubscribe(const QByteArray &channel);
     void punsubscribe(const QByteArray &pattern);
+    void sunsubscribe(const QByteArray &shardChannel);
     void unsubscribeTopic(TopicKind kind, const QByteArray &name);
 
     QList<QByteArray> channels() const { return m_channels.keys(); }
     QList<QByteArray> patterns() const { return m_patterns.keys(); }
+    QList<QByteArray> shardChannels() const { return m_shardChannels.keys(); }
     // Confirmed by the server on the current connection.
     bool isActive(TopicKind kind, const QByteArray &name) const;
 
@@ -85,6 +97,7 @@ Q_SIGNALS:
     void messageReceived(const QByteArray &channel, const QByteArray &payload);
     void patternMessageReceived(
         const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
+    void shardMessageReceived(const QByteArray &shardChannel, const QByteArray &payload);
     void subscribed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name);
     void unsubscribed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name);
     void subscriptionFailed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name,
@@ -111,12 +124,20 @@ private:
     };
     QHash<QByteArray, bool> &topicsOf(TopicKind kind)
     {
-        return kind == TopicKind::Pattern ? m_patterns : m_channels;
+        return kind == TopicKind::Pattern ? m_patterns : kind == TopicKind::ShardChannel ? m_shardChannels : m_channels;
     }
     const QHash<QByteArray, bool> &topicsOf(TopicKind kind) const
     {
-        return kind == TopicKind::Pattern ? m_patterns : m_channels;
+        return kind == TopicKind::Pattern ? m_patterns : kind == TopicKind::ShardChannel ? m_shardChannels : m_channels;
     }
+    QSet<QByteArray> &leavingOf(TopicKind kind)
+    {
+        return kind == TopicKind::Pattern ? m_leavingPatterns
+            : kind == TopicKind::ShardChannel ? m_leavingShardChannels
+                                              : m_leavingChannels;
+    }
+    int wantedTopicCount() const { return int(m_channels.size() + m_patterns.size() + m_shardChannels.size()); }
+    void shardUnsubscribed(const QByteArray &name);
     void sendSubscribe(TopicKind kind, const QByteArray &name);
     void confirmed(TopicKind kind, const QByteArray &name);
     void unsubscribeConfirmed(TopicKind kind, const QByteArray &name);
@@ -126,11 +147,13 @@ private:
     // Wanted topics, and whether the server has confirmed each on the current connection.
     QHash<QByteArray, bool> m_channels;
     QHash<QByteArray, bool> m_patterns;
+    QHash<QByteArray, bool> m_shardChannels;
     // Sent and not yet confirmed, in order: an error reply belongs to the first.
     std::deque<Topic> m_inFlight;
     // Unsubscribes not yet confirmed; a new SUBSCRIBE for one of them waits for the confirmation.
     QSet<QByteArray> m_leavingChannels;
     QSet<QByteArray> m_leavingPatterns;
+    QSet<QByteArray> m_leavingShardChannels;
     QByteArray m_heartbeatChannel;
     bool m_heartbeatActive = false;
     bool m_heartbeatRefused = false;

@@ -34,11 +34,11 @@ public:
     }
     bool isConnected() const { return m_connection.isConnected(); }
     // Returns the number of receivers, or -1.
-    qint64 publish(const QByteArray &channel, const QByteArray &payload)
+    qint64 publish(const QByteArray &channel, const QByteArray &payload, const QByteArray &verb = "PUBLISH")
     {
         qint64 result = -2;
         m_connection.send(
-            { "PUBLISH", channel, payload }, [&](const RedisReply &reply, const RedisError &error) {
+            { verb, channel, payload }, [&](const RedisReply &reply, const RedisError &error) {
                 result = error.isError() ? -1 : reply.toInteger();
             });
         (void)QTest::qWaitFor([&] { return result != -2; }, 5000);
@@ -64,7 +64,8 @@ private Q_SLOTS:
     void messageSignalsReachEveryReceiver();
     void unsubscribeStopsDelivery();
     void resubscribeRightAfterUnsubscribe();
-    void shardedPubSubIsRefused();
+    void shardChannelsSubscribeReceiveAndLeave();
+    void shardChannelsComeBackAndForbiddenOnesAreReported();
     void resubscribesAfterServerRestart();
     void forbiddenChannelIsReportedWithoutStorm();
     void aclChangeRefusesOneTopicAndResubscribesTheRest();
@@ -351,22 +352,96 @@ void TestSubscriberConnection::resubscribeRightAfterUnsubscribe()
     QCOMPARE(subscriber.state(), RedisConnection::State::Connected);
 }
 
-void TestSubscriberConnection::shardedPubSubIsRefused()
+// Sharded Pub/Sub on one server: SSUBSCRIBE, SPUBLISH from another client, SUNSUBSCRIBE. The
+// frames never reach a hiredis callback (it has none for them): the reply guard reads them.
+void TestSubscriberConnection::shardChannelsSubscribeReceiveAndLeave()
 {
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     SubscriberConnection subscriber(connectionOptionsFor(server));
-    QSignalSpy connected(&subscriber, &RedisConnection::connected);
+    QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
+    QSignalSpy unsubscribed(&subscriber, &SubscriberConnection::unsubscribed);
+    QSignalSpy shardMessages(&subscriber, &SubscriberConnection::shardMessageReceived);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
     QSignalSpy failures(&subscriber, &SubscriberConnection::subscriptionFailed);
+    QVERIFY(subscriber.ssubscribe("orders:{eu}")); // before connecting: sent once connected
+    QVERIFY(subscriber.subscribe("orders:{eu}")); // the same name as a classic channel too
     subscriber.connectToServer();
-    QVERIFY(connected.wait(5000));
-    QVERIFY(!subscriber.ssubscribe("shard"));
-    QCOMPARE(failures.count(), 1);
-    QCOMPARE(failures.first().at(0).value<TopicKind>(), TopicKind::ShardChannel);
-    const auto error = failures.first().at(2).value<RedisError>();
-    QCOMPARE(error.code(), RedisError::Code::Unsupported);
-    QVERIFY(error.message().contains(QLatin1String("SSUBSCRIBE")));
+    QTRY_COMPARE(subscribed.count(), 2);
+    QVERIFY(subscriber.isActive(TopicKind::ShardChannel, "orders:{eu}"));
+    QVERIFY(subscriber.isActive(TopicKind::Channel, "orders:{eu}"));
+    QCOMPARE(server.cli({ "PUBSUB", "SHARDNUMSUB", "orders:{eu}" }), QByteArray("orders:{eu}\n1"));
+
+    // A sharded and a classic message on the same name reach their own signal, once each.
+    QCOMPARE(server.cli({ "SPUBLISH", "orders:{eu}", "sharded one" }), QByteArray("1"));
+    QCOMPARE(server.cli({ "PUBLISH", "orders:{eu}", "classic one" }), QByteArray("1"));
+    const QByteArray binary("\x00\xff\r\n*3\r\n", 9);
+    Publisher publisher(connectionOptionsFor(server));
+    QCOMPARE(publisher.publish("orders:{eu}", binary, "SPUBLISH"), 1);
+    QTRY_COMPARE(shardMessages.count(), 2);
+    QTRY_COMPARE(messages.count(), 1);
+    QCOMPARE(shardMessages.at(0).at(0).toByteArray(), QByteArray("orders:{eu}"));
+    QCOMPARE(shardMessages.at(0).at(1).toByteArray(), QByteArray("sharded one"));
+    QCOMPARE(shardMessages.at(1).at(1).toByteArray(), binary);
+    QCOMPARE(messages.at(0).at(1).toByteArray(), QByteArray("classic one"));
+
+    // A second shard channel while connected, then the first one leaves.
+    QVERIFY(subscriber.ssubscribe("orders:{us}"));
+    QTRY_VERIFY(subscriber.isActive(TopicKind::ShardChannel, "orders:{us}"));
+    subscriber.sunsubscribe("orders:{eu}");
+    QTRY_COMPARE(unsubscribed.count(), 1);
+    QCOMPARE(unsubscribed.first().at(0).value<TopicKind>(), TopicKind::ShardChannel);
+    QCOMPARE(server.cli({ "SPUBLISH", "orders:{eu}", "after leaving" }), QByteArray("0"));
+    QCOMPARE(server.cli({ "SPUBLISH", "orders:{us}", "still here" }), QByteArray("1"));
+    QTRY_COMPARE(shardMessages.count(), 3);
+    QCOMPARE(shardMessages.last().at(1).toByteArray(), QByteArray("still here"));
+    QCOMPARE(failures.count(), 0);
     QCOMPARE(subscriber.state(), RedisConnection::State::Connected);
+}
+
+// After the server restarts, shard channels are subscribed again with the others, and a shard
+// channel the ACL forbids is reported once and dropped, without a reconnect storm.
+void TestSubscriberConnection::shardChannelsComeBackAndForbiddenOnesAreReported()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options serverOptions;
+    serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* resetchannels &ok:* &__redwire:* +@all");
+    QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
+    ConnectionOptions options = connectionOptionsFor(server);
+    options.username = QStringLiteral("limited");
+    options.password = QStringLiteral("pw");
+    SubscriberConnection subscriber(options);
+    QSignalSpy connected(&subscriber, &RedisConnection::connected);
+    QSignalSpy resubscribed(&subscriber, &SubscriberConnection::resubscribed);
+    QSignalSpy failures(&subscriber, &SubscriberConnection::subscriptionFailed);
+    QSignalSpy shardMessages(&subscriber, &SubscriberConnection::shardMessageReceived);
+    subscriber.ssubscribe("ok:shard");
+    subscriber.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(subscriber.isActive(TopicKind::ShardChannel, "ok:shard"), 5000);
+
+    subscriber.ssubscribe("secret:shard");
+    QVERIFY(failures.wait(5000));
+    QCOMPARE(failures.first().at(0).value<TopicKind>(), TopicKind::ShardChannel);
+    QCOMPARE(failures.first().at(1).toByteArray(), QByteArray("secret:shard"));
+    QCOMPARE(failures.first().at(2).value<RedisError>().code(), RedisError::Code::PermissionDenied);
+    QVERIFY(!subscriber.shardChannels().contains("secret:shard"));
+    QTRY_VERIFY_WITH_TIMEOUT(subscriber.isActive(TopicKind::ShardChannel, "ok:shard"), 5000);
+    const int connectsSoFar = connected.count();
+    QCOMPARE(server.cli({ "SPUBLISH", "ok:shard", "one" }), QByteArray("1"));
+    QTRY_COMPARE(shardMessages.count(), 1);
+    QCOMPARE(connected.count(), connectsSoFar);
+    QCOMPARE(subscriber.remainingRetryDelayMs(), -1);
+
+    // The server goes away and comes back on the same port.
+    resubscribed.clear();
+    QVERIFY(server.restart());
+    QVERIFY(resubscribed.wait(15000));
+    QCOMPARE(resubscribed.first().at(0).toInt(), 1);
+    QVERIFY(subscriber.isActive(TopicKind::ShardChannel, "ok:shard"));
+    QCOMPARE(server.cli({ "SPUBLISH", "ok:shard", "two" }), QByteArray("1"));
+    QTRY_COMPARE(shardMessages.count(), 2);
+    QCOMPARE(shardMessages.last().at(1).toByteArray(), QByteArray("two"));
+    QCOMPARE(failures.count(), 1);
 }
 
 void TestSubscriberConnection::resubscribesAfterServerRestart()

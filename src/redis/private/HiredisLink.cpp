@@ -183,6 +183,19 @@ void HiredisLink::attach(const ConnectionOptions &options)
         event.pubSub.kind = PubSubEvent::Kind::Pong;
         push(std::move(event));
     });
+    m_guard->setShardFrameListener(
+        [this](ReplyGuard::Frame frame, const QByteArray &channel, const QByteArray &payload, qint64 count) {
+            Event event { Event::Type::PubSub, m_generation, {}, {}, {} };
+            PubSubEvent &ev = event.pubSub;
+            ev.kind = frame == ReplyGuard::Frame::ShardMessage ? PubSubEvent::Kind::ShardMessage
+                : frame == ReplyGuard::Frame::ShardSubscribe   ? PubSubEvent::Kind::ShardSubscribed
+                                                               : PubSubEvent::Kind::ShardUnsubscribed;
+            ev.channel = channel;
+            ev.payload = payload;
+            ev.count = count;
+            ev.readTimeMs = m_readTimeMs;
+            push(std::move(event));
+        });
 
     const std::weak_ptr<bool> alive = m_alive;
     QtEventAdapter::Handlers handlers;
@@ -232,6 +245,16 @@ bool HiredisLink::sendSubscription(const QList<QByteArray> &args)
     if (verb == "subscribe" || verb == "psubscribe") {
         for (qsizetype i = 1; i < args.size(); ++i)
             m_guard->topicRequested(verb == "psubscribe", args[i]);
+    } else if (verb == "ssubscribe" || verb == "sunsubscribe") {
+        // hiredis files these as ordinary commands. On a connection subscribed to a classic
+        // channel their answers and messages are looked up as classic frames and dropped (the
+        // guard reports them); on any other, an smessage would make hiredis assert.
+        if (!(m_context->c.flags & REDIS_SUBSCRIBED))
+            return false;
+        if (verb == "ssubscribe") {
+            for (qsizetype i = 1; i < args.size(); ++i)
+                m_guard->shardChannelRequested(args[i]);
+        }
     }
     return argvCommand(args, &HiredisLinkCallbacks::pubSub);
 }

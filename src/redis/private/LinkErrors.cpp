@@ -39,6 +39,9 @@ RedisError closing(int hiredisErr, const QString &text, bool connected)
             return RedisError(RedisError::Code::PermissionDenied, text);
         if (text.startsWith(QLatin1String("WRONGPASS")) || text.startsWith(QLatin1String("NOAUTH")))
             return RedisError(RedisError::Code::AuthenticationFailed, text);
+        // A command this server does not have (SSUBSCRIBE before Redis 7).
+        if (text.startsWith(QLatin1String("ERR unknown command")))
+            return RedisError(RedisError::Code::Unsupported, LinkErrorsText::tr("The server said: %1").arg(text));
         return RedisError(
             RedisError::Code::ConnectionLost, LinkErrorsText::tr("The server said: %1").arg(text));
     default:

@@ -16,6 +16,11 @@ struct PubSubEvent
         PatternUnsubscribed,
         Error, // an error reply to a (P)SUBSCRIBE; the text is in payload
         Pong, // the answer to a liveness PING
+        // Sharded Pub/Sub (Redis 7): hiredis's async layer does not know these frames; ReplyGuard
+        // reads them while the reader builds them and reports them.
+        ShardMessage,
+        ShardSubscribed,
+        ShardUnsubscribed,
     };
     Kind kind = Kind::Message;
     QByteArray pattern; // PatternMessage only

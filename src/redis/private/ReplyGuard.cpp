@@ -120,6 +120,7 @@ struct ReplyGuard::Hooks
 
     static void *createInteger(const redisReadTask *task, long long value)
     {
+        guard(task)->m_pendingInteger = value; // a shard confirmation's count, for its report
         if (!check(task, REDIS_REPLY_INTEGER, 0, nullptr, 0))
             return nullptr;
         ReplyNode *node = ReplyNode::create(REDIS_REPLY_INTEGER);
@@ -231,6 +232,23 @@ bool ReplyGuard::checkTopLevel(int type, qint64 elements)
     return true;
 }
 
+bool ReplyGuard::checkShardFrameEnd(int type, const char *str, size_t len)
+{
+    const bool message = m_frame == Frame::ShardMessage;
+    if (message && type != REDIS_REPLY_STRING)
+        return refuse(ReplyGuardText::tr("The server sent a Pub/Sub message whose payload is not a string."));
+    if (!message && type != REDIS_REPLY_INTEGER)
+        return refuse(ReplyGuardText::tr("The server sent a subscription count that is not an integer."));
+    // The frame is complete; hiredis drops it after this (it has no callback for it).
+    const QByteArray payload = message ? QByteArray(str, qsizetype(len)) : QByteArray();
+    const qint64 count = message ? 0 : m_pendingInteger;
+    if (m_frame == Frame::ShardUnsubscribe)
+        m_shardChannels.remove(m_frameTopic);
+    if (m_shardListener)
+        m_shardListener(m_frame, m_frameTopic, payload, count);
+    return true;
+}
+
 bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str, size_t len)
 {
     if (m_route == Route::Ordered)
@@ -245,6 +263,12 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
         m_framePattern = kind.startsWith('p');
         if (kind == "message" || kind == "pmessage")
             m_frame = m_framePattern ? Frame::PatternMessage : Frame::Message;
+        else if (kind == "smessage")
+            m_frame = Frame::ShardMessage;
+        else if (kind == "ssubscribe")
+            m_frame = Frame::ShardSubscribe;
+        else if (kind == "sunsubscribe")
+            m_frame = Frame::ShardUnsubscribe;
         else if (kind == "subscribe" || kind == "psubscribe")
             m_frame = Frame::Subscribe;
         else if (kind == "unsubscribe" || kind == "punsubscribe")
@@ -279,8 +303,15 @@ bool ReplyGuard::checkChild(const redisReadTask *task, int type, const char *str
             if (!(m_framePattern ? m_patterns : m_channels).contains(m_frameTopic))
                 return refuse(ReplyGuardText::tr("The server confirmed a subscription we never asked for."));
         }
+        if (isShard(m_frame)) {
+            m_frameTopic = QByteArray(str, qsizetype(len));
+            if (!m_shardChannels.contains(m_frameTopic))
+                return refuse(ReplyGuardText::tr("The server sent a sharded frame for a channel we never subscribed to."));
+        }
         return true;
     case 2:
+        if (isShard(m_frame))
+            return checkShardFrameEnd(type, str, len);
         if (m_frame == Frame::Subscribe || m_frame == Frame::Unsubscribe) {
             if (type != REDIS_REPLY_INTEGER)
                 return refuse(

@@ -22,7 +22,17 @@ public:
     struct Hooks;
 
     // What a Pub/Sub frame is, as seen while the reader built it.
-    enum class Frame { Unknown, Message, PatternMessage, Subscribe, Unsubscribe, Pong };
+    enum class Frame {
+        Unknown,
+        Message,
+        PatternMessage,
+        Subscribe,
+        Unsubscribe,
+        Pong,
+        ShardMessage,
+        ShardSubscribe,
+        ShardUnsubscribe,
+    };
 
     // What one reply may hold: array elements, and bytes in all (strings plus per-object overhead).
     ReplyGuard(ConnectionRole role, qint64 maxArrayElements, qint64 maxReplyBytes);
@@ -41,6 +51,15 @@ public:
     // before 1.1 never hands that frame to a callback (docs/HIREDIS.md, 4), so this is where we see it.
     void pingSent(const QByteArray &token);
     void setPongListener(std::function<void()> listener) { m_pongListener = std::move(listener); }
+    // Sharded Pub/Sub. hiredis's async layer (0.14 and 1.x alike) knows neither SSUBSCRIBE nor its
+    // frames: on a connection already subscribed to a classic channel it looks them up as classic
+    // messages, finds no callback and drops them (docs/HIREDIS.md, 2). The guard reads them as
+    // they are built and reports each complete frame to the listener: the kind, the shard channel,
+    // and the payload (ShardMessage) or the subscription count (the others). Frames for shard
+    // channels we never asked for are refused, as for classic ones.
+    void shardChannelRequested(const QByteArray &name) { m_shardChannels.insert(name); }
+    using ShardFrameListener = std::function<void(Frame, const QByteArray &channel, const QByteArray &payload, qint64 count)>;
+    void setShardFrameListener(ShardFrameListener listener) { m_shardListener = std::move(listener); }
 
     const QString &refusal() const { return m_refusal; }
     // The kind of the last reply built: hiredis dispatches each reply before it reads the next,
@@ -52,6 +71,11 @@ private:
     enum class Route { Ordered, PubSub };
     bool checkTopLevel(int type, qint64 elements);
     bool checkChild(const redisReadTask *task, int type, const char *str, size_t len);
+    bool checkShardFrameEnd(int type, const char *str, size_t len);
+    static bool isShard(Frame frame)
+    {
+        return frame == Frame::ShardMessage || frame == Frame::ShardSubscribe || frame == Frame::ShardUnsubscribe;
+    }
     bool refuse(const QString &why);
 
     const ConnectionRole m_role;
@@ -61,11 +85,14 @@ private:
     redisAsyncContext *m_context = nullptr;
     Route m_route = Route::Ordered;
     qint64 m_topElements = 0;
+    qint64 m_pendingInteger = 0;
     Frame m_frame = Frame::Unknown;
     bool m_framePattern = false;
     QByteArray m_frameTopic;
     QSet<QByteArray> m_channels;
     QSet<QByteArray> m_patterns;
+    QSet<QByteArray> m_shardChannels;
+    ShardFrameListener m_shardListener;
     QByteArray m_pingToken;
     qint64 m_pingsOutstanding = 0;
     std::function<void()> m_pongListener;
