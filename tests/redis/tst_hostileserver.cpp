@@ -117,6 +117,8 @@ private Q_SLOTS:
     void unsolicitedRefusalIsJunkNotARefusal();
     void pongFrames_data();
     void pongFrames();
+    void shardFrames_data();
+    void shardFrames();
     void sigPipeCannotKillTheProcess();
     // In a child process: with a hiredis whose reader has no depth limit (1.x) this can overflow
     // the stack or take minutes.
@@ -434,7 +436,8 @@ void TestHostileServer::subscriberConnection_data()
     *withBytes("pmessage with three elements", frame(F::bulk("pmessage"), news, x), A)
         << protocol << QString();
     *withBytes("five elements", F::array({ message, news, x, x, x }), A) << protocol << QString();
-    // Sharded Pub/Sub (docs/HIREDIS.md 2): 0.14 aborts on smessage.
+    // Sharded Pub/Sub frames for a shard channel we never subscribed to (docs/HIREDIS.md 2: 0.14
+    // aborts on smessage on a connection without a classic subscription; see shardFrames).
     *withBytes("smessage", frame(F::bulk("smessage"), F::bulk("shard"), x), A) << protocol << QString();
     *withBytes("ssubscribe confirmation", frame(F::bulk("ssubscribe"), F::bulk("shard"), F::integer(2)), A)
         << protocol << QString();
@@ -639,6 +642,88 @@ void TestHostileServer::pongFrames()
         QTRY_VERIFY_WITH_TIMEOUT(errors.count() > 0, Timeout);
         QCOMPARE(errors.first().at(0).value<RedisError>().code(), RedisError::Code::ProtocolError);
     }
+}
+
+// Sharded Pub/Sub frames never reach a hiredis callback: the reply guard reads them (docs/HIREDIS.md,
+// 2). With a shard channel subscribed, a well-formed smessage is delivered, an unasked
+// sunsubscribe subscribes again, and every malformed or foreign frame is refused like a classic one.
+void TestHostileServer::shardFrames_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("outcome");
+    using F = FakeRedisServer;
+    const QByteArray smessage = F::bulk("smessage");
+    const QByteArray shard = F::bulk("shard");
+    QTest::newRow("smessage") << frame(smessage, shard, F::bulk("hi")) << QStringLiteral("delivered");
+    QTest::newRow("unasked sunsubscribe") << F::subscribeReply("sunsubscribe", "shard", 1)
+                                          << QStringLiteral("resubscribed");
+    QTest::newRow("smessage for another shard channel") << frame(smessage, F::bulk("other"), F::bulk("hi"))
+                                                        << QStringLiteral("refused");
+    QTest::newRow("smessage with an integer payload") << frame(smessage, shard, F::integer(3))
+                                                      << QStringLiteral("refused");
+    QTest::newRow("smessage with a nil payload") << frame(smessage, shard, F::nullBulk())
+                                                 << QStringLiteral("refused");
+    QTest::newRow("smessage with four elements")
+        << F::array({ smessage, shard, F::bulk("a"), F::bulk("b") }) << QStringLiteral("refused");
+    QTest::newRow("smessage with an integer channel") << frame(smessage, F::integer(1), F::bulk("hi"))
+                                                      << QStringLiteral("refused");
+    QTest::newRow("sunsubscribe with a string count")
+        << frame(F::bulk("sunsubscribe"), shard, F::bulk("1")) << QStringLiteral("refused");
+    QTest::newRow("ssubscribe for another shard channel") << F::subscribeReply("ssubscribe", "other", 2)
+                                                          << QStringLiteral("refused");
+}
+
+void TestHostileServer::shardFrames()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, outcome);
+
+    FakeRedisServer fake;
+    QVERIFY2(fake.listen(), qPrintable(fake.errorString()));
+    int shardSubscribes = 0;
+    fake.setHandler([&](FakeRedisServer::Connection &connection, const QList<QByteArray> &args) {
+        if (args.value(0).toUpper() == "SSUBSCRIBE") {
+            ++shardSubscribes;
+            connection.send(FakeRedisServer::subscribeReply("ssubscribe", args.value(1), 1));
+            return;
+        }
+        FakeRedisServer::politeReply(connection, args);
+    });
+    SubscriberConnection subscriber(hostileOptions(fake.port()));
+    QSignalSpy errors(&subscriber, &RedisConnection::errorOccurred);
+    QSignalSpy shardMessages(&subscriber, &SubscriberConnection::shardMessageReceived);
+    QSignalSpy messages(&subscriber, &SubscriberConnection::messageReceived);
+    QVERIFY(subscriber.ssubscribe("shard"));
+    subscriber.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(subscriber.isActive(TopicKind::ShardChannel, "shard"), Timeout);
+    QCOMPARE(shardSubscribes, 1);
+    fake.connection(0).send(bytes);
+
+    if (outcome == QLatin1String("delivered")) {
+        QTRY_COMPARE_WITH_TIMEOUT(shardMessages.count(), 1, Timeout);
+        QCOMPARE(shardMessages.first().at(0).toByteArray(), QByteArray("shard"));
+        QCOMPARE(shardMessages.first().at(1).toByteArray(), QByteArray("hi"));
+    } else if (outcome == QLatin1String("resubscribed")) {
+        QTRY_COMPARE_WITH_TIMEOUT(shardSubscribes, 2, Timeout);
+        QTRY_VERIFY_WITH_TIMEOUT(subscriber.isActive(TopicKind::ShardChannel, "shard"), Timeout);
+        QCOMPARE(fake.connectionCount(), 1);
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(errors.count() > 0, Timeout);
+        const auto error = errors.first().at(0).value<RedisError>();
+        qInfo("hiredis %s: %s", REDWIRE_HIREDIS_VERSION, qPrintable(describe(error)));
+        QCOMPARE(error.code(), RedisError::Code::ProtocolError);
+        QCOMPARE(shardMessages.count(), 0);
+        // It recovers: a new connection with the shard channel subscribed again.
+        QTRY_VERIFY_WITH_TIMEOUT(fake.connectionCount() >= 2 && subscriber.isActive(TopicKind::ShardChannel, "shard"),
+            Timeout);
+        fake.connection(fake.connectionCount() - 1).send(frame(FakeRedisServer::bulk("smessage"),
+            FakeRedisServer::bulk("shard"), FakeRedisServer::bulk("back")));
+        QTRY_COMPARE_WITH_TIMEOUT(shardMessages.count(), 1, Timeout);
+        QCOMPARE(shardMessages.first().at(1).toByteArray(), QByteArray("back"));
+    }
+    QCOMPARE(messages.count(), 0);
+    if (outcome != QLatin1String("refused"))
+        QCOMPARE(errors.count(), 0);
 }
 
 void TestHostileServer::resetMidPipelineFailsEachPendingCommandOnce()
