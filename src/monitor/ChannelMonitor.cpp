@@ -113,6 +113,21 @@ bool ChannelMonitor::subscribeChannel(const QByteArray &channel)
     return m_client->subscriber()->subscribe(channel);
 }
 
+bool ChannelMonitor::subscribeShardChannel(const QByteArray &channel)
+{
+    return m_client->subscriber()->ssubscribe(channel);
+}
+
+void ChannelMonitor::unsubscribeShardChannel(const QByteArray &channel)
+{
+    m_client->subscriber()->sunsubscribe(channel);
+}
+
+QList<QByteArray> ChannelMonitor::shardChannels() const
+{
+    return m_client->subscriber()->shardChannels();
+}
+
 void ChannelMonitor::unsubscribePattern(const QByteArray &pattern)
 {
     m_client->subscriber()->punsubscribe(pattern);
@@ -211,6 +226,16 @@ void ChannelMonitor::handlePatternMessage(
     deliver(pattern, channel, payload);
 }
 
+// An SPUBLISH reaches its shard channel's subscribers only, once: never part of a classic
+// PUBLISH's group of deliveries.
+void ChannelMonitor::handleShardMessage(const QByteArray &channel, const QByteArray &payload)
+{
+    if (!m_internalShown && isInternalChannel(channel))
+        return;
+    flushDeliveryGroup();
+    accept(QByteArray(), channel, payload, m_client->subscriber()->messageReadTimeMs(), true);
+}
+
 // Redis hands one PUBLISH to a client once per matching subscription, in consecutive frames
 // (first the channel's, then each pattern's). Counted as one message: a group is complete when as
 // many deliveries as we have matching subscriptions have come; a different message, or the end of
@@ -255,8 +280,8 @@ void ChannelMonitor::flushDeliveryGroup()
 // Runs once per message: no allocation and no reference counting beyond what the buffer keeps,
 // no clock read (the time is the socket read's), the filter's and the statistics' lookups only
 // when they are in use.
-void ChannelMonitor::accept(
-    const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload, qint64 readTimeMs)
+void ChannelMonitor::accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload,
+    qint64 readTimeMs, bool sharded)
 {
     ++m_received;
     m_receivedBytes += quint64(channel.size() + payload.size());
@@ -270,7 +295,7 @@ void ChannelMonitor::accept(
         m_statistics.record(channel, payload.size(), timestamp);
     if (!passes)
         return;
-    const MessageView message(timestamp, channel, pattern, payload, ++m_sequence);
+    const MessageView message(timestamp, channel, pattern, payload, ++m_sequence, sharded);
     for (MessageSink *sink : m_sinks)
         sink->messageAccepted(message);
     if (!m_bufferEnabled)

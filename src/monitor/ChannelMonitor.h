@@ -58,8 +58,12 @@ public:
     bool subscribeChannel(const QByteArray &channel);
     void unsubscribePattern(const QByteArray &pattern);
     void unsubscribeChannel(const QByteArray &channel);
+    // Sharded Pub/Sub (SSUBSCRIBE, Redis 7): messages SPUBLISHed to the channel, marked as sharded.
+    bool subscribeShardChannel(const QByteArray &channel);
+    void unsubscribeShardChannel(const QByteArray &channel);
     QList<QByteArray> patterns() const;
     QList<QByteArray> channels() const;
+    QList<QByteArray> shardChannels() const;
     // The confirmed subscriptions that deliver a message published to `channel`: the channel
     // itself when subscribed, then each matching pattern.
     QList<QByteArray> subscriptionsMatching(const QByteArray &channel) const;
@@ -158,12 +162,13 @@ private:
     void handleMessage(const QByteArray &channel, const QByteArray &payload) override;
     void handlePatternMessage(
         const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload) override;
+    void handleShardMessage(const QByteArray &channel, const QByteArray &payload) override;
     void deliver(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload);
     int expectedDeliveries(const QByteArray &channel);
     void flushDeliveryGroup();
     void subscriptionsChanged();
-    void accept(
-        const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload, qint64 readTimeMs);
+    void accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload, qint64 readTimeMs,
+        bool sharded = false);
     void recordGap(const SubscriptionGap &gap);
     void scheduleBufferNotification();
     void notifyBufferChanged();

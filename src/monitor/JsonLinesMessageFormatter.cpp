@@ -225,9 +225,10 @@ void JsonLinesMessageFormatter::updatePrefix(qint64 timestampMs, qsizetype paylo
 void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &out)
 {
     if (m_middle.isEmpty() || !sameBytes(message.channel, m_middleChannel)
-        || !sameBytes(message.pattern, m_middlePattern)) {
+        || !sameBytes(message.pattern, m_middlePattern) || message.sharded != m_middleSharded) {
         m_middleChannel = message.channel;
         m_middlePattern = message.pattern;
+        m_middleSharded = message.sharded;
         m_middleMayBeKeyspace = KeyspaceNotification::mayBe(message.channel);
         m_middle = "Z\",";
         appendBytesField("channel", message.channel, m_middle);
@@ -238,6 +239,9 @@ void JsonLinesMessageFormatter::append(const MessageView &message, QByteArray &o
             appendBytesField("pattern", message.pattern, m_middle);
             m_middle.append(',');
         }
+        // Only on sharded messages: the lines of classic ones stay as they were.
+        if (message.sharded)
+            ByteAppend::literal(m_middle, "\"sharded\":true,");
         ByteAppend::literal(m_middle, "\"size\":");
         m_prefix.resize(0);
     }

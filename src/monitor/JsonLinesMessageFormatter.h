@@ -46,6 +46,7 @@ private:
     QByteArray m_head;
     QByteArray m_middleChannel;
     QByteArray m_middlePattern;
+    bool m_middleSharded = false;
     QByteArray m_middle;
     bool m_middleMayBeKeyspace = false;
     QByteArray m_prefix; // empty when it must be built again

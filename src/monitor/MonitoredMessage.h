@@ -21,6 +21,7 @@ struct MonitoredMessage
     QByteArray payload;
     quint64 sequence = 0; // 1, 2, 3 ... in the order the monitor received messages; 0 for a gap
     std::shared_ptr<const SubscriptionGap> gap;
+    bool sharded = false; // SPUBLISHed, received on a shard channel subscription (SSUBSCRIBE)
 
     bool isGap() const { return bool(gap); }
     static MonitoredMessage fromGap(const SubscriptionGap &gap)
@@ -38,25 +39,30 @@ struct MonitoredMessage
 struct MessageView
 {
     MessageView(qint64 timestampMs, const QByteArray &channel, const QByteArray &pattern,
-        const QByteArray &payload, quint64 sequence)
+        const QByteArray &payload, quint64 sequence, bool sharded = false)
         : timestampMs(timestampMs)
         , channel(channel)
         , pattern(pattern)
         , payload(payload)
         , sequence(sequence)
+        , sharded(sharded)
     { }
     MessageView(const MonitoredMessage &message) // implicit: a stored message can always be viewed
-        : MessageView(
-            message.timestampMs, message.channel, message.pattern, message.payload, message.sequence)
+        : MessageView(message.timestampMs, message.channel, message.pattern, message.payload, message.sequence,
+            message.sharded)
     { }
 
-    MonitoredMessage toMessage() const { return { timestampMs, channel, pattern, payload, sequence, {} }; }
+    MonitoredMessage toMessage() const
+    {
+        return { timestampMs, channel, pattern, payload, sequence, {}, sharded };
+    }
 
     qint64 timestampMs;
     const QByteArray &channel;
     const QByteArray &pattern;
     const QByteArray &payload;
     quint64 sequence;
+    bool sharded;
 };
 
 } // namespace Redwire

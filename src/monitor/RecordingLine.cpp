@@ -84,6 +84,10 @@ RecordingLine RecordingLine::parse(const QByteArray &line)
     if (!bytesField(object, QStringLiteral("channel"), &message.channel, &problem)
         || !bytesField(object, QStringLiteral("payload"), &message.payload, &problem))
         return malformed(problem);
+    const QJsonValue sharded = object.value(QStringLiteral("sharded"));
+    if (!sharded.isUndefined() && !sharded.isBool())
+        return malformed(RecordingLineText::tr("\"sharded\" is not true or false"));
+    message.sharded = sharded.toBool(false);
     // The recorded size guards against a payload changed on the way (an editor that "fixed" it).
     const QJsonValue size = object.value(QStringLiteral("size"));
     if (!size.isUndefined() && (!size.isDouble() || size.toDouble() != double(message.payload.size())))

@@ -16,6 +16,7 @@ struct RecordingLine
     qint64 timestampMs = 0;
     QByteArray channel;
     QByteArray payload;
+    bool sharded = false; // recorded from a shard channel: replayed with SPUBLISH
     QString problem; // why a line is malformed, for people
 
     // `line` may end with "\n" or "\r\n".

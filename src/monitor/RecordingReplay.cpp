@@ -134,6 +134,7 @@ void RecordingReplay::readLine()
         m_pendingTimestampMs = line.timestampMs;
         m_pendingChannel = line.channel;
         m_pendingPayload = line.payload;
+        m_pendingSharded = line.sharded;
         return;
     }
 }
@@ -201,7 +202,8 @@ void RecordingReplay::publishPending()
     ++m_inFlight;
     const QPointer<RecordingReplay> self(this);
     const quint64 generation = m_generation;
-    m_connection->send({ QByteArrayLiteral("PUBLISH"), m_pendingChannel, m_pendingPayload },
+    const QByteArray verb = m_pendingSharded ? QByteArrayLiteral("SPUBLISH") : QByteArrayLiteral("PUBLISH");
+    m_connection->send({ verb, m_pendingChannel, m_pendingPayload },
         [self, generation](const RedisReply &reply, const RedisError &error) {
             if (!self || self->m_generation != generation)
                 return;

@@ -90,6 +90,7 @@ private:
     bool m_havePending = false;
     qint64 m_pendingTimestampMs = 0;
     QByteArray m_pendingChannel;
+    bool m_pendingSharded = false;
     QByteArray m_pendingPayload;
     qint64 m_firstTimestampMs = 0;
     bool m_haveFirst = false;

@@ -129,6 +129,8 @@ void TextMessageFormatter::append(const MessageView &message, QByteArray &out)
         appendTerminalSafe(message.pattern, out);
         out.append(')');
     }
+    if (m_showPatterns && message.sharded)
+        ByteAppend::literal(out, " (sharded)");
     out.append(' ');
     appendTerminalSafe(message.payload, out);
     out.append('\n');

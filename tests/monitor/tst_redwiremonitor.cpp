@@ -9,12 +9,14 @@
 #include "TlsMaterial.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -106,6 +108,7 @@ private Q_SLOTS:
     void formats();
     void formatNoneWithStats();
     void channelsAndPatterns();
+    void shardChannelsAreMarkedAndReplayedSharded();
     void filterOnChannelNames();
     void durationEndsTheRun();
     void passwordFromEnvironment();
@@ -184,6 +187,10 @@ void TestRedwireMonitor::usageErrors_data()
     QTest::newRow("db") << QStringList { "--db", "-1" } << QByteArray("database");
     QTest::newRow("empty pattern") << QStringList { "" } << QByteArray("pattern");
     QTest::newRow("empty channel") << QStringList { "--channel", "" } << QByteArray("channel");
+    QTest::newRow("empty shard channel") << QStringList { "--shard-channel", "" } << QByteArray("--shard-channel");
+    QTest::newRow("shard channel across a cluster")
+        << QStringList { "--url", "redis+cluster://127.0.0.1:7000", "--shard-channel", "a" }
+        << QByteArray("--shard-channel");
     QTest::newRow("empty key pattern") << QStringList { "--keyspace", "" } << QByteArray("--keyspace");
     QTest::newRow("enable without keyspace")
         << QStringList { "--enable-keyspace-events" } << QByteArray("--enable-keyspace-events");
@@ -297,6 +304,63 @@ void TestRedwireMonitor::channelsAndPatterns()
     QVERIFY(first.value(QLatin1String("pattern")).isNull());
     const QJsonObject second = QJsonDocument::fromJson(lines.at(1)).object();
     QCOMPARE(second.value(QLatin1String("pattern")).toString(), QStringLiteral("room.*"));
+}
+
+// Sharded Pub/Sub: SPUBLISHed messages come through --shard-channel marked "sharded" (only they:
+// a classic line stays as it was), the text format says so beside the others, and a replay of the
+// recording SPUBLISHes them again (a shard-only listener hears them; a PUBLISH would not reach it).
+void TestRedwireMonitor::shardChannelsAreMarkedAndReplayedSharded()
+{
+    RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    MonitorProcess recorder(portArgs(server)
+        + QStringList { "--format", "jsonl", "--count", "3", "--shard-channel", "orders:{eu}", "-c", "plain" });
+    QVERIFY(recorder.waitForStderr("subscribed to 2 topics"));
+    QCOMPARE(server.cli({ "PUBSUB", "SHARDNUMSUB", "orders:{eu}" }), QByteArray("orders:{eu}\n1"));
+    QCOMPARE(server.cli({ "SPUBLISH", "orders:{eu}", "first" }), QByteArray("1"));
+    publish(server, QStringLiteral("plain"), QStringLiteral("classic"));
+    QCOMPARE(server.cli({ "SPUBLISH", "orders:{eu}", "second" }), QByteArray("1"));
+    CHECK_EXIT(recorder, 0);
+    const QList<QByteArray> lines = recorder.lines();
+    QCOMPARE(lines.size(), 3);
+    const QJsonObject first = QJsonDocument::fromJson(lines.at(0)).object();
+    QCOMPARE(first.value(QLatin1String("channel")).toString(), QStringLiteral("orders:{eu}"));
+    QCOMPARE(first.value(QLatin1String("sharded")).toBool(), true);
+    QCOMPARE(first.value(QLatin1String("payload")).toString(), QStringLiteral("first"));
+    const QJsonObject second = QJsonDocument::fromJson(lines.at(1)).object();
+    QCOMPARE(second.value(QLatin1String("channel")).toString(), QStringLiteral("plain"));
+    QVERIFY(!second.contains(QLatin1String("sharded")));
+    QCOMPARE(QJsonDocument::fromJson(lines.at(2)).object().value(QLatin1String("sharded")).toBool(), true);
+
+    MonitorProcess text(portArgs(server)
+        + QStringList { "--format", "text", "--count", "2", "--shard-channel", "orders:{eu}", "-c", "plain" });
+    QVERIFY(text.waitForStderr("subscribed to 2 topics"));
+    QCOMPARE(server.cli({ "SPUBLISH", "orders:{eu}", "third" }), QByteArray("1"));
+    publish(server, QStringLiteral("plain"), QStringLiteral("fourth"));
+    CHECK_EXIT(text, 0);
+    QVERIFY2(text.lines().value(0).endsWith("orders:{eu} (sharded) third"), text.out().constData());
+    QVERIFY2(text.lines().value(1).endsWith("plain fourth"), text.out().constData());
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile recording(dir.filePath(QStringLiteral("shard.jsonl")));
+    QVERIFY(recording.open(QIODevice::WriteOnly));
+    recording.write(recorder.out());
+    recording.close();
+    MonitorProcess listener(
+        portArgs(server) + QStringList { "--format", "jsonl", "--count", "2", "--shard-channel", "orders:{eu}" });
+    QVERIFY(listener.waitForStderr("subscribed to 1 topic"));
+    MonitorProcess replay(portArgs(server)
+        + QStringList { "--replay", recording.fileName(), "--as-fast-as-possible" });
+    CHECK_EXIT(replay, 0);
+    QVERIFY2(replay.err().contains("published 3"), replay.err().constData());
+    CHECK_EXIT(listener, 0);
+    const QList<QByteArray> heard = listener.lines();
+    QCOMPARE(heard.size(), 2);
+    QCOMPARE(QJsonDocument::fromJson(heard.at(0)).object().value(QLatin1String("payload")).toString(),
+        QStringLiteral("first"));
+    QCOMPARE(QJsonDocument::fromJson(heard.at(1)).object().value(QLatin1String("payload")).toString(),
+        QStringLiteral("second"));
 }
 
 void TestRedwireMonitor::filterOnChannelNames()

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void noNodeAnsweringExitsThree();
     void keepsGoingWhenItsNodeGoes();
     void subscriberCountsAddUpOverEveryNode();
+    void shardChannelOnAnotherNodesSlotIsRefusedOnce();
 };
 
 void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
@@ -130,6 +131,44 @@ void TestRedwireMonitorCluster::keepsGoingWhenItsNodeGoes()
     // The note names the node that went.
     QVERIFY2(run.err().contains(": 127.0.0.1:" + QByteArray::number(firstPort) + " failed; 127.0.0.1:"),
         run.err().constData());
+}
+
+// A shard channel lives on the node that serves its slot: asked of another node, the server
+// answers MOVED, hiredis closes the connection, and the monitor reports it once and exits
+// instead of reconnecting for ever. The owner itself delivers SPUBLISHed messages.
+void TestRedwireMonitorCluster::shardChannelOnAnotherNodesSlotIsRefusedOnce()
+{
+    ClusterSetup cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    const QByteArray channel = "orders:{eu}";
+    const quint16 slot = quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", QString::fromLatin1(channel) }).toUInt());
+    const quint16 owner = cluster.primaryPortForSlot(slot);
+    QVERIFY(owner != 0);
+    quint16 other = 0;
+    for (int i = 0; i < ClusterSetup::NodeCount && !other; ++i) {
+        const quint16 port = cluster.node(i).port();
+        if (port != owner && cluster.node(i).cli({ "ROLE" }).startsWith("master"))
+            other = port;
+    }
+    QVERIFY(other != 0);
+
+    ProgramRun refused(monitor,
+        { "-u", QStringLiteral("redis://127.0.0.1:%1").arg(other), "--shard-channel", QString::fromLatin1(channel) });
+    REDWIRE_CHECK_EXIT(refused, 3);
+    QVERIFY2(refused.err().contains("cannot subscribe to orders:{eu}"), refused.err().constData());
+    QVERIFY2(refused.err().contains("MOVED"), refused.err().constData());
+    QVERIFY2(refused.err().contains("another node of the cluster serves this channel's slot"),
+        refused.err().constData());
+
+    ProgramRun run(monitor,
+        { "-u", QStringLiteral("redis://127.0.0.1:%1").arg(owner), "--shard-channel", QString::fromLatin1(channel),
+            "--format", "jsonl", "--count", "1" });
+    QVERIFY2(run.waitForStderr("subscribed to 1 topic"), run.err().constData());
+    RedisServerProcess *ownerNode = cluster.nodeOnPort(owner);
+    QVERIFY(ownerNode);
+    QCOMPARE(ownerNode->cli({ "SPUBLISH", QString::fromLatin1(channel), "hello" }), QByteArray("1"));
+    REDWIRE_CHECK_EXIT(run, 0);
+    QVERIFY2(run.out().contains("\"sharded\":true"), run.out().constData());
 }
 
 QTEST_GUILESS_MAIN(TestRedwireMonitorCluster)

@@ -76,6 +76,10 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         tr("Reads the password from the terminal (echo off), or a line of stdin."));
     const QCommandLineOption channel({ QStringLiteral("c"), QStringLiteral("channel") },
         tr("Subscribes to this exact channel (repeatable)."), tr("name"));
+    const QCommandLineOption shardChannel(QStringLiteral("shard-channel"),
+        tr("Subscribes to this sharded channel (SSUBSCRIBE, Redis 7; repeatable): the messages "
+           "SPUBLISHed to it, marked as sharded."),
+        tr("name"));
     const QCommandLineOption keyspace(QStringLiteral("keyspace"),
         tr("Watches changes to keys matching this pattern (default: *) in the database of the "
            "connection: keyspace notifications, shown with their db, key and event (repeatable). "
@@ -120,7 +124,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         tr("With --replay: the server to publish to, as a URI (the same as --uri)."), tr("uri"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"),
         tr("With --replay: prints what would be published (with its time offset) and publishes nothing."));
-    parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, keyspace,
+    parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, shardChannel, keyspace,
         enableKeyspaceEvents, format, count, duration, stats, filter, grep, grepRegex, noReconnect,
         includeInternal, quiet, replay, speed, asFastAsPossible, to, dryRun });
 #ifdef REDWIRE_BUILD_HAS_TLS
@@ -137,7 +141,8 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     parser.addOptions({ tls, cacert, cacertdir, cert, key, sni, insecure });
 #endif
     parser.addPositionalArgument(QStringLiteral("pattern"),
-        tr("Patterns to subscribe to (default: * unless --channel or --keyspace is given)."),
+        tr("Patterns to subscribe to (default: * unless --channel, --shard-channel or --keyspace is "
+           "given)."),
         QStringLiteral("[PATTERN...]"));
     m_help = parser.helpText();
 
@@ -170,7 +175,7 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     }
     if (!options.replayFile.isEmpty()) {
         // A replay publishes: the options that choose or print what is received make no sense.
-        for (const QCommandLineOption *option : { &channel, &keyspace, &enableKeyspaceEvents, &format, &count,
+        for (const QCommandLineOption *option : { &channel, &shardChannel, &keyspace, &enableKeyspaceEvents, &format, &count,
                  &duration, &stats, &filter, &grep, &grepRegex, &includeInternal }) {
             if (parser.isSet(*option)) {
                 m_error = tr("--%1 cannot be combined with --replay.").arg(option->names().constLast());
@@ -303,6 +308,13 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         }
         options.channels.append(name.toUtf8());
     }
+    for (const QString &name : parser.values(shardChannel)) {
+        if (name.isEmpty()) {
+            m_error = tr("--shard-channel needs a channel name.");
+            return Outcome::UsageError;
+        }
+        options.shardChannels.append(name.toUtf8());
+    }
     for (const QString &pattern : parser.values(keyspace)) {
         if (pattern.isEmpty()) {
             m_error = tr("--keyspace needs a key pattern (or none, for every key).");
@@ -322,8 +334,8 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         }
         options.patterns.append(pattern.toUtf8());
     }
-    if (options.patterns.isEmpty() && options.channels.isEmpty() && options.keyPatterns.isEmpty()
-        && options.replayFile.isEmpty())
+    if (options.patterns.isEmpty() && options.channels.isEmpty() && options.shardChannels.isEmpty()
+        && options.keyPatterns.isEmpty() && options.replayFile.isEmpty())
         options.patterns.append("*");
 
     const QString problem = connection.validate();
@@ -339,6 +351,11 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
                               .arg(option->names().constLast());
                 return Outcome::UsageError;
             }
+        }
+        if (!options.shardChannels.isEmpty()) {
+            m_error = tr("--shard-channel does not follow a cluster's shards yet: give the address of "
+                         "the node that serves the channel's slot, as redis://host:port.");
+            return Outcome::UsageError;
         }
         if (!options.keyPatterns.isEmpty()) {
             m_error = tr("--keyspace does not watch a cluster yet (each node sends only its own keys' "

@@ -14,6 +14,7 @@ struct MonitorOptions
     Redwire::ConnectionOptions connection;
     QList<QByteArray> patterns; // "*" when no patterns, channels or key patterns are given
     QList<QByteArray> channels;
+    QList<QByteArray> shardChannels; // --shard-channel: sharded Pub/Sub (SSUBSCRIBE)
     // --keyspace: key patterns whose changes to watch in the connection's database
     // (`__keyspace@<db>__:<pattern>`); --enable-keyspace-events turns the server's notifications on.
     QList<QByteArray> keyPatterns;

@@ -56,7 +56,7 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     if (options.printMessages) {
         m_formatter = MessageFormatter::create(options.format);
         if (auto *text = dynamic_cast<TextMessageFormatter *>(m_formatter.get()))
-            text->setShowPatterns(options.patterns.size() + options.channels.size() > 1);
+            text->setShowPatterns(options.patterns.size() + options.channels.size() + options.shardChannels.size() > 1);
         if (auto *csv = dynamic_cast<CsvMessageFormatter *>(m_formatter.get()))
             csv->setKeyspaceColumns(!options.keyPatterns.isEmpty());
     }
@@ -67,6 +67,8 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
         m_topicsWanted += m_monitor->subscribePattern(pattern) ? 1 : 0;
     for (const QByteArray &channel : options.channels)
         m_topicsWanted += m_monitor->subscribeChannel(channel) ? 1 : 0;
+    for (const QByteArray &channel : options.shardChannels)
+        m_topicsWanted += m_monitor->subscribeShardChannel(channel) ? 1 : 0;
     for (const QByteArray &keys : options.keyPatterns)
         m_topicsWanted += m_monitor->subscribePattern(
                               KeyspaceNotification::keyspacePattern(options.connection.database, keys))
