@@ -19,6 +19,11 @@ Page {
     signal back()
 
     property bool follow: true
+    // The choices of the topic's kind (kindBox), in its order.
+    readonly property int topicKindAny: 0
+    readonly property int topicKindExact: 1
+    readonly property int topicKindShard: 2
+    readonly property int topicKindKeys: 3
 
     background: Rectangle { color: Theme.background }
 
@@ -32,10 +37,10 @@ Page {
             // next to a usable topic field: measured from the controls' own widths, so a longer
             // translation moves them sooner. The menu is always there: Replay… lives in it.
             readonly property real inlineWidth: backButton.implicitWidth + statusDot.implicitWidth
-                + topicField.Layout.minimumWidth + addButton.implicitWidth + exactBox.implicitWidth
-                + keysBox.implicitWidth + pauseButton.implicitWidth + clearButton.implicitWidth
+                + topicField.Layout.minimumWidth + addButton.implicitWidth + kindBox.implicitWidth
+                + pauseButton.implicitWidth + clearButton.implicitWidth
                 + exportButton.implicitWidth + recordButton.implicitWidth + overflowButton.implicitWidth
-                + 10 * spacing
+                + 9 * spacing
             readonly property bool compact: width < inlineWidth
 
             ToolButton { id: backButton; objectName: "backButton"; text: qsTr("‹ Chat"); onClicked: page.back() }
@@ -54,29 +59,38 @@ Page {
                 Layout.minimumWidth: 150
                 Layout.preferredWidth: 220
                 Layout.maximumWidth: 320
-                placeholderText: keysBox.checked ? qsTr("Key pattern, e.g. user:* (empty: every key)")
-                                                 : qsTr("Pattern or channel, e.g. orders.*")
+                placeholderText: kindBox.currentIndex === page.topicKindKeys
+                                 ? qsTr("Key pattern, e.g. user:* (empty: every key)")
+                                 : kindBox.currentIndex === page.topicKindAny
+                                   ? qsTr("Pattern or channel, e.g. orders.*")
+                                   : qsTr("Channel name, e.g. orders")
                 onAccepted: addButton.clicked()
             }
             Button {
                 id: addButton
                 objectName: "subscribeButton"
                 text: qsTr("Subscribe")
-                enabled: topicField.text.trim().length > 0 || keysBox.checked
+                enabled: topicField.text.trim().length > 0 || kindBox.currentIndex === page.topicKindKeys
                 onClicked: {
-                    if (keysBox.checked ? page.monitor.addKeyWatch(topicField.text)
-                                        : page.monitor.addTopic(topicField.text, exactBox.checked))
+                    let added = false
+                    switch (kindBox.currentIndex) {
+                    case page.topicKindKeys: added = page.monitor.addKeyWatch(topicField.text); break
+                    case page.topicKindShard: added = page.monitor.addShardChannel(topicField.text); break
+                    default: added = page.monitor.addTopic(topicField.text, kindBox.currentIndex === page.topicKindExact)
+                    }
+                    if (added)
                         topicField.clear()
                 }
             }
-            CheckBox { id: exactBox; objectName: "exactChannelBox"; text: qsTr("Exact channel"); enabled: !keysBox.checked }
-            // Keyspace notifications: the text is a pattern of keys in the connection's database.
-            CheckBox {
-                id: keysBox
-                objectName: "keysBox"
-                text: qsTr("Key events")
+            // What the text names: one choice of four, so one control (it was three check boxes).
+            ComboBox {
+                id: kindBox
+                objectName: "topicKindBox"
+                Accessible.name: qsTr("Kind of subscription")
+                implicitContentWidthPolicy: ComboBox.WidestText
+                model: [qsTr("Pattern or channel"), qsTr("Exact channel"), qsTr("Sharded channel"), qsTr("Key events")]
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Watch changes to keys matching the pattern (keyspace notifications)")
+                ToolTip.text: qsTr("Sharded channel: SSUBSCRIBE (Redis 7), the messages SPUBLISHed to it. Key events: changes to keys matching the pattern (keyspace notifications).")
             }
             Item { Layout.fillWidth: true }
             Button {
@@ -513,7 +527,7 @@ Page {
                             Label { objectName: "keyCell"; visible: tablePane.keyColumns; text: row.keyspaceKey; Layout.preferredWidth: tablePane.keyWidth; color: Theme.text; elide: Text.ElideRight; textFormat: Text.PlainText; font.family: "monospace" }
                             Label { objectName: "eventCell"; visible: tablePane.keyColumns; text: row.keyspaceEvent; Layout.preferredWidth: tablePane.eventWidth; color: Theme.text; elide: Text.ElideRight; textFormat: Text.PlainText }
                             // Every subscription of ours that delivered it (one row per published message).
-                            Label { text: row.subscriptions; Layout.preferredWidth: tablePane.viaWidth; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
+                            Label { objectName: "viaCell"; text: row.subscriptions; Layout.preferredWidth: tablePane.viaWidth; color: Theme.mutedText; elide: Text.ElideRight; textFormat: Text.PlainText }
                             Label { text: row.size; Layout.preferredWidth: tablePane.sizeWidth; color: Theme.mutedText; horizontalAlignment: Text.AlignRight }
                             Label {
                                 text: row.preview

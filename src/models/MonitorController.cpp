@@ -20,14 +20,6 @@
 
 namespace Redwire {
 
-namespace {
-bool looksLikePattern(const QString &topic)
-{
-    return topic.contains(QLatin1Char('*')) || topic.contains(QLatin1Char('?'))
-        || topic.contains(QLatin1Char('['));
-}
-} // namespace
-
 MonitorController::MonitorController(QObject *parent)
     : QObject(parent)
     , m_palette(new ChannelPalette(this))
@@ -169,48 +161,6 @@ void MonitorController::setPaused(bool paused)
         m_monitor->setPaused(paused);
 }
 
-void MonitorController::updateTopics()
-{
-    if (m_monitor)
-        m_topics->setTopics(m_monitor->channels(), m_monitor->patterns());
-    else
-        m_topics->setTopics({}, {});
-    Q_EMIT topicsChanged();
-}
-
-bool MonitorController::addTopic(const QString &topic, bool forceChannel)
-{
-    const QString trimmed = topic.trimmed();
-    if (!m_monitor || trimmed.isEmpty())
-        return false;
-    const bool ok = !forceChannel && looksLikePattern(trimmed)
-        ? m_monitor->subscribePattern(trimmed.toUtf8())
-        : m_monitor->subscribeChannel(trimmed.toUtf8());
-    updateTopics();
-    return ok;
-}
-
-bool MonitorController::addKeyWatch(const QString &keyPattern)
-{
-    if (!m_monitor)
-        return false;
-    const bool ok = m_monitor->subscribePattern(
-        KeyspaceNotification::keyspacePattern(m_database, keyPattern.trimmed().toUtf8()));
-    if (ok)
-        m_keyspaceConfig->check();
-    updateTopics();
-    return ok;
-}
-
-bool MonitorController::isKeyspaceWatched() const
-{
-    if (!m_monitor)
-        return false;
-    const QList<QByteArray> patterns = m_monitor->patterns();
-    return std::any_of(patterns.cbegin(), patterns.cend(),
-        [](const QByteArray &pattern) { return KeyspaceNotification::mayBe(pattern); });
-}
-
 KeyspaceNotificationConfig::State MonitorController::keyspaceNotifications() const
 {
     return m_keyspaceConfig ? m_keyspaceConfig->state() : KeyspaceNotificationConfig::State::Unknown;
@@ -230,18 +180,6 @@ void MonitorController::enableKeyspaceNotifications()
 {
     if (m_keyspaceConfig)
         m_keyspaceConfig->enable();
-}
-
-void MonitorController::removeTopic(int row)
-{
-    const MonitorTopicModel::Topic *topic = m_topics->topicAt(row);
-    if (!m_monitor || !topic)
-        return;
-    if (topic->kind == MonitorTopicModel::Channel)
-        m_monitor->unsubscribeChannel(topic->name);
-    else
-        m_monitor->unsubscribePattern(topic->name);
-    updateTopics();
 }
 
 QString MonitorController::setFilter(

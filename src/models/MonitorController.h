@@ -148,6 +148,8 @@ public:
     Q_INVOKABLE void stop();
     // A topic with glob characters (* ? [) is a pattern unless asked otherwise.
     Q_INVOKABLE bool addTopic(const QString &topic, bool forceChannel = false);
+    // Sharded Pub/Sub (SSUBSCRIBE, Redis 7): the messages SPUBLISHed to this channel.
+    Q_INVOKABLE bool addShardChannel(const QString &channel);
     // Unsubscribes the topic in that row of `topics`.
     Q_INVOKABLE void removeTopic(int row);
     // Watches changes to keys matching `keyPattern` (empty: every key) in the connection's

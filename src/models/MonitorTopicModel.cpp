@@ -23,17 +23,27 @@ MonitorTopicModel::Topic topicFor(MonitorTopicModel::Kind kind, const QByteArray
     return topic;
 }
 
-bool isPatternKind(MonitorTopicModel::Kind kind)
+// Channels first, then shard channels, then patterns (keyspace ones among them).
+int groupOf(MonitorTopicModel::Kind kind)
 {
-    return kind != MonitorTopicModel::Channel;
+    switch (kind) {
+    case MonitorTopicModel::Channel:
+        return 0;
+    case MonitorTopicModel::ShardChannel:
+        return 1;
+    case MonitorTopicModel::Pattern:
+    case MonitorTopicModel::Keyspace:
+        break;
+    }
+    return 2;
 }
 
-// Channels first, then patterns (keyspace ones among them), each by name: the order the page
-// always showed. Names compare as bytes so that two names that decode alike stay distinct.
+// By group, then by name: the order the page always showed. Names compare as bytes so that two
+// names that decode alike stay distinct.
 bool sortsBefore(const MonitorTopicModel::Topic &a, const MonitorTopicModel::Topic &b)
 {
-    if (isPatternKind(a.kind) != isPatternKind(b.kind))
-        return !isPatternKind(a.kind);
+    if (groupOf(a.kind) != groupOf(b.kind))
+        return groupOf(a.kind) < groupOf(b.kind);
     if (a.text != b.text)
         return a.text < b.text;
     return a.name < b.name;
@@ -41,7 +51,7 @@ bool sortsBefore(const MonitorTopicModel::Topic &a, const MonitorTopicModel::Top
 
 bool sameTopic(const MonitorTopicModel::Topic &a, const MonitorTopicModel::Topic &b)
 {
-    return isPatternKind(a.kind) == isPatternKind(b.kind) && a.name == b.name;
+    return groupOf(a.kind) == groupOf(b.kind) && a.name == b.name;
 }
 } // namespace
 
@@ -49,12 +59,15 @@ MonitorTopicModel::MonitorTopicModel(QObject *parent)
     : QAbstractListModel(parent)
 { }
 
-void MonitorTopicModel::setTopics(const QList<QByteArray> &channels, const QList<QByteArray> &patterns)
+void MonitorTopicModel::setTopics(
+    const QList<QByteArray> &channels, const QList<QByteArray> &patterns, const QList<QByteArray> &shardChannels)
 {
     QList<Topic> wanted;
-    wanted.reserve(channels.size() + patterns.size());
+    wanted.reserve(channels.size() + patterns.size() + shardChannels.size());
     for (const QByteArray &channel : channels)
         wanted.append(topicFor(Channel, channel));
+    for (const QByteArray &channel : shardChannels)
+        wanted.append(topicFor(ShardChannel, channel));
     for (const QByteArray &pattern : patterns)
         wanted.append(topicFor(Pattern, pattern));
     std::sort(wanted.begin(), wanted.end(), sortsBefore);
@@ -118,6 +131,8 @@ QVariant MonitorTopicModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("⁕ ") + topic->text;
         case Keyspace:
             return tr("keys in db %1: %2").arg(QString::number(topic->db), topic->keyPattern);
+        case ShardChannel:
+            return tr("# %1 (sharded)").arg(topic->text);
         }
         break;
     default:

@@ -23,6 +23,7 @@ public:
         Channel, // SUBSCRIBE
         Pattern, // PSUBSCRIBE
         Keyspace, // PSUBSCRIBE to one database's keyspace channels
+        ShardChannel, // SSUBSCRIBE (sharded Pub/Sub, Redis 7)
     };
     Q_ENUM(Kind)
 
@@ -48,7 +49,8 @@ public:
 
     // Makes the rows match these subscriptions (in any order): rows no longer subscribed are
     // removed, new ones inserted where they sort; unchanged rows stay.
-    void setTopics(const QList<QByteArray> &channels, const QList<QByteArray> &patterns);
+    void setTopics(const QList<QByteArray> &channels, const QList<QByteArray> &patterns,
+        const QList<QByteArray> &shardChannels = {});
     // nullptr when `row` is out of range.
     const Topic *topicAt(int row) const;
 

@@ -134,6 +134,7 @@ private Q_SLOTS:
     void keyWatchOffersToEnableAndShowsKeys();
     void monitorEnumsReachQml();
     void topicChipsShowEachSubscriptionAndRemoveIt();
+    void shardChannelFromTheKindBox();
     void detailPaneShowsMessagePackAndOrderedJson();
     void replayFromTheOverflowMenu();
     void serverTotalsInEnglishPlurals();
@@ -263,8 +264,8 @@ void TestMonitorPage::smallWindowKeepsEveryControlReachable()
         }
         return QString();
     };
-    const QList<const char *> toolbar { "backButton", "topicField", "subscribeButton", "exactChannelBox",
-        "keysBox", "pauseButton", "clearButton", "exportButton", "recordButton", "overflowButton" };
+    const QList<const char *> toolbar { "backButton", "topicField", "subscribeButton", "topicKindBox",
+        "pauseButton", "clearButton", "exportButton", "recordButton", "overflowButton" };
     QString problem = checkBar(toolbar, windowRect);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     problem = checkBar({ "channelFilter", "channelRegex", "payloadFilter", "payloadRegex", "internalSwitch",
@@ -275,7 +276,7 @@ void TestMonitorPage::smallWindowKeepsEveryControlReachable()
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     problem = checkBar({ "rateLabel", "shownLabel", "droppedLabel", "serverLabel" }, windowRect);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    for (const char *name : { "backButton", "topicField", "subscribeButton", "exactChannelBox", "pauseButton",
+    for (const char *name : { "backButton", "topicField", "subscribeButton", "topicKindBox", "pauseButton",
              "channelFilter", "payloadFilter", "internalSwitch", "followSwitch", "publishButton" })
         QVERIFY2(item(name)->isVisible(), name);
 
@@ -608,10 +609,13 @@ void TestMonitorPage::keyWatchOffersToEnableAndShowsKeys()
         QVERIFY(target && target->isVisible());
         QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(target).center().toPoint());
     };
-    QQuickItem *keysBox = item("keysBox");
-    click(keysBox);
-    QTRY_VERIFY(keysBox->property("checked").toBool());
-    QVERIFY(!item("exactChannelBox")->isEnabled());
+    // Key events, chosen with the keyboard: the kind box takes focus and the arrows move its choice.
+    QQuickItem *kindBox = item("topicKindBox");
+    kindBox->forceActiveFocus();
+    for (int i = 0; i < 3; ++i)
+        QTest::keyClick(window.get(), Qt::Key_Down);
+    QTRY_COMPARE(kindBox->property("currentText").toString(), QStringLiteral("Key events"));
+    QVERIFY(item("topicField")->property("placeholderText").toString().contains("Key pattern"));
     item("topicField")->setProperty("text", QStringLiteral("user:*"));
     click(item("subscribeButton"));
     QTRY_VERIFY(monitor.isKeyspaceWatched());
@@ -738,6 +742,80 @@ void TestMonitorPage::topicChipsShowEachSubscriptionAndRemoveIt()
     QVERIFY(server.cli({ "PUBSUB", "CHANNELS" }).contains("same"));
     monitor.stop();
     QTRY_COMPARE(topicChipTexts(page), QStringList());
+}
+
+// The kind box's "Sharded channel": typed and subscribed from the page, shown as a chip of its own
+// beside a classic channel of the same name; an SPUBLISH comes in as a row delivered "(sharded)",
+// a PUBLISH to the same name as a row of the classic channel; the chip's cross unsubscribes.
+void TestMonitorPage::shardChannelFromTheKindBox()
+{
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("ReferenceError|TypeError|Unable to assign")));
+    RedwireTest::RedisServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    Redwire::MonitorController monitor;
+    monitor.start(RedwireTest::connectionOptionsFor(server));
+    std::unique_ptr<QQuickWindow> window = showPage(&monitor, QSize(1280, 720));
+    QVERIFY(window);
+    auto *page = RedwireTest::monitorPageOf(window.get());
+    auto item = [page](const char *name) { return page->findChild<QQuickItem *>(QLatin1String(name)); };
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.isConnected(), 10000);
+    QVERIFY(monitor.addTopic(QStringLiteral("orders:{eu}"), true));
+
+    QQuickItem *kindBox = item("topicKindBox");
+    QVERIFY(kindBox);
+    kindBox->setProperty("currentIndex", 2);
+    QCOMPARE(kindBox->property("currentText").toString(), QStringLiteral("Sharded channel"));
+    item("topicField")->setProperty("text", QStringLiteral("orders:{eu}"));
+    QQuickItem *subscribe = item("subscribeButton");
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(subscribe).center().toPoint());
+    QTRY_COMPARE(topicChipTexts(page),
+        (QStringList { QStringLiteral("# orders:{eu}"), QStringLiteral("# orders:{eu} (sharded)") }));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        server.cli({ "PUBSUB", "SHARDNUMSUB", "orders:{eu}" }), QByteArray("orders:{eu}\n1"), 10000);
+    QCOMPARE(item("topicField")->property("text").toString(), QString());
+
+    QCOMPARE(server.cli({ "SPUBLISH", "orders:{eu}", "sharded" }), QByteArray("1"));
+    QCOMPARE(server.cli({ "PUBLISH", "orders:{eu}", "classic" }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.messages()->count(), 2, 10000);
+    auto rowData = [&](int row, int role) { return monitor.messages()->data(monitor.messages()->index(row), role); };
+    QCOMPARE(rowData(0, Redwire::MonitorMessageModel::PreviewRole).toString(), QStringLiteral("sharded"));
+    QCOMPARE(rowData(0, Redwire::MonitorMessageModel::SubscriptionsRole).toString(),
+        QStringLiteral("orders:{eu} (sharded)"));
+    QCOMPARE(rowData(1, Redwire::MonitorMessageModel::PreviewRole).toString(), QStringLiteral("classic"));
+    QCOMPARE(rowData(1, Redwire::MonitorMessageModel::SubscriptionsRole).toString(), QStringLiteral("orders:{eu}"));
+    // What the table's rows show in their "via" column.
+    QQuickItem *table = item("messageTable");
+    QVERIFY(table);
+    const auto viaCells = [table] {
+        QStringList texts;
+        // Delegates are the view's items, not its QObject children: walk the item tree.
+        std::function<void(QQuickItem *)> walk = [&](QQuickItem *parent) {
+            for (QQuickItem *child : parent->childItems()) {
+                if (!child->isVisible())
+                    continue;
+                if (child->objectName() == QLatin1String("viaCell"))
+                    texts << child->property("text").toString();
+                walk(child);
+            }
+        };
+        walk(table);
+        texts.sort();
+        return texts;
+    };
+    QTRY_COMPARE(viaCells(), (QStringList { QStringLiteral("orders:{eu}"), QStringLiteral("orders:{eu} (sharded)") }));
+
+    const auto *repeater = page->findChild<QQuickItem *>(QStringLiteral("topicChips"));
+    QQuickItem *chip = nullptr;
+    QMetaObject::invokeMethod(
+        const_cast<QQuickItem *>(repeater), "itemAt", Q_RETURN_ARG(QQuickItem *, chip), Q_ARG(int, 1));
+    QVERIFY(chip);
+    auto *cross = chip->findChild<QQuickItem *>(QStringLiteral("removeTopicButton"));
+    QVERIFY(cross && cross->isVisible());
+    QTest::mouseClick(window.get(), Qt::LeftButton, {}, sceneRect(cross).center().toPoint());
+    QTRY_COMPARE(topicChipTexts(page), QStringList { QStringLiteral("# orders:{eu}") });
+    QTRY_COMPARE_WITH_TIMEOUT(
+        server.cli({ "PUBSUB", "SHARDNUMSUB", "orders:{eu}" }), QByteArray("orders:{eu}\n0"), 10000);
+    monitor.stop();
 }
 
 // At 800×600: the detail pane of a MessagePack payload shows it decoded to JSON, a JSON payload

@@ -185,16 +185,7 @@ void HiredisLink::attach(const ConnectionOptions &options)
     });
     m_guard->setShardFrameListener(
         [this](ReplyGuard::Frame frame, const QByteArray &channel, const QByteArray &payload, qint64 count) {
-            Event event { Event::Type::PubSub, m_generation, {}, {}, {} };
-            PubSubEvent &ev = event.pubSub;
-            ev.kind = frame == ReplyGuard::Frame::ShardMessage ? PubSubEvent::Kind::ShardMessage
-                : frame == ReplyGuard::Frame::ShardSubscribe   ? PubSubEvent::Kind::ShardSubscribed
-                                                               : PubSubEvent::Kind::ShardUnsubscribed;
-            ev.channel = channel;
-            ev.payload = payload;
-            ev.count = count;
-            ev.readTimeMs = m_readTimeMs;
-            push(std::move(event));
+            HiredisLinkCallbacks::shardFrame(this, frame, channel, payload, count);
         });
 
     const std::weak_ptr<bool> alive = m_alive;

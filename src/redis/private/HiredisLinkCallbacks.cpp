@@ -46,6 +46,21 @@ void HiredisLinkCallbacks::reply(redisAsyncContext *context, void *r, void *)
         toRedisReply(static_cast<const redisReply *>(r)), {}, {} });
 }
 
+void HiredisLinkCallbacks::shardFrame(
+    HiredisLink *self, ReplyGuard::Frame frame, const QByteArray &channel, const QByteArray &payload, qint64 count)
+{
+    HiredisLink::Event event { HiredisLink::Event::Type::PubSub, self->m_generation, {}, {}, {} };
+    PubSubEvent &ev = event.pubSub;
+    ev.kind = frame == ReplyGuard::Frame::ShardMessage ? PubSubEvent::Kind::ShardMessage
+        : frame == ReplyGuard::Frame::ShardSubscribe   ? PubSubEvent::Kind::ShardSubscribed
+                                                       : PubSubEvent::Kind::ShardUnsubscribed;
+    ev.channel = channel;
+    ev.payload = payload;
+    ev.count = count;
+    ev.readTimeMs = self->m_readTimeMs;
+    self->push(std::move(event));
+}
+
 void HiredisLinkCallbacks::pubSub(redisAsyncContext *context, void *r, void *)
 {
     HiredisLink *self = link(context);

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "HiredisCompat.h"
+#include "ReplyGuard.h"
+
+#include <QByteArray>
 
 namespace Redwire {
 
@@ -17,6 +20,10 @@ struct HiredisLinkCallbacks
     static void reply(redisAsyncContext *context, void *reply, void *privdata);
     // A Pub/Sub frame (or an error reply to a subscription), already checked by the ReplyGuard.
     static void pubSub(redisAsyncContext *context, void *reply, void *privdata);
+    // A sharded Pub/Sub frame, reported by the ReplyGuard while the reader built it (hiredis
+    // has no callback for it and drops it afterwards).
+    static void shardFrame(HiredisLink *self, ReplyGuard::Frame frame, const QByteArray &channel,
+        const QByteArray &payload, qint64 count);
 };
 
 } // namespace Redwire
