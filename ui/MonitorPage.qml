@@ -52,6 +52,18 @@ Page {
                 ToolTip.text: page.monitor.connected ? qsTr("Connected") : qsTr("Not connected")
                 HoverHandler { id: connectedHover }
             }
+            // What the text beside it names: one choice of four, so one control, before the field:
+            // the keyboard reaches it first (Tab, arrows, Tab, type, Enter).
+            ComboBox {
+                id: kindBox
+                objectName: "topicKindBox"
+                Accessible.name: qsTr("Kind of subscription")
+                implicitContentWidthPolicy: ComboBox.WidestText
+                model: [qsTr("Pattern or channel"), qsTr("Exact channel"), qsTr("Sharded channel"), qsTr("Key events")]
+                // Not over its own open list.
+                ToolTip.visible: hovered && !popup.visible
+                ToolTip.text: qsTr("Sharded channel: SSUBSCRIBE (Redis 7), the messages SPUBLISHed to it. Key events: changes to keys matching the pattern (keyspace notifications).")
+            }
             TextField {
                 id: topicField
                 objectName: "topicField"
@@ -81,16 +93,6 @@ Page {
                     if (added)
                         topicField.clear()
                 }
-            }
-            // What the text names: one choice of four, so one control (it was three check boxes).
-            ComboBox {
-                id: kindBox
-                objectName: "topicKindBox"
-                Accessible.name: qsTr("Kind of subscription")
-                implicitContentWidthPolicy: ComboBox.WidestText
-                model: [qsTr("Pattern or channel"), qsTr("Exact channel"), qsTr("Sharded channel"), qsTr("Key events")]
-                ToolTip.visible: hovered
-                ToolTip.text: qsTr("Sharded channel: SSUBSCRIBE (Redis 7), the messages SPUBLISHed to it. Key events: changes to keys matching the pattern (keyspace notifications).")
             }
             Item { Layout.fillWidth: true }
             Button {

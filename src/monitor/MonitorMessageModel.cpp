@@ -245,8 +245,10 @@ QVariant MonitorMessageModel::data(const QModelIndex &index, int role) const
     case PositionRole:
         return double(positionAt(index.row()));
     case SubscriptionsRole: {
-        if (message->sharded) // an SPUBLISH reaches its shard channel's subscription only
-            return tr("%1 (sharded)").arg(QString::fromUtf8(TextMessageFormatter::terminalSafe(message->channel)));
+        // An SPUBLISH reaches its shard channel's subscription only. The mark goes first: the
+        // column is narrow and cuts the end.
+        if (message->sharded)
+            return tr("sharded: %1").arg(QString::fromUtf8(TextMessageFormatter::terminalSafe(message->channel)));
         QStringList names;
         if (m_monitor)
             for (const QByteArray &name : m_monitor->subscriptionsMatching(message->channel))

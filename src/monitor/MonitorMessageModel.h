@@ -42,7 +42,7 @@ public:
         GapRole, // bool: the row marks a break in the subscription, not a message
         GapSinceRole, // QString: local time the break began (the last moment known subscribed)
         PositionRole, // double: the entry's buffer position, its identity while it is held
-        SubscriptionsRole, // QString: every subscription of ours that delivered it, "a, b*"; "a (sharded)"
+        SubscriptionsRole, // QString: every subscription of ours that delivered it, "a, b*"; "sharded: a"
         // A keyspace notification's parts (KeyspaceNotification); -1 and empty for other rows.
         KeyspaceDbRole, // int
         KeyspaceKeyRole, // QString: the key, control characters and invalid UTF-8 escaped

@@ -745,7 +745,7 @@ void TestMonitorPage::topicChipsShowEachSubscriptionAndRemoveIt()
 }
 
 // The kind box's "Sharded channel": typed and subscribed from the page, shown as a chip of its own
-// beside a classic channel of the same name; an SPUBLISH comes in as a row delivered "(sharded)",
+// beside a classic channel of the same name; an SPUBLISH comes in as a row delivered "sharded:",
 // a PUBLISH to the same name as a row of the classic channel; the chip's cross unsubscribes.
 void TestMonitorPage::shardChannelFromTheKindBox()
 {
@@ -780,7 +780,7 @@ void TestMonitorPage::shardChannelFromTheKindBox()
     auto rowData = [&](int row, int role) { return monitor.messages()->data(monitor.messages()->index(row), role); };
     QCOMPARE(rowData(0, Redwire::MonitorMessageModel::PreviewRole).toString(), QStringLiteral("sharded"));
     QCOMPARE(rowData(0, Redwire::MonitorMessageModel::SubscriptionsRole).toString(),
-        QStringLiteral("orders:{eu} (sharded)"));
+        QStringLiteral("sharded: orders:{eu}"));
     QCOMPARE(rowData(1, Redwire::MonitorMessageModel::PreviewRole).toString(), QStringLiteral("classic"));
     QCOMPARE(rowData(1, Redwire::MonitorMessageModel::SubscriptionsRole).toString(), QStringLiteral("orders:{eu}"));
     // What the table's rows show in their "via" column.
@@ -802,7 +802,7 @@ void TestMonitorPage::shardChannelFromTheKindBox()
         texts.sort();
         return texts;
     };
-    QTRY_COMPARE(viaCells(), (QStringList { QStringLiteral("orders:{eu}"), QStringLiteral("orders:{eu} (sharded)") }));
+    QTRY_COMPARE(viaCells(), (QStringList { QStringLiteral("orders:{eu}"), QStringLiteral("sharded: orders:{eu}") }));
 
     const auto *repeater = page->findChild<QQuickItem *>(QStringLiteral("topicChips"));
     QQuickItem *chip = nullptr;
