@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsAs;
 using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
 using Level = SlowSubscriberWatch::Level;
@@ -216,9 +217,7 @@ void TestSlowSubscriberWatch::unknownWithoutPermission()
     RedisServerProcess::Options serverOptions;
     serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* &* +@all -config -client");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = connectionOptionsFor(server);
-    options.username = QStringLiteral("limited");
-    options.password = QStringLiteral("pw");
+    ConnectionOptions options = connectionOptionsAs(server, QStringLiteral("limited"), QStringLiteral("pw"));
     CommandConnection commands(options);
     SlowSubscriberWatch watch(&commands);
     watch.setClientName("whoever");

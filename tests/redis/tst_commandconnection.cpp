@@ -12,6 +12,7 @@
 #include <QTest>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsAs;
 using RedwireTest::connectionOptionsFor;
 using RedwireTest::describe;
 using RedwireTest::FakeRedisServer;
@@ -437,9 +438,7 @@ void TestCommandConnection::commandFailuresAreTyped()
     RedisServerProcess::Options serverOptions;
     serverOptions.aclUsers << QStringLiteral("user reader on >pw ~* &* +@all -set");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = connectionOptionsFor(server);
-    options.username = QStringLiteral("reader");
-    options.password = QStringLiteral("pw");
+    ConnectionOptions options = connectionOptionsAs(server, QStringLiteral("reader"), QStringLiteral("pw"));
     CommandConnection connection(options);
     QSignalSpy connected(&connection, &RedisConnection::connected);
     connection.connectToServer();

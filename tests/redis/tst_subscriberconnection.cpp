@@ -15,6 +15,7 @@
 #include <memory>
 
 using namespace Redwire;
+using RedwireTest::connectionOptionsAs;
 using RedwireTest::connectionOptionsFor;
 using RedwireTest::RedisServerProcess;
 using TopicKind = SubscriberConnection::TopicKind;
@@ -407,9 +408,7 @@ void TestSubscriberConnection::shardChannelsComeBackAndForbiddenOnesAreReported(
     RedisServerProcess::Options serverOptions;
     serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* resetchannels &ok:* &__redwire:* +@all");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = connectionOptionsFor(server);
-    options.username = QStringLiteral("limited");
-    options.password = QStringLiteral("pw");
+    ConnectionOptions options = connectionOptionsAs(server, QStringLiteral("limited"), QStringLiteral("pw"));
     SubscriberConnection subscriber(options);
     QSignalSpy connected(&subscriber, &RedisConnection::connected);
     QSignalSpy resubscribed(&subscriber, &SubscriberConnection::resubscribed);
@@ -489,9 +488,7 @@ void TestSubscriberConnection::forbiddenChannelIsReportedWithoutStorm()
     RedisServerProcess::Options serverOptions;
     serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* &allowed:* &__redwire:* +@all");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = connectionOptionsFor(server);
-    options.username = QStringLiteral("limited");
-    options.password = QStringLiteral("pw");
+    ConnectionOptions options = connectionOptionsAs(server, QStringLiteral("limited"), QStringLiteral("pw"));
     SubscriberConnection subscriber(options);
     QSignalSpy connected(&subscriber, &RedisConnection::connected);
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
@@ -526,9 +523,7 @@ void TestSubscriberConnection::aclChangeRefusesOneTopicAndResubscribesTheRest()
     serverOptions.aclUsers << QStringLiteral(
         "user limited on >pw ~* resetchannels &a* &b* &__redwire:* +@all");
     QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
-    ConnectionOptions options = connectionOptionsFor(server);
-    options.username = QStringLiteral("limited");
-    options.password = QStringLiteral("pw");
+    ConnectionOptions options = connectionOptionsAs(server, QStringLiteral("limited"), QStringLiteral("pw"));
     SubscriberConnection subscriber(options);
     QSignalSpy subscribed(&subscriber, &SubscriberConnection::subscribed);
     QSignalSpy failures(&subscriber, &SubscriberConnection::subscriptionFailed);

@@ -23,6 +23,16 @@ inline Redwire::ConnectionOptions connectionOptionsFor(const RedisServerProcess 
     return options;
 }
 
+// The same, signing in as an ACL user of the server's (RedisServerProcess::Options::aclUsers).
+inline Redwire::ConnectionOptions connectionOptionsAs(
+    const RedisServerProcess &server, const QString &user, const QString &password)
+{
+    Redwire::ConnectionOptions options = connectionOptionsFor(server);
+    options.username = user;
+    options.password = password;
+    return options;
+}
+
 // The options of a redis+sentinel:// or redis+cluster:// address (a test's own: it must parse),
 // with the same quick reconnects and a 3 s command timeout.
 inline Redwire::ConnectionOptions connectionOptionsForUrl(const QString &url)
