@@ -59,8 +59,8 @@ MonitorTopicModel::MonitorTopicModel(QObject *parent)
     : QAbstractListModel(parent)
 { }
 
-void MonitorTopicModel::setTopics(
-    const QList<QByteArray> &channels, const QList<QByteArray> &patterns, const QList<QByteArray> &shardChannels)
+void MonitorTopicModel::setTopics(const QList<QByteArray> &channels, const QList<QByteArray> &patterns,
+    const QList<QByteArray> &shardChannels)
 {
     QList<Topic> wanted;
     wanted.reserve(channels.size() + patterns.size() + shardChannels.size());

@@ -167,8 +167,8 @@ private:
     int expectedDeliveries(const QByteArray &channel);
     void flushDeliveryGroup();
     void subscriptionsChanged();
-    void accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload, qint64 readTimeMs,
-        bool sharded = false);
+    void accept(const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload,
+        qint64 readTimeMs, bool sharded = false);
     void recordGap(const SubscriptionGap &gap);
     void scheduleBufferNotification();
     void notifyBufferChanged();

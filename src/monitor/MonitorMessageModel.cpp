@@ -248,7 +248,8 @@ QVariant MonitorMessageModel::data(const QModelIndex &index, int role) const
         // An SPUBLISH reaches its shard channel's subscription only. The mark goes first: the
         // column is narrow and cuts the end.
         if (message->sharded)
-            return tr("sharded: %1").arg(QString::fromUtf8(TextMessageFormatter::terminalSafe(message->channel)));
+            return tr("sharded: %1")
+                .arg(QString::fromUtf8(TextMessageFormatter::terminalSafe(message->channel)));
         QStringList names;
         if (m_monitor)
             for (const QByteArray &name : m_monitor->subscriptionsMatching(message->channel))

@@ -48,8 +48,8 @@ struct MessageView
         , sharded(sharded)
     { }
     MessageView(const MonitoredMessage &message) // implicit: a stored message can always be viewed
-        : MessageView(message.timestampMs, message.channel, message.pattern, message.payload, message.sequence,
-            message.sharded)
+        : MessageView(message.timestampMs, message.channel, message.pattern, message.payload,
+            message.sequence, message.sharded)
     { }
 
     MonitoredMessage toMessage() const

@@ -33,7 +33,7 @@ public:
         Aborted, // the connection was closed by us before the reply came
         TlsUnavailable, // this build has no TLS
         TlsFailed,
-        Unsupported, // the server or this build lacks it (SSUBSCRIBE before Redis 7, TLS)
+        Unsupported, // the server cannot do it here (SSUBSCRIBE before Redis 7; MOVED for a shard channel)
         UnexpectedReply, // a reply of a shape the command does not give
     };
     Q_ENUM(Code)

@@ -124,19 +124,26 @@ private:
     };
     QHash<QByteArray, bool> &topicsOf(TopicKind kind)
     {
-        return kind == TopicKind::Pattern ? m_patterns : kind == TopicKind::ShardChannel ? m_shardChannels : m_channels;
+        return kind == TopicKind::Pattern     ? m_patterns
+            : kind == TopicKind::ShardChannel ? m_shardChannels
+                                              : m_channels;
     }
     const QHash<QByteArray, bool> &topicsOf(TopicKind kind) const
     {
-        return kind == TopicKind::Pattern ? m_patterns : kind == TopicKind::ShardChannel ? m_shardChannels : m_channels;
+        return kind == TopicKind::Pattern     ? m_patterns
+            : kind == TopicKind::ShardChannel ? m_shardChannels
+                                              : m_channels;
     }
     QSet<QByteArray> &leavingOf(TopicKind kind)
     {
-        return kind == TopicKind::Pattern ? m_leavingPatterns
+        return kind == TopicKind::Pattern     ? m_leavingPatterns
             : kind == TopicKind::ShardChannel ? m_leavingShardChannels
                                               : m_leavingChannels;
     }
-    int wantedTopicCount() const { return int(m_channels.size() + m_patterns.size() + m_shardChannels.size()); }
+    int wantedTopicCount() const
+    {
+        return int(m_channels.size() + m_patterns.size() + m_shardChannels.size());
+    }
     void shardUnsubscribed(const QByteArray &name);
     void sendSubscribe(TopicKind kind, const QByteArray &name);
     void confirmed(TopicKind kind, const QByteArray &name);

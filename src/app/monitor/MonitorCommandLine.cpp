@@ -124,8 +124,8 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
         tr("With --replay: the server to publish to, as a URI (the same as --uri)."), tr("uri"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"),
         tr("With --replay: prints what would be published (with its time offset) and publishes nothing."));
-    parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, shardChannel, keyspace,
-        enableKeyspaceEvents, format, count, duration, stats, filter, grep, grepRegex, noReconnect,
+    parser.addOptions({ help, version, host, port, socket, uri, user, db, askpass, channel, shardChannel,
+        keyspace, enableKeyspaceEvents, format, count, duration, stats, filter, grep, grepRegex, noReconnect,
         includeInternal, quiet, replay, speed, asFastAsPossible, to, dryRun });
 #ifdef REDWIRE_BUILD_HAS_TLS
     const QCommandLineOption tls(QStringLiteral("tls"), tr("Connects with TLS."));
@@ -175,8 +175,8 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
     }
     if (!options.replayFile.isEmpty()) {
         // A replay publishes: the options that choose or print what is received make no sense.
-        for (const QCommandLineOption *option : { &channel, &shardChannel, &keyspace, &enableKeyspaceEvents, &format, &count,
-                 &duration, &stats, &filter, &grep, &grepRegex, &includeInternal }) {
+        for (const QCommandLineOption *option : { &channel, &shardChannel, &keyspace, &enableKeyspaceEvents,
+                 &format, &count, &duration, &stats, &filter, &grep, &grepRegex, &includeInternal }) {
             if (parser.isSet(*option)) {
                 m_error = tr("--%1 cannot be combined with --replay.").arg(option->names().constLast());
                 return Outcome::UsageError;

@@ -56,7 +56,8 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     if (options.printMessages) {
         m_formatter = MessageFormatter::create(options.format);
         if (auto *text = dynamic_cast<TextMessageFormatter *>(m_formatter.get()))
-            text->setShowPatterns(options.patterns.size() + options.channels.size() + options.shardChannels.size() > 1);
+            text->setShowPatterns(
+                options.patterns.size() + options.channels.size() + options.shardChannels.size() > 1);
         if (auto *csv = dynamic_cast<CsvMessageFormatter *>(m_formatter.get()))
             csv->setKeyspaceColumns(!options.keyPatterns.isEmpty());
     }

@@ -46,8 +46,8 @@ void HiredisLinkCallbacks::reply(redisAsyncContext *context, void *r, void *)
         toRedisReply(static_cast<const redisReply *>(r)), {}, {} });
 }
 
-void HiredisLinkCallbacks::shardFrame(
-    HiredisLink *self, ReplyGuard::Frame frame, const QByteArray &channel, const QByteArray &payload, qint64 count)
+void HiredisLinkCallbacks::shardFrame(HiredisLink *self, ReplyGuard::Frame frame, const QByteArray &channel,
+    const QByteArray &payload, qint64 count)
 {
     HiredisLink::Event event { HiredisLink::Event::Type::PubSub, self->m_generation, {}, {}, {} };
     PubSubEvent &ev = event.pubSub;
