@@ -6,6 +6,7 @@
 #include "SlowSubscriberWatch.h"
 #include "SubscriptionGapTracker.h"
 
+#include "redis/ClusterShardSubscribers.h"
 #include "redis/RedisClient.h"
 
 #include <QDateTime>
@@ -45,7 +46,7 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
     m_slowWatch->setClientName(m_client->options().clientName.toUtf8());
     m_poller->setChannelSource([this] { return m_statistics.channelNames(); });
 
-    subscriber->setMessageHandler(this);
+    m_client->setMessageHandler(this);
     connect(subscriber, &SubscriberConnection::subscribed, this, &ChannelMonitor::subscriptionsChanged);
     connect(subscriber, &SubscriberConnection::unsubscribed, this, &ChannelMonitor::subscriptionsChanged);
     connect(subscriber, &RedisConnection::stateChanged, this, &ChannelMonitor::subscriptionsChanged);
@@ -56,12 +57,20 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
         qCDebug(lcMonitor) << "resubscribed to" << topics << "topics";
         Q_EMIT resubscribed(topics);
     });
-    connect(subscriber, &SubscriberConnection::subscriptionFailed, this,
-        [this](TopicKind kind, const QByteArray &name, const RedisError &error) {
-            subscriptionsChanged();
-            qCWarning(lcMonitor) << "subscription to" << name << "refused:" << error.message();
-            Q_EMIT subscriptionFailed(kind, name, error);
-        });
+    const auto refused = [this](TopicKind kind, const QByteArray &name, const RedisError &error) {
+        subscriptionsChanged();
+        qCWarning(lcMonitor) << "subscription to" << name << "refused:" << error.message();
+        Q_EMIT subscriptionFailed(kind, name, error);
+    };
+    connect(subscriber, &SubscriberConnection::subscriptionFailed, this, refused);
+    // On a cluster, shard channels live on the nodes serving their slots.
+    if (ClusterShardSubscribers *shards = m_client->clusterShardSubscribers()) {
+        connect(shards, &ClusterShardSubscribers::subscribed, this, &ChannelMonitor::subscriptionsChanged);
+        connect(shards, &ClusterShardSubscribers::unsubscribed, this, &ChannelMonitor::subscriptionsChanged);
+        connect(shards, &ClusterShardSubscribers::channelsInterrupted, this,
+            &ChannelMonitor::subscriptionsChanged);
+        connect(shards, &ClusterShardSubscribers::subscriptionFailed, this, refused);
+    }
     connect(m_client, &RedisClient::connectedChanged, this, &ChannelMonitor::connectedChanged);
     connect(m_poller, &PubSubServerPoller::updated, this, &ChannelMonitor::serverPolled);
     m_gaps->setReceivedBytesSource([this] { return m_receivedBytes; });
@@ -75,7 +84,7 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
 
 ChannelMonitor::~ChannelMonitor()
 {
-    m_client->subscriber()->setMessageHandler(nullptr); // the client, our child, outlives this body
+    m_client->setMessageHandler(nullptr); // the client, our child, outlives this body
 }
 
 bool ChannelMonitor::isConnected() const
@@ -115,17 +124,17 @@ bool ChannelMonitor::subscribeChannel(const QByteArray &channel)
 
 bool ChannelMonitor::subscribeShardChannel(const QByteArray &channel)
 {
-    return m_client->subscriber()->ssubscribe(channel);
+    return m_client->ssubscribe(channel);
 }
 
 void ChannelMonitor::unsubscribeShardChannel(const QByteArray &channel)
 {
-    m_client->subscriber()->sunsubscribe(channel);
+    m_client->sunsubscribe(channel);
 }
 
 QList<QByteArray> ChannelMonitor::shardChannels() const
 {
-    return m_client->subscriber()->shardChannels();
+    return m_client->shardChannels();
 }
 
 void ChannelMonitor::unsubscribePattern(const QByteArray &pattern)
@@ -233,7 +242,7 @@ void ChannelMonitor::handleShardMessage(const QByteArray &channel, const QByteAr
     if (!m_internalShown && isInternalChannel(channel))
         return;
     flushDeliveryGroup();
-    accept(QByteArray(), channel, payload, m_client->subscriber()->messageReadTimeMs(), true);
+    accept(QByteArray(), channel, payload, m_client->shardMessageReadTimeMs(), true);
 }
 
 // Redis hands one PUBLISH to a client once per matching subscription, in consecutive frames

@@ -311,6 +311,18 @@ void ClusterCommandRouter::disconnectNodes()
     }
 }
 
+bool ClusterCommandRouter::noteMoved(const QByteArray &redirect, const ServerAddress &answered)
+{
+    quint16 slot = 0;
+    ServerAddress to;
+    if (!startsWithWord(redirect, "MOVED") || !parseRedirect(redirect, answered, &slot, &to))
+        return false;
+    m_topology.moveSlot(slot, to);
+    Q_EMIT topologyChanged();
+    refreshTopology();
+    return true;
+}
+
 // The whole map, from the entry: after MOVED (the slots moved in a block, most likely), after a
 // node could not be reached (a failover). At most once a second.
 void ClusterCommandRouter::refreshTopology()

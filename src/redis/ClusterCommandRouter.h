@@ -41,6 +41,13 @@ public:
     void sendToEveryNode(const QList<QByteArray> &args, CommandConnection::EveryNodeHandler handler);
     // Closes the connections to the other nodes; waiting commands fail.
     void disconnectNodes();
+    // Reads the whole map again from the entry (at most once a second; topologyChanged() when it
+    // is in): after a node was lost, or a subscription ended because its slot moved.
+    void refreshTopology();
+    // A "MOVED <slot> <host:port>" answer that `answered` gave outside this router (to a shard
+    // subscription): the slot is noted as moved (topologyChanged()) and the map read again.
+    // False when the text is not a MOVED answer.
+    bool noteMoved(const QByteArray &redirect, const ServerAddress &answered);
 
     // For tests and logs: redirections followed so far, node connections open.
     int redirectsFollowed() const { return m_redirectsFollowed; }
@@ -63,7 +70,6 @@ private:
     Node &nodeFor(const ServerAddress &address);
     void nodeConnected(const QString &key);
     void nodeFailed(const QString &key, const RedisError &error);
-    void refreshTopology();
     void askForTopology(const QByteArray &subcommand);
 
     ConnectionOptions m_options;

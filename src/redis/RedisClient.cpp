@@ -2,6 +2,7 @@
 
 #include "ClusterCommandRouter.h"
 #include "ClusterNodeFollower.h"
+#include "ClusterShardSubscribers.h"
 #include "RedisSubscription.h"
 #include "SentinelFailover.h"
 #include "SubscriberLiveness.h"
@@ -63,6 +64,12 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
 
 void RedisClient::setUpFollower()
 {
+    // Shard channels stay wanted across a change of address: moved to where the new one keeps them.
+    const QList<QByteArray> shardChannels = this->shardChannels();
+    for (const QByteArray &channel : shardChannels)
+        m_subscriber->sunsubscribe(channel);
+    delete m_shards;
+    m_shards = nullptr;
     delete m_sentinel;
     m_sentinel = nullptr;
     delete m_cluster;
@@ -90,8 +97,14 @@ void RedisClient::setUpFollower()
                 Q_EMIT clusterNodeChanged(node.displayName(), reason);
             });
         connect(m_cluster, &ClusterNodeFollower::resolutionFailed, this, &RedisClient::clusterUnavailable);
+        m_shards = new ClusterShardSubscribers(m_options, m_router, m_subscriber->heartbeatChannel(), this);
+        m_shards->setMessageHandler(m_messageHandler);
+        for (const QByteArray &channel : shardChannels)
+            m_shards->subscribe(channel);
         return;
     }
+    for (const QByteArray &channel : shardChannels)
+        m_subscriber->ssubscribe(channel);
     if (m_options.topology != Topology::Sentinel)
         return;
     m_sentinel = new SentinelFailover(m_options, { m_commands, m_subscriber }, this);
@@ -109,6 +122,43 @@ void RedisClient::setUpFollower()
 }
 
 RedisClient::~RedisClient() = default;
+
+void RedisClient::setMessageHandler(SubscriberConnection::MessageHandler *handler)
+{
+    m_messageHandler = handler;
+    m_subscriber->setMessageHandler(handler);
+    if (m_shards)
+        m_shards->setMessageHandler(handler);
+}
+
+bool RedisClient::ssubscribe(const QByteArray &shardChannel)
+{
+    return m_shards ? m_shards->subscribe(shardChannel) : m_subscriber->ssubscribe(shardChannel);
+}
+
+void RedisClient::sunsubscribe(const QByteArray &shardChannel)
+{
+    if (m_shards)
+        m_shards->unsubscribe(shardChannel);
+    else
+        m_subscriber->sunsubscribe(shardChannel);
+}
+
+QList<QByteArray> RedisClient::shardChannels() const
+{
+    return m_shards ? m_shards->channels() : m_subscriber->shardChannels();
+}
+
+bool RedisClient::isShardChannelActive(const QByteArray &shardChannel) const
+{
+    return m_shards ? m_shards->isActive(shardChannel)
+                    : m_subscriber->isActive(SubscriberConnection::TopicKind::ShardChannel, shardChannel);
+}
+
+qint64 RedisClient::shardMessageReadTimeMs() const
+{
+    return m_shards ? m_shards->messageReadTimeMs() : m_subscriber->messageReadTimeMs();
+}
 
 // Messages go to subscription objects only while there are any: a client that listens to the
 // SubscriberConnection directly (the monitor) pays nothing per message for the routing.
@@ -170,10 +220,12 @@ void RedisClient::connectToServer()
             m_commands->connectToServer(); // reports the problem as any connection would
             return;
         }
-        if (m_sentinel)
+        if (m_sentinel) {
             m_sentinel->start();
-        else
+        } else {
             m_cluster->start();
+            m_shards->start();
+        }
     } else {
         m_commands->connectToServer();
         m_subscriber->connectToServer();
@@ -187,6 +239,8 @@ void RedisClient::disconnectFromServer()
         m_sentinel->stop();
     if (m_cluster)
         m_cluster->stop();
+    if (m_shards)
+        m_shards->stop();
     if (m_router)
         m_router->disconnectNodes();
     m_liveness->stop();

@@ -11,6 +11,7 @@ namespace Redwire {
 
 class ClusterCommandRouter;
 class ClusterNodeFollower;
+class ClusterShardSubscribers;
 class RedisSubscription;
 class SentinelFailover;
 
@@ -44,6 +45,10 @@ public:
     // Cluster only: the router behind commands(), else nullptr.
     ClusterCommandRouter *clusterRouter() const { return m_router; }
     SubscriberConnection *subscriber() const { return m_subscriber; }
+    // Cluster only: the shard channels' connections (one per primary serving one), else nullptr.
+    ClusterShardSubscribers *clusterShardSubscribers() const { return m_shards; }
+    // The message handler of subscriber() and, on a cluster, of the shard channels' connections.
+    void setMessageHandler(SubscriberConnection::MessageHandler *handler);
     bool isConnected() const;
     // False while connected but the server has answered nothing for a while (frozen or paused).
     bool isServerResponding() const;
@@ -61,6 +66,15 @@ public:
     RedisSubscription *subscribe(const QByteArray &channel);
     RedisSubscription *psubscribe(const QByteArray &pattern);
     RedisSubscription *subscription(SubscriberConnection::TopicKind kind, const QByteArray &name) const;
+    // Sharded channels (SSUBSCRIBE): on subscriber() for one server, on the primary serving each
+    // channel's slot on a cluster (clusterShardSubscribers()). Their signals are the subscriber's,
+    // or on a cluster the shard subscribers'.
+    bool ssubscribe(const QByteArray &shardChannel);
+    void sunsubscribe(const QByteArray &shardChannel);
+    QList<QByteArray> shardChannels() const;
+    bool isShardChannelActive(const QByteArray &shardChannel) const;
+    // While a shard channel's message is handed over: when its read returned (ms since the epoch).
+    qint64 shardMessageReadTimeMs() const;
 
 public Q_SLOTS:
     void connectToServer();
@@ -107,6 +121,8 @@ private:
     SentinelFailover *m_sentinel = nullptr;
     ClusterNodeFollower *m_cluster = nullptr;
     ClusterCommandRouter *m_router = nullptr;
+    ClusterShardSubscribers *m_shards = nullptr;
+    SubscriberConnection::MessageHandler *m_messageHandler = nullptr;
     bool m_connected = false;
     ClientState m_state = ClientState::Disconnected;
 };

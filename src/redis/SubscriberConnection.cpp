@@ -310,6 +310,12 @@ void SubscriberConnection::shardUnsubscribed(const QByteArray &name)
     auto it = m_shardChannels.find(name);
     if (it == m_shardChannels.end())
         return;
+    if (!m_resubscribeDropped) {
+        qCInfo(lcRedis) << "the server ended the shard subscription" << name;
+        m_shardChannels.erase(it);
+        Q_EMIT shardChannelDropped(name);
+        return;
+    }
     qCInfo(lcRedis) << "the server ended the shard subscription" << name << "; subscribing again";
     it.value() = false;
     if (isConnected() && !m_holdingTopics)

@@ -78,6 +78,13 @@ public:
     bool isActive(TopicKind kind, const QByteArray &name) const;
 
     QByteArray heartbeatChannel() const { return m_heartbeatChannel; }
+    // Before the first connect: share another connection's heartbeat channel (a cluster's
+    // connection per shard hears the client's heartbeats and time marks: PUBLISH reaches every node).
+    void setHeartbeatChannel(const QByteArray &channel) { m_heartbeatChannel = channel; }
+    // What to do when the server ends a shard subscription unasked (its slot moved, or the shard
+    // failed over): subscribe again here (the default), or forget it and emit
+    // shardChannelDropped() for an owner that follows the slot to its new node.
+    void setResubscribeDroppedShardChannels(bool resubscribe) { m_resubscribeDropped = resubscribe; }
     bool isHeartbeatActive() const { return m_heartbeatActive; }
     // The server refuses the heartbeat channel to this user (an ACL with channel rules): liveness
     // then rests on sendLivenessPing().
@@ -105,6 +112,9 @@ Q_SIGNALS:
     // After a reconnect, once every wanted topic is confirmed again.
     void resubscribed(int topics);
     void heartbeatReceived(const QByteArray &payload);
+    // The server ended this shard subscription unasked and it was forgotten
+    // (setResubscribeDroppedShardChannels(false)).
+    void shardChannelDropped(const QByteArray &shardChannel);
 
 protected:
     // Count the message signals' receivers, so that a connection whose messages go to a handler
@@ -171,6 +181,7 @@ private:
     bool m_holdingTopics = false;
     QByteArray m_pingToken;
     bool m_everConnected = false;
+    bool m_resubscribeDropped = true;
     int m_resubscribesPending = -1;
     quint64 m_framesReceived = 0;
     qint64 m_messageReadTimeMs = 0;

@@ -10,6 +10,7 @@
 
 #include "CountingPublisher.h"
 #include "redis/ClusterCommandRouter.h"
+#include "redis/ClusterShardSubscribers.h"
 #include "redis/ClusterSlot.h"
 #include "redis/ClusterTopology.h"
 #include "redis/CommandConnection.h"
@@ -17,6 +18,7 @@
 #include "redis/RedisClient.h"
 #include "redis/RedisSubscription.h"
 
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
@@ -56,6 +58,8 @@ private Q_SLOTS:
     void keyedCommandsGoToTheirOwner();
     void movedAfterASlotMoves();
     void askWhileASlotMigrates();
+    void shardChannelsFollowTheirSlots();
+    void shardChannelFollowsAFailover();
     void clientMovesWhenItsNodeGoes();
     void mapFromSlotsWhereShardsIsRefused();
 
@@ -65,6 +69,11 @@ private:
     QByteArray nodeId(quint16 port);
     // A key whose slot the primary at `port` serves.
     QByteArray keyServedBy(quint16 port, const QByteArray &prefix);
+    // As keyServedBy, in a slot that holds no key (a slot with keys cannot simply change owner).
+    QByteArray emptySlotKeyServedBy(quint16 port, const QByteArray &prefix);
+    // Gives the slot to the primary at `to`, as a resharding does: importing first, then every
+    // primary is told. The slot holds no key.
+    bool moveEmptySlot(quint16 slot, quint16 from, quint16 to);
 
     ClusterSetup m_cluster;
 };
@@ -263,6 +272,180 @@ QByteArray TestCluster::keyServedBy(quint16 port, const QByteArray &prefix)
             return key;
     }
     return {};
+}
+
+QByteArray TestCluster::emptySlotKeyServedBy(quint16 port, const QByteArray &prefix)
+{
+    RedisServerProcess *owner = m_cluster.nodeOnPort(port);
+    for (int i = 0; owner && i < 10000; ++i) {
+        const QByteArray key = keyServedBy(port, prefix + QByteArray::number(i) + ":");
+        const QString slot = QString::number(ClusterSlot::forKey(key));
+        if (!key.isEmpty() && owner->cli({ "CLUSTER", "COUNTKEYSINSLOT", slot }) == "0")
+            return key;
+    }
+    return {};
+}
+
+bool TestCluster::moveEmptySlot(quint16 slot, quint16 from, quint16 to)
+{
+    const QString number = QString::number(slot);
+    const QByteArray fromId = nodeId(from);
+    const QByteArray toId = nodeId(to);
+    if (m_cluster.nodeOnPort(to)->cli({ "CLUSTER", "SETSLOT", number, "IMPORTING", fromId }) != "OK"
+        || m_cluster.nodeOnPort(from)->cli({ "CLUSTER", "SETSLOT", number, "MIGRATING", toId }) != "OK")
+        return false;
+    QList<quint16> primaries { to, from };
+    for (const quint16 probe : { 0, 8000, 16000 })
+        if (!primaries.contains(m_cluster.primaryPortForSlot(probe)))
+            primaries.append(m_cluster.primaryPortForSlot(probe));
+    for (const quint16 port : std::as_const(primaries))
+        if (m_cluster.nodeOnPort(port)->cli({ "CLUSTER", "SETSLOT", number, "NODE", toId }) != "OK")
+            return false;
+    return QTest::qWaitFor([&] { return m_cluster.primaryPortForSlot(slot) == to; }, 10000);
+}
+
+// Three shard channels on the three primaries, each subscribed on its own slot's owner; one
+// slot moves to another primary: the server ends that subscription, the client follows the
+// slot, and what was published there in between is inside the reported interruption. The other
+// two lose nothing. Counted: every message the cluster took is received or inside the break.
+void TestCluster::shardChannelsFollowTheirSlots()
+{
+    const QList<quint16> primaries { m_cluster.primaryPortForSlot(0), m_cluster.primaryPortForSlot(8000),
+        m_cluster.primaryPortForSlot(16000) };
+    QCOMPARE(QSet<quint16>(primaries.cbegin(), primaries.cend()).size(), 3);
+    QList<QByteArray> channels;
+    for (const quint16 port : primaries) {
+        channels.append(emptySlotKeyServedBy(port, "shard:"));
+        QVERIFY(!channels.last().isEmpty());
+    }
+    const auto client = connectedClient();
+    QVERIFY(client->isConnected());
+    ClusterShardSubscribers *shards = client->clusterShardSubscribers();
+    QVERIFY(shards);
+    QHash<QByteArray, QList<qint64>> received;
+    connect(shards, &ClusterShardSubscribers::shardMessageReceived, this,
+        [&](const QByteArray &channel, const QByteArray &payload) {
+            received[channel].append(payload.toLongLong());
+        });
+    QSignalSpy interrupted(shards, &ClusterShardSubscribers::channelsInterrupted);
+    for (const QByteArray &channel : std::as_const(channels))
+        QVERIFY(client->ssubscribe(channel));
+    QCOMPARE(client->shardChannels().size(), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(channels.cbegin(), channels.cend(),
+                                 [&](const QByteArray &c) { return client->isShardChannelActive(c); }),
+        20000);
+    // Each on its slot's owner: one connection per primary.
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(shards->nodeOf(channels.at(i)).port, primaries.at(i));
+    QCOMPARE(shards->connections().size(), 3);
+
+    std::vector<std::unique_ptr<CountingPublisher>> publishers;
+    for (const QByteArray &channel : std::as_const(channels))
+        publishers.push_back(std::make_unique<CountingPublisher>(
+            connectionOptionsForUrl(m_cluster.url()), channel, "SPUBLISH"));
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(channels.cbegin(), channels.cend(),
+                                 [&](const QByteArray &c) { return received.value(c).size() >= 20; }),
+        20000);
+
+    // The first channel's slot moves from its primary to the second one's.
+    const QByteArray moving = channels.at(0);
+    qint64 lastBeforeBreak = 0;
+    qint64 firstAfter = 0;
+    connect(shards, &ClusterShardSubscribers::channelsInterrupted, this,
+        [&](const ServerAddress &, const QList<QByteArray> &which) {
+            if (which.contains(moving) && lastBeforeBreak == 0)
+                lastBeforeBreak = received.value(moving).isEmpty() ? 0 : received.value(moving).last();
+        });
+    connect(shards, &ClusterShardSubscribers::subscribed, this,
+        [&](SubscriberConnection::TopicKind, const QByteArray &name) {
+            if (name == moving && lastBeforeBreak != 0 && firstAfter == 0)
+                firstAfter = publishers.at(0)->next + 1;
+        });
+    QVERIFY(moveEmptySlot(ClusterSlot::forKey(moving), primaries.at(0), primaries.at(1)));
+
+    QTRY_VERIFY_WITH_TIMEOUT(firstAfter != 0, 20000);
+    QCOMPARE(shards->nodeOf(moving).port, primaries.at(1));
+    QVERIFY(!interrupted.isEmpty());
+    QCOMPARE(interrupted.at(0).at(1).value<QList<QByteArray>>(), QList<QByteArray> { moving });
+    QCOMPARE(interrupted.at(0).at(0).value<ServerAddress>().port, primaries.at(0));
+    // The first primary serves no wanted channel now: its connection is closed.
+    QTRY_COMPARE_WITH_TIMEOUT(shards->connections().size(), 2, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(received.value(moving).last() >= firstAfter + 50, 20000);
+
+    for (const auto &publisher : publishers)
+        publisher->timer.stop();
+    for (int i = 0; i < 3; ++i) {
+        const CountingPublisher &publisher = *publishers.at(size_t(i));
+        QVERIFY(!publisher.taken.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(received.value(channels.at(i)).last() >= publisher.taken.last(), 20000);
+        qint64 missed = 0;
+        // The other two were never interrupted: nothing may be missing.
+        const QString problem = i == 0
+            ? publisher.checkReceived(received.value(channels.at(i)), lastBeforeBreak, firstAfter, &missed)
+            : publisher.checkReceived(received.value(channels.at(i)), publisher.taken.last(), 0, &missed);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        if (i != 0)
+            QCOMPARE(missed, 0);
+        qInfo("%s: sent %lld, received %lld, in the break %lld", channels.at(i).constData(),
+            qint64(publisher.taken.size()), qint64(received.value(channels.at(i)).size()), missed);
+    }
+    QCOMPARE(interrupted.size(), 1);
+}
+
+// CLUSTER FAILOVER: the primary serving a shard channel becomes a replica of its own replica.
+// The subscription ends up on the new primary; counted as above.
+void TestCluster::shardChannelFollowsAFailover()
+{
+    const quint16 primary = m_cluster.primaryPortForSlot(8000);
+    const QByteArray channel = emptySlotKeyServedBy(primary, "failover:");
+    QVERIFY(!channel.isEmpty());
+    const QByteArray replicas
+        = m_cluster.nodeOnPort(primary)->cli({ "CLUSTER", "REPLICAS", QString::fromLatin1(nodeId(primary)) });
+    const QRegularExpressionMatch match
+        = QRegularExpression(QStringLiteral("127\\.0\\.0\\.1:(\\d+)@")).match(QString::fromLatin1(replicas));
+    QVERIFY2(match.hasMatch(), replicas.constData());
+    const quint16 replica = quint16(match.captured(1).toUInt());
+
+    const auto client = connectedClient();
+    QVERIFY(client->isConnected());
+    ClusterShardSubscribers *shards = client->clusterShardSubscribers();
+    QList<qint64> received;
+    connect(shards, &ClusterShardSubscribers::shardMessageReceived, this,
+        [&](const QByteArray &, const QByteArray &payload) { received.append(payload.toLongLong()); });
+    QVERIFY(client->ssubscribe(channel));
+    QTRY_VERIFY_WITH_TIMEOUT(client->isShardChannelActive(channel), 20000);
+    QCOMPARE(shards->nodeOf(channel).port, primary);
+    CountingPublisher publisher(connectionOptionsForUrl(m_cluster.url()), channel, "SPUBLISH");
+    QTRY_VERIFY_WITH_TIMEOUT(received.size() >= 20, 20000);
+
+    qint64 lastBeforeBreak = 0;
+    qint64 firstAfter = 0;
+    QSignalSpy interrupted(shards, &ClusterShardSubscribers::channelsInterrupted);
+    connect(shards, &ClusterShardSubscribers::channelsInterrupted, this, [&] {
+        if (lastBeforeBreak == 0)
+            lastBeforeBreak = received.isEmpty() ? 0 : received.last();
+    });
+    connect(shards, &ClusterShardSubscribers::subscribed, this, [&] {
+        if (lastBeforeBreak != 0)
+            firstAfter = publisher.next + 1;
+    });
+    QCOMPARE(m_cluster.nodeOnPort(replica)->cli({ "CLUSTER", "FAILOVER" }), QByteArray("OK"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.primaryPortForSlot(8000), replica, 20000);
+    // Followed within a map refresh or two.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        shards->nodeOf(channel).port == replica && client->isShardChannelActive(channel), 20000);
+    const qint64 wanted = publisher.next + 50;
+    QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty() && received.last() >= wanted, 20000);
+    publisher.timer.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(received.last() >= publisher.taken.last(), 20000);
+    qint64 missed = 0;
+    const QString problem = firstAfter != 0
+        ? publisher.checkReceived(received, lastBeforeBreak, firstAfter, &missed)
+        : publisher.checkReceived(received, publisher.taken.last(), 0, &missed);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    qInfo("sent %lld, received %lld, in the break %lld; %lld interruption(s)", qint64(publisher.taken.size()),
+        qint64(received.size()), missed, qint64(interrupted.size()));
+    QVERIFY(m_cluster.waitUntilHealthy());
 }
 
 void TestCluster::commandKeys()

@@ -10,21 +10,23 @@
 
 namespace RedwireTest {
 
-// Publishes 1, 2, 3 ... to one channel every 10 ms over a client of its own (which follows a
-// failover or a cluster node as any client does) and remembers which numbers the server took:
-// sent = received + inside the reported break is checked against `taken`.
+// Publishes 1, 2, 3 ... to one channel (or shard channel) every 10 ms over a client of its own (which follows
+// a failover or a cluster node as any client does) and remembers which numbers the server took: sent =
+// received + inside the reported break is checked against `taken`.
 class CountingPublisher : public QObject
 {
 public:
-    explicit CountingPublisher(const Redwire::ConnectionOptions &options, QByteArray channel = "counted")
+    // `verb`: PUBLISH, or SPUBLISH for a shard channel.
+    explicit CountingPublisher(const Redwire::ConnectionOptions &options, QByteArray channel = "counted",
+        QByteArray verb = "PUBLISH")
         : client(options)
     {
         timer.setInterval(10);
-        connect(&timer, &QTimer::timeout, this, [this, channel] {
+        connect(&timer, &QTimer::timeout, this, [this, channel, verb] {
             if (!client.commands()->isConnected())
                 return;
             const qint64 number = ++next;
-            client.commands()->send({ "PUBLISH", channel, QByteArray::number(number) },
+            client.commands()->send({ verb, channel, QByteArray::number(number) },
                 [this, number](const Redwire::RedisReply &reply, const Redwire::RedisError &error) {
                     if (!error.isError() && reply.isInteger())
                         taken.append(number);

@@ -352,11 +352,6 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
                 return Outcome::UsageError;
             }
         }
-        if (!options.shardChannels.isEmpty()) {
-            m_error = tr("--shard-channel does not follow a cluster's shards yet: give the address of "
-                         "the node that serves the channel's slot, as redis://host:port.");
-            return Outcome::UsageError;
-        }
         if (!options.keyPatterns.isEmpty()) {
             m_error = tr("--keyspace does not watch a cluster yet (each node sends only its own keys' "
                          "events): give one node's address, as redis://host:port.");

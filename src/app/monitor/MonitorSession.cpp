@@ -12,6 +12,7 @@
 #include "monitor/SubscriptionGap.h"
 #include "monitor/TextMessageFormatter.h"
 
+#include "redis/ClusterShardSubscribers.h"
 #include "redis/RedisClient.h"
 
 #include <QCoreApplication>
@@ -86,6 +87,19 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     watch(client->subscriber(), true);
     watch(client->commands(), false);
     connect(client->subscriber(), &SubscriberConnection::subscribed, this, &MonitorSession::topicConfirmed);
+    if (ClusterShardSubscribers *shards = client->clusterShardSubscribers()) {
+        connect(shards, &ClusterShardSubscribers::subscribed, this, &MonitorSession::topicConfirmed);
+        connect(shards, &ClusterShardSubscribers::channelsInterrupted, this,
+            [this](const ServerAddress &node, const QList<QByteArray> &channels, const QString &reason) {
+                QStringList names;
+                for (const QByteArray &channel : channels)
+                    names.append(QString::fromUtf8(TextMessageFormatter::terminalSafe(channel)));
+                note(tr("sharded channel(s) %1 on %2 interrupted (%3); subscribing where the slot is "
+                        "served now")
+                         .arg(names.join(QLatin1String(", ")), node.displayName(),
+                             QString::fromUtf8(TextMessageFormatter::terminalSafe(reason.toUtf8()))));
+            });
+    }
     connect(m_monitor, &ChannelMonitor::subscriptionFailed, this, &MonitorSession::topicRefused);
     // A signal, not the sink: it comes in order with the messages, and --format none pays nothing.
     connect(m_monitor, &ChannelMonitor::gapRecorded, this, &MonitorSession::reportGap);
