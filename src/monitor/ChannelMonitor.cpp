@@ -3,6 +3,7 @@
 #include "ChannelGlob.h"
 #include "MessageSink.h"
 #include "PubSubServerPoller.h"
+#include "ShardGapTracker.h"
 #include "SlowSubscriberWatch.h"
 #include "SubscriptionGapTracker.h"
 
@@ -70,6 +71,8 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
         connect(shards, &ClusterShardSubscribers::channelsInterrupted, this,
             &ChannelMonitor::subscriptionsChanged);
         connect(shards, &ClusterShardSubscribers::subscriptionFailed, this, refused);
+        m_shardGaps = new ShardGapTracker(shards, this);
+        connect(m_shardGaps, &ShardGapTracker::gapRecorded, this, &ChannelMonitor::recordGap);
     }
     connect(m_client, &RedisClient::connectedChanged, this, &ChannelMonitor::connectedChanged);
     connect(m_poller, &PubSubServerPoller::updated, this, &ChannelMonitor::serverPolled);
@@ -95,6 +98,8 @@ bool ChannelMonitor::isConnected() const
 void ChannelMonitor::start()
 {
     m_gaps->start();
+    if (m_shardGaps)
+        m_shardGaps->start();
     m_client->connectToServer();
     if (m_serverPollingEnabled) {
         m_poller->start();
@@ -107,6 +112,8 @@ void ChannelMonitor::stop()
     flushDeliveryGroup();
     finishOpenGap();
     m_gaps->stop();
+    if (m_shardGaps)
+        m_shardGaps->stop();
     m_poller->stop();
     m_slowWatch->stop();
     m_client->disconnectFromServer();
@@ -315,12 +322,14 @@ void ChannelMonitor::accept(const QByteArray &pattern, const QByteArray &channel
 
 bool ChannelMonitor::isGapOpen() const
 {
-    return m_gaps->isGapOpen();
+    return m_gaps->isGapOpen() || (m_shardGaps && m_shardGaps->isGapOpen());
 }
 
 void ChannelMonitor::finishOpenGap(const RedisError &failure)
 {
     m_gaps->finishOpenGap(failure);
+    if (m_shardGaps)
+        m_shardGaps->finishOpenGaps();
 }
 
 // Gaps pass no filter: a break hides messages of every channel.

@@ -22,6 +22,7 @@ class MessageSink;
 class PubSubServerPoller;
 class RedisClient;
 class SlowSubscriberWatch;
+class ShardGapTracker;
 class SubscriptionGapTracker;
 
 // The engine behind both faces of the monitor (the app's Monitor view and redwire-monitor):
@@ -191,6 +192,7 @@ private:
     PubSubServerPoller *m_poller;
     SlowSubscriberWatch *m_slowWatch;
     SubscriptionGapTracker *m_gaps;
+    ShardGapTracker *m_shardGaps = nullptr; // a cluster's shard channels
     QTimer m_notifyTimer { this };
     bool m_internalShown = false;
     // One PUBLISH reaches us once per subscription that matches its channel (the channel, each

@@ -295,7 +295,17 @@ void JsonLinesMessageFormatter::appendGap(const SubscriptionGap &gap, QByteArray
     appendJsonString(gap.reason.toUtf8(), out);
     ByteAppend::literal(out, ",\"cause\":\"");
     out.append(SubscriptionGap::causeName(gap.cause));
-    ByteAppend::literal(out, "\",\"resumed\":");
+    if (!gap.channels.isEmpty()) {
+        ByteAppend::literal(out, "\",\"channels\":[");
+        for (qsizetype i = 0; i < gap.channels.size(); ++i) {
+            if (i > 0)
+                out.append(',');
+            appendJsonString(gap.channels.at(i), out);
+        }
+        ByteAppend::literal(out, "],\"resumed\":");
+    } else {
+        ByteAppend::literal(out, "\",\"resumed\":");
+    }
     if (gap.resumed)
         ByteAppend::literal(out, "true}\n");
     else

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayList>
 #include <QMetaType>
 #include <QString>
 
@@ -26,6 +27,8 @@ struct SubscriptionGap
     Cause cause = Cause::ConnectionLost;
     QString reason; // a sentence for people (translated)
     bool resumed = true; // false: the monitor stopped before the subscription was back
+    // The topics the break hid: empty for all of them; on a cluster, shard channels can break alone.
+    QByteArrayList channels;
 
     // "connection-lost", "connection-failed", "heartbeat-timeout", "server-lost", "killed",
     // "probably-output-buffer-limit", "output-buffer-limit".

@@ -1,7 +1,8 @@
 // redwire-monitor with a redis+cluster:// address (--url), as a process against a real six-node
 // cluster: it watches classic Pub/Sub from one node (a PUBLISH on any node reaches it), moves to
 // another node when its node is shut down, with one gap line, and every message published is
-// either printed or inside the gap. What it cannot do on a cluster yet is a usage error (exit 2);
+// either printed or inside the gap; shard channels on their slots' owners, following a moved
+// slot with a gap line of their own. What it cannot do on a cluster yet is a usage error (exit 2);
 // no node answering is exit 3.
 #include "ClusterSetup.h"
 #include "ConnectionOptionsFor.h"
@@ -35,7 +36,7 @@ private Q_SLOTS:
     void noNodeAnsweringExitsThree();
     void keepsGoingWhenItsNodeGoes();
     void subscriberCountsAddUpOverEveryNode();
-    void shardChannelOnAnotherNodesSlotIsRefusedOnce();
+    void shardChannelsOnOneNodeAndAcrossTheCluster();
 };
 
 void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
@@ -135,13 +136,15 @@ void TestRedwireMonitorCluster::keepsGoingWhenItsNodeGoes()
 
 // A shard channel lives on the node that serves its slot: asked of another node, the server
 // answers MOVED, hiredis closes the connection, and the monitor reports it once and exits
-// instead of reconnecting for ever. The owner itself delivers SPUBLISHed messages.
-void TestRedwireMonitorCluster::shardChannelOnAnotherNodesSlotIsRefusedOnce()
+// instead of reconnecting for ever. The owner itself delivers SPUBLISHed messages. Given the
+// cluster's address, the monitor finds each channel's node itself.
+void TestRedwireMonitorCluster::shardChannelsOnOneNodeAndAcrossTheCluster()
 {
     ClusterSetup cluster;
     QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
     const QByteArray channel = "orders:{eu}";
-    const quint16 slot = quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", QString::fromLatin1(channel) }).toUInt());
+    const quint16 slot
+        = quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", QString::fromLatin1(channel) }).toUInt());
     const quint16 owner = cluster.primaryPortForSlot(slot);
     QVERIFY(owner != 0);
     quint16 other = 0;
@@ -153,7 +156,8 @@ void TestRedwireMonitorCluster::shardChannelOnAnotherNodesSlotIsRefusedOnce()
     QVERIFY(other != 0);
 
     ProgramRun refused(monitor,
-        { "-u", QStringLiteral("redis://127.0.0.1:%1").arg(other), "--shard-channel", QString::fromLatin1(channel) });
+        { "-u", QStringLiteral("redis://127.0.0.1:%1").arg(other), "--shard-channel",
+            QString::fromLatin1(channel) });
     REDWIRE_CHECK_EXIT(refused, 3);
     QVERIFY2(refused.err().contains("cannot subscribe to orders:{eu}"), refused.err().constData());
     QVERIFY2(refused.err().contains("MOVED"), refused.err().constData());
@@ -161,14 +165,61 @@ void TestRedwireMonitorCluster::shardChannelOnAnotherNodesSlotIsRefusedOnce()
         refused.err().constData());
 
     ProgramRun run(monitor,
-        { "-u", QStringLiteral("redis://127.0.0.1:%1").arg(owner), "--shard-channel", QString::fromLatin1(channel),
-            "--format", "jsonl", "--count", "1" });
+        { "-u", QStringLiteral("redis://127.0.0.1:%1").arg(owner), "--shard-channel",
+            QString::fromLatin1(channel), "--format", "jsonl", "--count", "1" });
     QVERIFY2(run.waitForStderr("subscribed to 1 topic"), run.err().constData());
     RedisServerProcess *ownerNode = cluster.nodeOnPort(owner);
     QVERIFY(ownerNode);
     QCOMPARE(ownerNode->cli({ "SPUBLISH", QString::fromLatin1(channel), "hello" }), QByteArray("1"));
     REDWIRE_CHECK_EXIT(run, 0);
     QVERIFY2(run.out().contains("\"sharded\":true"), run.out().constData());
+
+    // With the cluster's address: each shard channel on the primary serving it, and when one's
+    // slot moves, a gap line naming that channel, then its messages from the new owner.
+    QByteArray second;
+    quint16 secondOwner = 0;
+    for (int i = 0; secondOwner == 0 || secondOwner == owner; ++i) {
+        second = "orders:{" + QByteArray::number(i) + "}";
+        secondOwner = cluster.primaryPortForSlot(
+            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", QString::fromLatin1(second) }).toUInt()));
+    }
+    ProgramRun followed(monitor,
+        { "--url", cluster.url(), "--shard-channel", QString::fromLatin1(channel), "--shard-channel",
+            QString::fromLatin1(second), "--format", "jsonl", "--count", "4" });
+    QVERIFY2(followed.waitForStderr("subscribed to 2 topic"), followed.err().constData());
+    QCOMPARE(ownerNode->cli({ "SPUBLISH", QString::fromLatin1(channel), "before-move" }), QByteArray("1"));
+    QCOMPARE(cluster.nodeOnPort(secondOwner)->cli({ "SPUBLISH", QString::fromLatin1(second), "elsewhere" }),
+        QByteArray("1"));
+    QVERIFY2(followed.waitForStdoutLines(2), followed.out().constData());
+
+    const QString slotText = QString::number(slot);
+    const QByteArray ownerId = ownerNode->cli({ "CLUSTER", "MYID" });
+    const QByteArray otherId = cluster.nodeOnPort(other)->cli({ "CLUSTER", "MYID" });
+    QCOMPARE(cluster.nodeOnPort(other)->cli({ "CLUSTER", "SETSLOT", slotText, "IMPORTING", ownerId }),
+        QByteArray("OK"));
+    QCOMPARE(ownerNode->cli({ "CLUSTER", "SETSLOT", slotText, "MIGRATING", otherId }), QByteArray("OK"));
+    for (int i = 0; i < ClusterSetup::NodeCount; ++i)
+        if (cluster.node(i).cli({ "ROLE" }).startsWith("master"))
+            QCOMPARE(
+                cluster.node(i).cli({ "CLUSTER", "SETSLOT", slotText, "NODE", otherId }), QByteArray("OK"));
+    QVERIFY2(followed.waitForStderr("interrupted"), followed.err().constData());
+    QVERIFY2(followed.waitForStdoutLines(3), followed.out().constData()); // the gap, once resubscribed
+    QVERIFY2(followed.out().contains("\"event\":\"gap\"")
+            && followed.out().contains("\"channels\":[\"orders:{eu}\"],\"resumed\":true"),
+        followed.out().constData());
+    // Published once it reaches a subscriber (QTRY_* evaluates its expression again at the end).
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return cluster.nodeOnPort(other)->cli({ "SPUBLISH", QString::fromLatin1(channel), "after-move" })
+                == "1";
+        },
+        10000));
+    QCOMPARE(cluster.nodeOnPort(secondOwner)->cli({ "SPUBLISH", QString::fromLatin1(second), "still-there" }),
+        QByteArray("1"));
+    REDWIRE_CHECK_EXIT(followed, 0);
+    for (const char *payload : { "before-move", "elsewhere", "after-move", "still-there" })
+        QVERIFY2(followed.out().contains(payload), followed.out().constData());
+    QCOMPARE(followed.out().count("\"sharded\":true"), 4);
 }
 
 QTEST_GUILESS_MAIN(TestRedwireMonitorCluster)

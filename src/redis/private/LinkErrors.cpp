@@ -41,12 +41,14 @@ RedisError closing(int hiredisErr, const QString &text, bool connected)
             return RedisError(RedisError::Code::AuthenticationFailed, text);
         // A command this server does not have (SSUBSCRIBE before Redis 7).
         if (text.startsWith(QLatin1String("ERR unknown command")))
-            return RedisError(RedisError::Code::Unsupported, LinkErrorsText::tr("The server said: %1").arg(text));
+            return RedisError(
+                RedisError::Code::Unsupported, LinkErrorsText::tr("The server said: %1").arg(text));
         // A cluster node asked for a shard channel whose slot another node serves.
         if (text.startsWith(QLatin1String("MOVED ")))
             return RedisError(RedisError::Code::Unsupported,
-                LinkErrorsText::tr("The server said: %1 (another node of the cluster serves this channel's "
-                                   "slot: connect to that node)")
+                LinkErrorsText::tr(
+                    "The server said: %1 (another node of the cluster serves this channel's "
+                    "slot: connect to that node, or give the cluster's address as redis+cluster://)")
                     .arg(text));
         return RedisError(
             RedisError::Code::ConnectionLost, LinkErrorsText::tr("The server said: %1").arg(text));
