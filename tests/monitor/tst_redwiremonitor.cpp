@@ -188,9 +188,6 @@ void TestRedwireMonitor::usageErrors_data()
     QTest::newRow("empty pattern") << QStringList { "" } << QByteArray("pattern");
     QTest::newRow("empty channel") << QStringList { "--channel", "" } << QByteArray("channel");
     QTest::newRow("empty shard channel") << QStringList { "--shard-channel", "" } << QByteArray("--shard-channel");
-    QTest::newRow("shard channel across a cluster")
-        << QStringList { "--url", "redis+cluster://127.0.0.1:7000", "--shard-channel", "a" }
-        << QByteArray("--shard-channel");
     QTest::newRow("empty key pattern") << QStringList { "--keyspace", "" } << QByteArray("--keyspace");
     QTest::newRow("enable without keyspace")
         << QStringList { "--enable-keyspace-events" } << QByteArray("--enable-keyspace-events");
