@@ -121,6 +121,7 @@ ColumnLayout {
             required property var messageRate60s
             required property var messages
             required property var subscribers
+            required property var shardSubscribers
             required property string channelColor
             width: ListView.view.width
             height: 40
@@ -144,8 +145,10 @@ ColumnLayout {
                 text: qsTr("%1 / %2 / %3 msg/s · %4 total · %5")
                         .arg(Number(stat.messageRate1s).toFixed(1)).arg(Number(stat.messageRate10s).toFixed(1))
                         .arg(Number(stat.messageRate60s).toFixed(1)).arg(stat.messages)
-                        .arg(stat.subscribers < 0 ? qsTr("? subscribers (by name)")
-                                                  : qsTr("%n subscriber(s) (by name)", "", stat.subscribers))
+                        .arg((stat.subscribers < 0 ? qsTr("? subscribers (by name)")
+                                                   : qsTr("%n subscriber(s) (by name)", "", stat.subscribers))
+                             + (stat.shardSubscribers < 0 ? ""
+                                : qsTr(" · %n sharded", "", stat.shardSubscribers)))
             }
         }
     }

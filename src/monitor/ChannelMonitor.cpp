@@ -46,6 +46,7 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
     m_held.setCapacity(m_buffer.capacity());
     m_slowWatch->setClientName(m_client->options().clientName.toUtf8());
     m_poller->setChannelSource([this] { return m_statistics.channelNames(); });
+    m_poller->setShardChannelSource([this] { return shardChannels(); });
 
     m_client->setMessageHandler(this);
     connect(subscriber, &SubscriberConnection::subscribed, this, &ChannelMonitor::subscriptionsChanged);
@@ -408,6 +409,9 @@ void ChannelMonitor::serverPolled()
     const QHash<QByteArray, qint64> &counts = m_poller->subscriberCounts();
     for (auto it = counts.cbegin(); it != counts.cend(); ++it)
         m_statistics.setSubscriberCount(it.key(), it.value());
+    const QHash<QByteArray, qint64> &shardCounts = m_poller->shardSubscriberCounts();
+    for (const QByteArray &channel : shardChannels())
+        m_statistics.setShardSubscriberCount(channel, shardCounts.value(channel, -1));
 }
 
 } // namespace Redwire

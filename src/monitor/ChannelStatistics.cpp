@@ -82,6 +82,13 @@ void ChannelStatistics::setSubscriberCount(const QByteArray &channel, qint64 sub
         m_channels[size_t(index)].subscribers = subscribers;
 }
 
+void ChannelStatistics::setShardSubscriberCount(const QByteArray &channel, qint64 subscribers)
+{
+    const qsizetype index = indexOf(channel);
+    if (index >= 0)
+        m_channels[size_t(index)].shardSubscribers = subscribers;
+}
+
 QList<QByteArray> ChannelStatistics::channelNames() const
 {
     QList<QByteArray> names;

@@ -29,6 +29,7 @@ public:
         qint64 firstSeenMs = 0; // meaningful once messages > 0 (a channel may be known from the server only)
         qint64 lastSeenMs = 0;
         qint64 subscribers = -1; // PUBSUB NUMSUB; -1: not known
+        qint64 shardSubscribers = -1; // PUBSUB SHARDNUMSUB, for shard channels we follow; -1: not known
         bool listedByServer = false; // in the last PUBSUB CHANNELS answer
         ChannelRateMeter meter;
     };
@@ -46,6 +47,7 @@ public:
     // What the server reported; channels not seen yet are added (within the limit).
     void setServerChannels(const QList<QByteArray> &channels);
     void setSubscriberCount(const QByteArray &channel, qint64 subscribers);
+    void setShardSubscriberCount(const QByteArray &channel, qint64 subscribers);
     // Channels to ask PUBSUB NUMSUB about: every named one.
     QList<QByteArray> channelNames() const;
 

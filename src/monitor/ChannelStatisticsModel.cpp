@@ -105,15 +105,15 @@ bool ChannelStatisticsModel::Shown::operator==(const Shown &other) const
 {
     return messages == other.messages && bytes == other.bytes
         && std::equal(std::begin(rates), std::end(rates), std::begin(other.rates))
-        && subscribers == other.subscribers && listedByServer == other.listedByServer
-        && lastSeenMs == other.lastSeenMs;
+        && subscribers == other.subscribers && shardSubscribers == other.shardSubscribers
+        && listedByServer == other.listedByServer && lastSeenMs == other.lastSeenMs;
 }
 
 ChannelStatisticsModel::Shown ChannelStatisticsModel::shownAt(int row) const
 {
     const ChannelStatistics::Channel &channel = m_monitor->statistics().channel(row);
-    Shown shown { channel.messages, channel.bytes, {}, channel.subscribers, channel.listedByServer,
-        channel.lastSeenMs };
+    Shown shown { channel.messages, channel.bytes, {}, channel.subscribers, channel.shardSubscribers,
+        channel.listedByServer, channel.lastSeenMs };
     int i = 0;
     for (const Window window : { Window::OneSecond, Window::TenSeconds, Window::OneMinute }) {
         const ChannelRateMeter::Rate rate = channel.meter.rate(window, m_now);
@@ -204,6 +204,8 @@ QVariant ChannelStatisticsModel::data(const QModelIndex &index, int role) const
         return channel.messages ? channel.lastSeenMs : qint64(0);
     case SubscribersRole:
         return channel.subscribers;
+    case ShardSubscribersRole:
+        return channel.shardSubscribers;
     case ListedByServerRole:
         return channel.listedByServer;
     case ColorRole:
@@ -231,6 +233,7 @@ QHash<int, QByteArray> ChannelStatisticsModel::roleNames() const
         { SubscribersRole, "subscribers" },
         { ListedByServerRole, "listedByServer" },
         { ColorRole, "channelColor" },
+        { ShardSubscribersRole, "shardSubscribers" },
     };
     return names;
 }

@@ -47,6 +47,7 @@ public:
         SubscribersRole, // qint64 from PUBSUB NUMSUB; -1 when not known
         ListedByServerRole, // bool: in the last PUBSUB CHANNELS
         ColorRole, // QString "#rrggbb"
+        ShardSubscribersRole, // qint64 from PUBSUB SHARDNUMSUB (shard channels followed); -1 when not known
     };
     Q_ENUM(Roles)
 
@@ -87,6 +88,7 @@ private:
         quint64 bytes = 0;
         double rates[6] = {};
         qint64 subscribers = 0;
+        qint64 shardSubscribers = 0;
         bool listedByServer = false;
         qint64 lastSeenMs = 0;
         bool operator==(const Shown &other) const;

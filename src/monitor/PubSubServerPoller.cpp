@@ -76,7 +76,11 @@ void PubSubServerPoller::pollNow()
         return;
     m_polling = true;
     m_failed = false;
-    m_repliesLeft = 2;
+    const QList<QByteArray> shardChannels
+        = m_shardChannelSource ? m_shardChannelSource() : QList<QByteArray>();
+    m_repliesLeft = shardChannels.isEmpty() ? 2 : 3;
+    if (shardChannels.isEmpty())
+        m_shardSubscribers.clear();
     // On a cluster each node knows only its own clients: every node is asked, and the answers
     // add up (channels listed once, subscribers and patterns summed).
     askEveryNode({ "PUBSUB", "NUMPAT" }, isInteger, [this](const QList<RedisReply> &answers) {
@@ -97,6 +101,31 @@ void PubSubServerPoller::pollNow()
                 }
         channelsAnswered(channels);
     });
+    if (!shardChannels.isEmpty())
+        askShardSubscribers(shardChannels);
+}
+
+// Not part of the poll's success: a server before Redis 7 (or an ACL user refused the
+// subcommand) leaves the shard counts unknown and the rest of the poll stands.
+void PubSubServerPoller::askShardSubscribers(const QList<QByteArray> &shardChannels)
+{
+    QList<QByteArray> args { "PUBSUB", "SHARDNUMSUB" };
+    args.append(shardChannels.mid(0, MaxChannelsPerPoll));
+    m_commands->sendToEveryNode(args,
+        [this, self = QPointer<PubSubServerPoller>(this)](
+            const QList<CommandConnection::NodeReply> &replies) {
+            if (!self)
+                return;
+            QString problem;
+            const QList<RedisReply> answers = usableAnswers(replies, isPairs, &problem);
+            m_shardSubscribers.clear();
+            if (answers.isEmpty())
+                qCDebug(lcMonitorPoll) << "PUBSUB SHARDNUMSUB not answered:" << problem;
+            for (const RedisReply &answer : answers)
+                for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
+                    m_shardSubscribers[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
+            finishPoll();
+        });
 }
 
 // `use` gets the answers of the nodes that gave a usable one; when none did, the poll fails (and

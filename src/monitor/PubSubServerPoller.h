@@ -34,6 +34,12 @@ public:
     int intervalMs() const { return m_timer.interval(); }
     // Channels to count subscribers of, besides the ones PUBSUB CHANNELS lists.
     void setChannelSource(std::function<QList<QByteArray>()> source) { m_channelSource = std::move(source); }
+    // Shard channels to count subscribers of (PUBSUB SHARDNUMSUB, Redis 7; summed over the nodes
+    // of a cluster: the owner and its replicas each know their own clients).
+    void setShardChannelSource(std::function<QList<QByteArray>()> source)
+    {
+        m_shardChannelSource = std::move(source);
+    }
 
     void start(); // polls now, then every interval
     void stop();
@@ -45,6 +51,8 @@ public:
     // From the last poll's NUMSUB: the channels asked about then (-1 for the others).
     qint64 subscriberCount(const QByteArray &channel) const { return m_subscribers.value(channel, -1); }
     const QHash<QByteArray, qint64> &subscriberCounts() const { return m_subscribers; }
+    // From the last poll's SHARDNUMSUB; empty when the server does not know it (before Redis 7).
+    const QHash<QByteArray, qint64> &shardSubscriberCounts() const { return m_shardSubscribers; }
     QString errorString() const { return m_error; }
 
 Q_SIGNALS:
@@ -55,12 +63,14 @@ private:
     void askEveryNode(const QList<QByteArray> &args, bool (*usable)(const RedisReply &),
         std::function<void(const QList<RedisReply> &answers)> use);
     void channelsAnswered(const QList<QByteArray> &channels);
+    void askShardSubscribers(const QList<QByteArray> &shardChannels);
     void finishPoll();
     void fail(const QString &message);
 
     CommandConnection *m_commands;
     QTimer m_timer { this };
     std::function<QList<QByteArray>()> m_channelSource;
+    std::function<QList<QByteArray>()> m_shardChannelSource;
     bool m_polling = false;
     int m_repliesLeft = 0;
     qsizetype m_nextChannel = 0; // where the next poll's NUMSUB starts, when not all fit in one
@@ -68,6 +78,7 @@ private:
     QList<QByteArray> m_serverChannels;
     qint64 m_patternCount = -1;
     QHash<QByteArray, qint64> m_subscribers;
+    QHash<QByteArray, qint64> m_shardSubscribers;
     QString m_error;
 };
 

@@ -226,7 +226,7 @@ QTEST_GUILESS_MAIN(TestRedwireMonitorCluster)
 
 // On a cluster, PUBSUB NUMSUB, CHANNELS and NUMPAT answer for the node's own clients only: the
 // monitor showed 1 subscriber (or 0) for a channel that three clients on three nodes listened to.
-// The poller asks every node and adds up.
+// The poller asks every node and adds up; so for shard channels (PUBSUB SHARDNUMSUB).
 void TestRedwireMonitorCluster::subscriberCountsAddUpOverEveryNode()
 {
     ClusterSetup cluster;
@@ -247,6 +247,17 @@ void TestRedwireMonitorCluster::subscriberCountsAddUpOverEveryNode()
         QTRY_COMPARE_WITH_TIMEOUT(
             cluster.node(index).cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(cluster.node(2).cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
+    // A shard channel with two subscribers on the primary serving its slot.
+    const quint16 shardOwner = cluster.primaryPortForSlot(
+        quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", "orders:{eu}" }).toUInt()));
+    for (int i = 0; i < 2; ++i) {
+        subscribers.push_back(std::make_unique<Redwire::SubscriberConnection>(
+            RedwireTest::connectionOptionsFor(*cluster.nodeOnPort(shardOwner))));
+        QVERIFY(subscribers.back()->ssubscribe("orders:{eu}"));
+        subscribers.back()->connectToServer();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(cluster.nodeOnPort(shardOwner)->cli({ "PUBSUB", "SHARDNUMSUB", "orders:{eu}" }),
+        QByteArray("orders:{eu}\n2"), 10000);
 
     Redwire::RedisClient client(RedwireTest::connectionOptionsForUrl(cluster.url()));
     client.connectToServer();
@@ -258,6 +269,14 @@ void TestRedwireMonitorCluster::subscriberCountsAddUpOverEveryNode()
     QCOMPARE(poller.patternCount(), 1);
     QCOMPARE(poller.serverChannels().count("news"), 1); // listed by three nodes, once here
     QVERIFY(poller.errorString().isEmpty());
+    QVERIFY(poller.shardSubscriberCounts().isEmpty()); // none asked for
+
+    // Shard subscribers, asked of every node and added up (the side panel said "?" for them).
+    poller.setShardChannelSource([] { return QList<QByteArray> { "orders:{eu}", "orders:{none}" }; });
+    QTRY_COMPARE_WITH_TIMEOUT(
+        (poller.pollNow(), poller.shardSubscriberCounts().value("orders:{eu}", -1)), qint64(2), 20000);
+    QCOMPARE(poller.shardSubscriberCounts().value("orders:{none}", -1), 0);
+    QCOMPARE(poller.subscriberCount("news"), 3); // the classic counts stand beside them
 }
 
 #include "tst_redwiremonitorcluster.moc"
