@@ -158,7 +158,8 @@ void TestChannelStatisticsModel::roleNamesAreStable()
     QCOMPARE(names.value(Roles::MessageRate1sRole), QByteArray("messageRate1s"));
     QCOMPARE(names.value(Roles::ByteRate60sRole), QByteArray("byteRate60s"));
     QCOMPARE(names.value(Roles::SubscribersRole), QByteArray("subscribers"));
-    QCOMPARE(names.size(), 15);
+    QCOMPARE(names.value(Roles::ShardSubscribersRole), QByteArray("shardSubscribers"));
+    QCOMPARE(names.size(), 16);
     QCOMPARE(int(Roles::ChannelRole), Qt::UserRole + 1);
 }
 
