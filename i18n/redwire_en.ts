@@ -37,6 +37,13 @@
             <numerusform>%n subscribers (by name)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n sharded subscriber(s)</source>
+        <translation>
+            <numerusform>%n sharded subscriber</numerusform>
+            <numerusform>%n sharded subscribers</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MonitorPage</name>

@@ -123,6 +123,16 @@ ColumnLayout {
             required property var subscribers
             required property var shardSubscribers
             required property string channelColor
+            // A shard channel we follow: its SHARDNUMSUB count, and the classic one only when
+            // someone also subscribes by name (the line has room for one figure at most widths).
+            readonly property string subscriberText: {
+                const classic = subscribers < 0 ? qsTr("? subscribers (by name)")
+                                                : qsTr("%n subscriber(s) (by name)", "", subscribers)
+                if (shardSubscribers < 0)
+                    return classic
+                const sharded = qsTr("%n sharded subscriber(s)", "", shardSubscribers)
+                return subscribers > 0 ? qsTr("%1 · %2").arg(sharded).arg(classic) : sharded
+            }
             width: ListView.view.width
             height: 40
             Rectangle { x: 8; y: 8; width: 8; height: 8; radius: 4; color: stat.channelColor }
@@ -145,10 +155,7 @@ ColumnLayout {
                 text: qsTr("%1 / %2 / %3 msg/s · %4 total · %5")
                         .arg(Number(stat.messageRate1s).toFixed(1)).arg(Number(stat.messageRate10s).toFixed(1))
                         .arg(Number(stat.messageRate60s).toFixed(1)).arg(stat.messages)
-                        .arg((stat.subscribers < 0 ? qsTr("? subscribers (by name)")
-                                                   : qsTr("%n subscriber(s) (by name)", "", stat.subscribers))
-                             + (stat.shardSubscribers < 0 ? ""
-                                : qsTr(" · %n sharded", "", stat.shardSubscribers)))
+                        .arg(stat.subscriberText)
             }
         }
     }

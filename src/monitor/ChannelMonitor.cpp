@@ -73,6 +73,7 @@ ChannelMonitor::ChannelMonitor(const ConnectionOptions &options, QObject *parent
             &ChannelMonitor::subscriptionsChanged);
         connect(shards, &ClusterShardSubscribers::subscriptionFailed, this, refused);
         m_shardGaps = new ShardGapTracker(shards, this);
+        connect(m_shardGaps, &ShardGapTracker::gapOpened, this, &ChannelMonitor::gapOpened);
         connect(m_shardGaps, &ShardGapTracker::gapRecorded, this, &ChannelMonitor::recordGap);
     }
     connect(m_client, &RedisClient::connectedChanged, this, &ChannelMonitor::connectedChanged);

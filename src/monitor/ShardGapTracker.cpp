@@ -56,6 +56,7 @@ void ShardGapTracker::interrupted(
     qCInfo(lcMonitor) << "shard subscription broken:" << open.gap.reason << "- last known subscribed at"
                       << open.gap.sinceMs;
     m_open.append(open);
+    Q_EMIT gapOpened(open.gap.sinceMs);
 }
 
 void ShardGapTracker::settled(const QByteArray &channel)
@@ -66,19 +67,19 @@ void ShardGapTracker::settled(const QByteArray &channel)
             ++i;
             continue;
         }
-        record(open, true);
-        m_open.removeAt(i);
+        const OpenGap closed = m_open.takeAt(i);
+        record(closed, true);
     }
 }
 
 void ShardGapTracker::finishOpenGaps()
 {
     const QList<OpenGap> open = std::exchange(m_open, {});
-    for (OpenGap gap : open)
+    for (const OpenGap &gap : open)
         record(gap, false);
 }
 
-void ShardGapTracker::record(OpenGap &open, bool resumed)
+void ShardGapTracker::record(OpenGap open, bool resumed)
 {
     open.gap.timeMs = std::max(QDateTime::currentMSecsSinceEpoch(), open.gap.sinceMs);
     open.gap.resumed = resumed;

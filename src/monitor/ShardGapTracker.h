@@ -33,6 +33,9 @@ public:
     void finishOpenGaps();
 
 Q_SIGNALS:
+    // Shard channels broke; messages published to them from sinceMs on may be missed.
+    void gapOpened(qint64 sinceMs);
+    // Emitted once the gap is no longer open (isGapOpen() says so for the others only).
     void gapRecorded(const Redwire::SubscriptionGap &gap);
 
 private:
@@ -43,7 +46,7 @@ private:
     };
     void interrupted(const ServerAddress &node, const QList<QByteArray> &channels, const QString &reason);
     void settled(const QByteArray &channel);
-    void record(OpenGap &open, bool resumed);
+    void record(OpenGap open, bool resumed);
 
     QHash<QString, qint64> m_lastMarkMs; // per node
     QHash<QByteArray, qint64> m_confirmedAtMs; // per channel, on its current node

@@ -7,11 +7,15 @@
 #include "ClusterSetup.h"
 #include "ConnectionOptionsFor.h"
 #include "ProgramRun.h"
+#include "monitor/ChannelMonitor.h"
 #include "monitor/PubSubServerPoller.h"
+#include "monitor/SubscriptionGap.h"
+#include "redis/ClusterShardSubscribers.h"
 #include "redis/RedisClient.h"
 #include "redis/SubscriberConnection.h"
 
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
 
@@ -37,6 +41,7 @@ private Q_SLOTS:
     void keepsGoingWhenItsNodeGoes();
     void subscriberCountsAddUpOverEveryNode();
     void shardChannelsOnOneNodeAndAcrossTheCluster();
+    void shardGapIsOpenUntilTheChannelIsBack();
 };
 
 void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
@@ -220,6 +225,58 @@ void TestRedwireMonitorCluster::shardChannelsOnOneNodeAndAcrossTheCluster()
     for (const char *payload : { "before-move", "elsewhere", "after-move", "still-there" })
         QVERIFY2(followed.out().contains(payload), followed.out().constData());
     QCOMPARE(followed.out().count("\"sharded\":true"), 4);
+}
+
+// In the app: a moved shard channel opens a gap (the footer says messages are being missed) and
+// closes it when the channel is subscribed on its new node. The footer kept saying "Not
+// subscribed" after the gap row appeared: the gap was still counted as open while it was recorded.
+void TestRedwireMonitorCluster::shardGapIsOpenUntilTheChannelIsBack()
+{
+    ClusterSetup cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    const QByteArray channel = "orders:{eu}";
+    const QString slot = QString::fromLatin1(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", "orders:{eu}" }));
+    const quint16 owner = cluster.primaryPortForSlot(quint16(slot.toUInt()));
+    quint16 other = 0;
+    for (int i = 0; i < ClusterSetup::NodeCount && !other; ++i)
+        if (cluster.node(i).port() != owner && cluster.node(i).cli({ "ROLE" }).startsWith("master"))
+            other = cluster.node(i).port();
+    QVERIFY(owner && other);
+
+    Redwire::ChannelMonitor monitor(RedwireTest::connectionOptionsForUrl(cluster.url()));
+    QSignalSpy opened(&monitor, &Redwire::ChannelMonitor::gapOpened);
+    QList<bool> openWhenRecorded;
+    QList<Redwire::SubscriptionGap> gaps;
+    connect(&monitor, &Redwire::ChannelMonitor::gapRecorded, this, [&](const Redwire::SubscriptionGap &gap) {
+        openWhenRecorded.append(monitor.isGapOpen());
+        gaps.append(gap);
+    });
+    QVERIFY(monitor.subscribeShardChannel(channel));
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.client()->isShardChannelActive(channel), 20000);
+    QCOMPARE(monitor.client()->clusterShardSubscribers()->nodeOf(channel).port, owner);
+
+    const QByteArray ownerId = cluster.nodeOnPort(owner)->cli({ "CLUSTER", "MYID" });
+    const QByteArray otherId = cluster.nodeOnPort(other)->cli({ "CLUSTER", "MYID" });
+    QCOMPARE(cluster.nodeOnPort(other)->cli({ "CLUSTER", "SETSLOT", slot, "IMPORTING", ownerId }),
+        QByteArray("OK"));
+    QCOMPARE(cluster.nodeOnPort(owner)->cli({ "CLUSTER", "SETSLOT", slot, "MIGRATING", otherId }),
+        QByteArray("OK"));
+    for (int i = 0; i < ClusterSetup::NodeCount; ++i)
+        if (cluster.node(i).cli({ "ROLE" }).startsWith("master"))
+            QCOMPARE(cluster.node(i).cli({ "CLUSTER", "SETSLOT", slot, "NODE", otherId }), QByteArray("OK"));
+
+    QTRY_COMPARE_WITH_TIMEOUT(gaps.size(), 1, 20000);
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(openWhenRecorded, QList<bool> { false });
+    QVERIFY(!monitor.isGapOpen());
+    QCOMPARE(gaps.at(0).channels, QByteArrayList { channel });
+    QVERIFY(gaps.at(0).resumed);
+    QVERIFY(gaps.at(0).sinceMs <= gaps.at(0).timeMs);
+    QVERIFY2(gaps.at(0).reason.contains(QStringLiteral("orders:{eu}")), qPrintable(gaps.at(0).reason));
+    QCOMPARE(monitor.client()->clusterShardSubscribers()->nodeOf(channel).port, other);
+    QVERIFY(monitor.client()->isShardChannelActive(channel));
+    monitor.stop();
 }
 
 QTEST_GUILESS_MAIN(TestRedwireMonitorCluster)
