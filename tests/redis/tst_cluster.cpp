@@ -60,6 +60,7 @@ private Q_SLOTS:
     void askWhileASlotMigrates();
     void shardChannelsFollowTheirSlots();
     void shardChannelFollowsAFailover();
+    void shardChannelLeavesAStoppedPrimary();
     void clientMovesWhenItsNodeGoes();
     void mapFromSlotsWhereShardsIsRefused();
 
@@ -445,6 +446,58 @@ void TestCluster::shardChannelFollowsAFailover()
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     qInfo("sent %lld, received %lld, in the break %lld; %lld interruption(s)", qint64(publisher.taken.size()),
         qint64(received.size()), missed, qint64(interrupted.size()));
+    QVERIFY(m_cluster.waitUntilHealthy());
+}
+
+// SIGSTOP of the primary serving a shard channel: its connection stays open and silent, nothing
+// ends the subscription. The cluster fails the primary over; the client's periodic read of the
+// map finds the new owner and moves the channel there, reporting the break.
+void TestCluster::shardChannelLeavesAStoppedPrimary()
+{
+    QVERIFY(m_cluster.waitUntilHealthy());
+    const auto client = connectedClient();
+    QVERIFY(client->isConnected());
+    const quint16 entry = client->commands()->options().port;
+    // A primary that is neither the client's node nor the fixture's first (which answers the
+    // test's own questions).
+    quint16 stopped = 0;
+    for (const quint16 slot : { 0, 8000, 16000 }) {
+        const quint16 port = m_cluster.primaryPortForSlot(slot);
+        if (port != entry && port != m_cluster.node(0).port()) {
+            stopped = port;
+            break;
+        }
+    }
+    QVERIFY(stopped != 0);
+    const QByteArray channel = emptySlotKeyServedBy(stopped, "stopped:");
+    QVERIFY(!channel.isEmpty());
+    ClusterShardSubscribers *shards = client->clusterShardSubscribers();
+    QList<QByteArray> received;
+    connect(shards, &ClusterShardSubscribers::shardMessageReceived, this,
+        [&](const QByteArray &, const QByteArray &payload) { received.append(payload); });
+    QSignalSpy interrupted(shards, &ClusterShardSubscribers::channelsInterrupted);
+    QVERIFY(client->ssubscribe(channel));
+    QTRY_VERIFY_WITH_TIMEOUT(client->isShardChannelActive(channel), 20000);
+    QCOMPARE(shards->nodeOf(channel).port, stopped);
+    RedisServerProcess *node = m_cluster.nodeOnPort(stopped);
+    QCOMPARE(node->cli({ "SPUBLISH", QString::fromLatin1(channel), "before" }), QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(received, QList<QByteArray> { "before" }, 10000);
+
+    node->pause();
+    const auto resume = qScopeGuard([node] { node->resume(); });
+    const quint16 slot = ClusterSlot::forKey(channel);
+    QTRY_VERIFY_WITH_TIMEOUT(m_cluster.primaryPortForSlot(slot) != stopped, 30000); // failed over
+    const quint16 promoted = m_cluster.primaryPortForSlot(slot);
+    QVERIFY(promoted != 0);
+    // Within a map read or two (every 5 s).
+    QTRY_VERIFY_WITH_TIMEOUT(
+        shards->nodeOf(channel).port == promoted && client->isShardChannelActive(channel), 20000);
+    QCOMPARE(interrupted.size(), 1);
+    QCOMPARE(interrupted.at(0).at(0).value<ServerAddress>().port, stopped);
+    QCOMPARE(m_cluster.nodeOnPort(promoted)->cli({ "SPUBLISH", QString::fromLatin1(channel), "after" }),
+        QByteArray("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(received, (QList<QByteArray> { "before", "after" }), 10000);
+    node->resume();
     QVERIFY(m_cluster.waitUntilHealthy());
 }
 
