@@ -17,6 +17,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void subscriberCountsAddUpOverEveryNode();
     void shardChannelsOnOneNodeAndAcrossTheCluster();
     void shardGapIsOpenUntilTheChannelIsBack();
+    void replayIntoTheCluster();
 };
 
 void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
@@ -51,8 +53,6 @@ void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
     const QString url = QStringLiteral("redis+cluster://127.0.0.1:7000,127.0.0.1:7001");
     QTest::newRow("--keyspace") << QStringList { "--url", url, "--keyspace" }
                                 << QByteArray("--keyspace does not watch a cluster yet");
-    QTest::newRow("--replay") << QStringList { "--url", url, "--replay", "/dev/null" }
-                              << QByteArray("--replay does not publish into a cluster yet");
     QTest::newRow("--host") << QStringList { "--url", url, "--host", "localhost" }
                             << QByteArray("--host cannot be combined with a redis+cluster:// address");
     QTest::newRow("password") << QStringList { "-u", "redis+cluster://u:secret@127.0.0.1:7000" }
@@ -277,6 +277,70 @@ void TestRedwireMonitorCluster::shardGapIsOpenUntilTheChannelIsBack()
     QCOMPARE(monitor.client()->clusterShardSubscribers()->nodeOf(channel).port, other);
     QVERIFY(monitor.client()->isShardChannelActive(channel));
     monitor.stop();
+}
+
+// --replay with a cluster's address: classic lines PUBLISHed on a node (they reach the whole
+// cluster), sharded ones SPUBLISHed on the primary serving each channel's slot (it was a usage
+// error; given one node, the sharded lines of other slots were refused with MOVED).
+void TestRedwireMonitorCluster::replayIntoTheCluster()
+{
+    ClusterSetup cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    QList<QByteArray> shardChannels;
+    QSet<quint16> owners;
+    for (int i = 0; shardChannels.size() < 3; ++i) {
+        const QByteArray channel = "replayed:{" + QByteArray::number(i) + "}";
+        const quint16 owner = cluster.primaryPortForSlot(
+            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", QString::fromLatin1(channel) }).toUInt()));
+        if (!owners.contains(owner)) {
+            owners.insert(owner);
+            shardChannels.append(channel);
+        }
+    }
+    Redwire::RedisClient listener(RedwireTest::connectionOptionsForUrl(cluster.url()));
+    QList<QByteArray> received;
+    connect(listener.clusterShardSubscribers(), &Redwire::ClusterShardSubscribers::shardMessageReceived, this,
+        [&](const QByteArray &channel, const QByteArray &payload) {
+            received.append(channel + "=" + payload);
+        });
+    connect(listener.subscriber(), &Redwire::SubscriberConnection::messageReceived, this,
+        [&](const QByteArray &channel, const QByteArray &payload) {
+            received.append(channel + "=" + payload);
+        });
+    QVERIFY(listener.subscriber()->subscribe("news"));
+    for (const QByteArray &channel : std::as_const(shardChannels))
+        QVERIFY(listener.ssubscribe(channel));
+    listener.connectToServer();
+    QTRY_VERIFY_WITH_TIMEOUT(listener.isConnected()
+            && listener.subscriber()->isActive(Redwire::SubscriberConnection::TopicKind::Channel, "news")
+            && std::all_of(shardChannels.cbegin(), shardChannels.cend(),
+                [&](const QByteArray &c) { return listener.isShardChannelActive(c); }),
+        20000);
+
+    QTemporaryDir dir;
+    QFile recording(dir.filePath(QStringLiteral("cluster.jsonl")));
+    QVERIFY(recording.open(QIODevice::WriteOnly));
+    recording.write(
+        R"({"time":"2026-12-02T10:00:00.000Z","channel":"news","pattern":null,"size":5,"payload":"hello"})"
+        "\n");
+    for (int i = 0; i < shardChannels.size(); ++i)
+        recording.write(R"({"time":"2026-12-02T10:00:00.00)" + QByteArray::number(i + 1) + R"(Z","channel":")"
+            + shardChannels.at(i) + R"(","pattern":null,"sharded":true,"size":2,"payload":"s)"
+            + QByteArray::number(i) + "\"}\n");
+    recording.close();
+
+    ProgramRun run(
+        monitor, { "--replay", recording.fileName(), "--to", cluster.url(), "--as-fast-as-possible" });
+    REDWIRE_CHECK_EXIT(run, 0);
+    QVERIFY2(
+        run.err().contains("replay finished: published 4, skipped 0, malformed 0"), run.err().constData());
+    QList<QByteArray> expected { "news=hello" };
+    for (int i = 0; i < shardChannels.size(); ++i)
+        expected.append(shardChannels.at(i) + "=s" + QByteArray::number(i));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), expected.size(), 10000);
+    std::sort(received.begin(), received.end());
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(received, expected);
 }
 
 QTEST_GUILESS_MAIN(TestRedwireMonitorCluster)

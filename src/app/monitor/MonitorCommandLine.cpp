@@ -357,11 +357,6 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
                          "events): give one node's address, as redis://host:port.");
             return Outcome::UsageError;
         }
-        if (!options.replayFile.isEmpty()) {
-            m_error = tr("--replay does not publish into a cluster yet: give one node's address, as "
-                         "redis://host:port (a PUBLISH reaches the whole cluster).");
-            return Outcome::UsageError;
-        }
     }
     if (connection.topology == Redwire::Topology::Sentinel) {
         for (const QCommandLineOption *option : { &host, &port, &socket }) {

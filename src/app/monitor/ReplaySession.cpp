@@ -6,6 +6,7 @@
 #include "monitor/TextMessageFormatter.h"
 
 #include "redis/CommandConnection.h"
+#include "redis/RedisClient.h"
 
 #include <cstdio>
 
@@ -56,7 +57,20 @@ void ReplaySession::start()
     }
     ConnectionOptions connection = m_options.connection;
     connection.reconnect.enabled = false; // a replay that lost its connection stops, it does not resend
-    m_connection = new CommandConnection(connection, this);
+    if (connection.topology == Topology::Cluster) {
+        // A PUBLISH reaches the whole cluster from any node; an SPUBLISH goes to the primary
+        // serving its channel's slot: the cluster client's commands do both.
+        m_cluster = new RedisClient(connection, this);
+        m_connection = m_cluster->commands();
+        connect(m_cluster, &RedisClient::clusterUnavailable, this, [this](const RedisError &error) {
+            if (m_started)
+                return;
+            writeStderr(tr("cannot reach the cluster: %1").arg(error.message()));
+            finish(CannotConnect);
+        });
+    } else {
+        m_connection = new CommandConnection(connection, this);
+    }
     connect(m_connection, &RedisConnection::connected, this, [this] {
         if (!m_started)
             startReplay();
@@ -68,7 +82,10 @@ void ReplaySession::start()
             tr("cannot connect to %1: %2").arg(m_options.connection.endpointDisplayName(), error.message()));
         finish(CannotConnect);
     });
-    m_connection->connectToServer();
+    if (m_cluster)
+        m_cluster->connectToServer();
+    else
+        m_connection->connectToServer();
 }
 
 void ReplaySession::startReplay()
@@ -141,7 +158,9 @@ void ReplaySession::finish(int exitCode)
     m_finishing = true;
     m_progressTimer.stop();
     m_output->flush();
-    if (m_connection)
+    if (m_cluster)
+        m_cluster->disconnectFromServer();
+    else if (m_connection)
         m_connection->disconnectFromServer();
     Q_EMIT finished(exitCode);
 }

@@ -7,6 +7,7 @@
 
 namespace Redwire {
 class CommandConnection;
+class RedisClient;
 class RecordingReplay;
 } // namespace Redwire
 class OutputWriter;
@@ -43,6 +44,8 @@ private:
     MonitorOptions m_options;
     OutputWriter *m_output;
     Redwire::CommandConnection *m_connection = nullptr;
+    // A cluster: its commands route each PUBLISH to the entry, each SPUBLISH to its slot's owner.
+    Redwire::RedisClient *m_cluster = nullptr;
     Redwire::RecordingReplay *m_replay;
     QTimer m_progressTimer;
     bool m_started = false;
