@@ -172,7 +172,7 @@ void RecordingReplay::pump()
             const qint64 dueMs = pendingDueMs();
             m_havePending = false;
             ++m_published;
-            Q_EMIT messageDue(dueMs, m_pendingChannel, m_pendingPayload);
+            Q_EMIT messageDue(dueMs, m_pendingChannel, m_pendingPayload, m_pendingSharded);
             continue;
         }
         if (m_inFlight >= m_maxInFlight)

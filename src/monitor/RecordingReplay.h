@@ -57,7 +57,8 @@ public:
 
 Q_SIGNALS:
     // A dry run's message: it would be published `offsetMs` after the first (at this speed).
-    void messageDue(qint64 offsetMs, const QByteArray &channel, const QByteArray &payload);
+    // `sharded`: it would be SPUBLISHed.
+    void messageDue(qint64 offsetMs, const QByteArray &channel, const QByteArray &payload, bool sharded);
     void malformedLine(qint64 lineNumber, const QString &problem);
     // Counters or the position changed (at most once per batch of lines).
     void progressed();

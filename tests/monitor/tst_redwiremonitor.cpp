@@ -187,7 +187,8 @@ void TestRedwireMonitor::usageErrors_data()
     QTest::newRow("db") << QStringList { "--db", "-1" } << QByteArray("database");
     QTest::newRow("empty pattern") << QStringList { "" } << QByteArray("pattern");
     QTest::newRow("empty channel") << QStringList { "--channel", "" } << QByteArray("channel");
-    QTest::newRow("empty shard channel") << QStringList { "--shard-channel", "" } << QByteArray("--shard-channel");
+    QTest::newRow("empty shard channel")
+        << QStringList { "--shard-channel", "" } << QByteArray("--shard-channel");
     QTest::newRow("empty key pattern") << QStringList { "--keyspace", "" } << QByteArray("--keyspace");
     QTest::newRow("enable without keyspace")
         << QStringList { "--enable-keyspace-events" } << QByteArray("--enable-keyspace-events");
@@ -311,7 +312,8 @@ void TestRedwireMonitor::shardChannelsAreMarkedAndReplayedSharded()
     RedisServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     MonitorProcess recorder(portArgs(server)
-        + QStringList { "--format", "jsonl", "--count", "3", "--shard-channel", "orders:{eu}", "-c", "plain" });
+        + QStringList {
+            "--format", "jsonl", "--count", "3", "--shard-channel", "orders:{eu}", "-c", "plain" });
     QVERIFY(recorder.waitForStderr("subscribed to 2 topics"));
     QCOMPARE(server.cli({ "PUBSUB", "SHARDNUMSUB", "orders:{eu}" }), QByteArray("orders:{eu}\n1"));
     QCOMPARE(server.cli({ "SPUBLISH", "orders:{eu}", "first" }), QByteArray("1"));
@@ -330,7 +332,8 @@ void TestRedwireMonitor::shardChannelsAreMarkedAndReplayedSharded()
     QCOMPARE(QJsonDocument::fromJson(lines.at(2)).object().value(QLatin1String("sharded")).toBool(), true);
 
     MonitorProcess text(portArgs(server)
-        + QStringList { "--format", "text", "--count", "2", "--shard-channel", "orders:{eu}", "-c", "plain" });
+        + QStringList {
+            "--format", "text", "--count", "2", "--shard-channel", "orders:{eu}", "-c", "plain" });
     QVERIFY(text.waitForStderr("subscribed to 2 topics"));
     QCOMPARE(server.cli({ "SPUBLISH", "orders:{eu}", "third" }), QByteArray("1"));
     publish(server, QStringLiteral("plain"), QStringLiteral("fourth"));
@@ -344,11 +347,19 @@ void TestRedwireMonitor::shardChannelsAreMarkedAndReplayedSharded()
     QVERIFY(recording.open(QIODevice::WriteOnly));
     recording.write(recorder.out());
     recording.close();
-    MonitorProcess listener(
-        portArgs(server) + QStringList { "--format", "jsonl", "--count", "2", "--shard-channel", "orders:{eu}" });
+    // A dry run says which lines would go out with SPUBLISH.
+    MonitorProcess dryRun(QStringList { "--replay", recording.fileName(), "--dry-run" });
+    CHECK_EXIT(dryRun, 0);
+    const QList<QByteArray> due = dryRun.lines();
+    QCOMPARE(due.size(), 3);
+    QVERIFY2(due.at(0).contains(" s SPUBLISH orders:{eu} first"), due.at(0).constData());
+    QVERIFY2(due.at(1).contains(" s PUBLISH plain classic"), due.at(1).constData());
+    QVERIFY2(due.at(2).contains(" s SPUBLISH orders:{eu} second"), due.at(2).constData());
+    MonitorProcess listener(portArgs(server)
+        + QStringList { "--format", "jsonl", "--count", "2", "--shard-channel", "orders:{eu}" });
     QVERIFY(listener.waitForStderr("subscribed to 1 topic"));
-    MonitorProcess replay(portArgs(server)
-        + QStringList { "--replay", recording.fileName(), "--as-fast-as-possible" });
+    MonitorProcess replay(
+        portArgs(server) + QStringList { "--replay", recording.fileName(), "--as-fast-as-possible" });
     CHECK_EXIT(replay, 0);
     QVERIFY2(replay.err().contains("published 3"), replay.err().constData());
     CHECK_EXIT(listener, 0);

@@ -109,10 +109,12 @@ void ReplaySession::terminate()
         finish(Done);
 }
 
-void ReplaySession::printDue(qint64 offsetMs, const QByteArray &channel, const QByteArray &payload)
+void ReplaySession::printDue(
+    qint64 offsetMs, const QByteArray &channel, const QByteArray &payload, bool sharded)
 {
     QByteArray &out = m_output->buffer();
-    out += '+' + QByteArray::number(double(offsetMs) / 1000.0, 'f', 3) + " s PUBLISH ";
+    out += '+' + QByteArray::number(double(offsetMs) / 1000.0, 'f', 3)
+        + (sharded ? " s SPUBLISH " : " s PUBLISH ");
     out += TextMessageFormatter::terminalSafe(channel);
     out += ' ';
     out += TextMessageFormatter::terminalSafe(payload);

@@ -36,7 +36,7 @@ Q_SIGNALS:
 
 private:
     void startReplay();
-    void printDue(qint64 offsetMs, const QByteArray &channel, const QByteArray &payload);
+    void printDue(qint64 offsetMs, const QByteArray &channel, const QByteArray &payload, bool sharded);
     void printProgress();
     void replayFinished(bool ok);
     void finish(int exitCode);
