@@ -40,6 +40,16 @@ bool isArray(const RedisReply &reply)
     return reply.isArray();
 }
 
+// NUMSUB / SHARDNUMSUB answers ([name, count, name, count ...]) from every node, added up.
+QHash<QByteArray, qint64> summedCounts(const QList<RedisReply> &answers)
+{
+    QHash<QByteArray, qint64> counts;
+    for (const RedisReply &answer : answers)
+        for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
+            counts[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
+    return counts;
+}
+
 bool isPairs(const RedisReply &reply)
 {
     return reply.isArray() && reply.size() % 2 == 0;
@@ -118,12 +128,9 @@ void PubSubServerPoller::askShardSubscribers(const QList<QByteArray> &shardChann
                 return;
             QString problem;
             const QList<RedisReply> answers = usableAnswers(replies, isPairs, &problem);
-            m_shardSubscribers.clear();
             if (answers.isEmpty())
                 qCDebug(lcMonitorPoll) << "PUBSUB SHARDNUMSUB not answered:" << problem;
-            for (const RedisReply &answer : answers)
-                for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
-                    m_shardSubscribers[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
+            m_shardSubscribers = summedCounts(answers);
             finishPoll();
         });
 }
@@ -180,10 +187,7 @@ void PubSubServerPoller::channelsAnswered(const QList<QByteArray> &channels)
         args.append(wanted.at((first + i) % wanted.size()));
     m_nextChannel = first + count;
     askEveryNode(args, isPairs, [this](const QList<RedisReply> &answers) {
-        m_subscribers.clear();
-        for (const RedisReply &answer : answers)
-            for (qsizetype i = 0; i + 1 < answer.size(); i += 2)
-                m_subscribers[answer.at(i).bytes()] += answer.at(i + 1).toInteger();
+        m_subscribers = summedCounts(answers);
         finishPoll();
     });
 }

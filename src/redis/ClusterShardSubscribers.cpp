@@ -97,13 +97,8 @@ void ClusterShardSubscribers::stop()
     m_running = false;
     m_refreshTimer.stop();
     const QHash<QString, Node *> nodes = std::exchange(m_nodes, {});
-    for (Node *node : nodes) {
-        node->connection->disconnect(this);
-        node->connection->setMessageHandler(nullptr);
-        node->connection->disconnectFromServer();
-        node->connection->deleteLater();
-        delete node;
-    }
+    for (Node *node : nodes)
+        closeNode(node);
     m_active.clear();
     for (auto it = m_assigned.begin(); it != m_assigned.end(); ++it)
         it.value().clear();
@@ -257,17 +252,21 @@ void ClusterShardSubscribers::closeIdleNodes()
                     ++it;
                     continue;
                 }
-                Node *node = it.value();
                 qCDebug(lcRedis) << "no shard channel left on" << it.key() << "- closing";
-                node->connection->disconnect(this);
-                node->connection->setMessageHandler(nullptr);
-                node->connection->disconnectFromServer();
-                node->connection->deleteLater();
-                delete node;
+                closeNode(it.value());
                 it = m_nodes.erase(it);
             }
         },
         Qt::QueuedConnection);
+}
+
+void ClusterShardSubscribers::closeNode(Node *node)
+{
+    node->connection->disconnect(this);
+    node->connection->setMessageHandler(nullptr);
+    node->connection->disconnectFromServer();
+    node->connection->deleteLater();
+    delete node;
 }
 
 void ClusterShardSubscribers::interrupt(

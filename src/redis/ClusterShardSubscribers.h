@@ -81,6 +81,7 @@ private:
     void place(const QByteArray &channel, const ServerAddress &owner);
     Node &nodeFor(const ServerAddress &address);
     void closeIdleNodes();
+    void closeNode(Node *node);
     void interrupt(const ServerAddress &node, const QList<QByteArray> &channels, const QString &reason);
     void nodeStateChanged(Node *node);
     void nodeSubscribed(Node *node, const QByteArray &channel);

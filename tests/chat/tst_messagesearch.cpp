@@ -3,8 +3,8 @@
 // at the batch limit until asked to go further, and a clear error when the history cannot be read.
 #include "chat/MessageSearch.h"
 
-#include "HistorySeeding.h"
 #include "CommandTestSupport.h"
+#include "HistorySeeding.h"
 #include "SessionTestSupport.h"
 
 #include "redis/RedisClient.h"
@@ -115,8 +115,8 @@ void TestMessageSearch::searchesLoadedThenServerUpToTheLimit()
     QTRY_VERIFY_WITH_TIMEOUT(!search.isRunning(), 10000);
     QVERIFY(search.isComplete());
     // Every entry once: what was loaded, then the rest of the stream below it.
-    const RedisReply upToNewest = RedwireTest::roundTrip(
-        *m_session->client()->commands(), { "XRANGE", m_room->address().historyKey(), "-", newest.toByteArray() });
+    const RedisReply upToNewest = RedwireTest::roundTrip(*m_session->client()->commands(),
+        { "XRANGE", m_room->address().historyKey(), "-", newest.toByteArray() });
     QCOMPARE(upToNewest.type(), RedisReply::Type::Array);
     QCOMPARE(search.searchedCount(), int(upToNewest.size()));
     QCOMPARE(search.hits().size(), 19); // m100 .. m2000 but m1000
