@@ -84,7 +84,10 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     }
 
     m_sync->setNoticeFilter([this](const ChatMessage &message) { return showNotice(message); });
-    attachLive();
+    if (!m_address.isDirect() && m_client->options().topology == Topology::Cluster)
+        m_liveShard = m_client->subscribeShardChannel(m_address.liveShardChannel());
+    attachLive(m_live);
+    attachLive(m_liveShard);
     // A room the server refused is asked for again after a reconnect (an ACL may have changed),
     // but not sooner than a minute after the refusal: on hiredis 0.14 the refusal itself closes
     // the connection, and asking at once would make a reconnect storm. The user can ask at any
@@ -96,12 +99,12 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     });
 }
 
-void ChatRoom::attachLive()
+void ChatRoom::attachLive(RedisSubscription *live)
 {
-    if (!m_live)
+    if (!live)
         return;
-    connect(m_live, &RedisSubscription::stateChanged, this, &ChatRoom::subscriptionStateChanged);
-    connect(m_live, &RedisSubscription::failed, this, [this](const RedisError &error) {
+    connect(live, &RedisSubscription::stateChanged, this, &ChatRoom::subscriptionStateChanged);
+    connect(live, &RedisSubscription::failed, this, [this](const RedisError &error) {
         m_refusedAt.start();
         setProblem(tr("The server refused this room: %1").arg(error.message()), true);
         Q_EMIT errorOccurred({ ChatError::Kind::SubscribeRefused,
@@ -109,9 +112,19 @@ void ChatRoom::attachLive()
     });
     // A room's own channel; a direct conversation's messages come through receive().
     if (!m_address.isDirect())
-        connect(m_live, &RedisSubscription::messageReceived, this,
+        connect(live, &RedisSubscription::messageReceived, this,
             [this](const QByteArray &, const QByteArray &payload) { receive(payload); });
     subscriptionStateChanged();
+}
+
+// Live when every channel of the room is subscribed (on a cluster, the room's channel and its
+// shard channel: a break of either may hide messages, and the catch-up after it reads them).
+bool ChatRoom::isLive() const
+{
+    const auto active
+        = [](const RedisSubscription *s) { return s && s->state() == RedisSubscription::State::Active; };
+    const bool wantsShard = !m_address.isDirect() && m_client->options().topology == Topology::Cluster;
+    return active(m_live) && (!wantsShard || active(m_liveShard));
 }
 
 void ChatRoom::setRequest(bool request)
@@ -136,9 +149,15 @@ void ChatRoom::retryAccess()
     if (m_left)
         return;
     setProblem({});
-    if (!m_address.isDirect() && (!m_live || m_live->state() == RedisSubscription::State::Failed)) {
+    const auto failed
+        = [](const RedisSubscription *s) { return !s || s->state() == RedisSubscription::State::Failed; };
+    if (!m_address.isDirect() && failed(m_live)) {
         m_live = m_client->subscribe(m_address.channel());
-        attachLive();
+        attachLive(m_live);
+    }
+    if (!m_address.isDirect() && m_client->options().topology == Topology::Cluster && failed(m_liveShard)) {
+        m_liveShard = m_client->subscribeShardChannel(m_address.liveShardChannel());
+        attachLive(m_liveShard);
     }
     // Messages refused for the same reason go again.
     m_sender->retryRefused();
@@ -148,9 +167,10 @@ ChatRoom::~ChatRoom() = default;
 
 void ChatRoom::subscriptionStateChanged()
 {
-    if (m_live && m_live->state() == RedisSubscription::State::Active && m_followRefused)
+    const bool live = isLive();
+    if (live && m_followRefused)
         setProblem({});
-    if (m_live && m_live->state() == RedisSubscription::State::Active && !m_left)
+    if (live && !m_left)
         m_sync->subscriptionActivated();
     else
         m_sync->subscriptionLost();
@@ -334,7 +354,8 @@ void ChatRoom::userTyping()
     if (m_left || !m_client->commands()->isConnected() || !m_typing->localTyping())
         return;
     // Not stored, not queued: a typing notice that cannot go out now is worthless later.
-    m_client->commands()->send({ "PUBLISH", m_address.channel(),
+    const RoomAddress::Announcement announcement = m_address.announcement(m_client->options().topology);
+    m_client->commands()->send({ announcement.verb, announcement.channel,
         ChatEnvelope::create(ChatEnvelope::Kind::Typing, m_nickname)
             .encode(m_address.channel(), m_senders->signingKey()) });
 }
@@ -396,6 +417,8 @@ void ChatRoom::leave()
         m_presence->leave();
     if (m_live && !m_address.isDirect())
         m_live->unsubscribe();
+    if (m_liveShard)
+        m_liveShard->unsubscribe();
     m_sync->subscriptionLost();
     m_typing->clear();
 }

@@ -164,12 +164,16 @@ private:
     void countUnread(const QList<ChatMessage> &fresh);
     bool canNotify(const ChatMessage &message) const;
     bool showNotice(const ChatMessage &message);
-    void attachLive();
+    void attachLive(RedisSubscription *live);
+    bool isLive() const;
     void setProblem(const QString &problem, bool followRefused = false);
 
     RedisClient *m_client;
     Outbox *m_outbox;
     QPointer<RedisSubscription> m_live;
+    // On a cluster: the room's shard channel, where Redwire clients announce its messages (m_live
+    // still carries what plain clients PUBLISH on the room's channel).
+    QPointer<RedisSubscription> m_liveShard;
     const RoomAddress m_address;
     const QString m_nickname;
     const ChatConfig m_config;

@@ -6,9 +6,10 @@ namespace {
 // Stores an envelope and publishes it with its stream ID spliced in as the first field. The
 // envelope must be a JSON object with at least one field; "sid" goes in front of the rest.
 #define REDWIRE_ANNOUNCE_FUNCTION                                                                            \
-    "local function announce(stream, channel, maxlen, env)\n"                                                \
+    "local function announce(stream, channel, maxlen, env, verb)\n"                                          \
     "  local sid = redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'env', env)\n"                     \
-    "  redis.call('PUBLISH', channel, '{\"sid\":\"' .. sid .. '\",' .. string.sub(env, 2))\n"                \
+    "  verb = verb == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH'\n"                                              \
+    "  redis.call(verb, channel, '{\"sid\":\"' .. sid .. '\",' .. string.sub(env, 2))\n"                     \
     "  return sid\n"                                                                                         \
     "end\n"                                                                                                  \
     "local function isObject(env)\n"                                                                         \
@@ -24,7 +25,7 @@ const QByteArray &ChatScripts::send()
         "if not isObject(ARGV[2]) then\n"
         "  return redis.error_reply('ERR redwire: the envelope must be a JSON object')\n"
         "end\n"
-        "local sid = announce(KEYS[1], ARGV[1], ARGV[3], ARGV[2])\n"
+        "local sid = announce(KEYS[1], ARGV[1], ARGV[3], ARGV[2], ARGV[5])\n"
         "redis.call('SET', KEYS[2], sid, 'PX', ARGV[4])\n"
         "return sid\n";
     return script;
@@ -40,10 +41,10 @@ const QByteArray &ChatScripts::heartbeat()
         "  redis.call('ZREM', KEYS[1], member)\n"
         "  announce(KEYS[2], ARGV[1], ARGV[4], cjson.encode({v = 1,\n"
         "    id = redis.sha1hex(KEYS[1] .. '\\n' .. member .. '\\n' .. now),\n"
-        "    kind = 'leave', from = member, ts = now, reason = 'timeout'}))\n"
+        "    kind = 'leave', from = member, ts = now, reason = 'timeout'}), ARGV[6])\n"
         "end\n"
         "if redis.call('ZADD', KEYS[1], now + ttl, ARGV[2]) == 1 and isObject(ARGV[5]) then\n"
-        "  announce(KEYS[2], ARGV[1], ARGV[4], ARGV[5])\n"
+        "  announce(KEYS[2], ARGV[1], ARGV[4], ARGV[5], ARGV[6])\n"
         "end\n"
         "redis.call('PEXPIRE', KEYS[1], 2 * ttl)\n"
         "return redis.call('ZRANGE', KEYS[1], 0, -1)\n";
@@ -54,7 +55,7 @@ const QByteArray &ChatScripts::leave()
 {
     static const QByteArray script = REDWIRE_ANNOUNCE_FUNCTION
         "if redis.call('ZREM', KEYS[1], ARGV[2]) == 1 then\n"
-        "  if isObject(ARGV[4]) then announce(KEYS[2], ARGV[1], ARGV[3], ARGV[4]) end\n"
+        "  if isObject(ARGV[4]) then announce(KEYS[2], ARGV[1], ARGV[3], ARGV[4], ARGV[5]) end\n"
         "  return 1\n"
         "end\n"
         "return 0\n";

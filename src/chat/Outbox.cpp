@@ -119,10 +119,11 @@ void Outbox::sendItem(Item &item)
     item.state = State::InFlight;
     ++item.attempts;
     const RoomAddress &address = item.address;
+    const RoomAddress::Announcement announcement = address.announcement(m_commands->options().topology);
     const QList<QByteArray> command
         = ChatScripts::eval(ChatScripts::send(), { address.historyKey(), address.sentKey(item.id.toUtf8()) },
-            { address.channel(), item.envelope, QByteArray::number(m_config.historyLength),
-                QByteArray::number(m_config.sentIdMemoryMs) });
+            { announcement.channel, item.envelope, QByteArray::number(m_config.historyLength),
+                QByteArray::number(m_config.sentIdMemoryMs), announcement.verb });
     QPointer<Outbox> self(this);
     const QString id = item.id;
     m_commands->send(command, [self, id](const RedisReply &reply, const RedisError &error) {
@@ -171,8 +172,10 @@ void Outbox::handleReply(const QString &id, const RedisReply &reply, const Redis
 
 bool Outbox::isTransient(const QByteArray &errorReply)
 {
-    static const char *const transient[]
-        = { "LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN", "READONLY", "NOREPLICAS" };
+    // MOVED and ASK come back when a cluster's slot kept moving for more redirections than a
+    // command follows (a migration in progress): it settles.
+    static const char *const transient[] = { "LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN",
+        "READONLY", "NOREPLICAS", "MOVED ", "ASK " };
     for (const char *prefix : transient)
         if (errorReply.startsWith(prefix))
             return true;

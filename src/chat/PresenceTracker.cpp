@@ -64,10 +64,11 @@ void PresenceTracker::leave()
         return;
     ChatEnvelope envelope = ChatEnvelope::create(ChatEnvelope::Kind::Leave, m_nickname);
     envelope.reason = QStringLiteral("left");
+    const RoomAddress::Announcement announcement = m_address.announcement(m_commands->options().topology);
     m_commands->send(
         ChatScripts::eval(ChatScripts::leave(), { m_address.presenceKey(), m_address.historyKey() },
-            { m_address.channel(), m_nickname.toUtf8(), QByteArray::number(m_config.historyLength),
-                envelope.encode() }));
+            { announcement.channel, m_nickname.toUtf8(), QByteArray::number(m_config.historyLength),
+                envelope.encode(), announcement.verb }));
 }
 
 void PresenceTracker::heartbeat()
@@ -76,10 +77,11 @@ void PresenceTracker::heartbeat()
         return;
     m_inFlight = true;
     const QByteArray join = ChatEnvelope::create(ChatEnvelope::Kind::Join, m_nickname).encode();
+    const RoomAddress::Announcement announcement = m_address.announcement(m_commands->options().topology);
     const QList<QByteArray> command
         = ChatScripts::eval(ChatScripts::heartbeat(), { m_address.presenceKey(), m_address.historyKey() },
-            { m_address.channel(), m_nickname.toUtf8(), QByteArray::number(qMax(1, m_config.presenceTtlMs)),
-                QByteArray::number(m_config.historyLength), join });
+            { announcement.channel, m_nickname.toUtf8(), QByteArray::number(qMax(1, m_config.presenceTtlMs)),
+                QByteArray::number(m_config.historyLength), join, announcement.verb });
     QPointer<PresenceTracker> self(this);
     const quint64 generation = m_generation;
     m_commands->send(command, [self, generation](const RedisReply &reply, const RedisError &error) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "redis/ConnectionOptions.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
@@ -55,6 +57,28 @@ public:
     // The room's name, or for a direct conversation the other party's nickname.
     QString name() const { return m_name; }
     QByteArray channel() const { return m_channel; }
+
+    // A room's shard channel, "redwire:{room:<name>}:live": on a cluster the send script
+    // SPUBLISHes a room's messages there, on the primary that stores its history (empty for a
+    // direct conversation, which stays on its channel: new ones are found by pattern).
+    QByteArray liveShardChannel() const
+    {
+        return isDirect() || !isValid() ? QByteArray() : keyPrefix() + ":live";
+    }
+
+    // Where the scripts announce what they store: the verb and the channel.
+    struct Announcement
+    {
+        QByteArray verb; // PUBLISH or SPUBLISH
+        QByteArray channel;
+    };
+    // On a Redis Cluster a room's messages go to its shard channel.
+    Announcement announcement(Topology topology) const
+    {
+        if (topology == Topology::Cluster && !isDirect())
+            return { "SPUBLISH", liveShardChannel() };
+        return { "PUBLISH", m_channel };
+    }
 
     QByteArray historyKey() const { return keyPrefix() + ":history"; }
     QByteArray presenceKey() const { return keyPrefix() + ":presence"; }

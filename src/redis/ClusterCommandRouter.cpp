@@ -251,7 +251,9 @@ void ClusterCommandRouter::retryLater(const AttemptPtr &attempt)
 {
     const int delay = FirstRetryDelayMs << attempt->retries;
     ++attempt->retries;
-    attempt->asking = false;
+    // After an ASK the retry goes to the importing node again (with ASKING): a multi-key command
+    // whose keys are not all there yet is answered TRYAGAIN there until the migration ends, and
+    // going back through the old owner would spend a redirection on each round.
     QTimer::singleShot(delay, this, [this, attempt] { dispatch(attempt); });
 }
 

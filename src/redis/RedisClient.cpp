@@ -18,28 +18,17 @@ RedisClient::RedisClient(const ConnectionOptions &options, QObject *parent)
     , m_subscriber(new SubscriberConnection(options, this))
     , m_liveness(new SubscriberLiveness(m_commands, m_subscriber, this))
 {
-    using TopicKind = SubscriberConnection::TopicKind;
-    connect(m_subscriber, &SubscriberConnection::subscribed, this,
-        [this](TopicKind kind, const QByteArray &name) {
-            if (RedisSubscription *s = subscription(kind, name))
-                s->setState(RedisSubscription::State::Active);
-        });
-    connect(m_subscriber, &SubscriberConnection::subscriptionFailed, this,
-        [this](TopicKind kind, const QByteArray &name, const RedisError &error) {
-            RedisSubscription *s = subscription(kind, name);
-            if (!s)
-                return;
-            (kind == TopicKind::Pattern ? m_patterns : m_channels).remove(name);
-            updateRouting();
-            s->fail(error);
-            s->deleteLater();
-        });
+    connect(m_subscriber, &SubscriberConnection::subscribed, this, &RedisClient::topicSubscribed);
+    connect(m_subscriber, &SubscriberConnection::subscriptionFailed, this, &RedisClient::topicFailed);
     connect(m_subscriber, &RedisConnection::stateChanged, this, [this](RedisConnection::State state) {
         if (state != RedisConnection::State::Connected) {
             for (RedisSubscription *s : std::as_const(m_channels))
                 s->setState(RedisSubscription::State::Pending);
             for (RedisSubscription *s : std::as_const(m_patterns))
                 s->setState(RedisSubscription::State::Pending);
+            // On a cluster the shard channels have connections of their own.
+            if (!m_shards)
+                setShardTopicsPending(m_shardTopics.keys());
         }
         updateConnected();
     });
@@ -68,6 +57,9 @@ void RedisClient::setUpFollower()
     const QList<QByteArray> shardChannels = this->shardChannels();
     for (const QByteArray &channel : shardChannels)
         m_subscriber->sunsubscribe(channel);
+    setShardTopicsPending(m_shardTopics.keys());
+    disconnect(m_routeShardMessages);
+    m_routeShardMessages = {};
     delete m_shards;
     m_shards = nullptr;
     delete m_sentinel;
@@ -99,12 +91,20 @@ void RedisClient::setUpFollower()
         connect(m_cluster, &ClusterNodeFollower::resolutionFailed, this, &RedisClient::clusterUnavailable);
         m_shards = new ClusterShardSubscribers(m_options, m_router, m_subscriber->heartbeatChannel(), this);
         m_shards->setMessageHandler(m_messageHandler);
+        connect(m_shards, &ClusterShardSubscribers::subscribed, this, &RedisClient::topicSubscribed);
+        connect(m_shards, &ClusterShardSubscribers::subscriptionFailed, this, &RedisClient::topicFailed);
+        connect(m_shards, &ClusterShardSubscribers::channelsInterrupted, this,
+            [this](const ServerAddress &, const QList<QByteArray> &channels) {
+                setShardTopicsPending(channels);
+            });
         for (const QByteArray &channel : shardChannels)
             m_shards->subscribe(channel);
+        routeShardMessages();
         return;
     }
     for (const QByteArray &channel : shardChannels)
         m_subscriber->ssubscribe(channel);
+    routeShardMessages();
     if (m_options.topology != Topology::Sentinel)
         return;
     m_sentinel = new SentinelFailover(m_options, { m_commands, m_subscriber }, this);
@@ -122,6 +122,44 @@ void RedisClient::setUpFollower()
 }
 
 RedisClient::~RedisClient() = default;
+
+void RedisClient::topicSubscribed(SubscriberConnection::TopicKind kind, const QByteArray &name)
+{
+    if (RedisSubscription *s = subscription(kind, name))
+        s->setState(RedisSubscription::State::Active);
+}
+
+void RedisClient::topicFailed(
+    SubscriberConnection::TopicKind kind, const QByteArray &name, const RedisError &error)
+{
+    RedisSubscription *s = subscription(kind, name);
+    if (!s)
+        return;
+    topicsOf(kind).remove(name);
+    updateRouting();
+    s->fail(error);
+    s->deleteLater();
+}
+
+void RedisClient::setShardTopicsPending(const QList<QByteArray> &channels)
+{
+    for (const QByteArray &channel : channels)
+        if (RedisSubscription *s = m_shardTopics.value(channel))
+            s->setState(RedisSubscription::State::Pending);
+}
+
+QHash<QByteArray, RedisSubscription *> &RedisClient::topicsOf(SubscriberConnection::TopicKind kind)
+{
+    return kind == SubscriberConnection::TopicKind::Pattern     ? m_patterns
+        : kind == SubscriberConnection::TopicKind::ShardChannel ? m_shardTopics
+                                                                : m_channels;
+}
+
+const QHash<QByteArray, RedisSubscription *> &RedisClient::topicsOf(
+    SubscriberConnection::TopicKind kind) const
+{
+    return const_cast<RedisClient *>(this)->topicsOf(kind);
+}
 
 void RedisClient::setMessageHandler(SubscriberConnection::MessageHandler *handler)
 {
@@ -160,10 +198,16 @@ qint64 RedisClient::shardMessageReadTimeMs() const
     return m_shards ? m_shards->messageReadTimeMs() : m_subscriber->messageReadTimeMs();
 }
 
+RedisSubscription *RedisClient::subscribeShardChannel(const QByteArray &shardChannel)
+{
+    return subscribeTopic(SubscriberConnection::TopicKind::ShardChannel, shardChannel);
+}
+
 // Messages go to subscription objects only while there are any: a client that listens to the
 // SubscriberConnection directly (the monitor) pays nothing per message for the routing.
 void RedisClient::updateRouting()
 {
+    routeShardMessages();
     const bool wanted = !m_channels.isEmpty() || !m_patterns.isEmpty();
     if (wanted == bool(m_routeMessages))
         return;
@@ -184,6 +228,27 @@ void RedisClient::updateRouting()
             if (RedisSubscription *s = m_patterns.value(pattern))
                 Q_EMIT s->messageReceived(channel, payload);
         });
+}
+
+// As updateRouting(), for the shard channels: from subscriber() on one server, from the shard
+// subscribers on a cluster (the source changes with the address).
+void RedisClient::routeShardMessages()
+{
+    const bool wanted = !m_shardTopics.isEmpty();
+    if (wanted == bool(m_routeShardMessages))
+        return;
+    if (!wanted) {
+        disconnect(m_routeShardMessages);
+        m_routeShardMessages = {};
+        return;
+    }
+    const auto route = [this](const QByteArray &channel, const QByteArray &payload) {
+        if (RedisSubscription *s = m_shardTopics.value(channel))
+            Q_EMIT s->messageReceived(channel, payload);
+    };
+    m_routeShardMessages = m_shards
+        ? connect(m_shards, &ClusterShardSubscribers::shardMessageReceived, this, route)
+        : connect(m_subscriber, &SubscriberConnection::shardMessageReceived, this, route);
 }
 
 void RedisClient::setOptions(const ConnectionOptions &options)
@@ -239,8 +304,10 @@ void RedisClient::disconnectFromServer()
         m_sentinel->stop();
     if (m_cluster)
         m_cluster->stop();
-    if (m_shards)
+    if (m_shards) {
         m_shards->stop();
+        setShardTopicsPending(m_shardTopics.keys());
+    }
     if (m_router)
         m_router->disconnectNodes();
     m_liveness->stop();
@@ -261,27 +328,31 @@ RedisSubscription *RedisClient::psubscribe(const QByteArray &pattern)
 RedisSubscription *RedisClient::subscription(
     SubscriberConnection::TopicKind kind, const QByteArray &name) const
 {
-    return (kind == SubscriberConnection::TopicKind::Pattern ? m_patterns : m_channels).value(name);
+    return topicsOf(kind).value(name);
 }
 
 RedisSubscription *RedisClient::subscribeTopic(SubscriberConnection::TopicKind kind, const QByteArray &name)
 {
     if (RedisSubscription *existing = subscription(kind, name))
         return existing;
-    if (!m_subscriber->subscribeTopic(kind, name))
+    const bool shard = kind == SubscriberConnection::TopicKind::ShardChannel;
+    if (!(shard ? ssubscribe(name) : m_subscriber->subscribeTopic(kind, name)))
         return nullptr;
     auto *created = new RedisSubscription(this, kind, name);
-    (kind == SubscriberConnection::TopicKind::Pattern ? m_patterns : m_channels).insert(name, created);
+    topicsOf(kind).insert(name, created);
     updateRouting();
-    if (m_subscriber->isActive(kind, name))
+    if (shard ? isShardChannelActive(name) : m_subscriber->isActive(kind, name))
         created->setState(RedisSubscription::State::Active);
     return created;
 }
 
 void RedisClient::release(RedisSubscription *subscription)
 {
-    (subscription->isPattern() ? m_patterns : m_channels).remove(subscription->name());
-    m_subscriber->unsubscribeTopic(subscription->kind(), subscription->name());
+    topicsOf(subscription->kind()).remove(subscription->name());
+    if (subscription->kind() == SubscriberConnection::TopicKind::ShardChannel)
+        sunsubscribe(subscription->name());
+    else
+        m_subscriber->unsubscribeTopic(subscription->kind(), subscription->name());
     updateRouting();
     subscription->setState(RedisSubscription::State::Unsubscribed);
     subscription->deleteLater();

@@ -70,6 +70,10 @@ public:
     // channel's slot on a cluster (clusterShardSubscribers()). Their signals are the subscriber's,
     // or on a cluster the shard subscribers'.
     bool ssubscribe(const QByteArray &shardChannel);
+    // The same as a subscription object (kind ShardChannel), as subscribe() gives for a channel:
+    // Pending while the channel is interrupted (its connection lost, its slot moved or failed
+    // over), Active again once it is confirmed where it lives now.
+    RedisSubscription *subscribeShardChannel(const QByteArray &shardChannel);
     void sunsubscribe(const QByteArray &shardChannel);
     QList<QByteArray> shardChannels() const;
     bool isShardChannelActive(const QByteArray &shardChannel) const;
@@ -103,20 +107,28 @@ Q_SIGNALS:
 
 private:
     friend class RedisSubscription;
+    void topicSubscribed(SubscriberConnection::TopicKind kind, const QByteArray &name);
+    void topicFailed(SubscriberConnection::TopicKind kind, const QByteArray &name, const RedisError &error);
     RedisSubscription *subscribeTopic(SubscriberConnection::TopicKind kind, const QByteArray &name);
     void release(RedisSubscription *subscription);
     void updateConnected();
     void updateState();
     void updateRouting();
     void setUpFollower();
+    void routeShardMessages();
+    void setShardTopicsPending(const QList<QByteArray> &channels);
+    QHash<QByteArray, RedisSubscription *> &topicsOf(SubscriberConnection::TopicKind kind);
+    const QHash<QByteArray, RedisSubscription *> &topicsOf(SubscriberConnection::TopicKind kind) const;
 
     ConnectionOptions m_options;
     CommandConnection *m_commands;
     SubscriberConnection *m_subscriber;
     QHash<QByteArray, RedisSubscription *> m_channels;
     QHash<QByteArray, RedisSubscription *> m_patterns;
+    QHash<QByteArray, RedisSubscription *> m_shardTopics;
     QMetaObject::Connection m_routeMessages;
     QMetaObject::Connection m_routePatternMessages;
+    QMetaObject::Connection m_routeShardMessages;
     class SubscriberLiveness *m_liveness;
     SentinelFailover *m_sentinel = nullptr;
     ClusterNodeFollower *m_cluster = nullptr;

@@ -9,6 +9,7 @@
 #include "RedisServerProcess.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -38,10 +39,9 @@ public:
     qint64 publish(const QByteArray &channel, const QByteArray &payload, const QByteArray &verb = "PUBLISH")
     {
         qint64 result = -2;
-        m_connection.send(
-            { verb, channel, payload }, [&](const RedisReply &reply, const RedisError &error) {
-                result = error.isError() ? -1 : reply.toInteger();
-            });
+        m_connection.send({ verb, channel, payload }, [&](const RedisReply &reply, const RedisError &error) {
+            result = error.isError() ? -1 : reply.toInteger();
+        });
         (void)QTest::qWaitFor([&] { return result != -2; }, 5000);
         return result;
     }
@@ -67,6 +67,7 @@ private Q_SLOTS:
     void resubscribeRightAfterUnsubscribe();
     void shardChannelsSubscribeReceiveAndLeave();
     void shardChannelsComeBackAndForbiddenOnesAreReported();
+    void shardSubscriptionObjectsFollowTheirChannel();
     void resubscribesAfterServerRestart();
     void forbiddenChannelIsReportedWithoutStorm();
     void aclChangeRefusesOneTopicAndResubscribesTheRest();
@@ -210,7 +211,9 @@ void TestSubscriberConnection::messageSignalsReachEveryReceiver()
     QList<QByteArray> seen;
     auto first = std::make_unique<QObject>();
     connect(&subscriber, &SubscriberConnection::messageReceived, first.get(),
-        [&seen](const QByteArray &channel, const QByteArray &payload) { seen.append("first " + channel + " " + payload); });
+        [&seen](const QByteArray &channel, const QByteArray &payload) {
+            seen.append("first " + channel + " " + payload);
+        });
     subscriber.deliverMessage({}, "news", "1");
     QCOMPARE(seen, QList<QByteArray>({ "first news 1" }));
 
@@ -218,7 +221,9 @@ void TestSubscriberConnection::messageSignalsReachEveryReceiver()
     first.reset();
     QObject second;
     connect(&subscriber, &SubscriberConnection::messageReceived, &second,
-        [&seen](const QByteArray &channel, const QByteArray &payload) { seen.append("second " + channel + " " + payload); });
+        [&seen](const QByteArray &channel, const QByteArray &payload) {
+            seen.append("second " + channel + " " + payload);
+        });
     subscriber.deliverMessage({}, "news", "2");
     QCOMPARE(seen.last(), QByteArray("second news 2"));
 
@@ -232,7 +237,9 @@ void TestSubscriberConnection::messageSignalsReachEveryReceiver()
 
     // One connection of two taken back by its handle.
     const QMetaObject::Connection third = connect(&subscriber, &SubscriberConnection::messageReceived, this,
-        [&seen](const QByteArray &channel, const QByteArray &payload) { seen.append("third " + channel + " " + payload); });
+        [&seen](const QByteArray &channel, const QByteArray &payload) {
+            seen.append("third " + channel + " " + payload);
+        });
     subscriber.deliverMessage({}, "news", "4");
     QCOMPARE(seen.last(), QByteArray("third news 4"));
     QVERIFY(QObject::disconnect(third));
@@ -441,6 +448,68 @@ void TestSubscriberConnection::shardChannelsComeBackAndForbiddenOnesAreReported(
     QTRY_COMPARE(shardMessages.count(), 2);
     QCOMPARE(shardMessages.last().at(1).toByteArray(), QByteArray("two"));
     QCOMPARE(failures.count(), 1);
+}
+
+// RedisClient's subscription object for a shard channel (the chat's rooms on a cluster use
+// them): Active once confirmed, its messages only (not the classic channel's of the same name),
+// Pending while the connection is lost and Active again, refused by the ACL: failed; unsubscribed:
+// the server forgets it.
+void TestSubscriberConnection::shardSubscriptionObjectsFollowTheirChannel()
+{
+    RedisServerProcess server;
+    RedisServerProcess::Options serverOptions;
+    serverOptions.aclUsers << QStringLiteral("user limited on >pw ~* resetchannels &ok:* &__redwire:* +@all");
+    QVERIFY2(server.start(serverOptions), qPrintable(server.errorString()));
+    RedisClient client(connectionOptionsAs(server, QStringLiteral("limited"), QStringLiteral("pw")));
+    RedisSubscription *shard = client.subscribeShardChannel("ok:{room}:live");
+    QVERIFY(shard);
+    QCOMPARE(client.subscribeShardChannel("ok:{room}:live"), shard);
+    QCOMPARE(shard->kind(), TopicKind::ShardChannel);
+    RedisSubscription *classic = client.subscribe("ok:{room}:live");
+    QVERIFY(classic && classic != shard);
+    QSignalSpy states(shard, &RedisSubscription::stateChanged);
+    QSignalSpy shardMessages(shard, &RedisSubscription::messageReceived);
+    QSignalSpy classicMessages(classic, &RedisSubscription::messageReceived);
+    client.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(shard->state(), RedisSubscription::State::Active, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(classic->state(), RedisSubscription::State::Active, 5000);
+    QCOMPARE(server.cli({ "SPUBLISH", "ok:{room}:live", "sharded" }), QByteArray("1"));
+    QCOMPARE(server.cli({ "PUBLISH", "ok:{room}:live", "classic" }), QByteArray("1"));
+    QTRY_COMPARE(shardMessages.count(), 1);
+    QTRY_COMPARE(classicMessages.count(), 1);
+    QCOMPARE(shardMessages.first().at(0).toByteArray(), QByteArray("ok:{room}:live"));
+    QCOMPARE(shardMessages.first().at(1).toByteArray(), QByteArray("sharded"));
+    QCOMPARE(classicMessages.first().at(1).toByteArray(), QByteArray("classic"));
+
+    // The subscriber connection is killed: Pending, then Active again, and messages flow.
+    states.clear();
+    server.cli({ "CLIENT", "KILL", "TYPE", "pubsub" });
+    QTRY_VERIFY_WITH_TIMEOUT(
+        states.count() >= 2 && shard->state() == RedisSubscription::State::Active, 10000);
+    QCOMPARE(states.first().at(0).value<RedisSubscription::State>(), RedisSubscription::State::Pending);
+    QCOMPARE(server.cli({ "SPUBLISH", "ok:{room}:live", "after" }), QByteArray("1"));
+    QTRY_COMPARE(shardMessages.count(), 2);
+    QCOMPARE(shardMessages.last().at(1).toByteArray(), QByteArray("after"));
+
+    // Refused by the ACL: the object fails (and is forgotten, so asking again makes a new one).
+    QPointer<RedisSubscription> secret = client.subscribeShardChannel("secret:{room}:live");
+    QVERIFY(secret);
+    QSignalSpy failed(secret, &RedisSubscription::failed);
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(secret->state(), RedisSubscription::State::Failed);
+    QCOMPARE(failed.first().at(0).value<RedisError>().code(), RedisError::Code::PermissionDenied);
+    QVERIFY(!client.subscription(TopicKind::ShardChannel, "secret:{room}:live"));
+    QTRY_VERIFY(secret.isNull());
+
+    // Left: the server has no subscriber for it any more; the classic one stays.
+    shard->unsubscribe();
+    QTRY_COMPARE(server.cli({ "PUBSUB", "SHARDNUMSUB", "ok:{room}:live" }), QByteArray("ok:{room}:live\n0"));
+    QVERIFY(!client.subscription(TopicKind::ShardChannel, "ok:{room}:live"));
+    QCOMPARE(client.subscription(TopicKind::Channel, "ok:{room}:live"), classic);
+    // (On hiredis 0.14 the refusal above closed the connection: wait for the resubscribe.)
+    QTRY_COMPARE_WITH_TIMEOUT(classic->state(), RedisSubscription::State::Active, 10000);
+    QCOMPARE(server.cli({ "PUBLISH", "ok:{room}:live", "classic again" }), QByteArray("1"));
+    QTRY_COMPARE(classicMessages.count(), 2);
 }
 
 void TestSubscriberConnection::resubscribesAfterServerRestart()

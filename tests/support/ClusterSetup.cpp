@@ -94,6 +94,95 @@ quint16 ClusterSetup::primaryPortForSlot(quint16 slot)
     return 0;
 }
 
+QByteArray ClusterSetup::nodeId(quint16 port)
+{
+    RedisServerProcess *node = nodeOnPort(port);
+    return node ? node->cli({ QStringLiteral("CLUSTER"), QStringLiteral("MYID") }).trimmed() : QByteArray();
+}
+
+bool ClusterSetup::beginSlotMigration(quint16 slot, quint16 from, quint16 to)
+{
+    const QString number = QString::number(slot);
+    RedisServerProcess *source = nodeOnPort(from);
+    RedisServerProcess *target = nodeOnPort(to);
+    if (!source || !target) {
+        m_error = QStringLiteral("no node on port %1 or %2").arg(from).arg(to);
+        return false;
+    }
+    const QByteArray importing = target->cli({ QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), number,
+        QStringLiteral("IMPORTING"), QString::fromLatin1(nodeId(from)) });
+    const QByteArray migrating = source->cli({ QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), number,
+        QStringLiteral("MIGRATING"), QString::fromLatin1(nodeId(to)) });
+    if (importing != "OK" || migrating != "OK") {
+        m_error = QStringLiteral("SETSLOT %1 IMPORTING/MIGRATING: %2 / %3")
+                      .arg(number, QString::fromUtf8(importing), QString::fromUtf8(migrating));
+        return false;
+    }
+    return true;
+}
+
+bool ClusterSetup::migrateSlotKeys(quint16 slot, quint16 from, quint16 to)
+{
+    RedisServerProcess *source = nodeOnPort(from);
+    if (!source) {
+        m_error = QStringLiteral("no node on port %1").arg(from);
+        return false;
+    }
+    for (;;) {
+        const QByteArray keys = source->cli({ QStringLiteral("CLUSTER"), QStringLiteral("GETKEYSINSLOT"),
+            QString::number(slot), QStringLiteral("100") });
+        if (keys.trimmed().isEmpty())
+            return true;
+        QStringList migrate { QStringLiteral("MIGRATE"), QStringLiteral("127.0.0.1"), QString::number(to),
+            QString(), QStringLiteral("0"), QStringLiteral("5000"), QStringLiteral("KEYS") };
+        for (const QByteArray &key : keys.split('\n'))
+            if (!key.isEmpty())
+                migrate.append(QString::fromUtf8(key));
+        const QByteArray answer = source->cli(migrate);
+        if (answer != "OK" && answer != "NOKEY") {
+            m_error = QStringLiteral("MIGRATE: %1").arg(QString::fromUtf8(answer));
+            return false;
+        }
+    }
+}
+
+bool ClusterSetup::finishSlotMigration(quint16 slot, quint16 to)
+{
+    const QByteArray id = nodeId(to);
+    // Every primary: the target first (it stops importing), then the others.
+    QList<RedisServerProcess *> primaries;
+    for (auto &node : m_nodes) {
+        if (!node->isRunning() || node->isPaused())
+            continue;
+        const QByteArray info = node->cli({ QStringLiteral("INFO"), QStringLiteral("replication") });
+        if (RedisServerProcess::infoField(info, "role") == "master")
+            node->port() == to ? primaries.prepend(node.get()) : primaries.append(node.get());
+    }
+    for (RedisServerProcess *primary : std::as_const(primaries)) {
+        const QByteArray answer = primary->cli({ QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"),
+            QString::number(slot), QStringLiteral("NODE"), QString::fromLatin1(id) });
+        if (answer != "OK") {
+            m_error = QStringLiteral("SETSLOT %1 NODE on %2: %3")
+                          .arg(slot)
+                          .arg(primary->port())
+                          .arg(QString::fromUtf8(answer));
+            return false;
+        }
+    }
+    if (!QTest::qWaitFor(
+            [&] {
+                for (auto &node : m_nodes)
+                    if (node->isRunning() && !node->isPaused() && primaryPortForSlot(slot) != to)
+                        return false;
+                return true;
+            },
+            10000)) {
+        m_error = QStringLiteral("slot %1 not served by %2 after 10 s").arg(slot).arg(to);
+        return false;
+    }
+    return true;
+}
+
 bool ClusterSetup::waitUntilHealthy(int timeoutMs)
 {
     QByteArray last;

@@ -40,6 +40,16 @@ public:
     RedisServerProcess *nodeOnPort(quint16 port);
     // The port of the primary serving this slot, as the first running node tells; 0 if none does.
     quint16 primaryPortForSlot(quint16 slot);
+    // The node's cluster ID (CLUSTER MYID); empty if it does not answer.
+    QByteArray nodeId(quint16 port);
+    // The three steps of moving a slot by hand, as `redis-cli --cluster reshard` does for each:
+    // IMPORTING on `to` and MIGRATING on `from`; MIGRATE of every key of the slot (ASK / TRYAGAIN
+    // answered meanwhile); then SETSLOT NODE on every primary, and wait until the nodes agree.
+    // False (with errorString()) when a node refuses a step.
+    bool beginSlotMigration(quint16 slot, quint16 from, quint16 to);
+    bool migrateSlotKeys(quint16 slot, quint16 from, quint16 to);
+    bool finishSlotMigration(quint16 slot, quint16 to);
+
     // Waits until every running node says cluster_state:ok (while starting: and knows the three
     // replicas). False on timeout.
     bool waitUntilHealthy(int timeoutMs = 30000);
