@@ -2,7 +2,9 @@
  * pipelined in batches on hiredis's blocking API. It returns once every PUBLISH is acknowledged, so
  * in drain mode the whole flood is queued for the subscriber when it exits.
  *
- *   bench_publisher --port P --channel C --count N [--size S] [--batch B] [--host H]
+ *   bench_publisher --port P --channel C --count N [--size S] [--batch B] [--host H] [--verb V]
+ *
+ * --verb SPUBLISH publishes on a shard channel (run-cluster-bench.sh); the default is PUBLISH.
  *
  * Prints: RESULT client=publisher n=N seconds=S rate=R receivers=<sum of PUBLISH replies>
  *         end=<CLOCK_MONOTONIC at the last reply> status=...
@@ -26,6 +28,7 @@ int main(int argc, char **argv)
 {
     const char *host = "127.0.0.1";
     const char *channel = "bench";
+    const char *verb = "PUBLISH";
     int port = 6379;
     long count = 0, size = 64, batch = 1000;
     long sent = 0, acked = 0, errors = 0, i;
@@ -49,12 +52,15 @@ int main(int argc, char **argv)
             size = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--batch") == 0)
             batch = atol(argv[i + 1]);
+        else if (strcmp(argv[i], "--verb") == 0)
+            verb = argv[i + 1];
         else
             break;
     }
     if (i != argc || count <= 0 || size < 0 || batch <= 0) {
         fprintf(
-            stderr, "usage: %s --port P --channel C --count N [--size S] [--batch B] [--host H]\n", argv[0]);
+            stderr, "usage: %s --port P --channel C --count N [--size S] [--batch B] [--host H] [--verb V]\n",
+            argv[0]);
         return 2;
     }
 
@@ -62,8 +68,8 @@ int main(int argc, char **argv)
     for (i = 0; i < size; ++i)
         payload[i] = (char)('a' + i % 26);
     {
-        const char *args[3] = { "PUBLISH", channel, payload };
-        size_t lens[3] = { 7, strlen(channel), (size_t)size };
+        const char *args[3] = { verb, channel, payload };
+        size_t lens[3] = { strlen(verb), strlen(channel), (size_t)size };
         /* Formatted once: the publisher is the load, not what is measured. */
         cmdlen = redisFormatCommandArgv(&cmd, 3, args, lens);
     }
