@@ -1,6 +1,7 @@
 #include "ChannelMonitor.h"
 
 #include "ChannelGlob.h"
+#include "KeyspaceNotification.h"
 #include "MessageSink.h"
 #include "PubSubServerPoller.h"
 #include "ShardGapTracker.h"
@@ -121,8 +122,17 @@ void ChannelMonitor::stop()
     m_client->disconnectFromServer();
 }
 
+// Keyspace notifications are published only by the node that holds the key: on a cluster their
+// patterns go on every primary (ClusterShardSubscribers), the others on the one subscriber.
+ClusterShardSubscribers *ChannelMonitor::everyPrimaryFor(const QByteArray &pattern) const
+{
+    return KeyspaceNotification::mayBe(pattern) ? m_client->clusterShardSubscribers() : nullptr;
+}
+
 bool ChannelMonitor::subscribePattern(const QByteArray &pattern)
 {
+    if (ClusterShardSubscribers *primaries = everyPrimaryFor(pattern))
+        return primaries->psubscribeEveryPrimary(pattern);
     return m_client->subscriber()->psubscribe(pattern);
 }
 
@@ -148,7 +158,10 @@ QList<QByteArray> ChannelMonitor::shardChannels() const
 
 void ChannelMonitor::unsubscribePattern(const QByteArray &pattern)
 {
-    m_client->subscriber()->punsubscribe(pattern);
+    if (ClusterShardSubscribers *primaries = everyPrimaryFor(pattern))
+        primaries->punsubscribeEveryPrimary(pattern);
+    else
+        m_client->subscriber()->punsubscribe(pattern);
 }
 
 void ChannelMonitor::unsubscribeChannel(const QByteArray &channel)
@@ -158,7 +171,10 @@ void ChannelMonitor::unsubscribeChannel(const QByteArray &channel)
 
 QList<QByteArray> ChannelMonitor::patterns() const
 {
-    return m_client->subscriber()->patterns();
+    QList<QByteArray> all = m_client->subscriber()->patterns();
+    if (const ClusterShardSubscribers *primaries = m_client->clusterShardSubscribers())
+        all += primaries->everyPrimaryPatterns();
+    return all;
 }
 
 QList<QByteArray> ChannelMonitor::channels() const
@@ -177,6 +193,13 @@ QList<QByteArray> ChannelMonitor::subscriptionsMatching(const QByteArray &channe
     for (const QByteArray &pattern : std::as_const(patterns))
         if (subscriber->isActive(TopicKind::Pattern, pattern) && ChannelGlob::matches(pattern, channel))
             matching << pattern;
+    if (const ClusterShardSubscribers *primaries = m_client->clusterShardSubscribers()) {
+        QList<QByteArray> everywhere = primaries->everyPrimaryPatterns();
+        std::sort(everywhere.begin(), everywhere.end());
+        for (const QByteArray &pattern : std::as_const(everywhere))
+            if (primaries->isPatternActive(pattern) && ChannelGlob::matches(pattern, channel))
+                matching << pattern;
+    }
     return matching;
 }
 
@@ -276,7 +299,10 @@ void ChannelMonitor::deliver(const QByteArray &pattern, const QByteArray &channe
         flushDeliveryGroup();
     }
     const int expected = m_lastExpected;
-    const qint64 readTimeMs = m_client->subscriber()->messageReadTimeMs();
+    // From a node's connection on a cluster (keyspace patterns), else from the subscriber.
+    const ClusterShardSubscribers *primaries = m_client->clusterShardSubscribers();
+    const qint64 pooledReadMs = primaries ? primaries->messageReadTimeMs() : 0;
+    const qint64 readTimeMs = pooledReadMs ? pooledReadMs : m_client->subscriber()->messageReadTimeMs();
     if (expected <= 1) {
         accept(pattern, channel, payload, readTimeMs);
         return;

@@ -18,6 +18,7 @@
 
 namespace Redwire {
 
+class ClusterShardSubscribers;
 class MessageSink;
 class PubSubServerPoller;
 class RedisClient;
@@ -54,7 +55,8 @@ public:
     // Records a gap still open (see finishOpenGap()), then disconnects.
     void stop();
 
-    // Topics; subscribing before start() is fine. False when the name is refused.
+    // Topics; subscribing before start() is fine. False when the name is refused. On a cluster a
+    // keyspace pattern (`__keyspace@…`, `__keyevent@…`) is subscribed on every primary.
     bool subscribePattern(const QByteArray &pattern);
     bool subscribeChannel(const QByteArray &channel);
     void unsubscribePattern(const QByteArray &pattern);
@@ -159,6 +161,7 @@ Q_SIGNALS:
     void published(const QByteArray &channel, qint64 receivers, const Redwire::RedisError &error);
 
 private:
+    ClusterShardSubscribers *everyPrimaryFor(const QByteArray &pattern) const;
     // SubscriberConnection::MessageHandler: every message, without a signal's cost.
     void handleMessage(const QByteArray &channel, const QByteArray &payload) override;
     void handlePatternMessage(

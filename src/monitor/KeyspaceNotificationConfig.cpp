@@ -57,40 +57,55 @@ void KeyspaceNotificationConfig::check()
     ask();
 }
 
+// Asked of every node (sendToEveryNode: on a cluster each node has its own setting and publishes
+// its own keys' events; elsewhere the one server): on when every node publishes key channels.
 void KeyspaceNotificationConfig::ask()
 {
     if (m_asking || !m_commands->isConnected())
         return;
     m_asking = true;
-    m_commands->send({ "CONFIG", "GET", Setting }, [this](const RedisReply &reply, const RedisError &error) {
-        m_asking = false;
-        if (const RedisError failure = RedisError::forCommand(reply, error)) {
-            if (failure.code() == RedisError::Code::PermissionDenied || reply.isError())
-                setState(State::Unknown, {},
-                    tr("Cannot tell whether the server publishes keyspace notifications: %1. If no key "
-                       "events arrive, ask an administrator to run: %2")
-                        .arg(failure.message(), enableCommand({})));
-            return; // a lost connection: asked again once connected
-        }
-        // [name, value]; an unknown setting (a server without keyspace notifications) is [].
-        if (!reply.isArray() || reply.size() < 2) {
-            setState(State::Unknown, {},
-                tr("The server does not report %1: keyspace notifications may not be supported.")
-                    .arg(QLatin1String(Setting)));
-            return;
-        }
-        const QByteArray flags = reply.at(1).bytes();
-        if (publishesKeyspaceChannels(flags))
-            setState(State::On, flags, {});
-        else
-            setState(State::Off, flags,
-                flags.isEmpty() ? tr("Keyspace notifications are off on this server (%1 is empty): no key "
-                                     "events will arrive.")
-                                      .arg(QLatin1String(Setting))
-                                : tr("Keyspace notifications are off on this server for key channels (%1 is "
-                                     "\"%2\"): no key events will arrive.")
-                                      .arg(QLatin1String(Setting), QString::fromLatin1(flags)));
-    });
+    m_commands->sendToEveryNode(
+        { "CONFIG", "GET", Setting }, [this](const QList<CommandConnection::NodeReply> &replies) {
+            m_asking = false;
+            const bool several = replies.size() > 1;
+            const auto where = [several](const CommandConnection::NodeReply &node) {
+                return several ? tr(" (on %1)").arg(node.node.displayName()) : QString();
+            };
+            QByteArray onFlags;
+            for (const CommandConnection::NodeReply &node : replies) {
+                if (const RedisError failure = RedisError::forCommand(node.reply, node.error)) {
+                    if (failure.code() == RedisError::Code::PermissionDenied || node.reply.isError())
+                        setState(State::Unknown, {},
+                            tr("Cannot tell whether the server publishes keyspace notifications: %1%2. If "
+                               "no key events arrive, ask an administrator to run: %3")
+                                .arg(failure.message(), where(node), enableCommand({})));
+                    return; // a lost connection: asked again once connected
+                }
+                // [name, value]; an unknown setting (a server without keyspace notifications) is [].
+                if (!node.reply.isArray() || node.reply.size() < 2) {
+                    setState(State::Unknown, {},
+                        tr("The server does not report %1%2: keyspace notifications may not be supported.")
+                            .arg(QLatin1String(Setting), where(node)));
+                    return;
+                }
+                const QByteArray flags = node.reply.at(1).bytes();
+                if (!publishesKeyspaceChannels(flags)) {
+                    setState(State::Off, flags,
+                        flags.isEmpty()
+                            ? tr("Keyspace notifications are off on this server%1 (%2 is empty): no key "
+                                 "events will arrive.")
+                                  .arg(where(node), QLatin1String(Setting))
+                            : tr("Keyspace notifications are off on this server%1 for key channels (%2 is "
+                                 "\"%3\"): no key events will arrive.")
+                                  .arg(where(node), QLatin1String(Setting), QString::fromLatin1(flags)));
+                    return;
+                }
+                if (onFlags.isEmpty())
+                    onFlags = flags;
+            }
+            if (!onFlags.isEmpty())
+                setState(State::On, onFlags, {});
+        });
 }
 
 void KeyspaceNotificationConfig::enable()
@@ -100,26 +115,33 @@ void KeyspaceNotificationConfig::enable()
     m_enabling = true;
     Q_EMIT changed();
     const QByteArray flags = enabledFlags(m_flags);
-    m_commands->send(
-        { "CONFIG", "SET", Setting, flags }, [this, flags](const RedisReply &reply, const RedisError &error) {
+    m_commands->sendToEveryNode({ "CONFIG", "SET", Setting, flags },
+        [this, flags](const QList<CommandConnection::NodeReply> &replies) {
             m_enabling = false;
-            if (const RedisError failure = RedisError::forCommand(reply, error)) {
+            for (const CommandConnection::NodeReply &node : replies) {
+                const RedisError failure = RedisError::forCommand(node.reply, node.error);
+                if (!failure)
+                    continue;
+                const QString reason = replies.size() > 1
+                    ? tr("%1, on %2").arg(failure.message(), node.node.displayName())
+                    : failure.message();
                 const QString message = failure.code() == RedisError::Code::PermissionDenied
                     ? tr("This user may not change the server's configuration (%1). Ask an administrator to "
                          "run: %2")
-                          .arg(failure.message(), enableCommand(m_flags))
+                          .arg(reason, enableCommand(m_flags))
                     : tr("Cannot turn keyspace notifications on (%1). An administrator can run: %2")
-                          .arg(failure.message(), enableCommand(m_flags));
-                qCInfo(lcKeyspaceConfig) << "CONFIG SET refused:" << failure.message();
+                          .arg(reason, enableCommand(m_flags));
+                qCInfo(lcKeyspaceConfig) << "CONFIG SET refused:" << reason;
                 m_message = message;
                 Q_EMIT changed();
                 Q_EMIT enableFailed(message);
                 return;
             }
-            qCInfo(lcKeyspaceConfig) << "notify-keyspace-events set to" << flags;
+            qCInfo(lcKeyspaceConfig) << "notify-keyspace-events set to" << flags << "on" << replies.size()
+                                     << "node(s)";
+            // No changed() before the answer: the setting read before the change still says off.
             m_wanted = true;
             ask();
-            Q_EMIT changed();
         });
 }
 

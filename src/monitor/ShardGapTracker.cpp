@@ -15,6 +15,7 @@ namespace Redwire {
 
 ShardGapTracker::ShardGapTracker(ClusterShardSubscribers *shards, QObject *parent)
     : QObject(parent)
+    , m_shards(shards)
 {
     connect(shards, &ClusterShardSubscribers::heartbeatReceived, this,
         [this](const ServerAddress &node, const QByteArray &payload) {
@@ -39,20 +40,27 @@ void ShardGapTracker::interrupted(
 {
     if (!m_watching)
         return;
-    const qint64 mark = m_lastMarkMs.value(node.displayName(), -1);
+    // A primary that joined (keyspace patterns) was not one when the map last said so.
+    const qint64 mark = std::max(m_lastMarkMs.value(node.displayName(), -1), m_shards->notPrimaryAtMs(node));
     OpenGap open;
     open.gap.sinceMs = QDateTime::currentMSecsSinceEpoch();
-    QStringList names;
+    QStringList shardNames;
+    QStringList patternNames;
+    const QList<QByteArray> patterns = m_shards->everyPrimaryPatterns();
     for (const QByteArray &channel : channels) {
         open.gap.sinceMs = std::min(open.gap.sinceMs, std::max(mark, m_confirmedAtMs.value(channel, -1)));
         open.waiting.insert(channel);
-        names.append(QString::fromUtf8(channel));
+        (patterns.contains(channel) ? patternNames : shardNames).append(QString::fromUtf8(channel));
     }
+    QStringList names;
+    if (!shardNames.isEmpty())
+        names.append(tr("sharded channel(s) %1").arg(shardNames.join(QLatin1String(", "))));
+    if (!patternNames.isEmpty())
+        names.append(tr("pattern(s) %1 on every primary").arg(patternNames.join(QLatin1String(", "))));
     open.gap.sinceMs = std::max<qint64>(open.gap.sinceMs, 0);
     open.gap.cause = SubscriptionGap::Cause::ConnectionLost;
     open.gap.channels = channels;
-    open.gap.reason = tr("sharded channel(s) %1 on %2: %3")
-                          .arg(names.join(QLatin1String(", ")), node.displayName(), reason);
+    open.gap.reason = tr("%1 on %2: %3").arg(names.join(QLatin1String("; ")), node.displayName(), reason);
     qCInfo(lcMonitor) << "shard subscription broken:" << open.gap.reason << "- last known subscribed at"
                       << open.gap.sinceMs;
     m_open.append(open);

@@ -48,6 +48,7 @@ private:
     void settled(const QByteArray &channel);
     void record(OpenGap open, bool resumed);
 
+    ClusterShardSubscribers *m_shards;
     QHash<QString, qint64> m_lastMarkMs; // per node
     QHash<QByteArray, qint64> m_confirmedAtMs; // per channel, on its current node
     QList<OpenGap> m_open;

@@ -3,6 +3,7 @@
 #include "ClusterCommandRouter.h"
 #include "ClusterSlot.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 
@@ -14,7 +15,7 @@ using TopicKind = SubscriberConnection::TopicKind;
 
 // Messages of one node's connection, handed to the owner's handler with that connection known
 // (messageReadTimeMs()). The classic frames on a node's connection are the heartbeat channel's,
-// which never reach a handler.
+// which never reach a handler; pattern frames are the patterns on every primary.
 class ClusterShardSubscribers::NodeHandler : public SubscriberConnection::MessageHandler
 {
 public:
@@ -23,7 +24,15 @@ public:
         , m_connection(connection)
     { }
     void handleMessage(const QByteArray &, const QByteArray &) override { }
-    void handlePatternMessage(const QByteArray &, const QByteArray &, const QByteArray &) override { }
+    void handlePatternMessage(
+        const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload) override
+    {
+        if (!m_owner->m_handler)
+            return;
+        m_owner->m_delivering = m_connection;
+        m_owner->m_handler->handlePatternMessage(pattern, channel, payload);
+        m_owner->m_delivering = nullptr;
+    }
     void handleShardMessage(const QByteArray &channel, const QByteArray &payload) override
     {
         if (!m_owner->m_handler)
@@ -87,7 +96,7 @@ void ClusterShardSubscribers::setMessageHandler(SubscriberConnection::MessageHan
 void ClusterShardSubscribers::start()
 {
     m_running = true;
-    if (!m_assigned.isEmpty())
+    if (wantsAnything())
         m_refreshTimer.start();
     reconcile();
 }
@@ -100,25 +109,40 @@ void ClusterShardSubscribers::stop()
     for (Node *node : nodes)
         closeNode(node);
     m_active.clear();
+    m_patternsActive.clear();
     for (auto it = m_assigned.begin(); it != m_assigned.end(); ++it)
         it.value().clear();
 }
 
+// An empty name is refused at once, as SubscriberConnection refuses it.
+bool ClusterShardSubscribers::usable(TopicKind kind, const QByteArray &name)
+{
+    if (!name.isEmpty())
+        return true;
+    Q_EMIT subscriptionFailed(kind, name,
+        RedisError(RedisError::Code::InvalidArgument,
+            kind == TopicKind::Pattern ? tr("Not a usable pattern.") : tr("Not a usable channel name.")));
+    return false;
+}
+
+// Something more is wanted: placed now when running, and the map read again every few seconds.
+void ClusterShardSubscribers::wantedMore()
+{
+    if (!m_running)
+        return;
+    m_refreshTimer.start();
+    reconcile();
+}
+
 bool ClusterShardSubscribers::subscribe(const QByteArray &shardChannel)
 {
-    if (shardChannel.isEmpty()) {
-        Q_EMIT subscriptionFailed(TopicKind::ShardChannel, shardChannel,
-            RedisError(RedisError::Code::InvalidArgument, tr("Not a usable channel name.")));
+    if (!usable(TopicKind::ShardChannel, shardChannel))
         return false;
-    }
     if (m_assigned.contains(shardChannel))
         return true;
     m_assigned.insert(shardChannel, QString());
     m_redirects.remove(shardChannel);
-    if (m_running) {
-        m_refreshTimer.start();
-        reconcile();
-    }
+    wantedMore();
     return true;
 }
 
@@ -133,10 +157,95 @@ void ClusterShardSubscribers::unsubscribe(const QByteArray &shardChannel)
     m_redirects.remove(shardChannel);
     if (Node *node = m_nodes.value(key))
         node->connection->sunsubscribe(shardChannel);
-    if (m_assigned.isEmpty())
+    if (!wantsAnything())
         m_refreshTimer.stop();
     Q_EMIT unsubscribed(TopicKind::ShardChannel, shardChannel);
     closeIdleNodes();
+}
+
+bool ClusterShardSubscribers::psubscribeEveryPrimary(const QByteArray &pattern)
+{
+    if (!usable(TopicKind::Pattern, pattern))
+        return false;
+    if (m_everyPrimary.contains(pattern))
+        return true;
+    m_everyPrimary.insert(pattern);
+    wantedMore();
+    return true;
+}
+
+void ClusterShardSubscribers::punsubscribeEveryPrimary(const QByteArray &pattern)
+{
+    if (!forgetPattern(pattern))
+        return;
+    Q_EMIT unsubscribed(TopicKind::Pattern, pattern);
+    closeIdleNodes();
+}
+
+bool ClusterShardSubscribers::forgetPattern(const QByteArray &pattern)
+{
+    if (!m_everyPrimary.remove(pattern))
+        return false;
+    m_patternsActive.remove(pattern);
+    for (Node *node : std::as_const(m_nodes))
+        node->connection->punsubscribe(pattern);
+    if (!wantsAnything())
+        m_refreshTimer.stop();
+    return true;
+}
+
+qint64 ClusterShardSubscribers::notPrimaryAtMs(const ServerAddress &node) const
+{
+    return m_notPrimaryAtMs.value(keyOf(node), -1);
+}
+
+QList<ServerAddress> ClusterShardSubscribers::primaries() const
+{
+    return m_router->topology().slotOwners();
+}
+
+bool ClusterShardSubscribers::patternOnEveryPrimary(const QByteArray &pattern) const
+{
+    const QList<ServerAddress> all = primaries();
+    for (const ServerAddress &primary : all) {
+        const Node *node = m_nodes.value(keyOf(primary));
+        if (!node || !node->connection->isActive(TopicKind::Pattern, pattern))
+            return false;
+    }
+    return !all.isEmpty();
+}
+
+void ClusterShardSubscribers::patternConfirmed(const QByteArray &pattern)
+{
+    if (!m_everyPrimary.contains(pattern) || m_patternsActive.contains(pattern)
+        || !patternOnEveryPrimary(pattern))
+        return;
+    m_patternsActive.insert(pattern);
+    Q_EMIT subscribed(TopicKind::Pattern, pattern);
+}
+
+// A node refused a pattern (ACL): it is given up everywhere, as one server's refusal would be.
+void ClusterShardSubscribers::patternRefused(const QByteArray &pattern, const RedisError &error)
+{
+    if (!forgetPattern(pattern))
+        return;
+    Q_EMIT subscriptionFailed(TopicKind::Pattern, pattern, error);
+    closeIdleNodes();
+}
+
+// The patterns that counted as subscribed and are not on every primary any more.
+QList<QByteArray> ClusterShardSubscribers::patternsBroken()
+{
+    QList<QByteArray> broken;
+    for (auto it = m_patternsActive.begin(); it != m_patternsActive.end();) {
+        if (patternOnEveryPrimary(*it)) {
+            ++it;
+            continue;
+        }
+        broken.append(*it);
+        it = m_patternsActive.erase(it);
+    }
+    return broken;
 }
 
 ServerAddress ClusterShardSubscribers::nodeOf(const QByteArray &shardChannel) const
@@ -177,6 +286,34 @@ void ClusterShardSubscribers::reconcile()
         Node *node = m_nodes.value(placed);
         if (node && !node->connection->shardChannels().contains(channel))
             node->connection->ssubscribe(channel);
+    }
+    if (!m_everyPrimary.isEmpty()) {
+        const QList<ServerAddress> all = primaries();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (const ClusterNode &node : map.nodes())
+            if (!all.contains(node.address))
+                m_notPrimaryAtMs.insert(keyOf(node.address), now);
+        for (const ServerAddress &primary : all) {
+            Node &node = nodeFor(primary);
+            const QList<QByteArray> subscribed = node.connection->patterns();
+            for (const QByteArray &pattern : std::as_const(m_everyPrimary))
+                if (!subscribed.contains(pattern))
+                    node.connection->psubscribe(pattern);
+        }
+        // A primary that joined (a failover, a node added) is not heard until it confirms.
+        for (const ServerAddress &primary : all) {
+            const Node *node = m_nodes.value(keyOf(primary));
+            QList<QByteArray> broken;
+            for (const QByteArray &pattern : std::as_const(m_patternsActive))
+                if (!node->connection->isActive(TopicKind::Pattern, pattern))
+                    broken.append(pattern);
+            if (broken.isEmpty())
+                continue;
+            for (const QByteArray &pattern : std::as_const(broken))
+                m_patternsActive.remove(pattern);
+            interrupt(
+                primary, broken, tr("%1 became a primary; subscribing there").arg(primary.displayName()));
+        }
     }
     closeIdleNodes();
 }
@@ -222,11 +359,15 @@ ClusterShardSubscribers::Node &ClusterShardSubscribers::nodeFor(const ServerAddr
         [this, node](TopicKind kind, const QByteArray &name) {
             if (kind == TopicKind::ShardChannel)
                 nodeSubscribed(node, name);
+            else if (kind == TopicKind::Pattern)
+                patternConfirmed(name);
         });
     connect(connection, &SubscriberConnection::subscriptionFailed, this,
         [this, node](TopicKind kind, const QByteArray &name, const RedisError &error) {
             if (kind == TopicKind::ShardChannel)
                 nodeRefused(node, name, error);
+            else if (kind == TopicKind::Pattern)
+                patternRefused(name, error);
         });
     connect(connection, &SubscriberConnection::shardChannelDropped, this,
         [this, node](const QByteArray &name) { nodeDropped(node, name); });
@@ -247,6 +388,9 @@ void ClusterShardSubscribers::closeIdleNodes()
             QSet<QString> used;
             for (const QString &key : std::as_const(m_assigned))
                 used.insert(key);
+            if (!m_everyPrimary.isEmpty())
+                for (const ServerAddress &primary : primaries())
+                    used.insert(keyOf(primary));
             for (auto it = m_nodes.begin(); it != m_nodes.end();) {
                 if (used.contains(it.key())) {
                     ++it;
@@ -287,6 +431,7 @@ void ClusterShardSubscribers::nodeStateChanged(Node *node)
     for (auto it = m_assigned.cbegin(); it != m_assigned.cend(); ++it)
         if (it.value() == key && m_active.remove(it.key()))
             broken.append(it.key());
+    broken += patternsBroken();
     if (broken.isEmpty())
         return;
     const QString error = node->connection->errorString();
@@ -320,7 +465,7 @@ void ClusterShardSubscribers::nodeRefused(Node *node, const QByteArray &channel,
     }
     m_assigned.remove(channel);
     m_redirects.remove(channel);
-    if (m_assigned.isEmpty())
+    if (!wantsAnything())
         m_refreshTimer.stop();
     Q_EMIT subscriptionFailed(TopicKind::ShardChannel, channel, error);
     closeIdleNodes();

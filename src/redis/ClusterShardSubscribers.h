@@ -27,6 +27,13 @@ class ClusterCommandRouter;
 // A subscription that was confirmed and then broke (its node's connection lost, the channel moved
 // or dropped) is reported by channelsInterrupted(); it is back at its subscribed(). Messages go to
 // the handler and shardMessageReceived() as a SubscriberConnection's do.
+//
+// The same connections carry the patterns that must be heard on every primary: keyspace
+// notifications (`__keyspace@…`) are published only by the node that holds the key. Such a
+// pattern is subscribed on each primary of the map (a new one after a failover, as soon as the map
+// names it); it counts as subscribed() once every primary has confirmed it, and as interrupted
+// (channelsInterrupted, with the patterns among the names) when one of them is lost or a primary
+// it is not confirmed on yet joins. Its messages go to the handler's handlePatternMessage().
 class ClusterShardSubscribers : public QObject
 {
     Q_OBJECT
@@ -49,6 +56,15 @@ public:
     bool subscribe(const QByteArray &shardChannel);
     void unsubscribe(const QByteArray &shardChannel);
     QList<QByteArray> channels() const { return m_assigned.keys(); }
+
+    // Patterns on every primary (above).
+    bool psubscribeEveryPrimary(const QByteArray &pattern);
+    void punsubscribeEveryPrimary(const QByteArray &pattern);
+    QList<QByteArray> everyPrimaryPatterns() const { return m_everyPrimary.values(); }
+    bool isPatternActive(const QByteArray &pattern) const { return m_patternsActive.contains(pattern); }
+    // When the map last named this node without slots (a replica), ms since the epoch; -1 if never.
+    // A primary that joined published nothing for these patterns before then.
+    qint64 notPrimaryAtMs(const ServerAddress &node) const;
     bool isActive(const QByteArray &shardChannel) const { return m_active.contains(shardChannel); }
     // The node the channel is subscribed on (or being subscribed on); invalid while no node serves
     // its slot.
@@ -61,7 +77,8 @@ public:
 
 Q_SIGNALS:
     void shardMessageReceived(const QByteArray &shardChannel, const QByteArray &payload);
-    // Kind: always ShardChannel (the signals of SubscriberConnection, for the same receivers).
+    // Kind: ShardChannel, or Pattern for the patterns on every primary (the signals of
+    // SubscriberConnection, for the same receivers).
     void subscribed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name);
     void unsubscribed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name);
     void subscriptionFailed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name,
@@ -88,6 +105,15 @@ private:
     void nodeUnsubscribed(Node *node, const QByteArray &channel);
     void nodeRefused(Node *node, const QByteArray &channel, const RedisError &error);
     void nodeDropped(Node *node, const QByteArray &channel);
+    bool usable(SubscriberConnection::TopicKind kind, const QByteArray &name);
+    void wantedMore();
+    bool forgetPattern(const QByteArray &pattern);
+    QList<ServerAddress> primaries() const;
+    bool patternOnEveryPrimary(const QByteArray &pattern) const;
+    void patternConfirmed(const QByteArray &pattern);
+    void patternRefused(const QByteArray &pattern, const RedisError &error);
+    QList<QByteArray> patternsBroken();
+    bool wantsAnything() const { return !m_assigned.isEmpty() || !m_everyPrimary.isEmpty(); }
 
     ConnectionOptions m_options;
     ClusterCommandRouter *m_router;
@@ -98,6 +124,9 @@ private:
     QHash<QByteArray, QString> m_assigned;
     QSet<QByteArray> m_active; // confirmed on their node
     QHash<QByteArray, int> m_redirects; // MOVED answers in a row
+    QSet<QByteArray> m_everyPrimary; // patterns wanted on every primary
+    QSet<QByteArray> m_patternsActive; // ... and confirmed on each
+    QHash<QString, qint64> m_notPrimaryAtMs;
     QTimer m_refreshTimer { this };
     const SubscriberConnection *m_delivering = nullptr;
     bool m_running = false;

@@ -91,8 +91,17 @@ void RedisClient::setUpFollower()
         connect(m_cluster, &ClusterNodeFollower::resolutionFailed, this, &RedisClient::clusterUnavailable);
         m_shards = new ClusterShardSubscribers(m_options, m_router, m_subscriber->heartbeatChannel(), this);
         m_shards->setMessageHandler(m_messageHandler);
-        connect(m_shards, &ClusterShardSubscribers::subscribed, this, &RedisClient::topicSubscribed);
-        connect(m_shards, &ClusterShardSubscribers::subscriptionFailed, this, &RedisClient::topicFailed);
+        // Its shard channels' only (its patterns on every primary are the monitor's, not objects).
+        connect(m_shards, &ClusterShardSubscribers::subscribed, this,
+            [this](SubscriberConnection::TopicKind kind, const QByteArray &name) {
+                if (kind == SubscriberConnection::TopicKind::ShardChannel)
+                    topicSubscribed(kind, name);
+            });
+        connect(m_shards, &ClusterShardSubscribers::subscriptionFailed, this,
+            [this](SubscriberConnection::TopicKind kind, const QByteArray &name, const RedisError &error) {
+                if (kind == SubscriberConnection::TopicKind::ShardChannel)
+                    topicFailed(kind, name, error);
+            });
         connect(m_shards, &ClusterShardSubscribers::channelsInterrupted, this,
             [this](const ServerAddress &, const QList<QByteArray> &channels) {
                 setShardTopicsPending(channels);

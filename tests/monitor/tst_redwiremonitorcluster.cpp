@@ -2,7 +2,8 @@
 // cluster: it watches classic Pub/Sub from one node (a PUBLISH on any node reaches it), moves to
 // another node when its node is shut down, with one gap line, and every message published is
 // either printed or inside the gap; shard channels on their slots' owners, following a moved
-// slot with a gap line of their own. What it cannot do on a cluster yet is a usage error (exit 2);
+// slot with a gap line of their own; keyspace notifications from every primary (each node
+// publishes its own keys' events), following a failover with a gap line. A usage error is exit 2;
 // no node answering is exit 3.
 #include "ClusterSetup.h"
 #include "ConnectionOptionsFor.h"
@@ -14,6 +15,9 @@
 #include "redis/RedisClient.h"
 #include "redis/SubscriberConnection.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -44,6 +48,8 @@ private Q_SLOTS:
     void shardChannelsOnOneNodeAndAcrossTheCluster();
     void shardGapIsOpenUntilTheChannelIsBack();
     void replayIntoTheCluster();
+    void keyspaceEventsFromEveryPrimary();
+    void keyEventsFollowAPrimaryShutDown();
 };
 
 void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
@@ -51,8 +57,6 @@ void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QByteArray>("message");
     const QString url = QStringLiteral("redis+cluster://127.0.0.1:7000,127.0.0.1:7001");
-    QTest::newRow("--keyspace") << QStringList { "--url", url, "--keyspace" }
-                                << QByteArray("--keyspace does not watch a cluster yet");
     QTest::newRow("--host") << QStringList { "--url", url, "--host", "localhost" }
                             << QByteArray("--host cannot be combined with a redis+cluster:// address");
     QTest::newRow("password") << QStringList { "-u", "redis+cluster://u:secret@127.0.0.1:7000" }
@@ -341,6 +345,141 @@ void TestRedwireMonitorCluster::replayIntoTheCluster()
     std::sort(received.begin(), received.end());
     std::sort(expected.begin(), expected.end());
     QCOMPARE(received, expected);
+}
+
+// --keyspace on a cluster: each node publishes the events of its own keys only, so the pattern is
+// subscribed on every primary, and --enable-keyspace-events turns them on on every node. A key on
+// each primary is written: three events. Then a primary fails over (CLUSTER FAILOVER on its
+// replica, the old primary stays up as a replica): the monitor subscribes on the new primary, says
+// so on stderr and prints a gap line; a key written there afterwards is printed.
+void TestRedwireMonitorCluster::keyspaceEventsFromEveryPrimary()
+{
+    ClusterSetup cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    QMap<quint16, QString> keyOn; // primary port -> a key it serves
+    for (int i = 0; keyOn.size() < 3 && i < 100; ++i) {
+        const QString key = QStringLiteral("user:{%1}:name").arg(i);
+        const quint16 owner = cluster.primaryPortForSlot(
+            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", key }).toUInt()));
+        if (owner && !keyOn.contains(owner))
+            keyOn.insert(owner, key);
+    }
+    QCOMPARE(keyOn.size(), 3);
+
+    ProgramRun run(monitor,
+        { "--url", cluster.url(), "--keyspace", "user:*", "--enable-keyspace-events", "--format", "jsonl" });
+    QVERIFY2(run.waitForStderr("keyspace notifications are on"), run.err().constData());
+    QVERIFY2(run.waitForStderr("subscribed to 1 topic"), run.err().constData());
+    for (int i = 0; i < ClusterSetup::NodeCount; ++i)
+        QVERIFY2(cluster.node(i).cli({ "CONFIG", "GET", "notify-keyspace-events" }).contains('K'),
+            qPrintable(QString::number(cluster.node(i).port())));
+    for (auto it = keyOn.cbegin(); it != keyOn.cend(); ++it) {
+        QCOMPARE(cluster.nodeOnPort(it.key())->cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"));
+        QCOMPARE(cluster.nodeOnPort(it.key())->cli({ "SET", it.value(), "ada" }), QByteArray("OK"));
+    }
+    QVERIFY2(run.waitForStdoutLines(3), run.out().constData());
+    QSet<QString> keysSeen;
+    for (const QByteArray &line : run.lines()) {
+        const QJsonObject keyspace = QJsonDocument::fromJson(line).object().value("keyspace").toObject();
+        QCOMPARE(keyspace.value("event").toString(), QStringLiteral("set"));
+        keysSeen.insert(keyspace.value("key").toString());
+    }
+    QCOMPARE(keysSeen, QSet<QString>(keyOn.cbegin(), keyOn.cend()));
+
+    // A primary fails over; the old one stays up.
+    const quint16 oldPrimary = keyOn.firstKey();
+    const QString movedKey = keyOn.first();
+    const quint16 slot = quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", movedKey }).toUInt());
+    RedisServerProcess *replica = nullptr;
+    for (int i = 0; i < ClusterSetup::NodeCount && !replica; ++i) {
+        const QByteArray info = cluster.node(i).cli({ "INFO", "replication" });
+        if (RedisServerProcess::infoField(info, "master_port").toUInt() == oldPrimary)
+            replica = &cluster.node(i);
+    }
+    QVERIFY(replica);
+    QCOMPARE(replica->cli({ "CLUSTER", "FAILOVER" }), QByteArray("OK"));
+    QTRY_COMPARE_WITH_TIMEOUT(cluster.primaryPortForSlot(slot), replica->port(), 20000);
+    QVERIFY2(run.waitForStderr("key events of 127.0.0.1:" + QByteArray::number(replica->port())),
+        run.err().constData());
+    QVERIFY2(run.waitForStderr("gap: messages published from "), run.err().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(replica->cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 20000);
+    QCOMPARE(replica->cli({ "SET", movedKey, "after the failover" }), QByteArray("OK"));
+    QVERIFY2(run.waitForStdoutLines(3 + 1 + 1), run.out().constData());
+    QVERIFY(run.sendSignal(SIGTERM));
+    REDWIRE_CHECK_EXIT(run, 0);
+    const QList<QByteArray> lines = run.lines();
+    QCOMPARE(lines.size(), 5);
+    const QJsonObject gap = QJsonDocument::fromJson(lines.at(3)).object();
+    QCOMPARE(gap.value("event").toString(), QStringLiteral("gap"));
+    QCOMPARE(gap.value("channels").toArray().first().toString(), QStringLiteral("__keyspace@0__:user:*"));
+    QVERIFY2(
+        gap.value("reason").toString().contains(QStringLiteral("on every primary")), lines.at(3).constData());
+    const QJsonObject last = QJsonDocument::fromJson(lines.at(4)).object().value("keyspace").toObject();
+    QCOMPARE(last.value("key").toString(), movedKey);
+}
+
+// The monitor's key events when a primary is shut down (SHUTDOWN NOSAVE): the pattern breaks on
+// that node (one gap, from the last time mark heard there), the cluster fails over, the pattern is
+// subscribed on the promoted replica, and its keys' events arrive again. Counted: every SET made
+// while subscribed everywhere is in the buffer.
+void TestRedwireMonitorCluster::keyEventsFollowAPrimaryShutDown()
+{
+    ClusterSetup cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    for (int i = 0; i < ClusterSetup::NodeCount; ++i)
+        QCOMPARE(cluster.node(i).cli({ "CONFIG", "SET", "notify-keyspace-events", "KA" }), QByteArray("OK"));
+    Redwire::ChannelMonitor monitor(RedwireTest::connectionOptionsForUrl(cluster.url()));
+    QList<Redwire::SubscriptionGap> gaps;
+    connect(&monitor, &Redwire::ChannelMonitor::gapRecorded, this,
+        [&](const Redwire::SubscriptionGap &gap) { gaps.append(gap); });
+    const QByteArray pattern = "__keyspace@0__:k:*";
+    QVERIFY(monitor.subscribePattern(pattern));
+    QVERIFY(monitor.patterns().contains(pattern));
+    monitor.start();
+    Redwire::ClusterShardSubscribers *primaries = monitor.client()->clusterShardSubscribers();
+    QTRY_VERIFY_WITH_TIMEOUT(primaries->isPatternActive(pattern), 20000);
+    QCOMPARE(primaries->connections().size(), 3);
+
+    // A primary that is not the one the monitor's classic connections are on.
+    const quint16 entry = monitor.client()->subscriber()->options().port;
+    quint16 victim = 0;
+    QString key;
+    for (int i = 0; i < 100 && !victim; ++i) {
+        const QString candidate = QStringLiteral("k:{%1}").arg(i);
+        const quint16 owner = cluster.primaryPortForSlot(
+            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", candidate }).toUInt()));
+        if (owner && owner != entry && owner != cluster.node(0).port()) {
+            victim = owner;
+            key = candidate;
+        }
+    }
+    QVERIFY(victim);
+    const quint16 slot = quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", key }).toUInt());
+    const auto keysSeen = [&monitor] {
+        QStringList seen;
+        for (qsizetype i = 0; i < monitor.buffer().size(); ++i)
+            seen.append(monitor.buffer().at(i).isGap() ? QStringLiteral("(gap)")
+                                                       : QString::fromUtf8(monitor.buffer().at(i).channel));
+        return seen;
+    };
+    QCOMPARE(cluster.nodeOnPort(victim)->cli({ "SET", key, "1" }), QByteArray("OK"));
+    QTRY_COMPARE_WITH_TIMEOUT(keysSeen(), QStringList { "__keyspace@0__:" + key }, 10000);
+
+    cluster.nodeOnPort(victim)->cli({ "SHUTDOWN", "NOSAVE" });
+    QTRY_VERIFY_WITH_TIMEOUT(!primaries->isPatternActive(pattern), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        cluster.primaryPortForSlot(slot) != victim && cluster.primaryPortForSlot(slot) != 0, 30000);
+    const quint16 promoted = cluster.primaryPortForSlot(slot);
+    QTRY_VERIFY_WITH_TIMEOUT(primaries->isPatternActive(pattern), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(gaps.size(), 1, 10000);
+    QVERIFY(gaps.at(0).resumed);
+    QCOMPARE(gaps.at(0).channels, QByteArrayList { pattern });
+    QVERIFY2(gaps.at(0).reason.contains(QString::number(victim)), qPrintable(gaps.at(0).reason));
+    QVERIFY(gaps.at(0).sinceMs <= gaps.at(0).timeMs);
+    QCOMPARE(cluster.nodeOnPort(promoted)->cli({ "SET", key, "2" }), QByteArray("OK"));
+    const QString channel = "__keyspace@0__:" + key;
+    QTRY_COMPARE_WITH_TIMEOUT(keysSeen(), (QStringList { channel, QStringLiteral("(gap)"), channel }), 10000);
+    monitor.stop();
 }
 
 QTEST_GUILESS_MAIN(TestRedwireMonitorCluster)

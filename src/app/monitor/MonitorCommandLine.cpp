@@ -352,11 +352,6 @@ MonitorCommandLine::Outcome MonitorCommandLine::parse(
                 return Outcome::UsageError;
             }
         }
-        if (!options.keyPatterns.isEmpty()) {
-            m_error = tr("--keyspace does not watch a cluster yet (each node sends only its own keys' "
-                         "events): give one node's address, as redis://host:port.");
-            return Outcome::UsageError;
-        }
     }
     if (connection.topology == Redwire::Topology::Sentinel) {
         for (const QCommandLineOption *option : { &host, &port, &socket }) {

@@ -90,14 +90,22 @@ MonitorSession::MonitorSession(const MonitorOptions &options, OutputWriter *outp
     if (ClusterShardSubscribers *shards = client->clusterShardSubscribers()) {
         connect(shards, &ClusterShardSubscribers::subscribed, this, &MonitorSession::topicConfirmed);
         connect(shards, &ClusterShardSubscribers::channelsInterrupted, this,
-            [this](const ServerAddress &node, const QList<QByteArray> &channels, const QString &reason) {
+            [this, shards](
+                const ServerAddress &node, const QList<QByteArray> &channels, const QString &reason) {
                 QStringList names;
+                QStringList patterns;
+                const QList<QByteArray> everyPrimary = shards->everyPrimaryPatterns();
                 for (const QByteArray &channel : channels)
-                    names.append(QString::fromUtf8(TextMessageFormatter::terminalSafe(channel)));
-                note(tr("sharded channel(s) %1 on %2 interrupted (%3); subscribing where the slot is "
-                        "served now")
-                         .arg(names.join(QLatin1String(", ")), node.displayName(),
-                             QString::fromUtf8(TextMessageFormatter::terminalSafe(reason.toUtf8()))));
+                    (everyPrimary.contains(channel) ? patterns : names)
+                        .append(QString::fromUtf8(TextMessageFormatter::terminalSafe(channel)));
+                const QString why = QString::fromUtf8(TextMessageFormatter::terminalSafe(reason.toUtf8()));
+                if (!names.isEmpty())
+                    note(tr("sharded channel(s) %1 on %2 interrupted (%3); subscribing where the slot is "
+                            "served now")
+                             .arg(names.join(QLatin1String(", ")), node.displayName(), why));
+                if (!patterns.isEmpty())
+                    note(tr("key events of %1 interrupted (%2); subscribing on every primary again")
+                             .arg(node.displayName(), why));
             });
     }
     connect(m_monitor, &ChannelMonitor::subscriptionFailed, this, &MonitorSession::topicRefused);
