@@ -184,6 +184,17 @@ QList<QByteArray> ChannelMonitor::channels() const
 
 QList<QByteArray> ChannelMonitor::subscriptionsMatching(const QByteArray &channel) const
 {
+    // A channel that a pattern on every primary covers comes from the primaries only (below).
+    if (const ClusterShardSubscribers *primaries = m_client->clusterShardSubscribers()) {
+        QList<QByteArray> everywhere = primaries->everyPrimaryPatterns();
+        std::sort(everywhere.begin(), everywhere.end());
+        QList<QByteArray> matching;
+        for (const QByteArray &pattern : std::as_const(everywhere))
+            if (primaries->isPatternActive(pattern) && ChannelGlob::matches(pattern, channel))
+                matching << pattern;
+        if (!matching.isEmpty())
+            return matching;
+    }
     const SubscriberConnection *subscriber = m_client->subscriber();
     QList<QByteArray> matching;
     if (subscriber->isActive(TopicKind::Channel, channel))
@@ -193,14 +204,20 @@ QList<QByteArray> ChannelMonitor::subscriptionsMatching(const QByteArray &channe
     for (const QByteArray &pattern : std::as_const(patterns))
         if (subscriber->isActive(TopicKind::Pattern, pattern) && ChannelGlob::matches(pattern, channel))
             matching << pattern;
-    if (const ClusterShardSubscribers *primaries = m_client->clusterShardSubscribers()) {
-        QList<QByteArray> everywhere = primaries->everyPrimaryPatterns();
-        std::sort(everywhere.begin(), everywhere.end());
-        for (const QByteArray &pattern : std::as_const(everywhere))
-            if (primaries->isPatternActive(pattern) && ChannelGlob::matches(pattern, channel))
-                matching << pattern;
-    }
     return matching;
+}
+
+// On a cluster the classic subscriber hears the key events of its own node only (primary or
+// replica: a replica publishes them again as it applies them). Where a pattern on every primary
+// covers the channel, those copies are duplicates of what the primaries deliver: dropped.
+bool ChannelMonitor::isNodeLocalCopy(const QByteArray &channel) const
+{
+    const ClusterShardSubscribers *primaries = m_client->clusterShardSubscribers();
+    if (!primaries || primaries->isDelivering() || !KeyspaceNotification::mayBe(channel))
+        return false;
+    const QList<QByteArray> everywhere = primaries->everyPrimaryPatterns();
+    return std::any_of(everywhere.cbegin(), everywhere.cend(),
+        [&channel](const QByteArray &pattern) { return ChannelGlob::matches(pattern, channel); });
 }
 
 void ChannelMonitor::setInternalChannelsShown(bool shown)
@@ -255,6 +272,8 @@ void ChannelMonitor::setBufferCapacity(qsizetype capacity)
 
 void ChannelMonitor::handleMessage(const QByteArray &channel, const QByteArray &payload)
 {
+    if (isNodeLocalCopy(channel))
+        return;
     deliver(QByteArray(), channel, payload);
 }
 
@@ -262,7 +281,7 @@ void ChannelMonitor::handlePatternMessage(
     const QByteArray &pattern, const QByteArray &channel, const QByteArray &payload)
 {
     // Our own liveness heartbeat matches patterns like "*"; it is not traffic.
-    if (channel == m_heartbeatChannel)
+    if (channel == m_heartbeatChannel || isNodeLocalCopy(channel))
         return;
     deliver(pattern, channel, payload);
 }
@@ -301,8 +320,9 @@ void ChannelMonitor::deliver(const QByteArray &pattern, const QByteArray &channe
     const int expected = m_lastExpected;
     // From a node's connection on a cluster (keyspace patterns), else from the subscriber.
     const ClusterShardSubscribers *primaries = m_client->clusterShardSubscribers();
-    const qint64 pooledReadMs = primaries ? primaries->messageReadTimeMs() : 0;
-    const qint64 readTimeMs = pooledReadMs ? pooledReadMs : m_client->subscriber()->messageReadTimeMs();
+    const qint64 readTimeMs = primaries && primaries->isDelivering()
+        ? primaries->messageReadTimeMs()
+        : m_client->subscriber()->messageReadTimeMs();
     if (expected <= 1) {
         accept(pattern, channel, payload, readTimeMs);
         return;

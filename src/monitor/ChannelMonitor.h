@@ -162,6 +162,7 @@ Q_SIGNALS:
 
 private:
     ClusterShardSubscribers *everyPrimaryFor(const QByteArray &pattern) const;
+    bool isNodeLocalCopy(const QByteArray &channel) const;
     // SubscriberConnection::MessageHandler: every message, without a signal's cost.
     void handleMessage(const QByteArray &channel, const QByteArray &payload) override;
     void handlePatternMessage(

@@ -74,6 +74,8 @@ public:
     // While a message is being handed over: when the read that brought it returned (ms since the
     // epoch), as SubscriberConnection::messageReadTimeMs().
     qint64 messageReadTimeMs() const;
+    // True while one of its connections hands a message over (the handler is shared with others).
+    bool isDelivering() const { return m_delivering != nullptr; }
 
 Q_SIGNALS:
     void shardMessageReceived(const QByteArray &shardChannel, const QByteArray &payload);

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void replayIntoTheCluster();
     void keyspaceEventsFromEveryPrimary();
     void keyEventsFollowAPrimaryShutDown();
+    void keyEventsAreNotShownTwice();
 };
 
 void TestRedwireMonitorCluster::unusableCombinationsAreUsageErrors_data()
@@ -479,6 +480,61 @@ void TestRedwireMonitorCluster::keyEventsFollowAPrimaryShutDown()
     QCOMPARE(cluster.nodeOnPort(promoted)->cli({ "SET", key, "2" }), QByteArray("OK"));
     const QString channel = "__keyspace@0__:" + key;
     QTRY_COMPARE_WITH_TIMEOUT(keysSeen(), (QStringList { channel, QStringLiteral("(gap)"), channel }), 10000);
+    monitor.stop();
+}
+
+// With a `*` pattern beside a key watch, the classic subscriber also hears its own node's key
+// events (a replica publishes them again as it applies them): they were shown twice, once from
+// the primaries and once from that node. Counted: one row per event.
+void TestRedwireMonitorCluster::keyEventsAreNotShownTwice()
+{
+    ClusterSetup cluster;
+    QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+    for (int i = 0; i < ClusterSetup::NodeCount; ++i)
+        QCOMPARE(cluster.node(i).cli({ "CONFIG", "SET", "notify-keyspace-events", "KA" }), QByteArray("OK"));
+    Redwire::ChannelMonitor monitor(RedwireTest::connectionOptionsForUrl(cluster.url()));
+    const QByteArray keys = "__keyspace@0__:*";
+    QVERIFY(monitor.subscribePattern("*"));
+    QVERIFY(monitor.subscribePattern(keys));
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.client()->clusterShardSubscribers()->isPatternActive(keys), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        monitor.client()->subscriber()->isActive(Redwire::SubscriberConnection::TopicKind::Pattern, "*"),
+        20000);
+
+    // The primary of the monitor's own node (itself, or its master).
+    const quint16 entry = monitor.client()->subscriber()->options().port;
+    const QByteArray info = cluster.nodeOnPort(entry)->cli({ "INFO", "replication" });
+    const quint16 local = RedisServerProcess::infoField(info, "role") == "master"
+        ? entry
+        : quint16(RedisServerProcess::infoField(info, "master_port").toUInt());
+    QString localKey;
+    QString otherKey;
+    for (int i = 0; i < 100 && (localKey.isEmpty() || otherKey.isEmpty()); ++i) {
+        const QString key = QStringLiteral("twice:{%1}").arg(i);
+        const quint16 owner = cluster.primaryPortForSlot(
+            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", key }).toUInt()));
+        (owner == local ? localKey : otherKey) = key;
+    }
+    QVERIFY(!localKey.isEmpty() && !otherKey.isEmpty());
+    const quint16 other = cluster.primaryPortForSlot(
+        quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", otherKey }).toUInt()));
+    QCOMPARE(cluster.nodeOnPort(local)->cli({ "SET", localKey, "1" }), QByteArray("OK"));
+    QCOMPARE(cluster.nodeOnPort(other)->cli({ "SET", otherKey, "1" }), QByteArray("OK"));
+    cluster.nodeOnPort(local)->cli({ "WAIT", "1", "2000" }); // the replica has applied it too
+    // A marker after them on the monitor's node: its copies of the events came before it.
+    cluster.nodeOnPort(entry)->cli({ "PUBLISH", "marker", "end" });
+    const auto rows = [&monitor](const QByteArray &channel) {
+        int count = 0;
+        for (qsizetype i = 0; i < monitor.buffer().size(); ++i)
+            count += !monitor.buffer().at(i).isGap() && monitor.buffer().at(i).channel == channel ? 1 : 0;
+        return count;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(rows("marker") == 1 && rows("__keyspace@0__:" + localKey.toUtf8()) >= 1
+            && rows("__keyspace@0__:" + otherKey.toUtf8()) >= 1,
+        10000);
+    QCOMPARE(rows("__keyspace@0__:" + localKey.toUtf8()), 1);
+    QCOMPARE(rows("__keyspace@0__:" + otherKey.toUtf8()), 1);
     monitor.stop();
 }
 
