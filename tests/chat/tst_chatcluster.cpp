@@ -213,10 +213,10 @@ void TestChatCluster::roomsLiveOnTheirShardChannel()
     for (int i = 0; i < ClusterSetup::NodeCount && !elsewhere; ++i)
         if (&cluster.node(i) != owner)
             elsewhere = &cluster.node(i);
+    // (Its answer counts that node's own subscribers only: not checked.)
     QVERIFY(
-        elsewhere->cli({ QStringLiteral("PUBLISH"), QStringLiteral("chat"), QStringLiteral("plain hello") })
-            .toInt()
-        >= 2);
+        !elsewhere->cli({ QStringLiteral("PUBLISH"), QStringLiteral("chat"), QStringLiteral("plain hello") })
+             .isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(conversation(aliceRoom).size(), 2, 20000);
     QCOMPARE(conversation(aliceRoom).last(), QStringLiteral("?: plain hello"));
     QTRY_COMPARE_WITH_TIMEOUT(conversation(bobRoom), conversation(aliceRoom), 20000);
