@@ -84,7 +84,7 @@ ChatRoom::ChatRoom(RedisClient *client, Outbox *outbox, RedisSubscription *live,
     }
 
     m_sync->setNoticeFilter([this](const ChatMessage &message) { return showNotice(message); });
-    if (!m_address.isDirect() && m_client->options().topology == Topology::Cluster)
+    if (hasShardChannel())
         m_liveShard = m_client->subscribeShardChannel(m_address.liveShardChannel());
     attachLive(m_live);
     attachLive(m_liveShard);
@@ -117,14 +117,19 @@ void ChatRoom::attachLive(RedisSubscription *live)
     subscriptionStateChanged();
 }
 
+// A room on a cluster: its messages come on its shard channel (RoomAddress::announcement()).
+bool ChatRoom::hasShardChannel() const
+{
+    return !m_address.isDirect() && m_client->options().topology == Topology::Cluster;
+}
+
 // Live when every channel of the room is subscribed (on a cluster, the room's channel and its
 // shard channel: a break of either may hide messages, and the catch-up after it reads them).
 bool ChatRoom::isLive() const
 {
     const auto active
         = [](const RedisSubscription *s) { return s && s->state() == RedisSubscription::State::Active; };
-    const bool wantsShard = !m_address.isDirect() && m_client->options().topology == Topology::Cluster;
-    return active(m_live) && (!wantsShard || active(m_liveShard));
+    return active(m_live) && (!hasShardChannel() || active(m_liveShard));
 }
 
 void ChatRoom::setRequest(bool request)
@@ -155,7 +160,7 @@ void ChatRoom::retryAccess()
         m_live = m_client->subscribe(m_address.channel());
         attachLive(m_live);
     }
-    if (!m_address.isDirect() && m_client->options().topology == Topology::Cluster && failed(m_liveShard)) {
+    if (hasShardChannel() && failed(m_liveShard)) {
         m_liveShard = m_client->subscribeShardChannel(m_address.liveShardChannel());
         attachLive(m_liveShard);
     }

@@ -165,6 +165,7 @@ private:
     bool canNotify(const ChatMessage &message) const;
     bool showNotice(const ChatMessage &message);
     void attachLive(RedisSubscription *live);
+    bool hasShardChannel() const;
     bool isLive() const;
     void setProblem(const QString &problem, bool followRefused = false);
 

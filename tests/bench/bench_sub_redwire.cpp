@@ -1,7 +1,7 @@
 // Our wrapper: SubscriberConnection (each message a messageReceived signal with its payload as a
 // QByteArray, counted in a slot) and CommandConnection::send() for publish mode. Same arguments
 // and result line as the other clients (bench_common.h).
-#include "bench_common.h"
+#include "BenchMessageCounter.h"
 
 #include "redis/CommandConnection.h"
 #include "redis/SubscriberConnection.h"
@@ -19,43 +19,20 @@ using namespace Redwire;
 namespace {
 
 // What an application does with each message: a slot connected to messageReceived that looks at
-// the payload (its size and bytes go into the checksum, so nothing is optimised away).
-class MessageCounter : public QObject
+// the payload (BenchMessageCounter), and the subscription's progress.
+class MessageCounter : public BenchMessageCounter
 {
     Q_OBJECT
 public:
     MessageCounter(const bench_args &args, QEventLoop *loop)
-        : m_args(args)
-        , m_loop(loop)
+        : BenchMessageCounter(args.count, loop)
+        , m_args(args)
     { }
 
-    bench_tally tally {};
-    const char *status = "error";
     bool subscribed = false;
-    bool finished = false;
     long sent = 0; // publish mode
 
-    void finish(const char *why)
-    {
-        if (finished)
-            return;
-        finished = true;
-        status = why;
-        tally.end = bench_now();
-        m_loop->quit();
-    }
-
 public Q_SLOTS:
-    void onMessage(const QByteArray &channel, const QByteArray &payload)
-    {
-        Q_UNUSED(channel)
-        if (finished)
-            return;
-        bench_count(&tally, payload.constData(), size_t(payload.size()));
-        if (tally.received == m_args.count)
-            finish("ok");
-    }
-
     void onSubscribed(Redwire::SubscriberConnection::TopicKind kind, const QByteArray &name)
     {
         if (kind != SubscriberConnection::TopicKind::Channel || name != m_args.channel || subscribed)
@@ -63,7 +40,7 @@ public Q_SLOTS:
         subscribed = true;
         bench_ready();
         if (m_args.mode == BENCH_DRAIN)
-            m_loop->quit(); // stop reading until GO
+            loop()->quit(); // stop reading until GO
     }
 
     void onError(const Redwire::RedisError &error)
@@ -74,7 +51,6 @@ public Q_SLOTS:
 
 private:
     const bench_args &m_args;
-    QEventLoop *m_loop;
 };
 
 ConnectionOptions optionsFor(const bench_args &args)

@@ -9,7 +9,7 @@
 // Subscribes, prints READY once every channel is confirmed, stops reading until a line arrives
 // on stdin (the driver has published the backlog meanwhile), then counts N messages over all
 // channels. Prints the RESULT line of bench_common.h (client=<name given by --client>).
-#include "bench_common.h"
+#include "BenchMessageCounter.h"
 
 #include "redis/RedisClient.h"
 #include "redis/RedisSubscription.h"
@@ -24,45 +24,6 @@
 using namespace Redwire;
 
 namespace {
-
-class ShardCounter : public QObject
-{
-    Q_OBJECT
-public:
-    ShardCounter(long count, QEventLoop *loop)
-        : m_count(count)
-        , m_loop(loop)
-    { }
-
-    bench_tally tally {};
-    const char *status = "error";
-    bool finished = false;
-
-    void finish(const char *why)
-    {
-        if (finished)
-            return;
-        finished = true;
-        status = why;
-        tally.end = bench_now();
-        m_loop->quit();
-    }
-
-public Q_SLOTS:
-    void onMessage(const QByteArray &channel, const QByteArray &payload)
-    {
-        Q_UNUSED(channel)
-        if (finished)
-            return;
-        bench_count(&tally, payload.constData(), size_t(payload.size()));
-        if (tally.received == m_count)
-            finish("ok");
-    }
-
-private:
-    long m_count;
-    QEventLoop *m_loop;
-};
 
 int usage(const char *program)
 {
@@ -112,7 +73,7 @@ int main(int argc, char **argv)
     options.reconnect.enabled = false;
 
     QEventLoop loop;
-    ShardCounter counter(args.count, &loop);
+    BenchMessageCounter counter(args.count, &loop);
     QTimer timer;
     timer.setSingleShot(true);
     timer.setInterval(int(args.timeout * 1000));
@@ -134,7 +95,8 @@ int main(int argc, char **argv)
             return 1;
         }
         subscriptions.append(subscription);
-        QObject::connect(subscription, &RedisSubscription::messageReceived, &counter, &ShardCounter::onMessage);
+        QObject::connect(
+            subscription, &RedisSubscription::messageReceived, &counter, &BenchMessageCounter::onMessage);
         QObject::connect(subscription, &RedisSubscription::stateChanged, &loop, [&] {
             if (allActive())
                 loop.quit(); // stop reading until GO
@@ -160,5 +122,3 @@ int main(int argc, char **argv)
     bench_print_result(client.constData(), &args, &counter.tally, counter.status);
     return std::strcmp(counter.status, "ok") == 0 ? 0 : 1;
 }
-
-#include "bench_sub_shards.moc"

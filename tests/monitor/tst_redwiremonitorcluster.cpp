@@ -153,8 +153,7 @@ void TestRedwireMonitorCluster::shardChannelsOnOneNodeAndAcrossTheCluster()
     ClusterSetup cluster;
     QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
     const QByteArray channel = "orders:{eu}";
-    const quint16 slot
-        = quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", QString::fromLatin1(channel) }).toUInt());
+    const quint16 slot = cluster.slotOf(QString::fromLatin1(channel));
     const quint16 owner = cluster.primaryPortForSlot(slot);
     QVERIFY(owner != 0);
     quint16 other = 0;
@@ -190,8 +189,7 @@ void TestRedwireMonitorCluster::shardChannelsOnOneNodeAndAcrossTheCluster()
     quint16 secondOwner = 0;
     for (int i = 0; secondOwner == 0 || secondOwner == owner; ++i) {
         second = "orders:{" + QByteArray::number(i) + "}";
-        secondOwner = cluster.primaryPortForSlot(
-            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", QString::fromLatin1(second) }).toUInt()));
+        secondOwner = cluster.primaryPortForKey(QString::fromLatin1(second));
     }
     ProgramRun followed(monitor,
         { "--url", cluster.url(), "--shard-channel", QString::fromLatin1(channel), "--shard-channel",
@@ -295,8 +293,7 @@ void TestRedwireMonitorCluster::replayIntoTheCluster()
     QSet<quint16> owners;
     for (int i = 0; shardChannels.size() < 3; ++i) {
         const QByteArray channel = "replayed:{" + QByteArray::number(i) + "}";
-        const quint16 owner = cluster.primaryPortForSlot(
-            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", QString::fromLatin1(channel) }).toUInt()));
+        const quint16 owner = cluster.primaryPortForKey(QString::fromLatin1(channel));
         if (!owners.contains(owner)) {
             owners.insert(owner);
             shardChannels.append(channel);
@@ -360,8 +357,7 @@ void TestRedwireMonitorCluster::keyspaceEventsFromEveryPrimary()
     QMap<quint16, QString> keyOn; // primary port -> a key it serves
     for (int i = 0; keyOn.size() < 3 && i < 100; ++i) {
         const QString key = QStringLiteral("user:{%1}:name").arg(i);
-        const quint16 owner = cluster.primaryPortForSlot(
-            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", key }).toUInt()));
+        const quint16 owner = cluster.primaryPortForKey(key);
         if (owner && !keyOn.contains(owner))
             keyOn.insert(owner, key);
     }
@@ -390,7 +386,7 @@ void TestRedwireMonitorCluster::keyspaceEventsFromEveryPrimary()
     // A primary fails over; the old one stays up.
     const quint16 oldPrimary = keyOn.firstKey();
     const QString movedKey = keyOn.first();
-    const quint16 slot = quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", movedKey }).toUInt());
+    const quint16 slot = cluster.slotOf(movedKey);
     RedisServerProcess *replica = nullptr;
     for (int i = 0; i < ClusterSetup::NodeCount && !replica; ++i) {
         const QByteArray info = cluster.node(i).cli({ "INFO", "replication" });
@@ -447,15 +443,14 @@ void TestRedwireMonitorCluster::keyEventsFollowAPrimaryShutDown()
     QString key;
     for (int i = 0; i < 100 && !victim; ++i) {
         const QString candidate = QStringLiteral("k:{%1}").arg(i);
-        const quint16 owner = cluster.primaryPortForSlot(
-            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", candidate }).toUInt()));
+        const quint16 owner = cluster.primaryPortForKey(candidate);
         if (owner && owner != entry && owner != cluster.node(0).port()) {
             victim = owner;
             key = candidate;
         }
     }
     QVERIFY(victim);
-    const quint16 slot = quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", key }).toUInt());
+    const quint16 slot = cluster.slotOf(key);
     const auto keysSeen = [&monitor] {
         QStringList seen;
         for (qsizetype i = 0; i < monitor.buffer().size(); ++i)
@@ -512,13 +507,11 @@ void TestRedwireMonitorCluster::keyEventsAreNotShownTwice()
     QString otherKey;
     for (int i = 0; i < 100 && (localKey.isEmpty() || otherKey.isEmpty()); ++i) {
         const QString key = QStringLiteral("twice:{%1}").arg(i);
-        const quint16 owner = cluster.primaryPortForSlot(
-            quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", key }).toUInt()));
+        const quint16 owner = cluster.primaryPortForKey(key);
         (owner == local ? localKey : otherKey) = key;
     }
     QVERIFY(!localKey.isEmpty() && !otherKey.isEmpty());
-    const quint16 other = cluster.primaryPortForSlot(
-        quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", otherKey }).toUInt()));
+    const quint16 other = cluster.primaryPortForKey(otherKey);
     QCOMPARE(cluster.nodeOnPort(local)->cli({ "SET", localKey, "1" }), QByteArray("OK"));
     QCOMPARE(cluster.nodeOnPort(other)->cli({ "SET", otherKey, "1" }), QByteArray("OK"));
     cluster.nodeOnPort(local)->cli({ "WAIT", "1", "2000" }); // the replica has applied it too
@@ -564,8 +557,7 @@ void TestRedwireMonitorCluster::subscriberCountsAddUpOverEveryNode()
             cluster.node(index).cli({ "PUBSUB", "NUMSUB", "news" }), QByteArray("news\n1"), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(cluster.node(2).cli({ "PUBSUB", "NUMPAT" }), QByteArray("1"), 10000);
     // A shard channel with two subscribers on the primary serving its slot.
-    const quint16 shardOwner = cluster.primaryPortForSlot(
-        quint16(cluster.node(0).cli({ "CLUSTER", "KEYSLOT", "orders:{eu}" }).toUInt()));
+    const quint16 shardOwner = cluster.primaryPortForKey(QStringLiteral("orders:{eu}"));
     for (int i = 0; i < 2; ++i) {
         subscribers.push_back(std::make_unique<Redwire::SubscriberConnection>(
             RedwireTest::connectionOptionsFor(*cluster.nodeOnPort(shardOwner))));

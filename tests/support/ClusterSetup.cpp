@@ -94,6 +94,14 @@ quint16 ClusterSetup::primaryPortForSlot(quint16 slot)
     return 0;
 }
 
+quint16 ClusterSetup::slotOf(const QString &key)
+{
+    for (auto &node : m_nodes)
+        if (node->isRunning() && !node->isPaused())
+            return quint16(node->cli({ QStringLiteral("CLUSTER"), QStringLiteral("KEYSLOT"), key }).toUInt());
+    return 0;
+}
+
 QByteArray ClusterSetup::nodeId(quint16 port)
 {
     RedisServerProcess *node = nodeOnPort(port);

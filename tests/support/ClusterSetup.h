@@ -50,6 +50,11 @@ public:
     bool migrateSlotKeys(quint16 slot, quint16 from, quint16 to);
     bool finishSlotMigration(quint16 slot, quint16 to);
 
+    // The key's slot as a running node computes it (CLUSTER KEYSLOT), and the port of the primary
+    // serving it (0 if none does).
+    quint16 slotOf(const QString &key);
+    quint16 primaryPortForKey(const QString &key) { return primaryPortForSlot(slotOf(key)); }
+
     // Waits until every running node says cluster_state:ok (while starting: and knows the three
     // replicas). False on timeout.
     bool waitUntilHealthy(int timeoutMs = 30000);
